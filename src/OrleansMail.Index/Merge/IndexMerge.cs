@@ -1,0 +1,335 @@
+using OrleansMail.Index.Model;
+using OrleansMail.Mail;
+
+namespace OrleansMail.Index.Merge;
+
+/// <summary>
+/// Three-way merge of two journals that diverged from one checkpoint (DESIGN.md, merge rules). Symmetric in its two
+/// sides and deterministic: every choice is made by record id, mailbox id or (timestamp, activation id), never by
+/// argument order, so Merge(base, a, b) and Merge(base, b, a) give the same bytes.
+/// </summary>
+public static class IndexMerge
+{
+    public static MergeResult Merge(UserIndex @base, JournalSide a, JournalSide b)
+    {
+        var sa = new ReplayedSide(@base, a);
+        var sb = new ReplayedSide(@base, b);
+        var reassigned = new List<UidReassignment>();
+        var renamed = new List<(Guid, string)>();
+        var batches = MergeBatchNames(@base, sa.State, sb.State);
+
+        var mailboxes = new List<MailboxState>();
+        var ids = @base.Mailboxes.Keys.Concat(sa.State.Mailboxes.Keys).Concat(sb.State.Mailboxes.Keys).Distinct().Order();
+        foreach (var id in ids)
+        {
+            var merged = MergeMailbox(@base.FindMailbox(id), sa, sb, id, batches, reassigned);
+            if (merged is not null)
+            {
+                mailboxes.Add(merged);
+            }
+        }
+
+        ResolveNameCollisions(mailboxes, renamed);
+
+        var subscriptions = MergeSets(@base.Subscriptions, sa.State.Subscriptions, sb.State.Subscriptions);
+        var referenced = mailboxes.SelectMany(m => m.Messages).Select(r => r.BodyId).ToHashSet();
+        var tombstoneTime = Math.Max(sa.LastTimestamp, sb.LastTimestamp);
+        var tombstones = new SortedDictionary<Guid, long>();
+        foreach (var side in new[] { sa.State, sb.State })
+        {
+            foreach (var (body, at) in side.Tombstones)
+            {
+                tombstones[body] = Math.Max(at, tombstones.GetValueOrDefault(body));
+            }
+
+            // A body the merge dropped (expunged on the other side) becomes garbage, like any expunge.
+            foreach (var r in side.Mailboxes.Values.SelectMany(m => m.Messages))
+            {
+                if (!referenced.Contains(r.BodyId) && !tombstones.ContainsKey(r.BodyId))
+                {
+                    tombstones[r.BodyId] = tombstoneTime;
+                }
+            }
+        }
+
+        foreach (var body in referenced)
+        {
+            tombstones.Remove(body);
+        }
+
+        var index = UserIndex.Assemble(
+            Math.Max(sa.State.LastUidValidity, sb.State.LastUidValidity),
+            mailboxes,
+            subscriptions,
+            tombstones,
+            batches.Names);
+        return new MergeResult(index, reassigned, renamed);
+    }
+
+    private static MailboxState? MergeMailbox(MailboxState? mb, ReplayedSide sa, ReplayedSide sb, Guid id, BatchMap batches, List<UidReassignment> reassigned)
+    {
+        var ma = sa.State.FindMailbox(id);
+        var mbb = sb.State.FindMailbox(id);
+        if (ma is null && mbb is null)
+        {
+            return null;
+        }
+
+        if (ma is null || mbb is null)
+        {
+            var (present, side) = ma is not null ? (ma, sa.State) : (mbb!, sb.State);
+            if (mb is null)
+            {
+                // Created after the base on one side only: nothing to merge.
+                return Remap(present, side, batches);
+            }
+
+            // Deleted on one side. It survives only if the other side added messages to it; then it keeps just those.
+            var added = present.Messages.Where(r => mb.FindByUid(r.Uid)?.RecordId != r.RecordId).ToList();
+            if (added.Count == 0)
+            {
+                return null;
+            }
+
+            var dropped = present.Messages.Where(r => !added.Contains(r)).Select(r => r.Uid).ToList();
+            var fresh = present.HighestModSeq + 1;
+            var survivor = NewLike(present, present.Name, present.UidValidity, present.UidNext, dropped.Count > 0 ? fresh : present.HighestModSeq, present.DeletedModSeq);
+            var expunged = present.Expunged.ToList();
+            if (dropped.Count > 0)
+            {
+                expunged.AddRange(UidSet.FromRanges(dropped.Select(u => (u, u))).Ranges.Select(r => new ExpungedRange(r.First, r.Last, fresh)));
+            }
+
+            survivor.LoadSorted(added.Select(r => batches.Remap(r, side)), expunged);
+            return survivor;
+        }
+
+        return MergeBoth(mb, ma, mbb, sa, sb, batches, reassigned);
+    }
+
+    private static MailboxState MergeBoth(MailboxState? mb, MailboxState ma, MailboxState mbb, ReplayedSide sa, ReplayedSide sb, BatchMap batches, List<UidReassignment> reassigned)
+    {
+        var name = ma.Name;
+        var specialUse = ma.SpecialUse;
+        if (!string.Equals(ma.Name, mbb.Name, StringComparison.Ordinal))
+        {
+            var bWins = mb is not null && string.Equals(ma.Name, mb.Name, StringComparison.Ordinal)
+                || (mb is null || !string.Equals(mbb.Name, mb.Name, StringComparison.Ordinal))
+                    && ReplayedSide.IsLater(sb.NameStamps.GetValueOrDefault(ma.Id), sb.ActivationId, sa.NameStamps.GetValueOrDefault(ma.Id), sa.ActivationId);
+            if (bWins)
+            {
+                name = mbb.Name;
+                specialUse = mbb.SpecialUse;
+            }
+        }
+
+        var baseById = mb?.Messages.ToDictionary(r => r.RecordId) ?? [];
+        var aById = ma.Messages.ToDictionary(r => r.RecordId);
+        var bById = mbb.Messages.ToDictionary(r => r.RecordId);
+        var baseUidNext = mb?.UidNext ?? 1;
+
+        var candidates = new List<MessageRecord>();
+        var needsNewUid = new SortedSet<Guid>();
+        foreach (var rid in baseById.Keys.Concat(aById.Keys).Concat(bById.Keys).Distinct().Order())
+        {
+            var rb = baseById.GetValueOrDefault(rid);
+            var ra = aById.GetValueOrDefault(rid);
+            var rbb = bById.GetValueOrDefault(rid);
+            if (rb is not null)
+            {
+                if (ra is null || rbb is null)
+                {
+                    continue; // an expunge on either side wins
+                }
+
+                candidates.Add(MergeFlags(rb, ra, rbb, sa, sb, batches));
+                continue;
+            }
+
+            if (ra is not null && rbb is not null)
+            {
+                var later = ReplayedSide.IsLater(sb.FlagStamps.GetValueOrDefault(rid), sb.ActivationId, sa.FlagStamps.GetValueOrDefault(rid), sa.ActivationId) ? rbb : ra;
+                var pick = batches.Remap(later, later == ra ? sa.State : sb.State);
+                candidates.Add(pick);
+                if (ra.Uid != rbb.Uid)
+                {
+                    needsNewUid.Add(rid);
+                }
+
+                continue;
+            }
+
+            var (only, mine, other) = ra is not null ? (ra, sa.State, mbb) : (rbb!, sb.State, ma);
+            candidates.Add(batches.Remap(only, mine));
+
+            // The other side used this UID for something else after the base (present or already expunged): ambiguous.
+            var otherAtUid = other.FindByUid(only.Uid);
+            if ((otherAtUid is not null && otherAtUid.RecordId != rid) || (only.Uid >= baseUidNext && otherAtUid is null && IsExpunged(other, only.Uid)))
+            {
+                needsNewUid.Add(rid);
+            }
+        }
+
+        // Two records on one UID: both move (Cyrus's rule), so no client keeps a UID that now names another message.
+        foreach (var group in candidates.GroupBy(r => r.Uid).Where(g => g.Count() > 1))
+        {
+            foreach (var r in group)
+            {
+                needsNewUid.Add(r.RecordId);
+            }
+        }
+
+        var fresh = Math.Max(ma.HighestModSeq, mbb.HighestModSeq) + 1;
+        var uidNext = Math.Max(ma.UidNext, mbb.UidNext);
+        var vanished = new List<uint>();
+        var final = new List<MessageRecord>(candidates.Count);
+        var anyFresh = false;
+        foreach (var r in candidates)
+        {
+            var record = r;
+            if (needsNewUid.Contains(r.RecordId))
+            {
+                foreach (var old in new[] { aById.GetValueOrDefault(r.RecordId)?.Uid, bById.GetValueOrDefault(r.RecordId)?.Uid })
+                {
+                    if (old is uint u)
+                    {
+                        vanished.Add(u);
+                    }
+                }
+
+                record = record with { Uid = uidNext++ };
+                reassigned.Add(new UidReassignment(ma.Id, r.RecordId, record.Uid));
+            }
+
+            var inA = aById.GetValueOrDefault(r.RecordId);
+            var inB = bById.GetValueOrDefault(r.RecordId);
+            if (inA is not null && inB is not null && SameState(record, inA) && SameState(record, inB))
+            {
+                record = record with { ModSeq = Math.Max(inA.ModSeq, inB.ModSeq) };
+            }
+            else
+            {
+                record = record with { ModSeq = fresh };
+                anyFresh = true;
+            }
+
+            final.Add(record);
+        }
+
+        final.Sort((x, y) => x.Uid.CompareTo(y.Uid));
+
+        // Expunges: those common to both (from before the base) keep their modseqs; anything one side did after the
+        // base, and the UIDs a renumbering freed, get the fresh modseq so CONDSTORE clients of either side see them.
+        var baseModSeq = mb?.HighestModSeq ?? 0;
+        var floor = Math.Max(ma.DeletedModSeq, mbb.DeletedModSeq);
+        var expunged = (mb?.Expunged ?? []).Where(e => e.ModSeq > floor).ToList();
+        var later2 = ma.Expunged.Concat(mbb.Expunged).Where(e => e.ModSeq > baseModSeq).Select(e => (e.First, e.Last))
+            .Concat(vanished.Select(u => (u, u)));
+        var finalUids = final.Select(r => r.Uid).ToHashSet();
+        var freshSet = UidSet.FromRanges(later2);
+        if (!freshSet.IsEmpty)
+        {
+            anyFresh = true;
+            foreach (var (first, last) in freshSet.Ranges)
+            {
+                expunged.Add(new ExpungedRange(first, last, fresh));
+            }
+        }
+
+        if (finalUids.Any(freshSet.Contains))
+        {
+            throw new IndexCorruptException($"merge left a live UID in the expunged set of {ma.Id}");
+        }
+
+        var merged = NewLike(ma, name, Math.Min(ma.UidValidity, mbb.UidValidity), uidNext, anyFresh ? fresh : fresh - 1, floor);
+        merged.SpecialUse = specialUse;
+        merged.LoadSorted(final, expunged);
+        return merged;
+    }
+
+    private static bool IsExpunged(MailboxState m, uint uid)
+    {
+        foreach (var e in m.Expunged)
+        {
+            if (uid >= e.First && uid <= e.Last)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool SameState(MessageRecord x, MessageRecord y) => x.Uid == y.Uid && x.SameFlags(y);
+
+    private static MessageRecord MergeFlags(MessageRecord rb, MessageRecord ra, MessageRecord rbb, ReplayedSide sa, ReplayedSide sb, BatchMap batches)
+    {
+        // Three-way set merge: what either side added, minus what either side removed.
+        var added = (ra.Flags | rbb.Flags) & ~rb.Flags;
+        var removed = rb.Flags & ~(ra.Flags & rbb.Flags);
+        var flags = (rb.Flags | added) & ~removed;
+        var keywords = MergeSets(rb.Keywords, ra.Keywords, rbb.Keywords);
+        var fromA = batches.Remap(ra, sa.State);
+        var fromB = batches.Remap(rbb, sb.State);
+        var batch = fromA.SummaryBatch < 0 ? fromB.SummaryBatch : fromB.SummaryBatch < 0 ? fromA.SummaryBatch : Math.Min(fromA.SummaryBatch, fromB.SummaryBatch);
+        return fromA with { Flags = flags, Keywords = keywords.Count == 0 ? Model.Keywords.None : [.. keywords], SummaryBatch = batch };
+    }
+
+    private static SortedSet<string> MergeSets(IEnumerable<string> @base, IEnumerable<string> a, IEnumerable<string> b)
+    {
+        var baseSet = @base.ToHashSet(StringComparer.Ordinal);
+        var aSet = a.ToHashSet(StringComparer.Ordinal);
+        var bSet = b.ToHashSet(StringComparer.Ordinal);
+        var result = new SortedSet<string>(baseSet, StringComparer.Ordinal);
+        result.UnionWith(aSet.Where(x => !baseSet.Contains(x)));
+        result.UnionWith(bSet.Where(x => !baseSet.Contains(x)));
+        result.ExceptWith(baseSet.Where(x => !aSet.Contains(x) || !bSet.Contains(x)));
+        return result;
+    }
+
+    private static void ResolveNameCollisions(List<MailboxState> mailboxes, List<(Guid, string)> renamed)
+    {
+        var taken = mailboxes.Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var group in mailboxes.GroupBy(m => m.Name, StringComparer.Ordinal).Where(g => g.Count() > 1).ToList())
+        {
+            foreach (var m in group.OrderBy(m => m.Id).Skip(1))
+            {
+                var candidate = $"{m.Name}-{m.Id.ToString("N")[..8]}";
+                for (var n = 2; taken.Contains(candidate); n++)
+                {
+                    candidate = $"{m.Name}-{m.Id.ToString("N")[..8]}-{n}";
+                }
+
+                taken.Add(candidate);
+                m.Name = candidate;
+                renamed.Add((m.Id, candidate));
+            }
+        }
+    }
+
+    private static MailboxState NewLike(MailboxState m, string name, uint uidValidity, uint uidNext, ulong highestModSeq, ulong deletedModSeq) => new()
+    {
+        Id = m.Id,
+        Name = name,
+        SpecialUse = m.SpecialUse,
+        UidValidity = uidValidity,
+        UidNext = uidNext,
+        HighestModSeq = highestModSeq,
+        DeletedModSeq = deletedModSeq,
+    };
+
+    private static MailboxState Remap(MailboxState m, UserIndex side, BatchMap batches)
+    {
+        var copy = NewLike(m, m.Name, m.UidValidity, m.UidNext, m.HighestModSeq, m.DeletedModSeq);
+        copy.LoadSorted(m.Messages.Select(r => batches.Remap(r, side)), m.Expunged);
+        return copy;
+    }
+
+    private static BatchMap MergeBatchNames(UserIndex @base, UserIndex a, UserIndex b)
+    {
+        var names = @base.SummaryBatches.ToList();
+        var known = names.ToHashSet(StringComparer.Ordinal);
+        names.AddRange(a.SummaryBatches.Concat(b.SummaryBatches).Where(n => !known.Contains(n)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
+        return new BatchMap(names);
+    }
+}

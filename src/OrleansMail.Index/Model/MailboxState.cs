@@ -1,0 +1,141 @@
+using OrleansMail.Mail;
+
+namespace OrleansMail.Index.Model;
+
+/// <summary>One mailbox: its counters, its messages ordered by UID, and the expunge history above DELETEDMODSEQ.</summary>
+public sealed class MailboxState
+{
+    private readonly List<MessageRecord> _messages = [];
+    private readonly List<ExpungedRange> _expunged = [];
+
+    public required Guid Id { get; init; }
+
+    public required string Name { get; set; }
+
+    public SpecialUse SpecialUse { get; set; }
+
+    public required uint UidValidity { get; init; }
+
+    public uint UidNext { get; set; } = 1;
+
+    public ulong HighestModSeq { get; set; } = 1;
+
+    /// <summary>Expunges at or below this modseq are no longer remembered one by one (RFC 7162's DELETEDMODSEQ).</summary>
+    public ulong DeletedModSeq { get; set; }
+
+    public IReadOnlyList<MessageRecord> Messages => _messages;
+
+    public IReadOnlyList<ExpungedRange> Expunged => _expunged;
+
+    public int IndexOfUid(uint uid)
+    {
+        int lo = 0, hi = _messages.Count - 1;
+        while (lo <= hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            var u = _messages[mid].Uid;
+            if (u < uid)
+            {
+                lo = mid + 1;
+            }
+            else if (u > uid)
+            {
+                hi = mid - 1;
+            }
+            else
+            {
+                return mid;
+            }
+        }
+
+        return ~lo;
+    }
+
+    public MessageRecord? FindByUid(uint uid)
+    {
+        var i = IndexOfUid(uid);
+        return i >= 0 ? _messages[i] : null;
+    }
+
+    /// <summary>First position whose UID is at least <paramref name="uid"/>.</summary>
+    public int LowerBound(uint uid)
+    {
+        var i = IndexOfUid(uid);
+        return i >= 0 ? i : ~i;
+    }
+
+    internal void Insert(MessageRecord record)
+    {
+        var i = IndexOfUid(record.Uid);
+        if (i >= 0)
+        {
+            throw new IndexCorruptException($"UID {record.Uid} already used in mailbox {Id}");
+        }
+
+        _messages.Insert(~i, record);
+    }
+
+    internal void Replace(int index, MessageRecord record) => _messages[index] = record;
+
+    internal int RemoveUids(UidSet uids, List<MessageRecord> removed)
+    {
+        return _messages.RemoveAll(m =>
+        {
+            if (!uids.Contains(m.Uid))
+            {
+                return false;
+            }
+
+            removed.Add(m);
+            return true;
+        });
+    }
+
+    internal void AddExpunged(ExpungedRange range)
+    {
+        // Adjacent ranges with one modseq fold together, so a mailbox emptied by many single expunges stays small.
+        if (_expunged.Count > 0)
+        {
+            var last = _expunged[^1];
+            if (last.ModSeq == range.ModSeq && (ulong)last.Last + 1 == range.First)
+            {
+                _expunged[^1] = last with { Last = range.Last };
+                return;
+            }
+        }
+
+        _expunged.Add(range);
+    }
+
+    internal void TrimExpunged(ulong deletedModSeq)
+    {
+        DeletedModSeq = Math.Max(DeletedModSeq, deletedModSeq);
+        _expunged.RemoveAll(r => r.ModSeq <= DeletedModSeq);
+    }
+
+    internal void ClearMessages() => _messages.Clear();
+
+    public MailboxState Clone()
+    {
+        var copy = new MailboxState
+        {
+            Id = Id,
+            Name = Name,
+            SpecialUse = SpecialUse,
+            UidValidity = UidValidity,
+            UidNext = UidNext,
+            HighestModSeq = HighestModSeq,
+            DeletedModSeq = DeletedModSeq,
+        };
+        copy._messages.AddRange(_messages);
+        copy._expunged.AddRange(_expunged);
+        return copy;
+    }
+
+    /// <summary>Bulk load for decoders and the merge: records must arrive in ascending UID order.</summary>
+    internal void LoadSorted(IEnumerable<MessageRecord> records, IEnumerable<ExpungedRange> expunged)
+    {
+        _messages.AddRange(records);
+        _expunged.AddRange(expunged);
+    }
+}

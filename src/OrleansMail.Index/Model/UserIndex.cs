@@ -1,0 +1,275 @@
+using OrleansMail.Index.Journal;
+using OrleansMail.Mail;
+
+namespace OrleansMail.Index.Model;
+
+/// <summary>
+/// The whole index of one user: a state machine over <see cref="JournalEntry"/>. Pure: no clock, no I/O.
+/// </summary>
+public sealed class UserIndex
+{
+    private readonly Dictionary<Guid, MailboxState> _mailboxes = [];
+    private readonly SortedSet<string> _subscriptions = new(StringComparer.Ordinal);
+    private readonly Dictionary<Guid, long> _tombstones = [];
+    private readonly List<string> _summaryBatches = [];
+
+    // Derived, rebuilt on load: how many records reference each body (COPY shares bodies).
+    private readonly Dictionary<Guid, int> _bodyReferences = [];
+
+    public IReadOnlyDictionary<Guid, MailboxState> Mailboxes => _mailboxes;
+
+    public IReadOnlySet<string> Subscriptions => _subscriptions;
+
+    /// <summary>Bodies no record references, with the time they became unreferenced; GC deletes them after a grace period.</summary>
+    public IReadOnlyDictionary<Guid, long> Tombstones => _tombstones;
+
+    public IReadOnlyList<string> SummaryBatches => _summaryBatches;
+
+    /// <summary>The highest UIDVALIDITY any mailbox of this user ever had: a recreated mailbox gets a higher one.</summary>
+    public uint LastUidValidity { get; private set; }
+
+    public int MessageCount => _mailboxes.Values.Sum(m => m.Messages.Count);
+
+    public bool IsBodyReferenced(Guid bodyId) => _bodyReferences.ContainsKey(bodyId);
+
+    public MailboxState? FindMailbox(string name)
+    {
+        var normalized = MailboxName.Normalize(name);
+        foreach (var m in _mailboxes.Values)
+        {
+            if (string.Equals(m.Name, normalized, StringComparison.Ordinal))
+            {
+                return m;
+            }
+        }
+
+        return null;
+    }
+
+    public MailboxState? FindMailbox(Guid id) => _mailboxes.GetValueOrDefault(id);
+
+    /// <summary>The record that names this body as its record id (a delivery or append), searched across mailboxes.</summary>
+    public (MailboxState Mailbox, MessageRecord Record)? FindRecord(Guid recordId)
+    {
+        if (!_bodyReferences.ContainsKey(recordId))
+        {
+            return null;
+        }
+
+        foreach (var m in _mailboxes.Values)
+        {
+            foreach (var r in m.Messages)
+            {
+                if (r.RecordId == recordId)
+                {
+                    return (m, r);
+                }
+            }
+        }
+
+        return null;
+    }
+
+    public void Apply(JournalEntry entry)
+    {
+        switch (entry)
+        {
+            case MailboxCreated e:
+                if (_mailboxes.ContainsKey(e.MailboxId))
+                {
+                    throw new IndexCorruptException($"mailbox {e.MailboxId} created twice");
+                }
+
+                _mailboxes.Add(e.MailboxId, new MailboxState { Id = e.MailboxId, Name = e.Name, SpecialUse = e.SpecialUse, UidValidity = e.UidValidity });
+                LastUidValidity = Math.Max(LastUidValidity, e.UidValidity);
+                break;
+            case MailboxRenamed e:
+                Mailbox(e.MailboxId).Name = e.Name;
+                break;
+            case MailboxDeleted e:
+                {
+                    var m = Mailbox(e.MailboxId);
+                    foreach (var r in m.Messages)
+                    {
+                        Unreference(r.BodyId, e.Timestamp);
+                    }
+
+                    m.ClearMessages();
+                    _mailboxes.Remove(e.MailboxId);
+                    break;
+                }
+
+            case SubscriptionChanged e:
+                if (e.Subscribed)
+                {
+                    _subscriptions.Add(e.Name);
+                }
+                else
+                {
+                    _subscriptions.Remove(e.Name);
+                }
+
+                break;
+            case MessageAdded e:
+                {
+                    var m = Mailbox(e.MailboxId);
+                    m.Insert(e.Record);
+                    m.UidNext = Math.Max(m.UidNext, e.Record.Uid + 1);
+                    m.HighestModSeq = Math.Max(m.HighestModSeq, e.Record.ModSeq);
+                    Reference(e.Record.BodyId);
+                    break;
+                }
+
+            case FlagsChanged e:
+                {
+                    var m = Mailbox(e.MailboxId);
+                    var i = m.IndexOfUid(e.Uid);
+                    if (i < 0)
+                    {
+                        throw new IndexCorruptException($"flags changed on missing UID {e.Uid} in {e.MailboxId}");
+                    }
+
+                    m.Replace(i, m.Messages[i] with { Flags = e.Flags, Keywords = e.Keywords, ModSeq = e.ModSeq });
+                    m.HighestModSeq = Math.Max(m.HighestModSeq, e.ModSeq);
+                    break;
+                }
+
+            case MessagesExpunged e:
+                {
+                    var m = Mailbox(e.MailboxId);
+                    var removed = new List<MessageRecord>();
+                    m.RemoveUids(e.Uids, removed);
+                    foreach (var r in removed)
+                    {
+                        Unreference(r.BodyId, e.Timestamp);
+                    }
+
+                    foreach (var (first, last) in e.Uids.Ranges)
+                    {
+                        m.AddExpunged(new ExpungedRange(first, last, e.ModSeq));
+                    }
+
+                    m.HighestModSeq = Math.Max(m.HighestModSeq, e.ModSeq);
+                    break;
+                }
+
+            case CountersRaised e:
+                {
+                    var m = Mailbox(e.MailboxId);
+                    m.UidNext = Math.Max(m.UidNext, e.UidNext);
+                    m.HighestModSeq = Math.Max(m.HighestModSeq, e.HighestModSeq);
+                    break;
+                }
+
+            case TombstoneCleared e:
+                _tombstones.Remove(e.BodyId);
+                break;
+            case SummaryBatchStored e:
+                {
+                    _summaryBatches.Add(e.BatchName);
+                    var index = _summaryBatches.Count - 1;
+                    var bodies = e.BodyIds.ToHashSet();
+                    foreach (var m in _mailboxes.Values)
+                    {
+                        for (var i = 0; i < m.Messages.Count; i++)
+                        {
+                            var r = m.Messages[i];
+                            if (r.SummaryBatch < 0 && bodies.Contains(r.BodyId))
+                            {
+                                m.Replace(i, r with { SummaryBatch = index });
+                            }
+                        }
+                    }
+
+                    break;
+                }
+
+            case ExpungeHistoryTrimmed e:
+                Mailbox(e.MailboxId).TrimExpunged(e.DeletedModSeq);
+                break;
+            default:
+                throw new IndexCorruptException($"unknown journal entry {entry.GetType().Name}");
+        }
+    }
+
+    public void ApplyAll(IEnumerable<JournalEntry> entries)
+    {
+        foreach (var e in entries)
+        {
+            Apply(e);
+        }
+    }
+
+    public UserIndex Clone()
+    {
+        var copy = new UserIndex { LastUidValidity = LastUidValidity };
+        foreach (var (id, m) in _mailboxes)
+        {
+            copy._mailboxes.Add(id, m.Clone());
+        }
+
+        copy._subscriptions.UnionWith(_subscriptions);
+        foreach (var (k, v) in _tombstones)
+        {
+            copy._tombstones.Add(k, v);
+        }
+
+        foreach (var (k, v) in _bodyReferences)
+        {
+            copy._bodyReferences.Add(k, v);
+        }
+
+        copy._summaryBatches.AddRange(_summaryBatches);
+        return copy;
+    }
+
+    /// <summary>Assembles an index from decoded or merged parts; rebuilds the derived body references.</summary>
+    internal static UserIndex Assemble(
+        uint lastUidValidity,
+        IEnumerable<MailboxState> mailboxes,
+        IEnumerable<string> subscriptions,
+        IEnumerable<KeyValuePair<Guid, long>> tombstones,
+        IEnumerable<string> summaryBatches)
+    {
+        var index = new UserIndex { LastUidValidity = lastUidValidity };
+        foreach (var m in mailboxes)
+        {
+            index._mailboxes.Add(m.Id, m);
+            foreach (var r in m.Messages)
+            {
+                index.Reference(r.BodyId);
+            }
+        }
+
+        index._subscriptions.UnionWith(subscriptions);
+        foreach (var (k, v) in tombstones)
+        {
+            index._tombstones[k] = v;
+        }
+
+        index._summaryBatches.AddRange(summaryBatches);
+        return index;
+    }
+
+    private MailboxState Mailbox(Guid id) =>
+        _mailboxes.TryGetValue(id, out var m) ? m : throw new IndexCorruptException($"unknown mailbox {id}");
+
+    private void Reference(Guid bodyId)
+    {
+        _bodyReferences[bodyId] = _bodyReferences.GetValueOrDefault(bodyId) + 1;
+        _tombstones.Remove(bodyId);
+    }
+
+    private void Unreference(Guid bodyId, long at)
+    {
+        var n = _bodyReferences.GetValueOrDefault(bodyId) - 1;
+        if (n > 0)
+        {
+            _bodyReferences[bodyId] = n;
+            return;
+        }
+
+        _bodyReferences.Remove(bodyId);
+        _tombstones[bodyId] = at;
+    }
+}

@@ -1,0 +1,134 @@
+using System.Text.Json;
+
+namespace OrleansMail.ObjectStore.Leases;
+
+/// <summary>
+/// The per-user "in use" flag (DESIGN.md): a small object updated only by conditional writes, so it works the same
+/// on Azure and on the file system. Short and renewed; taken over when released, expired, or held by a silo that
+/// membership declares dead. Its holder counts it valid only until <see cref="ValidUntil"/>, a safety margin
+/// before anyone else may take it, and refuses writes after that.
+/// </summary>
+public sealed class UserLease
+{
+    private readonly IObjectStore _store;
+    private readonly string _name;
+    private readonly string _holderSilo;
+    private readonly Guid _activationId;
+    private readonly TimeSpan _duration;
+    private readonly TimeProvider _time;
+    private string? _etag;
+    private DateTimeOffset _expiresAt;
+
+    public UserLease(IObjectStore store, string objectName, string holderSilo, Guid activationId, TimeSpan duration, TimeProvider? time = null)
+    {
+        _store = store;
+        _name = objectName;
+        _holderSilo = holderSilo;
+        _activationId = activationId;
+        _duration = duration;
+        _time = time ?? TimeProvider.System;
+    }
+
+    /// <summary>After this instant the holder must not acknowledge anything: a third of the duration before expiry.</summary>
+    public DateTimeOffset ValidUntil => _expiresAt - (_duration / 3);
+
+    public bool IsValid => _etag is not null && _time.GetUtcNow() < ValidUntil;
+
+    public static async Task<(LeaseRecord? Record, string? ETag)> ReadAsync(IObjectStore store, string name, CancellationToken cancellationToken = default)
+    {
+        var obj = await store.ReadAsync(name, null, cancellationToken).ConfigureAwait(false);
+        if (obj is null)
+        {
+            return (null, null);
+        }
+
+        await using (obj.ConfigureAwait(false))
+        {
+            var bytes = await obj.ReadAllBytesAsync(cancellationToken).ConfigureAwait(false);
+            return (JsonSerializer.Deserialize(bytes, LeaseJsonContext.Default.LeaseRecord), obj.Properties.ETag);
+        }
+    }
+
+    /// <param name="isHolderDead">Asks cluster membership whether a silo is declared dead.</param>
+    public async Task<LeaseAcquisition> AcquireAsync(Func<string, Task<bool>> isHolderDead, CancellationToken cancellationToken = default)
+    {
+        var (current, etag) = await ReadAsync(_store, _name, cancellationToken).ConfigureAwait(false);
+        var now = _time.GetUtcNow();
+        var mine = new LeaseRecord(_holderSilo, _activationId, LeaseState.Active, now + _duration);
+        if (current is null)
+        {
+            if (!await _store.CreateAsync(_name, Serialize(mine), null, cancellationToken).ConfigureAwait(false))
+            {
+                throw new LeaseHeldException($"{_name} was taken concurrently");
+            }
+
+            var props = await _store.GetPropertiesAsync(_name, cancellationToken).ConfigureAwait(false);
+            _etag = props?.ETag ?? throw new LeaseHeldException($"{_name} vanished after creation");
+            _expiresAt = mine.ExpiresAt;
+            return new LeaseAcquisition(false, null);
+        }
+
+        var clean = current.State == LeaseState.Released;
+        var free = clean
+            || current.ActivationId == _activationId
+            || current.ExpiresAt < now
+            || await isHolderDead(current.HolderSilo).ConfigureAwait(false);
+        if (!free)
+        {
+            throw new LeaseHeldException($"{_name} is held by {current.HolderSilo} until {current.ExpiresAt:O}");
+        }
+
+        try
+        {
+            _etag = await _store.ReplaceAsync(_name, Serialize(mine), etag!, null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ObjectConditionFailedException e)
+        {
+            throw new LeaseHeldException($"{_name} was taken concurrently", e);
+        }
+
+        _expiresAt = mine.ExpiresAt;
+        return new LeaseAcquisition(!clean && current.ActivationId != _activationId, current);
+    }
+
+    /// <summary>Extends the lease; <see cref="LeaseLostException"/> when someone else took it meanwhile.</summary>
+    public async Task RenewAsync(CancellationToken cancellationToken = default)
+    {
+        var etag = _etag ?? throw new LeaseLostException($"{_name} is not held");
+        var next = new LeaseRecord(_holderSilo, _activationId, LeaseState.Active, _time.GetUtcNow() + _duration);
+        try
+        {
+            _etag = await _store.ReplaceAsync(_name, Serialize(next), etag, null, cancellationToken).ConfigureAwait(false);
+            _expiresAt = next.ExpiresAt;
+        }
+        catch (ObjectConditionFailedException e)
+        {
+            _etag = null;
+            throw new LeaseLostException($"{_name} was taken by another holder", e);
+        }
+    }
+
+    /// <summary>Marks the lease released: the next holder knows this one ended cleanly and skips recovery.</summary>
+    public async Task ReleaseAsync(CancellationToken cancellationToken = default)
+    {
+        if (_etag is null)
+        {
+            return;
+        }
+
+        var released = new LeaseRecord(_holderSilo, _activationId, LeaseState.Released, _time.GetUtcNow());
+        try
+        {
+            await _store.ReplaceAsync(_name, Serialize(released), _etag, null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ObjectConditionFailedException)
+        {
+            // Someone took it already: nothing of ours to release.
+        }
+
+        _etag = null;
+    }
+
+    private static MemoryStream Serialize(LeaseRecord record) =>
+        new(JsonSerializer.SerializeToUtf8Bytes(record, LeaseJsonContext.Default.LeaseRecord), writable: false);
+}
