@@ -18,7 +18,14 @@ public class MailStoreException : Exception
     {
     }
 
-    public MailStoreErrorKind Kind { get; init; } = MailStoreErrorKind.Invalid;
+    /// <summary>Kept in HResult, which survives serialization across grain calls where custom properties may not.</summary>
+    public MailStoreErrorKind Kind
+    {
+        get => (HResult & unchecked((int)0xFFFFFF00)) == KindBase ? (MailStoreErrorKind)(HResult & 0xFF) : MailStoreErrorKind.Invalid;
+        init => HResult = KindBase | (int)value;
+    }
+
+    private const int KindBase = unchecked((int)0xA04D5300);
 
     public static MailStoreException NotFound(string message) => new(message) { Kind = MailStoreErrorKind.NotFound };
 

@@ -10,10 +10,11 @@ namespace OrleansMail.Index.Merge;
 /// </summary>
 public static class IndexMerge
 {
-    public static MergeResult Merge(UserIndex @base, JournalSide a, JournalSide b)
+    public static MergeResult Merge(UserIndex @base, JournalSide a, JournalSide b) =>
+        Merge(@base, new ReplayedSide(@base, a), new ReplayedSide(@base, b));
+
+    public static MergeResult Merge(UserIndex @base, ReplayedSide sa, ReplayedSide sb)
     {
-        var sa = new ReplayedSide(@base, a);
-        var sb = new ReplayedSide(@base, b);
         var reassigned = new List<UidReassignment>();
         var renamed = new List<(Guid, string)>();
         var batches = MergeBatchNames(@base, sa.State, sb.State);

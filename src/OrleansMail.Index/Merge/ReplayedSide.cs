@@ -4,7 +4,7 @@ using OrleansMail.Index.Model;
 namespace OrleansMail.Index.Merge;
 
 /// <summary>A side's journal replayed onto a copy of the base, remembering when each record's flags and each mailbox's name last changed.</summary>
-internal sealed class ReplayedSide
+public sealed class ReplayedSide
 {
     public ReplayedSide(UserIndex @base, JournalSide side)
     {
@@ -41,6 +41,45 @@ internal sealed class ReplayedSide
         }
     }
 
+    private ReplayedSide(Guid activationId, UserIndex state)
+    {
+        ActivationId = activationId;
+        State = state;
+    }
+
+    /// <summary>
+    /// A side known by its state (e.g. the live index, perhaps already merged once) rather than by replay; the
+    /// entries, when available, only supply change stamps for tie-breaks.
+    /// </summary>
+    public static ReplayedSide FromState(UserIndex state, Guid activationId, IEnumerable<JournalEntry> stampSource)
+    {
+        var side = new ReplayedSide(activationId, state);
+        long last = 0;
+        foreach (var e in stampSource)
+        {
+            switch (e)
+            {
+                case MessageAdded a:
+                    side.FlagStamps[a.Record.RecordId] = e.Timestamp;
+                    break;
+                case FlagsChanged f when state.FindMailbox(f.MailboxId)?.FindByUid(f.Uid) is { } rec:
+                    side.FlagStamps[rec.RecordId] = e.Timestamp;
+                    break;
+                case MailboxRenamed r:
+                    side.NameStamps[r.MailboxId] = e.Timestamp;
+                    break;
+                case MailboxCreated c:
+                    side.NameStamps[c.MailboxId] = e.Timestamp;
+                    break;
+            }
+
+            last = Math.Max(last, e.Timestamp);
+        }
+
+        side.LastTimestamp = last;
+        return side;
+    }
+
     public Guid ActivationId { get; }
 
     public UserIndex State { get; }
@@ -49,7 +88,7 @@ internal sealed class ReplayedSide
 
     public Dictionary<Guid, long> NameStamps { get; } = [];
 
-    public long LastTimestamp { get; }
+    public long LastTimestamp { get; private set; }
 
     /// <summary>True when this side's change (at its stamp) is later than the other's: (timestamp, activation id) order.</summary>
     public static bool IsLater(long stampA, Guid actA, long stampB, Guid actB) =>

@@ -13,8 +13,8 @@ public sealed class UserIndex
     private readonly Dictionary<Guid, long> _tombstones = [];
     private readonly List<string> _summaryBatches = [];
 
-    // Derived, rebuilt on load: how many records reference each body (COPY shares bodies).
-    private readonly Dictionary<Guid, int> _bodyReferences = [];
+    // Derived, rebuilt on load: how many records reference each body (COPY shares bodies) and its summary batch.
+    private readonly Dictionary<Guid, BodyInfo> _bodyReferences = [];
 
     public IReadOnlyDictionary<Guid, MailboxState> Mailboxes => _mailboxes;
 
@@ -31,6 +31,10 @@ public sealed class UserIndex
     public int MessageCount => _mailboxes.Values.Sum(m => m.Messages.Count);
 
     public bool IsBodyReferenced(Guid bodyId) => _bodyReferences.ContainsKey(bodyId);
+
+    /// <summary>The name of the summary batch holding this body's summary, or null.</summary>
+    public string? SummaryBatchOf(Guid bodyId) =>
+        _bodyReferences.TryGetValue(bodyId, out var info) && info.Batch >= 0 ? _summaryBatches[info.Batch] : null;
 
     public MailboxState? FindMailbox(string name)
     {
@@ -116,7 +120,7 @@ public sealed class UserIndex
                     m.Insert(e.Record);
                     m.UidNext = Math.Max(m.UidNext, e.Record.Uid + 1);
                     m.HighestModSeq = Math.Max(m.HighestModSeq, e.Record.ModSeq);
-                    Reference(e.Record.BodyId);
+                    Reference(e.Record);
                     break;
                 }
 
@@ -169,6 +173,14 @@ public sealed class UserIndex
                     _summaryBatches.Add(e.BatchName);
                     var index = _summaryBatches.Count - 1;
                     var bodies = e.BodyIds.ToHashSet();
+                    foreach (var body in bodies)
+                    {
+                        if (_bodyReferences.TryGetValue(body, out var info) && info.Batch < 0)
+                        {
+                            _bodyReferences[body] = info with { Batch = index };
+                        }
+                    }
+
                     foreach (var m in _mailboxes.Values)
                     {
                         for (var i = 0; i < m.Messages.Count; i++)
@@ -237,7 +249,7 @@ public sealed class UserIndex
             index._mailboxes.Add(m.Id, m);
             foreach (var r in m.Messages)
             {
-                index.Reference(r.BodyId);
+                index.Reference(r);
             }
         }
 
@@ -251,21 +263,24 @@ public sealed class UserIndex
         return index;
     }
 
+    private readonly record struct BodyInfo(int Refs, int Batch);
+
     private MailboxState Mailbox(Guid id) =>
         _mailboxes.TryGetValue(id, out var m) ? m : throw new IndexCorruptException($"unknown mailbox {id}");
 
-    private void Reference(Guid bodyId)
+    private void Reference(MessageRecord record)
     {
-        _bodyReferences[bodyId] = _bodyReferences.GetValueOrDefault(bodyId) + 1;
-        _tombstones.Remove(bodyId);
+        var info = _bodyReferences.GetValueOrDefault(record.BodyId, new BodyInfo(0, -1));
+        _bodyReferences[record.BodyId] = new BodyInfo(info.Refs + 1, Math.Max(info.Batch, record.SummaryBatch));
+        _tombstones.Remove(record.BodyId);
     }
 
     private void Unreference(Guid bodyId, long at)
     {
-        var n = _bodyReferences.GetValueOrDefault(bodyId) - 1;
-        if (n > 0)
+        var info = _bodyReferences.GetValueOrDefault(bodyId, new BodyInfo(0, -1));
+        if (info.Refs > 1)
         {
-            _bodyReferences[bodyId] = n;
+            _bodyReferences[bodyId] = info with { Refs = info.Refs - 1 };
             return;
         }
 

@@ -129,6 +129,27 @@ public sealed class UserLease
         _etag = null;
     }
 
+    /// <summary>Gives the lease up as an unclean end (still active, already expired): the next holder takes it at once and recovers.</summary>
+    public async Task AbandonAsync(CancellationToken cancellationToken = default)
+    {
+        if (_etag is null)
+        {
+            return;
+        }
+
+        var abandoned = new LeaseRecord(_holderSilo, _activationId, LeaseState.Active, _time.GetUtcNow() - _duration);
+        try
+        {
+            await _store.ReplaceAsync(_name, Serialize(abandoned), _etag, null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ObjectConditionFailedException)
+        {
+            // Already someone else's.
+        }
+
+        _etag = null;
+    }
+
     private static MemoryStream Serialize(LeaseRecord record) =>
         new(JsonSerializer.SerializeToUtf8Bytes(record, LeaseJsonContext.Default.LeaseRecord), writable: false);
 }

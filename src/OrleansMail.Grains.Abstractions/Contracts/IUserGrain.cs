@@ -1,0 +1,81 @@
+using OrleansMail.Mail;
+
+namespace OrleansMail.Grains.Contracts;
+
+/// <summary>
+/// One user's mail store: the only writer of the user's index and manifest (key: canonical user id). Protocol
+/// neutral; IMAP and LMTP map their commands onto these calls. Errors are <see cref="Errors.MailStoreException"/>.
+/// </summary>
+[Alias("om.IUserGrain")]
+public interface IUserGrain : IGrainWithStringKey
+{
+    [Alias("list")]
+    Task<MailboxInfo[]> ListMailboxesAsync();
+
+    /// <summary>A mailbox by name; INBOX and the special-use names (Drafts, Sent, Trash, Junk, Archive) are created on first use.</summary>
+    [Alias("get")]
+    Task<MailboxInfo> GetMailboxAsync(string name);
+
+    [Alias("create")]
+    Task<MailboxInfo> CreateMailboxAsync(string name, SpecialUse specialUse = SpecialUse.None);
+
+    /// <summary>Renames a mailbox and its children; renaming INBOX moves its messages into a new mailbox (RFC 3501 §6.3.5).</summary>
+    [Alias("rename")]
+    Task RenameMailboxAsync(string oldName, string newName);
+
+    [Alias("delete")]
+    Task DeleteMailboxAsync(string name);
+
+    [Alias("subscribe")]
+    Task SetSubscriptionAsync(string name, bool subscribed);
+
+    [Alias("save")]
+    Task<SaveResult> SaveAsync(SaveRequest request);
+
+    /// <summary>Records with UIDs in the set (and modseq above <paramref name="changedSince"/> when not 0), in UID order.</summary>
+    [Alias("fetch")]
+    Task<MessageView[]> FetchAsync(Guid mailboxId, UidSet uids, ulong changedSince = 0);
+
+    /// <summary>Changes flags; records whose modseq exceeds <paramref name="unchangedSince"/> (when not 0) are left alone and reported.</summary>
+    [Alias("store")]
+    Task<StoreResult> StoreFlagsAsync(Guid mailboxId, UidSet uids, FlagOperation operation, MessageFlags flags, string[] keywords, ulong unchangedSince = 0);
+
+    /// <summary>Expunges the \Deleted messages, all of them or only those in <paramref name="uids"/> (UID EXPUNGE).</summary>
+    [Alias("expunge")]
+    Task<ExpungeResult> ExpungeAsync(Guid mailboxId, UidSet? uids = null);
+
+    [Alias("copy")]
+    Task<CopyResult> CopyAsync(Guid sourceMailboxId, UidSet uids, Guid destinationMailboxId, bool move);
+
+    [Alias("changes")]
+    Task<ChangeSet> GetChangesAsync(Guid mailboxId, ulong sinceModSeq);
+
+    /// <summary>The stored summaries of these bodies, null where none is stored yet (recovered messages).</summary>
+    [Alias("summaries.get")]
+    Task<byte[]?[]> GetSummariesAsync(Guid[] bodyIds);
+
+    /// <summary>Stores a summary computed later (for a body indexed by recovery).</summary>
+    [Alias("summaries.put")]
+    Task PutSummaryAsync(Guid bodyId, byte[] summary);
+
+    [Alias("observe")]
+    Task SubscribeAsync(IMailboxObserver observer);
+
+    [Alias("unobserve")]
+    Task UnsubscribeAsync(IMailboxObserver observer);
+
+    [Alias("stats")]
+    Task<UserStats> GetStatsAsync();
+
+    /// <summary>Uploads the journal tail now (admin `checkpoint`; tests).</summary>
+    [Alias("checkpoint")]
+    Task CheckpointAsync();
+
+    /// <summary>Deletes tombstoned bodies past the grace period; returns how many.</summary>
+    [Alias("gc")]
+    Task<int> CollectGarbageAsync();
+
+    /// <summary>Checkpoints, releases the lease and deactivates (admin; tests).</summary>
+    [Alias("deactivate")]
+    Task DeactivateAsync();
+}

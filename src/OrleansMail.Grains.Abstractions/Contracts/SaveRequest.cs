@@ -1,0 +1,18 @@
+using OrleansMail.Mail;
+
+namespace OrleansMail.Grains.Contracts;
+
+/// <summary>
+/// Index a body that is already durable in the store. Idempotent by <see cref="BodyId"/>: saving it again answers
+/// the first save's UID. The mailbox is named by id (preferred) or by name (special-use names are created on first use).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("om.SaveRequest")]
+public sealed record SaveRequest(
+    [property: Id(0)] Guid BodyId,
+    [property: Id(1)] Guid? MailboxId,
+    [property: Id(2)] string? MailboxName,
+    [property: Id(3)] MessageFlags Flags,
+    [property: Id(4)] string[] Keywords,
+    [property: Id(5)] long InternalDate,
+    [property: Id(6)] long Size,
+    [property: Id(7)] byte[]? Summary);

@@ -1,0 +1,73 @@
+using Microsoft.Extensions.Logging;
+using OrleansMail.Grains.Storage;
+using OrleansMail.Index.Format;
+using OrleansMail.ObjectStore;
+
+namespace OrleansMail.Grains.Cache;
+
+/// <summary>
+/// The returning node (DESIGN.md): uploads local journals that were never checkpointed as log segments, so the
+/// user's next activation merges them. A segment already in the store (uploaded before the manifest write was
+/// lost) is continued with only the entries it lacks.
+/// </summary>
+public sealed class OrphanJournalUploader(IObjectStore store, LocalIndexCache cache, ILogger<OrphanJournalUploader> log)
+{
+    public async Task<int> UploadAsync(string encodedUser, Guid? currentActivation, CancellationToken cancellationToken = default)
+    {
+        var uploaded = 0;
+        var names = new UserObjectNames(encodedUser);
+        foreach (var path in cache.OrphanJournals(encodedUser, currentActivation))
+        {
+            SegmentHeader header;
+            List<Index.Journal.JournalEntry> entries;
+            try
+            {
+                using var file = File.OpenRead(path);
+                (header, entries) = JournalSegment.Read(file, out _);
+            }
+            catch (Exception e) when (e is IOException or Index.Model.IndexCorruptException)
+            {
+                log.LogWarning(e, "Unreadable local journal {Path} left in place", path);
+                continue;
+            }
+
+            if (entries.Count > 0)
+            {
+                var existing = await store.ReadBytesAsync(names.Index(header.ObjectName), cancellationToken).ConfigureAwait(false);
+                if (existing is not null)
+                {
+                    var already = JournalSegment.Read(existing).Entries.Count;
+                    entries = entries.Skip(already).ToList();
+                    header = new SegmentHeader(header.ActivationId, header.Seq + 1, header.Seq);
+                }
+
+                if (entries.Count > 0)
+                {
+                    await store.CreateAsync(names.Index(header.ObjectName), JournalSegment.ToBytes(header, entries), null, cancellationToken).ConfigureAwait(false);
+                    uploaded++;
+                    log.LogInformation("Uploaded {Count} never-checkpointed journal entries of {User} as {Segment}", entries.Count, encodedUser, header.ObjectName);
+                }
+            }
+
+            File.Delete(path);
+        }
+
+        return uploaded;
+    }
+
+    /// <summary>At silo start: every user's leftovers.</summary>
+    public async Task UploadAllAsync(CancellationToken cancellationToken)
+    {
+        foreach (var user in cache.Users())
+        {
+            try
+            {
+                await UploadAsync(user, null, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ObjectStoreUnavailableException e)
+            {
+                log.LogWarning(e, "Could not upload local journals of {User}; the next start retries", user);
+            }
+        }
+    }
+}

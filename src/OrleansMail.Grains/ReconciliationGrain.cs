@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Logging;
+using OrleansMail.Grains.Contracts;
+using OrleansMail.Grains.Storage;
+using OrleansMail.Index.Format;
+using OrleansMail.Index.Merge;
+using OrleansMail.ObjectStore;
+
+namespace OrleansMail.Grains;
+
+/// <summary>Computes merges for UserGrain (DESIGN.md): it reads the base and the diverged chain, and returns the merged index; UserGrain commits it.</summary>
+public sealed class ReconciliationGrain(IObjectStore store, ILogger<ReconciliationGrain> log) : Grain, IReconciliationGrain
+{
+    public async Task<MergeOutcome> MergeAsync(MergeInput input)
+    {
+        var loader = new IndexLoader(store, UserObjectNames.For(this.GetPrimaryKeyString()));
+        var @base = await loader.LoadAsync(input.BaseSnapshot, input.BaseSegments).ConfigureAwait(true);
+        var current = IndexReader.ReadSnapshot(input.CurrentState);
+        var stamps = await loader.ReadEntriesAsync(input.CurrentSegments).ConfigureAwait(true);
+        var chain = new List<Index.Journal.JournalEntry>();
+        var chainActivation = Guid.Empty;
+        foreach (var name in input.ChainSegments)
+        {
+            var (header, entries) = await loader.ReadSegmentAsync(name).ConfigureAwait(true);
+            chainActivation = header.ActivationId;
+            chain.AddRange(entries);
+        }
+
+        var result = IndexMerge.Merge(
+            @base,
+            ReplayedSide.FromState(current, input.CurrentActivation, stamps),
+            new ReplayedSide(@base, new JournalSide(chainActivation, chain)));
+        log.LogInformation(
+            "Merged {Segments} diverged segments of {User}: {Reassigned} UIDs renumbered, {Renamed} mailboxes renamed",
+            input.ChainSegments.Length,
+            this.GetPrimaryKeyString(),
+            result.Reassigned.Count,
+            result.Renamed.Count);
+        return new MergeOutcome(IndexWriter.SnapshotBytes(result.Index), result.Reassigned.Count, result.Renamed.Count);
+    }
+}

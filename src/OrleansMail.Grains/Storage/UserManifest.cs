@@ -1,0 +1,51 @@
+namespace OrleansMail.Grains.Storage;
+
+/// <summary>
+/// The index manifest (grain state, written only by UserGrain, guarded by its ETag): which snapshots and log
+/// segments make the index, which diverged segments were merged, and where recovery starts.
+/// </summary>
+public sealed class UserManifest
+{
+    public int Format { get; set; } = 1;
+
+    /// <summary>The last checkpoint's sequence number.</summary>
+    public long Seq { get; set; }
+
+    /// <summary>The activation that wrote the last checkpoint.</summary>
+    public Guid Writer { get; set; }
+
+    /// <summary>Retained snapshots, oldest first; the newest is the current base of the index.</summary>
+    public List<ManifestObject> Snapshots { get; set; } = [];
+
+    /// <summary>Log segments of the lineage after the oldest retained snapshot, by sequence.</summary>
+    public List<ManifestObject> Segments { get; set; } = [];
+
+    /// <summary>Segments of other writers already merged: merging one twice changes nothing.</summary>
+    public List<string> Merged { get; set; } = [];
+
+    /// <summary>Segments with sequence at or below this are history no longer kept (they cannot be merged).</summary>
+    public long HistoryFloorSeq { get; set; }
+
+    /// <summary>Unix ms: every body created before this is indexed or tombstoned in the checkpointed index.</summary>
+    public long RecoveryFloor { get; set; }
+
+    public UserManifest Clone() => new()
+    {
+        Format = Format,
+        Seq = Seq,
+        Writer = Writer,
+        Snapshots = [.. Snapshots],
+        Segments = [.. Segments],
+        Merged = [.. Merged],
+        HistoryFloorSeq = HistoryFloorSeq,
+        RecoveryFloor = RecoveryFloor,
+    };
+
+    /// <summary>The snapshot and segments whose replay gives the state at checkpoint <paramref name="seq"/>.</summary>
+    public (string? Snapshot, List<string> Segments) StateAt(long seq)
+    {
+        var snapshot = Snapshots.LastOrDefault(s => s.Seq <= seq);
+        var from = snapshot?.Seq ?? 0;
+        return (snapshot?.Name, Segments.Where(s => s.Seq > from && s.Seq <= seq).Select(s => s.Name).ToList());
+    }
+}

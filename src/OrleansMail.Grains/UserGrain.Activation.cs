@@ -1,0 +1,318 @@
+using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
+using OrleansMail.Errors;
+using OrleansMail.Grains.Cache;
+using OrleansMail.Grains.Contracts;
+using OrleansMail.Grains.Storage;
+using OrleansMail.Identity;
+using OrleansMail.Index.Format;
+using OrleansMail.Index.Journal;
+using OrleansMail.Index.Model;
+using OrleansMail.Mail;
+using OrleansMail.ObjectStore;
+using OrleansMail.ObjectStore.Leases;
+
+namespace OrleansMail.Grains;
+
+/// <summary>Activation and deactivation: lease, load, merge of diverged segments, recovery after an unclean end.</summary>
+public sealed partial class UserGrain
+{
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _names = UserObjectNames.For(this.GetPrimaryKeyString());
+        _lease = new UserLease(_store, _names.Lease, _silo.SiloAddress.ToParsableString(), _activationId, _options.LeaseDuration, _time);
+        LeaseAcquisition acquisition;
+        try
+        {
+            acquisition = await _lease.AcquireAsync(IsSiloDeadAsync, cancellationToken).ConfigureAwait(true);
+        }
+        catch (LeaseHeldException e)
+        {
+            throw MailStoreException.Unavailable("this user is active elsewhere; retry", e);
+        }
+        catch (ObjectStoreUnavailableException e)
+        {
+            throw MailStoreException.Unavailable("object store unavailable", e);
+        }
+
+        try
+        {
+            await ActivateIndexAsync(acquisition, cancellationToken).ConfigureAwait(true);
+        }
+        catch (Exception e)
+        {
+            // Hand the lease back as an unclean end, so the next try recovers instead of waiting for expiry.
+            _log.LogWarning(e, "Activation of {User} failed", _names.User);
+            await TryAbandonLeaseAsync().ConfigureAwait(true);
+            throw e is MailStoreException ? e : e is ObjectStoreUnavailableException ? MailStoreException.Unavailable("object store unavailable", e) : e;
+        }
+
+        this.RegisterGrainTimer(RenewLeaseAsync, new GrainTimerCreationOptions
+        {
+            DueTime = _options.LeaseDuration / 3,
+            Period = _options.LeaseDuration / 3,
+            Interleave = true,
+        });
+        this.RegisterGrainTimer(PeriodicCheckpointAsync, new GrainTimerCreationOptions
+        {
+            DueTime = _options.CheckpointInterval,
+            Period = _options.CheckpointInterval,
+            Interleave = false,
+        });
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_fenced)
+        {
+            _journal?.Dispose();
+            return;
+        }
+
+        try
+        {
+            await CheckpointCoreAsync(forceSnapshot: false).ConfigureAwait(true);
+            _journal?.Close(delete: true);
+            _journal = null;
+            _cache?.Save(_names.User, _manifest.State.Seq, _manifest.State.Writer, _index);
+            await _lease.ReleaseAsync(cancellationToken).ConfigureAwait(true);
+        }
+        catch (Exception e) when (e is MailStoreException or ObjectStoreUnavailableException or IOException)
+        {
+            // Leave the lease active and the journal on disk: the next activation recovers, the returning node uploads.
+            _log.LogWarning(e, "Deactivating {User} without a final checkpoint", _names.User);
+            _journal?.Dispose();
+        }
+    }
+
+    private async Task ActivateIndexAsync(LeaseAcquisition acquisition, CancellationToken cancellationToken)
+    {
+        if (_cache is not null)
+        {
+            await _orphans.UploadAsync(_names.User, _activationId, cancellationToken).ConfigureAwait(true);
+        }
+
+        var manifest = _manifest.State;
+        _index = await LoadCurrentAsync(manifest, cancellationToken).ConfigureAwait(true);
+        var merged = await MergeDivergedAsync(cancellationToken).ConfigureAwait(true);
+        if (acquisition.PreviousEndedUncleanly)
+        {
+            _log.LogWarning("User {User}: previous holder {Holder} ended uncleanly; raising counters and recovering", _names.User, acquisition.Previous?.HolderSilo);
+            RaiseCounters();
+            await RecoverAsync(cancellationToken).ConfigureAwait(true);
+        }
+
+        if (_cache is not null)
+        {
+            _journal = LocalJournal.Open(_cache.UserDirectory(_names.User), new SegmentHeader(_activationId, manifest.Seq + 1, manifest.Seq));
+            foreach (var e in _pending)
+            {
+                _journal.Append(e);
+            }
+        }
+
+        // After an unclean end or a merge, checkpoint before serving: this fences a zombie (the manifest ETag
+        // moves) and makes the raised counters durable before any UID is handed out.
+        if (acquisition.PreviousEndedUncleanly || merged)
+        {
+            await CheckpointCoreAsync(forceSnapshot: merged).ConfigureAwait(true);
+        }
+    }
+
+    private async Task<UserIndex> LoadCurrentAsync(UserManifest manifest, CancellationToken cancellationToken)
+    {
+        if (manifest.Seq == 0)
+        {
+            _loadedFrom = "empty";
+            return new UserIndex();
+        }
+
+        if (_cache?.TryLoad(_names.User, manifest.Seq, manifest.Writer) is { } local)
+        {
+            _loadedFrom = "local";
+            return local;
+        }
+
+        var (snapshot, segments) = manifest.StateAt(manifest.Seq);
+        _loadedFrom = "store";
+        return await new IndexLoader(_store, _names).LoadAsync(snapshot, segments, cancellationToken).ConfigureAwait(true);
+    }
+
+    /// <summary>Merges every segment in the store that the manifest neither applied nor merged, chain by chain (one chain per writer).</summary>
+    private async Task<bool> MergeDivergedAsync(CancellationToken cancellationToken)
+    {
+        var manifest = _manifest.State;
+        var known = manifest.Segments.Select(s => s.Name).Concat(manifest.Merged).ToHashSet(StringComparer.Ordinal);
+        var chains = new SortedDictionary<Guid, List<(long Seq, string Name)>>();
+        await foreach (var entry in _store.ListAllAsync(_names.IndexPrefix, cancellationToken).ConfigureAwait(true))
+        {
+            var name = entry.Name[_names.IndexPrefix.Length..];
+            if (!known.Contains(name) && SegmentNames.TryParseLog(name, out var seq, out var act) && seq > manifest.HistoryFloorSeq)
+            {
+                if (!chains.TryGetValue(act, out var chain))
+                {
+                    chains[act] = chain = [];
+                }
+
+                chain.Add((seq, name));
+            }
+        }
+
+        var mergedAny = false;
+        var loader = new IndexLoader(_store, _names);
+        foreach (var (act, chain) in chains.OrderBy(c => c.Value.Min(s => s.Seq)).ThenBy(c => c.Key))
+        {
+            chain.Sort();
+            var names = chain.Select(c => c.Name).ToArray();
+            var (first, _) = await loader.ReadSegmentAsync(names[0], cancellationToken).ConfigureAwait(true);
+            var baseSeq = first.BaseSeq;
+            if (baseSeq < manifest.HistoryFloorSeq || baseSeq > manifest.Seq)
+            {
+                _log.LogWarning("User {User}: diverged segments {Segments} start from checkpoint {Base}, outside kept history; not merged", _names.User, string.Join(',', names), baseSeq);
+                manifest.Merged.AddRange(names);
+                continue;
+            }
+
+            var (baseSnapshot, baseSegments) = manifest.StateAt(baseSeq);
+            var lineageAfter = manifest.Segments.Where(s => s.Seq > baseSeq).Select(s => s.Name).ToArray();
+            var outcome = await GrainFactory.GetGrain<IReconciliationGrain>(this.GetPrimaryKeyString()).MergeAsync(new MergeInput(
+                baseSnapshot,
+                [.. baseSegments],
+                IndexWriter.SnapshotBytes(_index),
+                manifest.Writer,
+                lineageAfter,
+                names)).ConfigureAwait(true);
+            _index = IndexReader.ReadSnapshot(outcome.MergedState);
+            manifest.Merged.AddRange(names);
+            mergedAny = true;
+            _log.LogWarning("User {User}: merged {Count} diverged segments of activation {Activation} ({Reassigned} UIDs renumbered)", _names.User, names.Length, act, outcome.ReassignedUids);
+        }
+
+        return mergedAny;
+    }
+
+    /// <summary>After an unclean end nothing the dead writer handed out may be handed out again (promise 4).</summary>
+    private void RaiseCounters()
+    {
+        var cap = (uint)_options.AllocationCap;
+        foreach (var m in _index.Mailboxes.Values.ToList())
+        {
+            var e = new CountersRaised(Now, m.Id, m.UidNext + cap, m.HighestModSeq + cap);
+            _index.Apply(e);
+            _pending.Add(e);
+        }
+    }
+
+    /// <summary>Indexes every body in the buckets since the recovery floor that no record references and no tombstone names (idempotent).</summary>
+    private async Task RecoverAsync(CancellationToken cancellationToken)
+    {
+        var floor = DateTimeOffset.FromUnixTimeMilliseconds(_manifest.State.RecoveryFloor) - _options.RecoverySkew;
+        var floorBucket = BodyIds.Bucket(floor < DateTimeOffset.UnixEpoch ? DateTimeOffset.UnixEpoch : floor);
+        var now = _time.GetUtcNow();
+        var prefixes = new List<string>();
+        if (_manifest.State.RecoveryFloor > 0 && now - floor <= TimeSpan.FromHours(72))
+        {
+            for (var t = floor; t <= now + TimeSpan.FromHours(1); t += TimeSpan.FromHours(1))
+            {
+                prefixes.Add(_names.BucketPrefix(BodyIds.Bucket(t)));
+            }
+        }
+        else
+        {
+            prefixes.Add(_names.MessagesPrefix);
+        }
+
+        var recovered = 0;
+        foreach (var prefix in prefixes.Distinct())
+        {
+            await foreach (var entry in _store.ListAllAsync(prefix, cancellationToken).ConfigureAwait(true))
+            {
+                if (!UserObjectNames.TryParseBody(entry.Name, out var bodyId, out var bucket)
+                    || string.CompareOrdinal(bucket, floorBucket) < 0
+                    || _index.IsBodyReferenced(bodyId)
+                    || _index.Tombstones.ContainsKey(bodyId))
+                {
+                    continue;
+                }
+
+                var (mailboxId, flags, keywords, internalDate, size) = BodyMetadata.Parse(entry.Metadata, entry.Size);
+                var mailbox = (mailboxId is { } id ? _index.FindMailbox(id) : null) ?? EnsureInboxForRecovery();
+                var record = new MessageRecord
+                {
+                    RecordId = bodyId,
+                    BodyId = bodyId,
+                    Uid = mailbox.UidNext,
+                    Flags = flags,
+                    Keywords = Keywords.Normalize(keywords),
+                    ModSeq = mailbox.HighestModSeq + 1,
+                    InternalDate = internalDate,
+                    SaveDate = Now,
+                    Size = size,
+                };
+                var e = new MessageAdded(Now, mailbox.Id, record);
+                _index.Apply(e);
+                _pending.Add(e);
+                recovered++;
+            }
+        }
+
+        _log.LogWarning("User {User}: recovery indexed {Count} bodies from bucket {Floor} on", _names.User, recovered, floorBucket);
+    }
+
+    private MailboxState EnsureInboxForRecovery()
+    {
+        if (_index.FindMailbox(MailboxName.Inbox) is { } inbox)
+        {
+            return inbox;
+        }
+
+        var e = new MailboxCreated(Now, InboxId(), MailboxName.Inbox, SpecialUse.None, NextUidValidity(_index.LastUidValidity));
+        _index.Apply(e);
+        _pending.Add(e);
+        return _index.FindMailbox(MailboxName.Inbox)!;
+    }
+
+    private Task<bool> IsSiloDeadAsync(string holder)
+    {
+        try
+        {
+            var address = SiloAddress.FromParsableString(holder);
+            var status = _membership.CurrentSnapshot.GetSiloStatus(address);
+            return Task.FromResult(status == SiloStatus.Dead);
+        }
+        catch (FormatException)
+        {
+            return Task.FromResult(false);
+        }
+    }
+
+    private async Task RenewLeaseAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _lease.RenewAsync(cancellationToken).ConfigureAwait(true);
+        }
+        catch (LeaseLostException e)
+        {
+            _log.LogError(e, "User {User}: lease lost to another holder; this activation stops writing", _names.User);
+            _fenced = true;
+            DeactivateOnIdle();
+        }
+        catch (ObjectStoreUnavailableException e)
+        {
+            _log.LogWarning(e, "User {User}: lease renewal failed; writes stop when it lapses", _names.User);
+        }
+    }
+
+    private async Task TryAbandonLeaseAsync()
+    {
+        try
+        {
+            await _lease.AbandonAsync().ConfigureAwait(true);
+        }
+        catch (Exception e) when (e is ObjectStoreUnavailableException or LeaseLostException)
+        {
+            _log.LogDebug(e, "Could not abandon the lease of {User}; it will expire", _names.User);
+        }
+    }
+}

@@ -1,0 +1,174 @@
+using Microsoft.Extensions.Logging;
+using Orleans.Storage;
+using OrleansMail.Errors;
+using OrleansMail.Grains.Storage;
+using OrleansMail.Index.Format;
+using OrleansMail.Index.Journal;
+using OrleansMail.ObjectStore;
+
+namespace OrleansMail.Grains;
+
+/// <summary>Checkpoints (segment first, then manifest) and body GC.</summary>
+public sealed partial class UserGrain
+{
+    private const int KeptSnapshots = 3;
+
+    private async Task PeriodicCheckpointAsync(CancellationToken cancellationToken)
+    {
+        await TryCheckpointAsync().ConfigureAwait(true);
+        if (_index.Tombstones.Count > 0)
+        {
+            try
+            {
+                await CollectGarbageAsync().ConfigureAwait(true);
+            }
+            catch (MailStoreException e)
+            {
+                _log.LogDebug(e, "User {User}: body GC deferred", _names.User);
+            }
+        }
+    }
+
+    private async Task TryCheckpointAsync()
+    {
+        try
+        {
+            await CheckpointCoreAsync(forceSnapshot: false).ConfigureAwait(true);
+        }
+        catch (MailStoreException e) when (e.Kind == MailStoreErrorKind.Unavailable)
+        {
+            _log.LogWarning(e, "User {User}: checkpoint failed; {Pending} changes stay in the local journal", _names.User, _pending.Count);
+        }
+    }
+
+    /// <summary>
+    /// Uploads the journal tail as log-{seq}-{activation} (and a snapshot when compacting), then writes the manifest
+    /// with its ETag. A lost ETag race means another writer exists: fence this activation.
+    /// </summary>
+    private async Task CheckpointCoreAsync(bool forceSnapshot)
+    {
+        if (_fenced)
+        {
+            throw MailStoreException.Unavailable("another writer took this user over; retry");
+        }
+
+        if (_pending.Count == 0 && _pendingSummaries.Count == 0 && !forceSnapshot)
+        {
+            return;
+        }
+
+        var started = _time.GetUtcNow();
+        var old = _manifest.State;
+        var seq = old.Seq + 1;
+        var next = old.Clone();
+        next.Seq = seq;
+        next.Writer = _activationId;
+        next.RecoveryFloor = Math.Max(old.RecoveryFloor, started.ToUnixTimeMilliseconds());
+        try
+        {
+            if (_pendingSummaries.Count > 0)
+            {
+                var batchName = SegmentNames.SummaryBatch(seq, _activationId);
+                await _store.CreateAsync(_names.Index(batchName), SummaryBatchCodec.Encode(_pendingSummaries)).ConfigureAwait(true);
+                var stored = new SummaryBatchStored(Now, batchName, [.. _pendingSummaries.Keys]);
+                _index.Apply(stored);
+                _pending.Add(stored);
+                _journal?.Append(stored);
+                _summaryBatches[batchName] = new Dictionary<Guid, byte[]>(_pendingSummaries);
+                _pendingSummaries.Clear();
+            }
+
+            long bytes = 0;
+            if (_pending.Count > 0)
+            {
+                var segment = new SegmentHeader(_activationId, seq, old.Seq);
+                var data = JournalSegment.ToBytes(segment, _pending);
+                await _store.CreateAsync(_names.Index(segment.ObjectName), data).ConfigureAwait(true);
+                next.Segments.Add(new ManifestObject(seq, segment.ObjectName));
+                bytes += data.Length;
+            }
+
+            var sinceSnapshot = next.Segments.Count(s => s.Seq > (next.Snapshots.LastOrDefault()?.Seq ?? 0));
+            if (forceSnapshot || sinceSnapshot >= _options.CompactionSegments)
+            {
+                var name = SegmentNames.Snapshot(seq, _activationId);
+                var data = IndexWriter.SnapshotBytes(_index);
+                await _store.CreateAsync(_names.Index(name), data).ConfigureAwait(true);
+                next.Snapshots.Add(new ManifestObject(seq, name));
+                bytes += data.Length;
+                if (next.Snapshots.Count > KeptSnapshots)
+                {
+                    next.Snapshots.RemoveRange(0, next.Snapshots.Count - KeptSnapshots);
+                    next.HistoryFloorSeq = next.Snapshots[0].Seq;
+                    next.Segments.RemoveAll(s => s.Seq <= next.HistoryFloorSeq);
+                }
+            }
+
+            _manifest.State = next;
+            await _manifest.WriteStateAsync().ConfigureAwait(true);
+            _lastCheckpointBytes = bytes;
+        }
+        catch (InconsistentStateException e)
+        {
+            _manifest.State = old;
+            _fenced = true;
+            _log.LogError(e, "User {User}: checkpoint {Seq} lost the manifest race; another writer exists. Fencing this activation; its segment stays for the merge", _names.User, seq);
+            DeactivateOnIdle();
+            throw MailStoreException.Unavailable("another writer took this user over; retry", e);
+        }
+        catch (ObjectStoreUnavailableException e)
+        {
+            _manifest.State = old;
+            throw MailStoreException.Unavailable("object store unavailable; checkpoint deferred", e);
+        }
+
+        _pending.Clear();
+        _allocatedSinceCheckpoint = 0;
+        _journal?.Rotate(new SegmentHeader(_activationId, seq + 1, seq));
+    }
+
+    public async Task<int> CollectGarbageAsync()
+    {
+        EnsureWritable();
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var due = _index.Tombstones.Where(t => t.Value + (long)_options.GarbageGracePeriod.TotalMilliseconds <= now).Select(t => t.Key).ToList();
+        if (due.Count == 0)
+        {
+            return 0;
+        }
+
+        // A segment no manifest reaches may still reference a body (a zombie's COPY): wait until it is merged.
+        var manifest = _manifest.State;
+        var known = manifest.Segments.Select(s => s.Name).Concat(manifest.Merged).ToHashSet(StringComparer.Ordinal);
+        await foreach (var entry in _store.ListAllAsync(_names.IndexPrefix).ConfigureAwait(true))
+        {
+            var name = entry.Name[_names.IndexPrefix.Length..];
+            if (SegmentNames.TryParseLog(name, out var seq, out _) && seq > manifest.HistoryFloorSeq && !known.Contains(name))
+            {
+                _log.LogInformation("User {User}: body GC waits for unmerged segment {Segment}", _names.User, name);
+                return 0;
+            }
+        }
+
+        var deleted = 0;
+        var cleared = new List<JournalEntry>();
+        foreach (var body in due)
+        {
+            try
+            {
+                await _store.DeleteAsync(_names.Body(body)).ConfigureAwait(true);
+            }
+            catch (ObjectStoreUnavailableException e)
+            {
+                _log.LogDebug(e, "User {User}: deleting body {Body} failed; retried later", _names.User, body);
+                break;
+            }
+
+            cleared.Add(new TombstoneCleared(Now, body));
+            deleted++;
+        }
+
+        await CommitAsync(cleared).ConfigureAwait(true);
+        return deleted;
+    }
+}

@@ -1,0 +1,568 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Runtime;
+using OrleansMail.Errors;
+using OrleansMail.Grains.Cache;
+using OrleansMail.Grains.Contracts;
+using OrleansMail.Grains.Storage;
+using OrleansMail.Index.Journal;
+using OrleansMail.Index.Model;
+using OrleansMail.Mail;
+using OrleansMail.ObjectStore;
+using OrleansMail.ObjectStore.Leases;
+
+namespace OrleansMail.Grains;
+
+/// <summary>
+/// One user's mail store (DESIGN.md, Grains): the index in memory, every change journaled to the silo's disk,
+/// checkpointed to the object store, guarded by the lease and the manifest's ETag.
+/// </summary>
+public sealed partial class UserGrain : Grain, IUserGrain
+{
+    private static readonly Dictionary<string, SpecialUse> CreatedOnFirstUse = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["Drafts"] = SpecialUse.Drafts,
+        ["Sent"] = SpecialUse.Sent,
+        ["Trash"] = SpecialUse.Trash,
+        ["Junk"] = SpecialUse.Junk,
+        ["Archive"] = SpecialUse.Archive,
+    };
+
+    private readonly IPersistentState<UserManifest> _manifest;
+    private readonly IObjectStore _store;
+    private readonly UserGrainOptions _options;
+    private readonly ILogger<UserGrain> _log;
+    private readonly IClusterMembershipService _membership;
+    private readonly ILocalSiloDetails _silo;
+    private readonly TimeProvider _time;
+    private readonly OrphanJournalUploader _orphans;
+    private readonly LocalIndexCache? _cache;
+    private readonly Guid _activationId = Guid.NewGuid();
+    private readonly List<JournalEntry> _pending = [];
+    private readonly Dictionary<Guid, byte[]> _pendingSummaries = [];
+    private readonly Dictionary<string, Dictionary<Guid, byte[]>> _summaryBatches = new(StringComparer.Ordinal);
+    private readonly Dictionary<IMailboxObserver, DateTimeOffset> _observers = [];
+
+    private UserObjectNames _names = null!;
+    private UserLease _lease = null!;
+    private UserIndex _index = new();
+    private LocalJournal? _journal;
+    private int _allocatedSinceCheckpoint;
+    private bool _fenced;
+    private string _loadedFrom = "empty";
+    private long _lastCheckpointBytes;
+
+    public UserGrain(
+        [PersistentState("manifest", MailStoreNames.GrainStorage)] IPersistentState<UserManifest> manifest,
+        IObjectStore store,
+        IOptions<UserGrainOptions> options,
+        ILogger<UserGrain> log,
+        IClusterMembershipService membership,
+        ILocalSiloDetails silo,
+        OrphanJournalUploader orphans,
+        TimeProvider? time = null)
+    {
+        _manifest = manifest;
+        _store = store;
+        _options = options.Value;
+        _log = log;
+        _membership = membership;
+        _silo = silo;
+        _orphans = orphans;
+        _time = time ?? TimeProvider.System;
+        _cache = string.IsNullOrEmpty(_options.CacheDirectory) ? null : new LocalIndexCache(_options.CacheDirectory);
+    }
+
+    private long Now => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    public Task<MailboxInfo[]> ListMailboxesAsync() =>
+        Task.FromResult(_index.Mailboxes.Values.OrderBy(m => m.Name, StringComparer.Ordinal).Select(Info).ToArray());
+
+    public async Task<MailboxInfo> GetMailboxAsync(string name) => Info(await ResolveAsync(name).ConfigureAwait(true));
+
+    public async Task<MailboxInfo> CreateMailboxAsync(string name, SpecialUse specialUse = SpecialUse.None)
+    {
+        var normalized = ValidName(name);
+        if (_index.FindMailbox(normalized) is not null)
+        {
+            throw MailStoreException.AlreadyExists($"mailbox {normalized} already exists");
+        }
+
+        EnsureWritable();
+        var entries = new List<JournalEntry>();
+        var uidValidity = _index.LastUidValidity;
+
+        // RFC 3501 §6.3.3: create the superior levels a name needs.
+        for (var parent = MailboxName.Parent(normalized); parent is not null; parent = MailboxName.Parent(parent))
+        {
+            if (_index.FindMailbox(parent) is null)
+            {
+                uidValidity = NextUidValidity(uidValidity);
+                entries.Insert(0, new MailboxCreated(Now, Guid.NewGuid(), parent, SpecialUse.None, uidValidity));
+            }
+        }
+
+        uidValidity = NextUidValidity(uidValidity);
+        var id = MailboxName.IsInbox(normalized) ? InboxId() : Guid.NewGuid();
+        entries.Add(new MailboxCreated(Now, id, normalized, specialUse, uidValidity));
+        await CommitAsync(entries).ConfigureAwait(true);
+        return Info(_index.FindMailbox(id)!);
+    }
+
+    public async Task RenameMailboxAsync(string oldName, string newName)
+    {
+        var source = _index.FindMailbox(MailboxName.Normalize(oldName)) ?? throw MailStoreException.NotFound($"mailbox {oldName} does not exist");
+        var target = ValidName(newName);
+        if (_index.FindMailbox(target) is not null)
+        {
+            throw MailStoreException.AlreadyExists($"mailbox {target} already exists");
+        }
+
+        EnsureWritable();
+        if (source.Name == MailboxName.Inbox)
+        {
+            // RFC 3501 §6.3.5: renaming INBOX moves its messages to the new name and leaves INBOX empty.
+            var created = await CreateMailboxAsync(target).ConfigureAwait(true);
+            var all = UidSet.Range(1, uint.MaxValue);
+            await CopyAsync(source.Id, all, created.Id, move: true).ConfigureAwait(true);
+            return;
+        }
+
+        var entries = new List<JournalEntry>();
+        foreach (var m in _index.Mailboxes.Values.Where(m => m.Id == source.Id || MailboxName.IsBelow(m.Name, source.Name)).ToList())
+        {
+            entries.Add(new MailboxRenamed(Now, m.Id, target + m.Name[source.Name.Length..]));
+        }
+
+        for (var parent = MailboxName.Parent(target); parent is not null; parent = MailboxName.Parent(parent))
+        {
+            if (_index.FindMailbox(parent) is null)
+            {
+                entries.Insert(0, new MailboxCreated(Now, Guid.NewGuid(), parent, SpecialUse.None, NextUidValidity(_index.LastUidValidity)));
+            }
+        }
+
+        await CommitAsync(entries).ConfigureAwait(true);
+    }
+
+    public async Task DeleteMailboxAsync(string name)
+    {
+        var mailbox = _index.FindMailbox(MailboxName.Normalize(name)) ?? throw MailStoreException.NotFound($"mailbox {name} does not exist");
+        if (mailbox.Name == MailboxName.Inbox)
+        {
+            throw MailStoreException.Invalid("INBOX cannot be deleted");
+        }
+
+        EnsureWritable();
+        await CommitAsync([new MailboxDeleted(Now, mailbox.Id)]).ConfigureAwait(true);
+    }
+
+    public async Task SetSubscriptionAsync(string name, bool subscribed)
+    {
+        var normalized = ValidName(name);
+        if (_index.Subscriptions.Contains(normalized) == subscribed)
+        {
+            return;
+        }
+
+        EnsureWritable();
+        await CommitAsync([new SubscriptionChanged(Now, normalized, subscribed)]).ConfigureAwait(true);
+    }
+
+    public async Task<SaveResult> SaveAsync(SaveRequest request)
+    {
+        EnsureWritable();
+        if (_index.IsBodyReferenced(request.BodyId) && _index.FindRecord(request.BodyId) is var (existingBox, existing))
+        {
+            return new SaveResult(existingBox.Id, existingBox.UidValidity, existing.Uid, existing.ModSeq, AlreadyIndexed: true);
+        }
+
+        var mailbox = request.MailboxId is { } id
+            ? _index.FindMailbox(id) ?? throw MailStoreException.NotFound($"mailbox {id} does not exist")
+            : await ResolveAsync(request.MailboxName ?? MailboxName.Inbox).ConfigureAwait(true);
+        await ReserveAsync(2).ConfigureAwait(true);
+        var record = new MessageRecord
+        {
+            RecordId = request.BodyId,
+            BodyId = request.BodyId,
+            Uid = mailbox.UidNext,
+            Flags = request.Flags,
+            Keywords = Keywords.Normalize(request.Keywords),
+            ModSeq = mailbox.HighestModSeq + 1,
+            InternalDate = request.InternalDate,
+            SaveDate = Now,
+            Size = request.Size,
+        };
+        if (request.Summary is { } summary)
+        {
+            _pendingSummaries[request.BodyId] = summary;
+        }
+
+        await CommitAsync([new MessageAdded(Now, mailbox.Id, record)]).ConfigureAwait(true);
+        return new SaveResult(mailbox.Id, mailbox.UidValidity, record.Uid, record.ModSeq, AlreadyIndexed: false);
+    }
+
+    public Task<MessageView[]> FetchAsync(Guid mailboxId, UidSet uids, ulong changedSince = 0)
+    {
+        var mailbox = Mailbox(mailboxId);
+        var views = new List<MessageView>();
+        foreach (var record in Select(mailbox, uids))
+        {
+            if (record.ModSeq > changedSince)
+            {
+                views.Add(View(record));
+            }
+        }
+
+        return Task.FromResult(views.ToArray());
+    }
+
+    public async Task<StoreResult> StoreFlagsAsync(Guid mailboxId, UidSet uids, FlagOperation operation, MessageFlags flags, string[] keywords, ulong unchangedSince = 0)
+    {
+        EnsureWritable();
+        var mailbox = Mailbox(mailboxId);
+        await ReserveAsync(1).ConfigureAwait(true);
+        var modSeq = mailbox.HighestModSeq + 1;
+        var kw = Keywords.Normalize(keywords);
+        var entries = new List<JournalEntry>();
+        var modified = new List<uint>();
+        foreach (var record in Select(mailbox, uids))
+        {
+            if (unchangedSince != 0 && record.ModSeq > unchangedSince)
+            {
+                modified.Add(record.Uid);
+                continue;
+            }
+
+            var (newFlags, newKeywords) = operation switch
+            {
+                FlagOperation.Add => (record.Flags | flags, Keywords.Union(record.Keywords, kw)),
+                FlagOperation.Remove => (record.Flags & ~flags, Keywords.Except(record.Keywords, kw)),
+                _ => (flags, kw),
+            };
+            if (newFlags != record.Flags || !newKeywords.AsSpan().SequenceEqual(record.Keywords))
+            {
+                entries.Add(new FlagsChanged(Now, mailbox.Id, record.Uid, newFlags, newKeywords, modSeq));
+            }
+        }
+
+        await CommitAsync(entries).ConfigureAwait(true);
+        var changed = entries.OfType<FlagsChanged>().Select(e => View(mailbox.FindByUid(e.Uid)!)).ToArray();
+        return new StoreResult(changed, UidSet.FromRanges(modified.Select(u => (u, u))), mailbox.HighestModSeq);
+    }
+
+    public async Task<ExpungeResult> ExpungeAsync(Guid mailboxId, UidSet? uids = null)
+    {
+        EnsureWritable();
+        var mailbox = Mailbox(mailboxId);
+        var doomed = Select(mailbox, uids ?? UidSet.Range(1, uint.MaxValue)).Where(r => r.Flags.HasFlag(MessageFlags.Deleted)).Select(r => (r.Uid, r.Uid)).ToList();
+        if (doomed.Count == 0)
+        {
+            return new ExpungeResult(UidSet.Empty, mailbox.HighestModSeq);
+        }
+
+        await ReserveAsync(1).ConfigureAwait(true);
+        var set = UidSet.FromRanges(doomed);
+        var modSeq = mailbox.HighestModSeq + 1;
+        await CommitAsync(ExpungeEntries(mailbox, set, modSeq)).ConfigureAwait(true);
+        return new ExpungeResult(set, modSeq);
+    }
+
+    public async Task<CopyResult> CopyAsync(Guid sourceMailboxId, UidSet uids, Guid destinationMailboxId, bool move)
+    {
+        EnsureWritable();
+        var source = Mailbox(sourceMailboxId);
+        var destination = Mailbox(destinationMailboxId);
+        var records = Select(source, uids).ToList();
+        var sourceUids = new List<uint>(records.Count);
+        var destinationUids = new List<uint>(records.Count);
+
+        // Chunks keep every step under the allocation cap, so one huge COPY cannot outrun a checkpoint.
+        var chunk = Math.Max(1, (_options.AllocationCap / 2) - 2);
+        for (var start = 0; start < records.Count; start += chunk)
+        {
+            var part = records.Skip(start).Take(chunk).ToList();
+            await ReserveAsync(part.Count + 2).ConfigureAwait(true);
+            var modSeq = destination.HighestModSeq + 1;
+            var entries = new List<JournalEntry>(part.Count + 1);
+            var uid = destination.UidNext;
+            foreach (var r in part)
+            {
+                var copy = r with { RecordId = Guid.NewGuid(), Uid = uid++, ModSeq = modSeq, SaveDate = Now };
+                entries.Add(new MessageAdded(Now, destination.Id, copy));
+                sourceUids.Add(r.Uid);
+                destinationUids.Add(copy.Uid);
+            }
+
+            if (move)
+            {
+                entries.AddRange(ExpungeEntries(source, UidSet.FromRanges(part.Select(r => (r.Uid, r.Uid))), source.HighestModSeq + (source.Id == destination.Id ? 2UL : 1UL)));
+            }
+
+            await CommitAsync(entries).ConfigureAwait(true);
+        }
+
+        var expunged = move ? UidSet.FromRanges(sourceUids.Select(u => (u, u))) : UidSet.Empty;
+        return new CopyResult(destination.UidValidity, [.. sourceUids], [.. destinationUids], expunged);
+    }
+
+    public Task<ChangeSet> GetChangesAsync(Guid mailboxId, ulong sinceModSeq)
+    {
+        var mailbox = Mailbox(mailboxId);
+        var changed = mailbox.Messages.Where(r => r.ModSeq > sinceModSeq).Select(View).ToArray();
+        var vanished = UidSet.FromRanges(mailbox.Expunged.Where(e => e.ModSeq > sinceModSeq).Select(e => (e.First, e.Last)));
+        return Task.FromResult(new ChangeSet(changed, vanished, sinceModSeq >= mailbox.DeletedModSeq, mailbox.HighestModSeq, mailbox.UidNext, mailbox.UidValidity));
+    }
+
+    public async Task<byte[]?[]> GetSummariesAsync(Guid[] bodyIds)
+    {
+        var result = new byte[]?[bodyIds.Length];
+        for (var i = 0; i < bodyIds.Length; i++)
+        {
+            if (_pendingSummaries.TryGetValue(bodyIds[i], out var pending))
+            {
+                result[i] = pending;
+                continue;
+            }
+
+            var batch = _index.SummaryBatchOf(bodyIds[i]);
+            if (batch is not null)
+            {
+                result[i] = (await LoadSummaryBatchAsync(batch).ConfigureAwait(true)).GetValueOrDefault(bodyIds[i]);
+            }
+        }
+
+        return result;
+    }
+
+    public Task PutSummaryAsync(Guid bodyId, byte[] summary)
+    {
+        if (_index.IsBodyReferenced(bodyId) && _index.SummaryBatchOf(bodyId) is null)
+        {
+            _pendingSummaries[bodyId] = summary;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task SubscribeAsync(IMailboxObserver observer)
+    {
+        _observers[observer] = _time.GetUtcNow();
+        return Task.CompletedTask;
+    }
+
+    public Task UnsubscribeAsync(IMailboxObserver observer)
+    {
+        _observers.Remove(observer);
+        return Task.CompletedTask;
+    }
+
+    public Task<UserStats> GetStatsAsync() => Task.FromResult(new UserStats(
+        _index.Mailboxes.Count,
+        _index.MessageCount,
+        _index.Mailboxes.Values.Sum(m => m.Messages.Sum(r => r.Size)),
+        _manifest.State.Seq,
+        _pending.Count,
+        _activationId,
+        _silo.SiloAddress.ToString(),
+        _index.Tombstones.Count,
+        _lastCheckpointBytes,
+        _loadedFrom));
+
+    public Task CheckpointAsync() => CheckpointCoreAsync(forceSnapshot: false);
+
+    public async Task DeactivateAsync()
+    {
+        await CheckpointCoreAsync(forceSnapshot: false).ConfigureAwait(true);
+        DeactivateOnIdle();
+    }
+
+    private MailboxState Mailbox(Guid id) => _index.FindMailbox(id) ?? throw MailStoreException.NotFound($"mailbox {id} does not exist");
+
+    private static IEnumerable<MessageRecord> Select(MailboxState mailbox, UidSet uids)
+    {
+        foreach (var (first, last) in uids.Ranges)
+        {
+            for (var i = mailbox.LowerBound(first); i < mailbox.Messages.Count && mailbox.Messages[i].Uid <= last; i++)
+            {
+                yield return mailbox.Messages[i];
+            }
+        }
+    }
+
+    private IEnumerable<JournalEntry> ExpungeEntries(MailboxState mailbox, UidSet uids, ulong modSeq)
+    {
+        yield return new MessagesExpunged(Now, mailbox.Id, uids, modSeq);
+        if (mailbox.Expunged.Count > _options.ExpungeHistoryLimit)
+        {
+            // Fold the oldest half of the history into DELETEDMODSEQ (RFC 7162 §3.2.10 lets the server forget).
+            var floor = mailbox.Expunged[mailbox.Expunged.Count / 2].ModSeq;
+            yield return new ExpungeHistoryTrimmed(Now, mailbox.Id, floor);
+        }
+    }
+
+    private async Task<MailboxState> ResolveAsync(string name)
+    {
+        var normalized = MailboxName.Normalize(name);
+        var found = _index.FindMailbox(normalized);
+        if (found is not null)
+        {
+            return found;
+        }
+
+        if (normalized == MailboxName.Inbox)
+        {
+            await CreateMailboxAsync(MailboxName.Inbox).ConfigureAwait(true);
+        }
+        else if (CreatedOnFirstUse.TryGetValue(normalized, out var use))
+        {
+            await CreateMailboxAsync(normalized, use).ConfigureAwait(true);
+        }
+        else
+        {
+            throw MailStoreException.NotFound($"mailbox {name} does not exist");
+        }
+
+        return _index.FindMailbox(normalized)!;
+    }
+
+    private static string ValidName(string name)
+    {
+        var normalized = MailboxName.Normalize(name);
+        return MailboxName.IsValid(normalized) ? normalized : throw MailStoreException.Invalid($"invalid mailbox name '{name}'");
+    }
+
+    private uint NextUidValidity(uint after) => Math.Max(after + 1, (uint)Math.Min(uint.MaxValue, _time.GetUtcNow().ToUnixTimeSeconds()));
+
+    /// <summary>INBOX has one id per user, so two writers that each create it on first use create the same mailbox.</summary>
+    private Guid InboxId()
+    {
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes("INBOX\n" + _names.User));
+        return new Guid(hash.AsSpan(0, 16));
+    }
+
+    private MailboxInfo Info(MailboxState m) => new(
+        m.Id,
+        m.Name,
+        m.SpecialUse,
+        _index.Subscriptions.Contains(m.Name),
+        m.UidValidity,
+        m.UidNext,
+        m.HighestModSeq,
+        m.Messages.Count,
+        m.Messages.Count(r => !r.Flags.HasFlag(MessageFlags.Seen)),
+        m.Messages.Sum(r => r.Size),
+        _index.Mailboxes.Values.Any(c => MailboxName.IsBelow(c.Name, m.Name)));
+
+    private static MessageView View(MessageRecord r) =>
+        new(r.RecordId, r.BodyId, r.Uid, r.Flags, r.Keywords, r.ModSeq, r.InternalDate, r.SaveDate, r.Size);
+
+    private async Task<Dictionary<Guid, byte[]>> LoadSummaryBatchAsync(string name)
+    {
+        if (_summaryBatches.TryGetValue(name, out var cached))
+        {
+            return cached;
+        }
+
+        var bytes = await GuardAsync(() => _store.ReadBytesAsync(_names.Index(name))).ConfigureAwait(true);
+        var batch = bytes is null ? [] : SummaryBatchCodec.Decode(bytes);
+        if (_summaryBatches.Count >= 64)
+        {
+            _summaryBatches.Remove(_summaryBatches.Keys.First());
+        }
+
+        _summaryBatches[name] = batch;
+        return batch;
+    }
+
+    /// <summary>Persist (memory + local journal), then notify (STYLE.md habit 6); checkpoint if enough piled up.</summary>
+    private async Task CommitAsync(IEnumerable<JournalEntry> entries)
+    {
+        var touched = new HashSet<Guid>();
+        foreach (var e in entries)
+        {
+            _index.Apply(e);
+            _pending.Add(e);
+            _journal?.Append(e);
+            touched.Add(e switch
+            {
+                MessageAdded a => a.MailboxId,
+                FlagsChanged f => f.MailboxId,
+                MessagesExpunged x => x.MailboxId,
+                MailboxCreated c => c.MailboxId,
+                MailboxRenamed r => r.MailboxId,
+                MailboxDeleted d => d.MailboxId,
+                _ => Guid.Empty,
+            });
+        }
+
+        Notify(touched);
+        if (_pending.Count >= _options.CheckpointChangeThreshold)
+        {
+            await TryCheckpointAsync().ConfigureAwait(true);
+        }
+    }
+
+    private void Notify(IEnumerable<Guid> mailboxIds)
+    {
+        if (_observers.Count == 0)
+        {
+            return;
+        }
+
+        var stale = _time.GetUtcNow() - TimeSpan.FromMinutes(5);
+        foreach (var (observer, since) in _observers.ToList())
+        {
+            if (since < stale)
+            {
+                _observers.Remove(observer);
+            }
+        }
+
+        foreach (var id in mailboxIds)
+        {
+            var m = _index.FindMailbox(id);
+            var change = new MailboxChange(id, m?.HighestModSeq ?? 0, m?.UidNext ?? 0, _activationId);
+            foreach (var observer in _observers.Keys)
+            {
+                _ = observer.OnMailboxChangedAsync(change);
+            }
+        }
+    }
+
+    /// <summary>Makes room for <paramref name="allocations"/> UIDs/modseqs under the cap, checkpointing first if needed (writes wait).</summary>
+    private async Task ReserveAsync(int allocations)
+    {
+        if (_allocatedSinceCheckpoint + allocations > _options.AllocationCap)
+        {
+            await CheckpointCoreAsync(forceSnapshot: false).ConfigureAwait(true);
+        }
+
+        _allocatedSinceCheckpoint += allocations;
+    }
+
+    private void EnsureWritable()
+    {
+        if (_fenced)
+        {
+            throw MailStoreException.Unavailable("another writer took this user over; retry");
+        }
+
+        if (!_lease.IsValid)
+        {
+            throw MailStoreException.Unavailable("the user's lease is not renewed (store unreachable); retry");
+        }
+    }
+
+    private static async Task<T> GuardAsync<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call().ConfigureAwait(true);
+        }
+        catch (ObjectStoreUnavailableException e)
+        {
+            throw MailStoreException.Unavailable("object store unavailable", e);
+        }
+    }
+}

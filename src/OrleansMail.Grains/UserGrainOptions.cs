@@ -1,0 +1,32 @@
+namespace OrleansMail.Grains;
+
+/// <summary>Tuning of UserGrain: lease, checkpoints, the allocation cap, recovery and body GC (section OrleansMail:Store).</summary>
+public sealed class UserGrainOptions
+{
+    /// <summary>Lease length; renewed every third of it (DESIGN.md: short, 15 s).</summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>A dirty index is checkpointed at least this often.</summary>
+    public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A checkpoint is taken as soon as this many journal entries are pending.</summary>
+    public int CheckpointChangeThreshold { get; set; } = 2000;
+
+    /// <summary>At most this many UIDs and modseqs are handed out between checkpoints; an unclean activation raises counters by it.</summary>
+    public int AllocationCap { get; set; } = 10_000;
+
+    /// <summary>A full snapshot is written after this many segments.</summary>
+    public int CompactionSegments { get; set; } = 64;
+
+    /// <summary>How far before the last checkpoint recovery starts listing bodies: covers clock skew and in-flight ingests.</summary>
+    public TimeSpan RecoverySkew { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How long a tombstoned body is kept before GC deletes it.</summary>
+    public TimeSpan GarbageGracePeriod { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>The silo's local index cache (snapshots and journals); empty disables it.</summary>
+    public string CacheDirectory { get; set; } = "";
+
+    /// <summary>Expunge history kept per mailbox for QRESYNC before the oldest is folded into DELETEDMODSEQ.</summary>
+    public int ExpungeHistoryLimit { get; set; } = 100_000;
+}
