@@ -60,7 +60,8 @@ public sealed partial class UserGrain : Grain, IUserGrain
         IClusterMembershipService membership,
         ILocalSiloDetails silo,
         OrphanJournalUploader orphans,
-        TimeProvider? time = null)
+        LocalIndexCache cache,
+        TimeProvider time)
     {
         _manifest = manifest;
         _store = store;
@@ -69,8 +70,8 @@ public sealed partial class UserGrain : Grain, IUserGrain
         _membership = membership;
         _silo = silo;
         _orphans = orphans;
-        _time = time ?? TimeProvider.System;
-        _cache = string.IsNullOrEmpty(_options.CacheDirectory) ? null : new LocalIndexCache(_options.CacheDirectory);
+        _time = time;
+        _cache = string.IsNullOrEmpty(_options.CacheDirectory) ? null : cache;
     }
 
     private long Now => _time.GetUtcNow().ToUnixTimeMilliseconds();

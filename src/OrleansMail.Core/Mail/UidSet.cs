@@ -87,6 +87,68 @@ public sealed class UidSet : IEnumerable<uint>, IEquatable<UidSet>
 
     public UidSet Union(UidSet other) => FromRanges(_ranges.Concat(other._ranges));
 
+    public UidSet Intersect(UidSet other)
+    {
+        var result = new List<(uint, uint)>();
+        int i = 0, j = 0;
+        while (i < _ranges.Length && j < other._ranges.Length)
+        {
+            var (a1, a2) = _ranges[i];
+            var (b1, b2) = other._ranges[j];
+            var lo = Math.Max(a1, b1);
+            var hi = Math.Min(a2, b2);
+            if (lo <= hi)
+            {
+                result.Add((lo, hi));
+            }
+
+            if (a2 < b2)
+            {
+                i++;
+            }
+            else
+            {
+                j++;
+            }
+        }
+
+        return result.Count == 0 ? Empty : new UidSet([.. result]);
+    }
+
+    public UidSet Except(UidSet other)
+    {
+        var result = new List<(uint, uint)>();
+        foreach (var (first, last) in _ranges)
+        {
+            ulong start = first;
+            foreach (var (b1, b2) in other._ranges)
+            {
+                if (b2 < start || b1 > last)
+                {
+                    continue;
+                }
+
+                if (b1 > start)
+                {
+                    result.Add(((uint)start, b1 - 1));
+                }
+
+                start = (ulong)b2 + 1;
+                if (start > last)
+                {
+                    break;
+                }
+            }
+
+            if (start <= last)
+            {
+                result.Add(((uint)start, last));
+            }
+        }
+
+        return result.Count == 0 ? Empty : new UidSet([.. result]);
+    }
+
     public IEnumerator<uint> GetEnumerator()
     {
         foreach (var (first, last) in _ranges)

@@ -42,14 +42,14 @@ public static class IndexMerge
             {
                 tombstones[body] = Math.Max(at, tombstones.GetValueOrDefault(body));
             }
+        }
 
-            // A body the merge dropped (expunged on the other side) becomes garbage, like any expunge.
-            foreach (var r in side.Mailboxes.Values.SelectMany(m => m.Messages))
+        // A body the merge dropped (expunged on the other side) becomes garbage, like any expunge.
+        foreach (var r in sa.State.Mailboxes.Values.Concat(sb.State.Mailboxes.Values).SelectMany(m => m.Messages))
+        {
+            if (!referenced.Contains(r.BodyId) && !tombstones.ContainsKey(r.BodyId))
             {
-                if (!referenced.Contains(r.BodyId) && !tombstones.ContainsKey(r.BodyId))
-                {
-                    tombstones[r.BodyId] = tombstoneTime;
-                }
+                tombstones[r.BodyId] = tombstoneTime;
             }
         }
 
@@ -149,8 +149,8 @@ public static class IndexMerge
 
             if (ra is not null && rbb is not null)
             {
-                var later = ReplayedSide.IsLater(sb.FlagStamps.GetValueOrDefault(rid), sb.ActivationId, sa.FlagStamps.GetValueOrDefault(rid), sa.ActivationId) ? rbb : ra;
-                var pick = batches.Remap(later, later == ra ? sa.State : sb.State);
+                var newer = ReplayedSide.IsLater(sb.FlagStamps.GetValueOrDefault(rid), sb.ActivationId, sa.FlagStamps.GetValueOrDefault(rid), sa.ActivationId) ? rbb : ra;
+                var pick = batches.Remap(newer, newer == ra ? sa.State : sb.State);
                 candidates.Add(pick);
                 if (ra.Uid != rbb.Uid)
                 {
@@ -219,23 +219,32 @@ public static class IndexMerge
 
         final.Sort((x, y) => x.Uid.CompareTo(y.Uid));
 
-        // Expunges: those common to both (from before the base) keep their modseqs; anything one side did after the
-        // base, and the UIDs a renumbering freed, get the fresh modseq so CONDSTORE clients of either side see them.
+        // Expunges: those from before the base keep their modseqs, and so do those both sides made; what only one
+        // side expunged, and the UIDs a renumbering freed, get the fresh modseq so CONDSTORE clients of either side see them.
         var baseModSeq = mb?.HighestModSeq ?? 0;
         var floor = Math.Max(ma.DeletedModSeq, mbb.DeletedModSeq);
         var expunged = (mb?.Expunged ?? []).Where(e => e.ModSeq > floor).ToList();
-        var later2 = ma.Expunged.Concat(mbb.Expunged).Where(e => e.ModSeq > baseModSeq).Select(e => (e.First, e.Last))
-            .Concat(vanished.Select(u => (u, u)));
+        var afterA = ma.Expunged.Where(e => e.ModSeq > baseModSeq).ToList();
+        var afterB = mbb.Expunged.Where(e => e.ModSeq > baseModSeq).ToList();
+        var setA = UidSet.FromRanges(afterA.Select(e => (e.First, e.Last)));
+        var setB = UidSet.FromRanges(afterB.Select(e => (e.First, e.Last)));
+        var common = setA.Intersect(setB);
         var finalUids = final.Select(r => r.Uid).ToHashSet();
-        var freshSet = UidSet.FromRanges(later2);
-        if (!freshSet.IsEmpty)
+        var later = new List<ExpungedRange>();
+        foreach (var u in common)
         {
-            anyFresh = true;
-            foreach (var (first, last) in freshSet.Ranges)
-            {
-                expunged.Add(new ExpungedRange(first, last, fresh));
-            }
+            later.Add(new ExpungedRange(u, u, Math.Max(ModSeqOf(afterA, u), ModSeqOf(afterB, u))));
         }
+
+        var freshSet = setA.Union(setB).Except(common).Union(UidSet.FromRanges(vanished.Select(u => (u, u))).Except(common));
+        foreach (var (first, last) in freshSet.Ranges)
+        {
+            later.Add(new ExpungedRange(first, last, fresh));
+            anyFresh = true;
+        }
+
+        expunged.AddRange(Fold(later.OrderBy(e => e.ModSeq).ThenBy(e => e.First)));
+        freshSet = freshSet.Union(common);
 
         if (finalUids.Any(freshSet.Contains))
         {
@@ -246,6 +255,45 @@ public static class IndexMerge
         merged.SpecialUse = specialUse;
         merged.LoadSorted(final, expunged);
         return merged;
+    }
+
+    private static ulong ModSeqOf(List<ExpungedRange> ranges, uint uid)
+    {
+        ulong modSeq = 0;
+        foreach (var e in ranges)
+        {
+            if (uid >= e.First && uid <= e.Last)
+            {
+                modSeq = Math.Max(modSeq, e.ModSeq);
+            }
+        }
+
+        return modSeq;
+    }
+
+    private static IEnumerable<ExpungedRange> Fold(IEnumerable<ExpungedRange> ranges)
+    {
+        ExpungedRange? open = null;
+        foreach (var r in ranges)
+        {
+            if (open is { } o && o.ModSeq == r.ModSeq && (ulong)o.Last + 1 == r.First)
+            {
+                open = o with { Last = r.Last };
+                continue;
+            }
+
+            if (open is { } done)
+            {
+                yield return done;
+            }
+
+            open = r;
+        }
+
+        if (open is { } last)
+        {
+            yield return last;
+        }
     }
 
     private static bool IsExpunged(MailboxState m, uint uid)

@@ -1,0 +1,60 @@
+using Azure.Storage.Blobs;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Runtime.Hosting;
+using Orleans.Serialization;
+using Orleans.Serialization.Configuration;
+using Orleans.Storage;
+using OrleansMail.Grains.Cache;
+using OrleansMail.Grains.Storage;
+using OrleansMail.ObjectStore;
+
+namespace OrleansMail.Grains.Hosting;
+
+/// <summary>Registers the mail store on a silo: options, the local cache, the returning-node upload and the manifest storage.</summary>
+public static class MailStoreSiloBuilderExtensions
+{
+    /// <summary>
+    /// The grains and their services. The caller registers the <see cref="IObjectStore"/> singleton and picks the
+    /// manifest storage with <see cref="UseObjectStoreManifests"/> or <see cref="UseAzureBlobManifests"/>.
+    /// </summary>
+    public static ISiloBuilder AddMailStore(this ISiloBuilder builder, Action<UserGrainOptions>? configure = null)
+    {
+        var options = builder.Services.AddOptions<UserGrainOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<UserGrainOptions>>().Value;
+            return new LocalIndexCache(string.IsNullOrEmpty(o.CacheDirectory) ? Path.Combine(Path.GetTempPath(), "orleansmail-nocache") : o.CacheDirectory);
+        });
+        builder.Services.AddSingleton<OrphanJournalUploader>();
+        builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ReturningNodeStartup>();
+        builder.Configure<TypeManifestOptions>(o => o.EnableConfigurationAnalysis = true);
+        return builder;
+    }
+
+    /// <summary>Manifests as objects in the mail object store itself (the embedded default; Orleans ships no file-system storage).</summary>
+    public static ISiloBuilder UseObjectStoreManifests(this ISiloBuilder builder)
+    {
+        builder.Services.AddGrainStorage(MailStoreNames.GrainStorage, (sp, _) => new ObjectStoreGrainStorage(sp.GetRequiredService<IObjectStore>()));
+        return builder;
+    }
+
+    /// <summary>Manifests through Orleans' Azure blob grain storage, serialized as clean JSON (PLATFORM-NOTES: never the type-named default).</summary>
+    public static ISiloBuilder UseAzureBlobManifests(this ISiloBuilder builder, BlobServiceClient client, string containerName)
+    {
+        builder.AddAzureBlobGrainStorage(MailStoreNames.GrainStorage, (OptionsBuilder<AzureBlobStorageOptions> ob) => ob.Configure<IServiceProvider>((o, sp) =>
+        {
+            o.BlobServiceClient = client;
+            o.ContainerName = containerName;
+            o.GrainStorageSerializer = new SystemTextJsonGrainStorageSerializer(Options.Create(new SystemTextJsonGrainStorageSerializerOptions()));
+        }));
+        return builder;
+    }
+}

@@ -1,0 +1,26 @@
+using System.Text;
+using OrleansMail.Index.Model;
+
+namespace OrleansMail.Index.Tests;
+
+/// <summary>A readable, canonical text form of an index, so a failed equality shows where two indexes differ.</summary>
+internal static class IndexDump
+{
+    public static string Of(UserIndex index)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine($"uidvalidity {index.LastUidValidity}; subs {string.Join(',', index.Subscriptions)}");
+        sb.AppendLine($"tombstones {string.Join(',', index.Tombstones.OrderBy(t => t.Key).Select(t => $"{t.Key.ToString()[..8]}@{t.Value}"))}");
+        foreach (var m in index.Mailboxes.Values.OrderBy(m => m.Id))
+        {
+            sb.AppendLine($"box {m.Id.ToString()[..8]} '{m.Name}' uv={m.UidValidity} next={m.UidNext} hms={m.HighestModSeq} del={m.DeletedModSeq}");
+            sb.AppendLine($"  expunged {string.Join(' ', m.Expunged.Select(e => $"{e.First}:{e.Last}@{e.ModSeq}"))}");
+            foreach (var r in m.Messages)
+            {
+                sb.AppendLine($"  uid {r.Uid} rec {r.RecordId.ToString()[..8]} flags {(int)r.Flags} kw {string.Join(',', r.Keywords)} ms {r.ModSeq}");
+            }
+        }
+
+        return sb.ToString();
+    }
+}
