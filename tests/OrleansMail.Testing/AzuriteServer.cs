@@ -57,12 +57,26 @@ public sealed class AzuriteServer : IAsyncDisposable
         return new BlobServiceClient(ConnectionString, options);
     }
 
+    /// <summary>Stops Azurite with SIGTERM, so it saves its metadata as a real service keeps its data across an outage.</summary>
     public async Task StopAsync()
     {
         if (_process is { HasExited: false } p)
         {
-            p.Kill(entireProcessTree: true);
-            await p.WaitForExitAsync().ConfigureAwait(false);
+            using (var term = Process.Start("kill", ["-TERM", p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await term.WaitForExitAsync().ConfigureAwait(false);
+            }
+
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            try
+            {
+                await p.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                p.Kill(entireProcessTree: true);
+                await p.WaitForExitAsync().ConfigureAwait(false);
+            }
         }
 
         _process = null;
