@@ -249,7 +249,8 @@ public sealed partial class UserGrain
                     SaveDate = Now,
                     Size = size,
                 };
-                var e = new MessageAdded(Now, mailbox.Id, record);
+                // Stamped with the body's creation time: a real flag change from a returning journal wins over "flags at save".
+                var e = new MessageAdded(BodyIds.Timestamp(bodyId).ToUnixTimeMilliseconds(), mailbox.Id, record);
                 _index.Apply(e);
                 _pending.Add(e);
                 recovered++;

@@ -27,6 +27,7 @@ public static class MailStoreSiloBuilderExtensions
             options.Configure(configure);
         }
 
+        builder.Services.AddMailStoreSerialization();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp =>
         {

@@ -1,0 +1,13 @@
+using OrleansMail.Mail;
+
+namespace OrleansMail.MailStorage.Ingest;
+
+/// <summary>Where one copy goes: a canonical user, a mailbox (by id, or by name with INBOX as the default), initial flags, and its own trace headers.</summary>
+public sealed record DeliveryTarget(
+    string UserId,
+    string? MailboxName = null,
+    Guid? MailboxId = null,
+    MessageFlags Flags = MessageFlags.None,
+    string[]? Keywords = null,
+    DateTimeOffset? InternalDate = null,
+    byte[]? TracePrefix = null);

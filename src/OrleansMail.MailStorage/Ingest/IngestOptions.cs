@@ -1,0 +1,13 @@
+namespace OrleansMail.MailStorage.Ingest;
+
+/// <summary>Limits of the one ingest path (section OrleansMail:Ingest).</summary>
+public sealed class IngestOptions
+{
+    /// <summary>Largest message accepted (LMTP SIZE, IMAP APPENDLIMIT): 50 MB by default.</summary>
+    public long MaxMessageSize { get; set; } = 50L * 1000 * 1000;
+
+    /// <summary>Messages up to this size spool in memory; larger ones go to a temp file.</summary>
+    public int MemorySpoolThreshold { get; set; } = 256 * 1024;
+
+    public string TempDirectory { get; set; } = Path.GetTempPath();
+}

@@ -1,0 +1,73 @@
+using System.Security.Cryptography;
+
+namespace OrleansMail.MailStorage.Ingest;
+
+/// <summary>
+/// An incoming message spooled once: in memory up to a threshold, in a temp file (deleted on close) beyond it,
+/// with its size and SHA-256 computed in the same pass. Each recipient's copy reads it again from the start.
+/// </summary>
+public sealed class SpooledMessage : IAsyncDisposable
+{
+    private readonly Stream _content;
+
+    private SpooledMessage(Stream content, string sha256)
+    {
+        _content = content;
+        Sha256 = sha256;
+    }
+
+    public long Length => _content.Length;
+
+    public string Sha256 { get; }
+
+    public bool InMemory => _content is MemoryStream;
+
+    /// <summary>Copies <paramref name="source"/> to the spool, failing with <see cref="MessageTooLargeException"/> past <paramref name="maxSize"/>.</summary>
+    public static async Task<SpooledMessage> CreateAsync(Stream source, long maxSize, int memoryThreshold, string tempDirectory, CancellationToken cancellationToken = default)
+    {
+        Stream spool = new MemoryStream();
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new byte[81920];
+        long total = 0;
+        try
+        {
+            int n;
+            while ((n = await source.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                total += n;
+                if (total > maxSize)
+                {
+                    throw new MessageTooLargeException(maxSize);
+                }
+
+                if (spool is MemoryStream memory && total > memoryThreshold)
+                {
+                    var file = new FileStream(Path.Combine(tempDirectory, "spool-" + Guid.NewGuid().ToString("N")), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+                    memory.Position = 0;
+                    await memory.CopyToAsync(file, cancellationToken).ConfigureAwait(false);
+                    spool = file;
+                }
+
+                hash.AppendData(buffer, 0, n);
+                await spool.WriteAsync(buffer.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
+            }
+
+            await spool.FlushAsync(cancellationToken).ConfigureAwait(false);
+            return new SpooledMessage(spool, Convert.ToHexStringLower(hash.GetHashAndReset()));
+        }
+        catch
+        {
+            await spool.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>The spooled bytes from the start; the returned view does not own the spool.</summary>
+    public Stream OpenRead()
+    {
+        _content.Position = 0;
+        return new NonClosingStream(_content);
+    }
+
+    public ValueTask DisposeAsync() => _content.DisposeAsync();
+}
