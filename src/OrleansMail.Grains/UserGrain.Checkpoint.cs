@@ -116,8 +116,9 @@ public sealed partial class UserGrain
             DeactivateOnIdle();
             throw MailStoreException.Unavailable("another writer took this user over; retry", e);
         }
-        catch (ObjectStoreUnavailableException e)
+        catch (Exception e) when (e is not MailStoreException)
         {
+            // The store, or Orleans' storage provider in front of it, failed: nothing is lost, the journal stays.
             _manifest.State = old;
             throw MailStoreException.Unavailable("object store unavailable; checkpoint deferred", e);
         }
