@@ -23,9 +23,36 @@ public static class SummaryBuilder
                 messageHeadersEnd = e.HeadersEndOffset;
             }
         };
-        var message = await parser.ParseMessageAsync(cancellationToken).ConfigureAwait(false);
+        MimeMessage message;
+        try
+        {
+            message = await parser.ParseMessageAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (FormatException)
+        {
+            // Not a parsable message: still stored byte for byte (as Dovecot does), described as one text part.
+            return new MessageSummary(
+                new MessageEnvelope(null, null, [], [], [], [], [], [], null, null),
+                EmptyText() with { Octets = content.Length },
+                null,
+                0);
+        }
+
         var body = message.Body is null ? EmptyText() : Part(message.Body, offsets);
         return new MessageSummary(Envelope(message), body, Preview(message), messageHeadersEnd);
+    }
+
+    /// <summary>A header's value as it stands in the message (encoded words kept), unfolded: what IMAP's ENVELOPE returns.</summary>
+    private static string? Raw(HeaderList headers, HeaderId id)
+    {
+        var header = headers.FirstOrDefault(h => h.Id == id);
+        if (header is null)
+        {
+            return null;
+        }
+
+        var text = System.Text.Encoding.UTF8.GetString(header.RawValue);
+        return text.Replace("\r\n", "", StringComparison.Ordinal).Replace("\n", "", StringComparison.Ordinal).Trim();
     }
 
     private static BodyPartSummary EmptyText() => new() { Type = "text", Subtype = "plain", Parameters = new() { ["charset"] = "us-ascii" }, Encoding = "7bit" };
@@ -71,16 +98,16 @@ public static class SummaryBuilder
         var sender = m.Sender is null ? from : Addresses([m.Sender]);
         var replyTo = m.ReplyTo.Count == 0 ? from : Addresses(m.ReplyTo);
         return new MessageEnvelope(
-            m.Headers[HeaderId.Date],
-            m.Headers[HeaderId.Subject],
+            Raw(m.Headers, HeaderId.Date),
+            Raw(m.Headers, HeaderId.Subject),
             from,
             sender,
             replyTo,
             Addresses(m.To),
             Addresses(m.Cc),
             Addresses(m.Bcc),
-            m.Headers[HeaderId.InReplyTo]?.Trim(),
-            m.Headers[HeaderId.MessageId]?.Trim());
+            Raw(m.Headers, HeaderId.InReplyTo),
+            Raw(m.Headers, HeaderId.MessageId));
     }
 
     private static EnvelopeAddress[] Addresses(IEnumerable<InternetAddress> list)

@@ -1,0 +1,128 @@
+using System.Text;
+using OrleansMail.Errors;
+using OrleansMail.Grains.Storage;
+using OrleansMail.MailStorage.Ingest;
+using OrleansMail.MailStorage.Summaries;
+using OrleansMail.Mail;
+using OrleansMail.ObjectStore;
+using OrleansMail.Testing;
+using Xunit;
+
+namespace OrleansMail.Grains.Tests;
+
+/// <summary>The one ingest path: spool once, store each copy durably with its own trace headers, then index.</summary>
+public sealed class IngestTests : IAsyncLifetime
+{
+    private const string Multipart =
+        "From: \"Alice Example\" <alice@example.org>\r\n" +
+        "To: Bob <bob@example.org>, undisclosed-recipients:;\r\n" +
+        "Subject: =?UTF-8?Q?Gr=C3=BC=C3=9Fe?=\r\n" +
+        "Message-ID: <multi@example.org>\r\n" +
+        "Date: Sat, 28 Nov 2026 10:00:00 +0000\r\n" +
+        "MIME-Version: 1.0\r\n" +
+        "Content-Type: multipart/mixed; boundary=\"b1\"\r\n" +
+        "\r\n" +
+        "--b1\r\n" +
+        "Content-Type: text/plain; charset=utf-8\r\n" +
+        "\r\n" +
+        "Hello Bob,\r\nsee attached.\r\n" +
+        "--b1\r\n" +
+        "Content-Type: application/octet-stream; name=\"a.bin\"\r\n" +
+        "Content-Transfer-Encoding: base64\r\n" +
+        "Content-Disposition: attachment; filename=\"a.bin\"\r\n" +
+        "\r\n" +
+        "AAECAwQ=\r\n" +
+        "--b1--\r\n";
+
+    private readonly TempFolder _folder = new();
+    private MailCluster _cluster = null!;
+    private MessageIngest _ingest = null!;
+
+    public async Task InitializeAsync()
+    {
+        _cluster = await MailCluster.StartAsync(StoreSetup.FileSystem(_folder));
+        _ingest = new MessageIngest(_cluster.Store, _cluster.Client, new IngestOptions { MaxMessageSize = 5_000_000, MemorySpoolThreshold = 64 * 1024, TempDirectory = _folder.Path }, TimeProvider.System);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _cluster.DisposeAsync();
+        _folder.Dispose();
+    }
+
+    [Fact]
+    public async Task Each_recipient_gets_its_trace_headers_plus_the_exact_bytes_and_a_summary()
+    {
+        await using var message = await _ingest.ReceiveAsync(new MemoryStream(Encoding.UTF8.GetBytes(Multipart)));
+        Assert.True(message.Spool.InMemory);
+        var prefix = Encoding.ASCII.GetBytes("Return-Path: <alice@example.org>\r\nDelivered-To: bob@example.org\r\n");
+        var forBob = await _ingest.DeliverAsync(message, new DeliveryTarget("bob", TracePrefix: prefix));
+        var forCarol = await _ingest.DeliverAsync(message, new DeliveryTarget("carol", MailboxName: "Archive", Flags: MessageFlags.Seen));
+        Assert.Equal(1u, forBob.Uid);
+        Assert.Equal(1u, forCarol.Uid);
+
+        var bob = _cluster.User("bob");
+        var view = Assert.Single(await bob.FetchAsync(forBob.MailboxId, UidSet.Of(forBob.Uid)));
+        var stored = await _cluster.Store.ReadBytesAsync(UserObjectNames.For("bob").Body(view.BodyId));
+        Assert.Equal(prefix.Concat(Encoding.UTF8.GetBytes(Multipart)).ToArray(), stored);
+        Assert.Equal(stored!.Length, view.Size);
+
+        var summary = MessageSummary.Decode((await bob.GetSummariesAsync([view.BodyId]))[0]!);
+        Assert.Equal("=?UTF-8?Q?Gr=C3=BC=C3=9Fe?=", summary.Envelope.Subject?.Trim());
+        Assert.Equal("alice", summary.Envelope.From[0].Mailbox);
+        Assert.Equal("Alice Example", summary.Envelope.From[0].Name);
+        Assert.Equal("<multi@example.org>", summary.Envelope.MessageId);
+        Assert.Equal(3, summary.Envelope.To.Length); // Bob, then the empty group's start and end markers
+        Assert.Equal(new EnvelopeAddress(null, "undisclosed-recipients", null), summary.Envelope.To[1]);
+        Assert.Equal(new EnvelopeAddress(null, null, null), summary.Envelope.To[2]);
+        Assert.Equal("multipart", summary.Body.Type);
+        Assert.Equal(2, summary.Body.Parts!.Length);
+        var text = summary.Body.Parts[0];
+        Assert.Equal("Hello Bob,\r\nsee attached.", Encoding.UTF8.GetString(stored, (int)text.BodyOffset, (int)text.Octets).TrimEnd('\r', '\n'));
+        Assert.Equal("attachment", summary.Body.Parts[1].Disposition);
+        Assert.Equal("base64", summary.Body.Parts[1].Encoding);
+        Assert.StartsWith("Hello Bob, see attached.", summary.Preview, StringComparison.Ordinal);
+        Assert.Equal("Return-Path", Encoding.ASCII.GetString(stored, 0, (int)summary.HeaderLength)[..11]);
+
+        var carol = _cluster.User("carol");
+        var carolView = Assert.Single(await carol.FetchAsync(forCarol.MailboxId, UidSet.Of(1)));
+        Assert.Equal(MessageFlags.Seen, carolView.Flags);
+        Assert.Equal("Archive", (await carol.ListMailboxesAsync()).Single(m => m.Id == forCarol.MailboxId).Name);
+    }
+
+    [Fact]
+    public async Task A_large_message_spools_to_disk_and_round_trips_byte_exact()
+    {
+        var big = new StringBuilder("Subject: big\r\n\r\n");
+        for (var i = 0; i < 40_000; i++)
+        {
+            big.Append("line ").Append(i).Append(" of a large body with some padding text\r\n");
+        }
+
+        var bytes = Encoding.ASCII.GetBytes(big.ToString());
+        await using var message = await _ingest.ReceiveAsync(new MemoryStream(bytes));
+        Assert.False(message.Spool.InMemory);
+        var saved = await _ingest.DeliverAsync(message, new DeliveryTarget("dave"));
+        var view = Assert.Single(await _cluster.User("dave").FetchAsync(saved.MailboxId, UidSet.Of(saved.Uid)));
+        Assert.Equal(bytes, await _cluster.Store.ReadBytesAsync(UserObjectNames.For("dave").Body(view.BodyId)));
+    }
+
+    [Fact]
+    public async Task An_oversized_message_is_refused_with_a_limit_error_and_nothing_is_stored()
+    {
+        var ingest = new MessageIngest(_cluster.Store, _cluster.Client, new IngestOptions { MaxMessageSize = 1000 }, TimeProvider.System);
+        var e = await Assert.ThrowsAsync<MessageTooLargeException>(() => ingest.ReceiveAsync(new MemoryStream(new byte[5000])));
+        Assert.Equal(MailStoreErrorKind.Limit, e.Kind);
+        Assert.Empty(await _cluster.Store.ListAllAsync("users/").ToListAsync());
+    }
+
+    [Fact]
+    public async Task Bytes_that_are_not_mime_are_still_stored_and_indexed()
+    {
+        var junk = new byte[] { 0, 1, 2, 0xFF, 0xFE, 13, 10, 13, 10, 65 };
+        await using var message = await _ingest.ReceiveAsync(new MemoryStream(junk));
+        var saved = await _ingest.DeliverAsync(message, new DeliveryTarget("erin"));
+        var view = Assert.Single(await _cluster.User("erin").FetchAsync(saved.MailboxId, UidSet.Of(saved.Uid)));
+        Assert.Equal(junk, await _cluster.Store.ReadBytesAsync(UserObjectNames.For("erin").Body(view.BodyId)));
+    }
+}
