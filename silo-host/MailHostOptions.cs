@@ -1,0 +1,10 @@
+namespace OrleansMail.SiloHost;
+
+/// <summary>The section OrleansMail of the host's configuration (appsettings.json, OrleansMail__* variables, --OrleansMail:* arguments).</summary>
+public sealed class MailHostOptions
+{
+    /// <summary>Root of the embedded default: the file-system object store, grain state and the local index cache.</summary>
+    public string DataPath { get; set; } = "./data";
+
+    public StorageOptions Storage { get; set; } = new();
+}
