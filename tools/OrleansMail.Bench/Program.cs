@@ -1,0 +1,42 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using OrleansMail.Bench;
+
+var messages = new Option<int>("--messages") { Description = "Messages in the measured user", DefaultValueFactory = _ => 100_000 };
+var changes = new Option<int>("--changes") { Description = "Flag changes before the measured checkpoint", DefaultValueFactory = _ => 10 };
+var azure = new Option<string?>("--azure") { Description = "Azure Storage connection string (Azurite works); default: the file-system store" };
+var latency = new Option<int>("--latency-ms") { Description = "Latency injected into every object-store call while measuring", DefaultValueFactory = _ => 0 };
+var output = new Option<string?>("--json") { Description = "Also write the figures to this JSON file" };
+
+var core = new Command("core", "Index memory and snapshot size, checkpoint bytes after a few changes, activation from cache vs store")
+{
+    messages, changes, azure, latency, output,
+};
+core.SetAction(async (parse, cancellationToken) =>
+{
+    var n = parse.GetValue(messages);
+    var figures = new Dictionary<string, Dictionary<string, double>>
+    {
+        ["index"] = IndexFigures.Measure(n),
+        ["grain"] = await GrainFigures.MeasureAsync(n, parse.GetValue(changes), parse.GetValue(azure), TimeSpan.FromMilliseconds(parse.GetValue(latency))),
+    };
+    foreach (var (group, values) in figures)
+    {
+        Console.WriteLine(group);
+        foreach (var (name, value) in values)
+        {
+            Console.WriteLine($"  {name,-30} {value.ToString("0.##", CultureInfo.InvariantCulture),14}");
+        }
+    }
+
+    if (parse.GetValue(output) is { } path)
+    {
+        await File.WriteAllTextAsync(path, JsonSerializer.Serialize(figures, new JsonSerializerOptions { WriteIndented = true }), cancellationToken);
+    }
+
+    return 0;
+});
+
+var root = new RootCommand("OrleansMail benchmarks: each figure with its baseline from the same run") { core };
+return await root.Parse(args).InvokeAsync();
