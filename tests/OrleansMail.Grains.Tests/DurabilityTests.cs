@@ -114,6 +114,7 @@ public sealed class DurabilityTests(AzuriteFixture azurite) : IDisposable
 
         // The dead node comes back with its disk: its never-checkpointed journal is uploaded and merged.
         cluster.NextSiloCache = deadDisk;
+        cluster.PlanOf(dead).Down = false; // in case the new silo reuses the dead one's name (and fault plan)
         await cluster.Cluster.StartAdditionalSiloAsync();
         await user.DeactivateAsync();
         var merged = await MailCluster.RetryAsync(() => TestMessages.ListingAsync(user));

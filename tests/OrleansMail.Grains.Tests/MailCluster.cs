@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using Orleans.TestingHost;
 using OrleansMail.Grains;
@@ -78,6 +79,11 @@ public sealed class MailCluster : IAsyncDisposable
             });
         });
         builder.ConfigureClient(client => client.Services.AddMailStoreSerialization());
+        if (Environment.GetEnvironmentVariable("ORLEANSMAIL_TEST_LOG") is not null)
+        {
+            builder.ConfigureSiloHost((_, host) => host.Logging.AddConsole().AddFilter("OrleansMail", Microsoft.Extensions.Logging.LogLevel.Information));
+        }
+
         var cluster = builder.Build();
         self = new MailCluster(cluster, storage.Root, storage.Store);
         await cluster.DeployAsync();
