@@ -92,6 +92,8 @@ public sealed partial class UserGrain
             await _orphans.UploadAsync(_names.User, _activationId, cancellationToken).ConfigureAwait(true);
         }
 
+        // Orleans read the manifest before the lease was ours; a holder that ended meanwhile may have moved it.
+        await _manifest.ReadStateAsync(cancellationToken).ConfigureAwait(true);
         var manifest = _manifest.State;
         _index = await LoadCurrentAsync(manifest, cancellationToken).ConfigureAwait(true);
         var merged = await MergeDivergedAsync(cancellationToken).ConfigureAwait(true);

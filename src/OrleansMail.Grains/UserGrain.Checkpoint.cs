@@ -4,6 +4,7 @@ using OrleansMail.Errors;
 using OrleansMail.Grains.Storage;
 using OrleansMail.Index.Format;
 using OrleansMail.Index.Journal;
+using OrleansMail.Index.Model;
 using OrleansMail.ObjectStore;
 
 namespace OrleansMail.Grains;
@@ -43,7 +44,9 @@ public sealed partial class UserGrain
 
     /// <summary>
     /// Uploads the journal tail as log-{seq}-{activation} (and a snapshot when compacting), then writes the manifest
-    /// with its ETag. A lost ETag race means another writer exists: fence this activation.
+    /// with its ETag. A lost ETag race means another writer exists: fence this activation. Segments uploaded by an
+    /// attempt whose manifest write failed are kept as staged and joined to the lineage by the next attempt, so a
+    /// retry never rewrites (create-once) a name with different content.
     /// </summary>
     private async Task CheckpointCoreAsync(bool forceSnapshot)
     {
@@ -59,16 +62,23 @@ public sealed partial class UserGrain
 
         var started = _time.GetUtcNow();
         var old = _manifest.State;
-        var seq = old.Seq + 1;
         var next = old.Clone();
-        next.Seq = seq;
         next.Writer = _activationId;
         next.RecoveryFloor = Math.Max(old.RecoveryFloor, started.ToUnixTimeMilliseconds());
+        var seq = old.Seq;
+        var covered = 0;
+        foreach (var staged in _staged)
+        {
+            next.Segments.Add(new ManifestObject(staged.Seq, staged.Name));
+            seq = staged.Seq;
+            covered += staged.Entries;
+        }
+
         try
         {
             if (_pendingSummaries.Count > 0)
             {
-                var batchName = SegmentNames.SummaryBatch(seq, _activationId);
+                var batchName = SegmentNames.SummaryBatch(seq + 1, _activationId);
                 await _store.CreateAsync(_names.Index(batchName), SummaryBatchCodec.Encode(_pendingSummaries)).ConfigureAwait(true);
                 var stored = new SummaryBatchStored(Now, batchName, [.. _pendingSummaries.Keys]);
                 _index.Apply(stored);
@@ -79,19 +89,33 @@ public sealed partial class UserGrain
             }
 
             long bytes = 0;
-            if (_pending.Count > 0)
+            while (_pending.Count > covered)
             {
-                var segment = new SegmentHeader(_activationId, seq, old.Seq);
-                var data = JournalSegment.ToBytes(segment, _pending);
-                await _store.CreateAsync(_names.Index(segment.ObjectName), data).ConfigureAwait(true);
+                seq++;
+                var segment = new SegmentHeader(_activationId, seq, seq - 1);
+                var data = JournalSegment.ToBytes(segment, _pending.Skip(covered));
+                var entries = _pending.Count - covered;
+                if (!await _store.CreateAsync(_names.Index(segment.ObjectName), data).ConfigureAwait(true))
+                {
+                    // An earlier attempt wrote this segment and lost the answer: it holds a prefix of the pending entries.
+                    entries = (await new IndexLoader(_store, _names).ReadSegmentAsync(segment.ObjectName).ConfigureAwait(true)).Entries.Count;
+                }
+
+                _staged.Add((seq, segment.ObjectName, entries));
                 next.Segments.Add(new ManifestObject(seq, segment.ObjectName));
+                covered += entries;
                 bytes += data.Length;
             }
 
             var sinceSnapshot = next.Segments.Count(s => s.Seq > (next.Snapshots.LastOrDefault()?.Seq ?? 0));
             if (forceSnapshot || sinceSnapshot >= _options.CompactionSegments)
             {
-                var name = SegmentNames.Snapshot(seq, _activationId);
+                if (seq == old.Seq)
+                {
+                    seq++; // a snapshot alone (after a merge) is a checkpoint of its own
+                }
+
+                var name = SegmentNames.Snapshot(seq, _activationId) + "-" + Guid.NewGuid().ToString("N")[..8];
                 var data = IndexWriter.SnapshotBytes(_index);
                 await _store.CreateAsync(_names.Index(name), data).ConfigureAwait(true);
                 next.Snapshots.Add(new ManifestObject(seq, name));
@@ -104,6 +128,13 @@ public sealed partial class UserGrain
                 }
             }
 
+            // Past the lease's validity someone else may hold the user: leave the segment for a merge, write no manifest.
+            if (!_lease.IsValid)
+            {
+                throw MailStoreException.Unavailable("the lease lapsed; checkpoint deferred");
+            }
+
+            next.Seq = seq;
             _manifest.State = next;
             await _manifest.WriteStateAsync().ConfigureAwait(true);
             _lastCheckpointBytes = bytes;
@@ -111,6 +142,12 @@ public sealed partial class UserGrain
         catch (InconsistentStateException e)
         {
             _manifest.State = old;
+            if (await AdoptOwnManifestAsync().ConfigureAwait(true))
+            {
+                await CheckpointCoreAsync(forceSnapshot).ConfigureAwait(true);
+                return;
+            }
+
             _fenced = true;
             _log.LogError(e, "User {User}: checkpoint {Seq} lost the manifest race; another writer exists. Fencing this activation; its segment stays for the merge", _names.User, seq);
             DeactivateOnIdle();
@@ -122,10 +159,44 @@ public sealed partial class UserGrain
             _manifest.State = old;
             throw MailStoreException.Unavailable("object store unavailable; checkpoint deferred", e);
         }
+        catch (MailStoreException)
+        {
+            _manifest.State = old;
+            throw;
+        }
 
         _pending.Clear();
+        _staged.Clear();
         _allocatedSinceCheckpoint = 0;
         _journal?.Rotate(new SegmentHeader(_activationId, seq + 1, seq));
+    }
+
+    /// <summary>
+    /// After a lost ETag race: if the stored manifest is our own (a write whose answer was lost), adopt it and
+    /// drop what it already made durable; true then. Otherwise another writer exists.
+    /// </summary>
+    private async Task<bool> AdoptOwnManifestAsync()
+    {
+        try
+        {
+            await _manifest.ReadStateAsync().ConfigureAwait(true);
+        }
+        catch (Exception e)
+        {
+            throw MailStoreException.Unavailable("object store unavailable; checkpoint deferred", e);
+        }
+
+        var stored = _manifest.State;
+        if (stored.Writer != _activationId)
+        {
+            return false;
+        }
+
+        var durable = _staged.Where(s => s.Seq <= stored.Seq).ToList();
+        _pending.RemoveRange(0, durable.Sum(s => s.Entries));
+        _staged.RemoveAll(s => s.Seq <= stored.Seq);
+        _log.LogInformation("User {User}: checkpoint {Seq} had landed although its answer was lost; adopted", _names.User, stored.Seq);
+        return true;
     }
 
     public async Task<int> CollectGarbageAsync()

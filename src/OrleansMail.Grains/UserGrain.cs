@@ -39,6 +39,7 @@ public sealed partial class UserGrain : Grain, IUserGrain
     private readonly LocalIndexCache? _cache;
     private readonly Guid _activationId = Guid.NewGuid();
     private readonly List<JournalEntry> _pending = [];
+    private readonly List<(long Seq, string Name, int Entries)> _staged = [];
     private readonly Dictionary<Guid, byte[]> _pendingSummaries = [];
     private readonly Dictionary<string, Dictionary<Guid, byte[]>> _summaryBatches = new(StringComparer.Ordinal);
     private readonly Dictionary<IMailboxObserver, DateTimeOffset> _observers = [];

@@ -9,7 +9,8 @@ public static class SegmentNames
 
     public static string Snapshot(long seq, Guid activation) => $"snap-{seq.ToString("D12", CultureInfo.InvariantCulture)}-{activation:N}";
 
-    public static string SummaryBatch(long seq, Guid activation) => $"sum-{seq.ToString("D12", CultureInfo.InvariantCulture)}-{activation:N}";
+    /// <summary>Unique per call: a retried checkpoint at the same sequence must never collide with an earlier attempt's batch.</summary>
+    public static string SummaryBatch(long seq, Guid activation) => $"sum-{seq.ToString("D12", CultureInfo.InvariantCulture)}-{activation:N}-{Guid.NewGuid().ToString("N")[..8]}";
 
     /// <summary>Parses "log-{seq}-{act}"; false for anything else.</summary>
     public static bool TryParseLog(string name, out long seq, out Guid activation)
