@@ -108,7 +108,6 @@ internal static class GrainFigures
             watch.Restart();
             var remote = await user.GetStatsAsync();
             var storeMs = watch.Elapsed.TotalMilliseconds;
-            var snapshotBytes = Index.Format.IndexWriter.SnapshotBytes(new Index.Model.UserIndex()).Length;
             return new Dictionary<string, double>
             {
                 ["messages"] = local.Messages,
@@ -121,7 +120,6 @@ internal static class GrainFigures
                 ["loaded_local"] = local.LoadedFrom == "local" ? 1 : 0,
                 ["loaded_store"] = remote.LoadedFrom == "store" ? 1 : 0,
                 ["latency_ms"] = latency.TotalMilliseconds,
-                ["empty_snapshot_bytes"] = snapshotBytes,
             };
         }
         finally
