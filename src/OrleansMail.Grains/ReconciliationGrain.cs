@@ -3,11 +3,14 @@ using OrleansMail.Grains.Contracts;
 using OrleansMail.Grains.Storage;
 using OrleansMail.Index.Format;
 using OrleansMail.Index.Merge;
+using Orleans.Placement;
 using OrleansMail.ObjectStore;
 
 namespace OrleansMail.Grains;
 
 /// <summary>Computes merges for UserGrain (DESIGN.md): it reads the base and the diverged chain, and returns the merged index; UserGrain commits it.</summary>
+/// <remarks>Placed beside its caller: the current index travels in the call, and should not cross the network.</remarks>
+[PreferLocalPlacement]
 public sealed class ReconciliationGrain(IObjectStore store, ILogger<ReconciliationGrain> log) : Grain, IReconciliationGrain
 {
     public async Task<MergeOutcome> MergeAsync(MergeInput input)

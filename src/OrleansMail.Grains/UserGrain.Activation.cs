@@ -96,7 +96,9 @@ public sealed partial class UserGrain
         await _manifest.ReadStateAsync(cancellationToken).ConfigureAwait(true);
         var manifest = _manifest.State;
         _index = await LoadCurrentAsync(manifest, cancellationToken).ConfigureAwait(true);
+        await _lease.KeepAsync(cancellationToken).ConfigureAwait(true);
         var merged = await MergeDivergedAsync(cancellationToken).ConfigureAwait(true);
+        await _lease.KeepAsync(cancellationToken).ConfigureAwait(true);
         if (acquisition.PreviousEndedUncleanly)
         {
             _log.LogWarning("User {User}: previous holder {Holder} ended uncleanly; raising counters and recovering", _names.User, acquisition.Previous?.HolderSilo);
@@ -237,6 +239,8 @@ public sealed partial class UserGrain
                     continue;
                 }
 
+                // A large recovery may outlast the lease; the renewal timer only starts after activation.
+                await _lease.KeepAsync(cancellationToken).ConfigureAwait(true);
                 var (mailboxId, flags, keywords, internalDate, size) = BodyMetadata.Parse(entry.Metadata, entry.Size);
                 var mailbox = (mailboxId is { } id ? _index.FindMailbox(id) : null) ?? EnsureInboxForRecovery();
                 var record = new MessageRecord

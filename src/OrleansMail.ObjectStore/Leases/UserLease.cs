@@ -91,6 +91,10 @@ public sealed class UserLease
         return new LeaseAcquisition(!clean && current.ActivationId != _activationId, current);
     }
 
+    /// <summary>Renews only when a third of the duration has passed since the last renewal: cheap to call often during long work.</summary>
+    public Task KeepAsync(CancellationToken cancellationToken = default) =>
+        _time.GetUtcNow() >= _expiresAt - (_duration * 2 / 3) ? RenewAsync(cancellationToken) : Task.CompletedTask;
+
     /// <summary>Extends the lease; <see cref="LeaseLostException"/> when someone else took it meanwhile.</summary>
     public async Task RenewAsync(CancellationToken cancellationToken = default)
     {
