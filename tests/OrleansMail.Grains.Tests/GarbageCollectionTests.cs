@@ -9,40 +9,30 @@ using Xunit;
 namespace OrleansMail.Grains.Tests;
 
 /// <summary>Body GC: a body goes only when nothing references it, no unmerged segment might, and the grace period passed.</summary>
-public sealed class GarbageCollectionTests : IAsyncLifetime
+public sealed class GarbageCollectionTests : EmbeddedClusterTest
 {
-    private readonly TempFolder _folder = new();
-    private MailCluster _cluster = null!;
-
-    public async Task InitializeAsync() => _cluster = await MailCluster.StartAsync(StoreSetup.FileSystem(_folder));
-
-    public async Task DisposeAsync()
-    {
-        await _cluster.DisposeAsync();
-        _folder.Dispose();
-    }
 
     [Fact]
     public async Task A_copy_keeps_a_body_alive_and_no_orphan_remains_after_expunge_checkpoint_and_gc()
     {
         const string id = "gc";
         var names = UserObjectNames.For(id);
-        var user = _cluster.User(id);
-        var (body, saved) = await TestMessages.SaveAsync(_cluster.Store, user, id, "INBOX", "keep me");
+        var user = Cluster.User(id);
+        var (body, saved) = await TestMessages.SaveAsync(Cluster.Store, user, id, "INBOX", "keep me");
         var trash = await user.GetMailboxAsync("Trash");
         var copy = await user.CopyAsync(saved.MailboxId, UidSet.Of(saved.Uid), trash.Id, move: true);
 
         await user.CheckpointAsync();
         Assert.Equal(0, await user.CollectGarbageAsync());
-        Assert.NotNull(await _cluster.Store.GetPropertiesAsync(names.Body(body)));
+        Assert.NotNull(await Cluster.Store.GetPropertiesAsync(names.Body(body)));
 
         await user.StoreFlagsAsync(trash.Id, UidSet.Of(copy.DestinationUids), FlagOperation.Add, MessageFlags.Deleted, []);
         await user.ExpungeAsync(trash.Id);
         Assert.Equal(1, (await user.GetStatsAsync()).Tombstones);
         await user.CheckpointAsync();
         Assert.Equal(1, await user.CollectGarbageAsync());
-        Assert.Null(await _cluster.Store.GetPropertiesAsync(names.Body(body)));
-        Assert.Empty(await _cluster.Store.ListAllAsync(names.MessagesPrefix).ToListAsync());
+        Assert.Null(await Cluster.Store.GetPropertiesAsync(names.Body(body)));
+        Assert.Empty(await Cluster.Store.ListAllAsync(names.MessagesPrefix).ToListAsync());
         Assert.Equal(0, (await user.GetStatsAsync()).Tombstones);
 
         // The cleared tombstone is durable: a reactivation does not try again, and recovery would not re-index.
@@ -55,23 +45,23 @@ public sealed class GarbageCollectionTests : IAsyncLifetime
     {
         const string id = "gc-wait";
         var names = UserObjectNames.For(id);
-        var user = _cluster.User(id);
-        var (body, saved) = await TestMessages.SaveAsync(_cluster.Store, user, id, "INBOX", "doomed");
+        var user = Cluster.User(id);
+        var (body, saved) = await TestMessages.SaveAsync(Cluster.Store, user, id, "INBOX", "doomed");
         await user.StoreFlagsAsync(saved.MailboxId, UidSet.Of(saved.Uid), FlagOperation.Add, MessageFlags.Deleted, []);
         await user.ExpungeAsync(saved.MailboxId);
         await user.CheckpointAsync();
 
         // A segment some other writer left (a zombie's) that no manifest reaches yet.
         var stray = new SegmentHeader(Guid.NewGuid(), 1, 0);
-        await _cluster.Store.CreateAsync(names.Index(stray.ObjectName), JournalSegment.ToBytes(stray, [new SubscriptionChanged(1, "INBOX", true)]));
+        await Cluster.Store.CreateAsync(names.Index(stray.ObjectName), JournalSegment.ToBytes(stray, [new SubscriptionChanged(1, "INBOX", true)]));
         Assert.Equal(0, await user.CollectGarbageAsync());
-        Assert.NotNull(await _cluster.Store.GetPropertiesAsync(names.Body(body)));
+        Assert.NotNull(await Cluster.Store.GetPropertiesAsync(names.Body(body)));
 
         // The next activation merges it; then GC may go ahead.
         await user.DeactivateAsync();
         await MailCluster.RetryAsync(() => user.GetStatsAsync());
         Assert.Equal(1, await user.CollectGarbageAsync());
-        Assert.Null(await _cluster.Store.GetPropertiesAsync(names.Body(body)));
+        Assert.Null(await Cluster.Store.GetPropertiesAsync(names.Body(body)));
     }
 }
 

@@ -11,7 +11,7 @@ using Xunit;
 namespace OrleansMail.Grains.Tests;
 
 /// <summary>The one ingest path: spool once, store each copy durably with its own trace headers, then index.</summary>
-public sealed class IngestTests : IAsyncLifetime
+public sealed class IngestTests : EmbeddedClusterTest
 {
     private const string Multipart =
         "From: \"Alice Example\" <alice@example.org>\r\n" +
@@ -34,20 +34,12 @@ public sealed class IngestTests : IAsyncLifetime
         "AAECAwQ=\r\n" +
         "--b1--\r\n";
 
-    private readonly TempFolder _folder = new();
-    private MailCluster _cluster = null!;
     private MessageIngest _ingest = null!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _cluster = await MailCluster.StartAsync(StoreSetup.FileSystem(_folder));
-        _ingest = new MessageIngest(_cluster.Store, _cluster.Client, new IngestOptions { MaxMessageSize = 5_000_000, MemorySpoolThreshold = 64 * 1024, TempDirectory = _folder.Path }, TimeProvider.System);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _cluster.DisposeAsync();
-        _folder.Dispose();
+        await base.InitializeAsync();
+        _ingest = new MessageIngest(Cluster.Store, Cluster.Client, new IngestOptions { MaxMessageSize = 5_000_000, MemorySpoolThreshold = 64 * 1024, TempDirectory = Folder }, TimeProvider.System);
     }
 
     [Fact]
@@ -61,9 +53,9 @@ public sealed class IngestTests : IAsyncLifetime
         Assert.Equal(1u, forBob.Uid);
         Assert.Equal(1u, forCarol.Uid);
 
-        var bob = _cluster.User("bob");
+        var bob = Cluster.User("bob");
         var view = Assert.Single(await bob.FetchAsync(forBob.MailboxId, UidSet.Of(forBob.Uid)));
-        var stored = await _cluster.Store.ReadBytesAsync(UserObjectNames.For("bob").Body(view.BodyId));
+        var stored = await Cluster.Store.ReadBytesAsync(UserObjectNames.For("bob").Body(view.BodyId));
         Assert.Equal(prefix.Concat(Encoding.UTF8.GetBytes(Multipart)).ToArray(), stored);
         Assert.Equal(stored!.Length, view.Size);
 
@@ -84,7 +76,7 @@ public sealed class IngestTests : IAsyncLifetime
         Assert.StartsWith("Hello Bob, see attached.", summary.Preview, StringComparison.Ordinal);
         Assert.Equal("Return-Path", Encoding.ASCII.GetString(stored, 0, (int)summary.HeaderLength)[..11]);
 
-        var carol = _cluster.User("carol");
+        var carol = Cluster.User("carol");
         var carolView = Assert.Single(await carol.FetchAsync(forCarol.MailboxId, UidSet.Of(1)));
         Assert.Equal(MessageFlags.Seen, carolView.Flags);
         Assert.Equal("Archive", (await carol.ListMailboxesAsync()).Single(m => m.Id == forCarol.MailboxId).Name);
@@ -103,17 +95,17 @@ public sealed class IngestTests : IAsyncLifetime
         await using var message = await _ingest.ReceiveAsync(new MemoryStream(bytes));
         Assert.False(message.Spool.InMemory);
         var saved = await _ingest.DeliverAsync(message, new DeliveryTarget("dave"));
-        var view = Assert.Single(await _cluster.User("dave").FetchAsync(saved.MailboxId, UidSet.Of(saved.Uid)));
-        Assert.Equal(bytes, await _cluster.Store.ReadBytesAsync(UserObjectNames.For("dave").Body(view.BodyId)));
+        var view = Assert.Single(await Cluster.User("dave").FetchAsync(saved.MailboxId, UidSet.Of(saved.Uid)));
+        Assert.Equal(bytes, await Cluster.Store.ReadBytesAsync(UserObjectNames.For("dave").Body(view.BodyId)));
     }
 
     [Fact]
     public async Task An_oversized_message_is_refused_with_a_limit_error_and_nothing_is_stored()
     {
-        var ingest = new MessageIngest(_cluster.Store, _cluster.Client, new IngestOptions { MaxMessageSize = 1000 }, TimeProvider.System);
+        var ingest = new MessageIngest(Cluster.Store, Cluster.Client, new IngestOptions { MaxMessageSize = 1000 }, TimeProvider.System);
         var e = await Assert.ThrowsAsync<MessageTooLargeException>(() => ingest.ReceiveAsync(new MemoryStream(new byte[5000])));
         Assert.Equal(MailStoreErrorKind.Limit, e.Kind);
-        Assert.Empty(await _cluster.Store.ListAllAsync("users/").ToListAsync());
+        Assert.Empty(await Cluster.Store.ListAllAsync("users/").ToListAsync());
     }
 
     [Fact]
@@ -122,7 +114,7 @@ public sealed class IngestTests : IAsyncLifetime
         var junk = new byte[] { 0, 1, 2, 0xFF, 0xFE, 13, 10, 13, 10, 65 };
         await using var message = await _ingest.ReceiveAsync(new MemoryStream(junk));
         var saved = await _ingest.DeliverAsync(message, new DeliveryTarget("erin"));
-        var view = Assert.Single(await _cluster.User("erin").FetchAsync(saved.MailboxId, UidSet.Of(saved.Uid)));
-        Assert.Equal(junk, await _cluster.Store.ReadBytesAsync(UserObjectNames.For("erin").Body(view.BodyId)));
+        var view = Assert.Single(await Cluster.User("erin").FetchAsync(saved.MailboxId, UidSet.Of(saved.Uid)));
+        Assert.Equal(junk, await Cluster.Store.ReadBytesAsync(UserObjectNames.For("erin").Body(view.BodyId)));
     }
 }

@@ -7,23 +7,13 @@ using Xunit;
 namespace OrleansMail.Grains.Tests;
 
 /// <summary>The protocol-neutral grain API as IMAP and LMTP will use it, on the embedded (file-system) store.</summary>
-public sealed class UserGrainApiTests : IAsyncLifetime
+public sealed class UserGrainApiTests : EmbeddedClusterTest
 {
-    private readonly TempFolder _folder = new();
-    private MailCluster _cluster = null!;
-
-    public async Task InitializeAsync() => _cluster = await MailCluster.StartAsync(StoreSetup.FileSystem(_folder));
-
-    public async Task DisposeAsync()
-    {
-        await _cluster.DisposeAsync();
-        _folder.Dispose();
-    }
 
     [Fact]
     public async Task Mailboxes_are_created_renamed_deleted_and_special_use_ones_appear_on_first_use()
     {
-        var user = _cluster.User("api-boxes");
+        var user = Cluster.User("api-boxes");
         var inbox = await user.GetMailboxAsync("inbox");
         Assert.Equal("INBOX", inbox.Name);
         var sent = await user.GetMailboxAsync("Sent");
@@ -61,9 +51,9 @@ public sealed class UserGrainApiTests : IAsyncLifetime
     public async Task Messages_are_saved_idempotently_flagged_copied_moved_and_expunged()
     {
         const string id = "api-msgs";
-        var user = _cluster.User(id);
-        var (body, first) = await TestMessages.SaveAsync(_cluster.Store, user, id, "INBOX", "one");
-        var (_, second) = await TestMessages.SaveAsync(_cluster.Store, user, id, "INBOX", "two", MessageFlags.Seen);
+        var user = Cluster.User(id);
+        var (body, first) = await TestMessages.SaveAsync(Cluster.Store, user, id, "INBOX", "one");
+        var (_, second) = await TestMessages.SaveAsync(Cluster.Store, user, id, "INBOX", "two", MessageFlags.Seen);
         Assert.Equal(first.Uid + 1, second.Uid);
         Assert.True(second.ModSeq > first.ModSeq);
 
@@ -107,11 +97,11 @@ public sealed class UserGrainApiTests : IAsyncLifetime
     public async Task Observers_hear_of_changes_after_they_are_persisted()
     {
         const string id = "api-observe";
-        var user = _cluster.User(id);
+        var user = Cluster.User(id);
         var listener = new RecordingObserver();
-        var reference = _cluster.Client.CreateObjectReference<IMailboxObserver>(listener);
+        var reference = Cluster.Client.CreateObjectReference<IMailboxObserver>(listener);
         await user.SubscribeAsync(reference);
-        var (_, saved) = await TestMessages.SaveAsync(_cluster.Store, user, id, "INBOX", "hello");
+        var (_, saved) = await TestMessages.SaveAsync(Cluster.Store, user, id, "INBOX", "hello");
         var change = await listener.WaitForAsync(c => c.UidNext > saved.Uid).WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(saved.MailboxId, change.MailboxId);
         Assert.True(change.UidNext > saved.Uid);
@@ -122,7 +112,7 @@ public sealed class UserGrainApiTests : IAsyncLifetime
     public async Task Summaries_are_kept_outside_the_index_and_loaded_on_demand_after_a_checkpoint()
     {
         const string id = "api-summary";
-        var user = _cluster.User(id);
+        var user = Cluster.User(id);
         var inbox = await user.GetMailboxAsync("INBOX");
         var body = Identity.BodyIds.New(DateTimeOffset.UtcNow);
         await user.SaveAsync(new SaveRequest(body, inbox.Id, null, MessageFlags.None, [], 0, 10, [1, 2, 3]));

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using OrleansMail.ObjectStore.Azure;
+using OrleansMail.Testing;
 using Xunit;
 
 namespace OrleansMail.ObjectStore.Tests;

@@ -1,16 +1,12 @@
+using OrleansMail.IO;
+
 namespace OrleansMail.ObjectStore.FileSystem;
 
-/// <summary>A read-only window of <paramref name="length"/> bytes from the inner stream's position; owns the inner stream.</summary>
-internal sealed class BoundedStream(Stream inner, long windowLength) : Stream
+/// <summary>A read-only window of <paramref name="windowLength"/> bytes from the inner stream's position; owns the inner stream.</summary>
+internal sealed class BoundedStream(Stream inner, long windowLength) : ReadOnlyStream
 {
     private readonly long _length = windowLength;
     private long _remaining = windowLength;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
 
     public override long Length => _length;
 
@@ -19,8 +15,6 @@ internal sealed class BoundedStream(Stream inner, long windowLength) : Stream
         get => _length - _remaining;
         set => throw new NotSupportedException();
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -45,19 +39,6 @@ internal sealed class BoundedStream(Stream inner, long windowLength) : Stream
         _remaining -= n;
         return n;
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
