@@ -1,0 +1,14 @@
+namespace OrleansMail.Accounts.Directory;
+
+/// <summary>Section OrleansMail:Accounts.</summary>
+public sealed class AccountsOptions
+{
+    /// <summary>A Dovecot-format passwd-file; default {DataPath}/users.passwd.</summary>
+    public string PasswdFile { get; set; } = "";
+
+    /// <summary>Domains this server receives mail for; empty accepts any domain (as a single-domain box usually wants).</summary>
+    public List<string> Domains { get; set; } = [];
+
+    /// <summary>Separates the user from the detail in "user+detail@domain" (Dovecot's recipient_delimiter).</summary>
+    public string RecipientDelimiter { get; set; } = "+";
+}

@@ -1,0 +1,206 @@
+using Microsoft.Extensions.Logging;
+using OrleansMail.Accounts.Passwords;
+
+namespace OrleansMail.Accounts.Directory;
+
+/// <summary>
+/// A Dovecot passwd-file ("user:{SCHEME}password:uid:gid:gecos:home:shell:extra"), re-read when it changes. User
+/// names are matched case-insensitively; the canonical id is the name in lower case. "user@domain" entries and
+/// plain "user" entries both work; addresses in a configured (or, with none configured, any) domain fall back
+/// to the plain name.
+/// </summary>
+public sealed class PasswdFileDirectory : IUserDirectory
+{
+    private readonly string _path;
+    private readonly AccountsOptions _options;
+    private readonly ILogger<PasswdFileDirectory> _log;
+    private readonly Lock _gate = new();
+    private Dictionary<string, UserEntry> _users = new(StringComparer.Ordinal);
+    private (DateTime Written, long Length) _loaded = (DateTime.MinValue, -1);
+
+    public PasswdFileDirectory(AccountsOptions options, ILogger<PasswdFileDirectory> log)
+    {
+        _options = options;
+        _path = options.PasswdFile;
+        _log = log;
+    }
+
+    public string PasswdFile => _path;
+
+    public int Count
+    {
+        get
+        {
+            Refresh();
+            return _users.Count;
+        }
+    }
+
+    public UserEntry? FindLogin(string login) => Lookup(Normalize(login, out _));
+
+    public ResolvedRecipient? ResolveRecipient(string address)
+    {
+        var key = Normalize(address, out var detail);
+        var entry = Lookup(key);
+        return entry is null ? null : new ResolvedRecipient(entry.UserId, detail);
+    }
+
+    public UserEntry? Authenticate(string login, string password)
+    {
+        var entry = FindLogin(login);
+        if (entry is null)
+        {
+            // Spend similar time on unknown users, so timing does not tell which logins exist.
+            PasswordSchemes.Verify(password, "{SHA512-CRYPT}$6$timingequaliser$");
+            return null;
+        }
+
+        return PasswordSchemes.Verify(password, entry.PasswordHash) ? entry : null;
+    }
+
+    /// <summary>Lower case, "+detail" cut off the local part; a domain outside the configured ones is kept (and then found only as a full entry).</summary>
+    private string Normalize(string input, out string? detail)
+    {
+        detail = null;
+        var text = input.Trim().Trim('<', '>').ToLowerInvariant();
+        var at = text.LastIndexOf('@');
+        var local = at < 0 ? text : text[..at];
+        var domain = at < 0 ? null : text[(at + 1)..];
+        var delimiter = _options.RecipientDelimiter;
+        if (!string.IsNullOrEmpty(delimiter))
+        {
+            var cut = local.IndexOf(delimiter, StringComparison.Ordinal);
+            if (cut > 0)
+            {
+                detail = local[(cut + delimiter.Length)..];
+                local = local[..cut];
+            }
+        }
+
+        return domain is null ? local : local + "@" + domain;
+    }
+
+    private UserEntry? Lookup(string key)
+    {
+        Refresh();
+        var users = _users;
+        if (users.TryGetValue(key, out var exact))
+        {
+            return exact;
+        }
+
+        var at = key.LastIndexOf('@');
+        if (at < 0)
+        {
+            return null;
+        }
+
+        var domain = key[(at + 1)..];
+        var local = _options.Domains.Count == 0 || _options.Domains.Any(d => string.Equals(d, domain, StringComparison.OrdinalIgnoreCase));
+        return local && users.TryGetValue(key[..at], out var plain) ? plain : null;
+    }
+
+    private void Refresh()
+    {
+        FileInfo info;
+        try
+        {
+            info = new FileInfo(_path);
+            if (!info.Exists)
+            {
+                return;
+            }
+        }
+        catch (IOException)
+        {
+            return;
+        }
+
+        var stamp = (info.LastWriteTimeUtc, info.Length);
+        if (stamp == _loaded)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (stamp == _loaded)
+            {
+                return;
+            }
+
+            try
+            {
+                _users = Parse(File.ReadAllLines(_path));
+                _loaded = stamp;
+                _log.LogInformation("Loaded {Count} users from {PasswdFile}", _users.Count, _path);
+            }
+            catch (IOException e)
+            {
+                _log.LogWarning(e, "Could not read {PasswdFile}; keeping the previous user list", _path);
+            }
+        }
+    }
+
+    private Dictionary<string, UserEntry> Parse(string[] lines)
+    {
+        var users = new Dictionary<string, UserEntry>(StringComparer.Ordinal);
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var line = lines[i].Trim();
+            if (line.Length == 0 || line.StartsWith('#'))
+            {
+                continue;
+            }
+
+            var fields = line.Split(':');
+            var name = fields[0].Trim().ToLowerInvariant();
+            if (name.Length == 0)
+            {
+                _log.LogWarning("{PasswdFile} line {Line}: no user name; skipped", _path, i + 1);
+                continue;
+            }
+
+            users[name] = new UserEntry(name, fields.Length > 1 ? fields[1] : "");
+        }
+
+        return users;
+    }
+
+    /// <summary>Appends or replaces a user's line, keeping every other line (and comment) as it was.</summary>
+    public static void Upsert(string path, string user, string passwordHash)
+    {
+        var name = user.Trim().ToLowerInvariant();
+        var lines = File.Exists(path) ? File.ReadAllLines(path).ToList() : [];
+        var line = $"{name}:{passwordHash}::::::";
+        var index = lines.FindIndex(l => l.Split(':')[0].Trim().Equals(name, StringComparison.OrdinalIgnoreCase));
+        if (index >= 0)
+        {
+            lines[index] = line;
+        }
+        else
+        {
+            lines.Add(line);
+        }
+
+        var temp = path + ".tmp";
+        File.WriteAllLines(temp, lines);
+        File.Move(temp, path, overwrite: true);
+    }
+
+    /// <summary>Removes a user's line; false when there was none.</summary>
+    public static bool Remove(string path, string user)
+    {
+        if (!File.Exists(path))
+        {
+            return false;
+        }
+
+        var lines = File.ReadAllLines(path).ToList();
+        var removed = lines.RemoveAll(l => !l.TrimStart().StartsWith('#') && l.Split(':')[0].Trim().Equals(user.Trim(), StringComparison.OrdinalIgnoreCase));
+        var temp = path + ".tmp";
+        File.WriteAllLines(temp, lines);
+        File.Move(temp, path, overwrite: true);
+        return removed > 0;
+    }
+}

@@ -1,0 +1,4 @@
+namespace OrleansMail.Accounts.Directory;
+
+/// <summary>A recipient address mapped onto a user, with its "+detail" (the folder LMTP may deliver into) if any.</summary>
+public sealed record ResolvedRecipient(string UserId, string? Detail);
