@@ -7,4 +7,6 @@ public sealed class MailHostOptions
     public string DataPath { get; set; } = "./data";
 
     public StorageOptions Storage { get; set; } = new();
+
+    public ClusteringOptions Clustering { get; set; } = new();
 }

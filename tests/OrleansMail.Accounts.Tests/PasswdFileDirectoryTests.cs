@@ -37,6 +37,7 @@ public sealed class PasswdFileDirectoryTests : IDisposable
         }
 
         Assert.Equal("lists", dir.ResolveRecipient("alice+lists@example.org")!.Detail);
+        Assert.Equal("Lists/Dev", dir.ResolveRecipient("ALICE+Lists/Dev@EXAMPLE.org")!.Detail);
         Assert.Null(dir.ResolveRecipient("alice@elsewhere.example"));
         Assert.Null(dir.ResolveRecipient("nobody@example.org"));
         Assert.Equal("bob@other.example", dir.ResolveRecipient("Bob+x@Other.Example")!.UserId);

@@ -62,21 +62,23 @@ public sealed class PasswdFileDirectory : IUserDirectory
     private string Normalize(string input, out string? detail)
     {
         detail = null;
-        var text = input.Trim().Trim('<', '>').ToLowerInvariant();
+        var text = input.Trim().Trim('<', '>');
         var at = text.LastIndexOf('@');
         var local = at < 0 ? text : text[..at];
-        var domain = at < 0 ? null : text[(at + 1)..];
+        var domain = at < 0 ? null : text[(at + 1)..].ToLowerInvariant();
         var delimiter = _options.RecipientDelimiter;
         if (!string.IsNullOrEmpty(delimiter))
         {
             var cut = local.IndexOf(delimiter, StringComparison.Ordinal);
             if (cut > 0)
             {
+                // The detail keeps its case: it may name a folder, and folder names are case-sensitive.
                 detail = local[(cut + delimiter.Length)..];
                 local = local[..cut];
             }
         }
 
+        local = local.ToLowerInvariant();
         return domain is null ? local : local + "@" + domain;
     }
 

@@ -1,0 +1,120 @@
+using System.Net;
+using Azure.Storage.Blobs;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OrleansMail.Accounts.Directory;
+using OrleansMail.Grains.Hosting;
+using OrleansMail.Lmtp;
+using OrleansMail.MailStorage.Ingest;
+using OrleansMail.ObjectStore;
+using OrleansMail.ObjectStore.Azure;
+using OrleansMail.ObjectStore.FileSystem;
+
+namespace OrleansMail.SiloHost;
+
+/// <summary>Composes one OrleansMail process: the silo, the object store, accounts and the LMTP listener, from configuration.</summary>
+public static class MailHost
+{
+    /// <param name="configureServices">Runs last, so tests can replace a registration (say, a fault-injecting store).</param>
+    public static async Task<WebApplication> BuildAsync(string[] args, Action<IServiceCollection>? configureServices = null)
+    {
+        // appsettings.json ships beside the binary; relative paths in it (DataPath) resolve against the working directory.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        var section = builder.Configuration.GetSection("OrleansMail");
+        var options = section.Get<MailHostOptions>() ?? new MailHostOptions();
+        var dataPath = Path.GetFullPath(options.DataPath);
+        Directory.CreateDirectory(dataPath);
+
+        var accounts = section.GetSection("Accounts").Get<AccountsOptions>() ?? new AccountsOptions();
+        if (string.IsNullOrEmpty(accounts.PasswdFile))
+        {
+            accounts.PasswdFile = Path.Combine(dataPath, "users.passwd");
+        }
+
+        accounts.PasswdFile = Path.GetFullPath(accounts.PasswdFile);
+        if (!File.Exists(accounts.PasswdFile))
+        {
+            await File.WriteAllTextAsync(accounts.PasswdFile, "# OrleansMail users, in Dovecot passwd-file format: user:{SCHEME}hash:uid:gid:gecos:home:shell:extra\n").ConfigureAwait(false);
+        }
+
+        var ingestOptions = section.GetSection("Ingest").Get<IngestOptions>() ?? new IngestOptions();
+        var lmtp = section.GetSection("Lmtp").Get<LmtpOptions>() ?? new LmtpOptions();
+
+        var (store, blobs, where) = await CreateStoreAsync(options, dataPath).ConfigureAwait(false);
+        builder.Services.AddSingleton(store);
+        builder.Services.AddSingleton(accounts);
+        builder.Services.AddSingleton<IUserDirectory>(sp => new PasswdFileDirectory(accounts, sp.GetRequiredService<ILogger<PasswdFileDirectory>>()));
+        builder.Services.AddSingleton(ingestOptions);
+        builder.Services.AddSingleton(Options.Create(lmtp));
+        builder.Services.AddSingleton<LmtpMetrics>();
+        builder.Services.AddSingleton(sp => new MessageIngest(sp.GetRequiredService<IObjectStore>(), sp.GetRequiredService<IGrainFactory>(), ingestOptions, TimeProvider.System));
+
+        builder.UseOrleans(silo =>
+        {
+            silo.UseLocalhostClustering(options.Clustering.SiloPort, options.Clustering.GatewayPort);
+            silo.AddMailStore(o =>
+            {
+                section.GetSection("Store").Bind(o);
+                if (string.IsNullOrEmpty(o.CacheDirectory))
+                {
+                    o.CacheDirectory = Path.Combine(dataPath, "cache");
+                }
+            });
+            if (blobs is not null)
+            {
+                silo.UseAzureBlobManifests(blobs, options.Storage.Container + "-manifests");
+            }
+            else
+            {
+                silo.UseObjectStoreManifests();
+            }
+        });
+
+        builder.WebHost.ConfigureKestrel(kestrel => Listen(kestrel, lmtp.Endpoint, l => l.UseConnectionHandler<LmtpConnectionHandler>()));
+        configureServices?.Invoke(builder.Services);
+        var app = builder.Build();
+        var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OrleansMail");
+        log.LogInformation("Mail store: {Store}; local index cache: {Cache}", where, Path.Combine(dataPath, "cache"));
+        log.LogInformation("Users: {PasswdFile}. Add one with: doveadm pw -s ARGON2ID, then a line user:{{ARGON2ID}}hash in that file (it is re-read on change)", accounts.PasswdFile);
+        log.LogInformation("LMTP listening on {Endpoint}", lmtp.Endpoint);
+        return app;
+    }
+
+    private static void Listen(KestrelServerOptions kestrel, string endpoint, Action<ListenOptions> configure)
+    {
+        if (endpoint.StartsWith("unix:", StringComparison.OrdinalIgnoreCase) || endpoint.StartsWith('/'))
+        {
+            var path = endpoint.StartsWith("unix:", StringComparison.OrdinalIgnoreCase) ? endpoint[5..] : endpoint;
+            if (File.Exists(path))
+            {
+                File.Delete(path); // a stale socket from an earlier run
+            }
+
+            kestrel.ListenUnixSocket(path, configure);
+            return;
+        }
+
+        kestrel.Listen(IPEndPoint.Parse(endpoint), configure);
+    }
+
+    private static async Task<(IObjectStore Store, BlobServiceClient? Blobs, string Where)> CreateStoreAsync(MailHostOptions options, string dataPath)
+    {
+        if (string.Equals(options.Storage.Provider, "AzureBlob", StringComparison.OrdinalIgnoreCase))
+        {
+            var blobs = new BlobServiceClient(options.Storage.ConnectionString);
+            var azure = new AzureBlobObjectStore(blobs.GetBlobContainerClient(options.Storage.Container));
+            await azure.InitializeAsync().ConfigureAwait(false);
+            return (azure, blobs, $"Azure Blob container '{options.Storage.Container}' at {blobs.Uri}");
+        }
+
+        var path = Path.Combine(dataPath, "store");
+        return (new FileSystemObjectStore(path), null, path);
+    }
+}

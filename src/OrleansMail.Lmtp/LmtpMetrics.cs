@@ -1,0 +1,29 @@
+using System.Diagnostics.Metrics;
+
+namespace OrleansMail.Lmtp;
+
+/// <summary>LMTP counters for OpenTelemetry (meter "OrleansMail.Lmtp").</summary>
+public sealed class LmtpMetrics : IDisposable
+{
+    public const string MeterName = "OrleansMail.Lmtp";
+
+    private readonly Meter _meter = new(MeterName);
+
+    public LmtpMetrics()
+    {
+        Sessions = _meter.CreateUpDownCounter<long>("orleansmail.lmtp.sessions", description: "Open LMTP sessions");
+        Deliveries = _meter.CreateCounter<long>("orleansmail.lmtp.deliveries", description: "Per-recipient outcomes, tagged by result");
+        Bytes = _meter.CreateCounter<long>("orleansmail.lmtp.bytes", unit: "By", description: "Message bytes received");
+        DeliveryDuration = _meter.CreateHistogram<double>("orleansmail.lmtp.delivery.duration", unit: "ms", description: "Time from end of data to the last reply");
+    }
+
+    public UpDownCounter<long> Sessions { get; }
+
+    public Counter<long> Deliveries { get; }
+
+    public Counter<long> Bytes { get; }
+
+    public Histogram<double> DeliveryDuration { get; }
+
+    public void Dispose() => _meter.Dispose();
+}

@@ -1,0 +1,477 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO.Pipelines;
+using System.Text;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Logging;
+using OrleansMail.Accounts.Directory;
+using OrleansMail.Errors;
+using OrleansMail.Lmtp.Protocol;
+using OrleansMail.Mail;
+using OrleansMail.MailStorage.Ingest;
+
+namespace OrleansMail.Lmtp;
+
+/// <summary>
+/// One LMTP connection (RFC 2033): a transaction of MAIL, RCPTs and DATA or BDAT chunks, answered after the
+/// message with one reply per accepted recipient, each from that recipient's real outcome. A 250 means the body
+/// is durable and the user's grain indexed it; anything transient is 451 so the MTA retries.
+/// </summary>
+public sealed class LmtpSession(
+    ConnectionContext connection,
+    MessageIngest ingest,
+    IUserDirectory users,
+    IngestOptions ingestOptions,
+    LmtpOptions options,
+    LmtpMetrics metrics,
+    ILogger<LmtpSession> log,
+    TimeProvider time)
+{
+    private readonly PipeReader _input = connection.Transport.Input;
+    private readonly PipeWriter _output = connection.Transport.Output;
+    private readonly List<(string Address, ResolvedRecipient User)> _recipients = [];
+    private string? _client;
+    private string? _sender;
+    private Chunked? _chunks;
+
+    public async Task RunAsync()
+    {
+        metrics.Sessions.Add(1);
+        try
+        {
+            await ReplyAsync(new LmtpReply(220, null, $"{options.Hostname} OrleansMail LMTP ready")).ConfigureAwait(false);
+            var skipping = false;
+            while (true)
+            {
+                var result = await ReadAsync().ConfigureAwait(false);
+                if (result is null)
+                {
+                    await ReplyAsync(new LmtpReply(421, "4.4.2", $"{options.Hostname} Timeout, closing connection")).ConfigureAwait(false);
+                    return;
+                }
+
+                var buffer = result.Value.Buffer;
+                while (true)
+                {
+                    var read = LmtpLineReader.TryRead(ref buffer, options.MaxLineLength, ref skipping, out var line);
+                    if (read == LmtpLineReader.Result.NeedMore)
+                    {
+                        break;
+                    }
+
+                    if (read == LmtpLineReader.Result.TooLong)
+                    {
+                        await ReplyAsync(new LmtpReply(500, "5.5.2", "Line too long")).ConfigureAwait(false);
+                        continue;
+                    }
+
+                    var next = await HandleAsync(line, buffer).ConfigureAwait(false);
+                    if (next == Next.Quit)
+                    {
+                        return;
+                    }
+
+                    if (next == Next.ReadAgain)
+                    {
+                        // DATA or BDAT consumed input through the reader themselves.
+                        goto nextRead;
+                    }
+                }
+
+                _input.AdvanceTo(buffer.Start, buffer.End);
+                if (result.Value.IsCompleted)
+                {
+                    return;
+                }
+
+            nextRead:;
+            }
+        }
+        catch (Exception e) when (e is IOException or ConnectionResetException or OperationCanceledException or ConnectionAbortedException)
+        {
+            log.LogDebug(e, "LMTP connection {Connection} closed", connection.ConnectionId);
+        }
+        finally
+        {
+            if (_chunks is not null)
+            {
+                await _chunks.AbandonAsync().ConfigureAwait(false);
+            }
+
+            metrics.Sessions.Add(-1);
+        }
+    }
+
+    private enum Next
+    {
+        Continue,
+        ReadAgain,
+        Quit,
+    }
+
+    private async Task<ReadResult?> ReadAsync()
+    {
+        using var idle = new CancellationTokenSource(options.IdleTimeout);
+        try
+        {
+            return await _input.ReadAsync(idle.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (idle.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
+    private async Task<Next> HandleAsync(string line, ReadOnlySequence<byte> rest)
+    {
+        if (!LmtpCommand.TryParse(line, out var command, out var error))
+        {
+            await ReplyAsync(error!).ConfigureAwait(false);
+            return Next.Continue;
+        }
+
+        if (_chunks is not null && command.Verb is not (LmtpVerb.Bdat or LmtpVerb.Rset or LmtpVerb.Quit or LmtpVerb.Noop))
+        {
+            await ReplyAsync(LmtpReply.BadSequence("BDAT transfer in progress; send BDAT or RSET")).ConfigureAwait(false);
+            return Next.Continue;
+        }
+
+        switch (command.Verb)
+        {
+            case LmtpVerb.Lhlo:
+                _client = command.Argument;
+                ResetTransaction();
+                await ReplyAsync(new LmtpReply(250, null,
+                    options.Hostname,
+                    "PIPELINING",
+                    "ENHANCEDSTATUSCODES",
+                    "8BITMIME",
+                    $"SIZE {ingestOptions.MaxMessageSize.ToString(CultureInfo.InvariantCulture)}",
+                    "CHUNKING",
+                    "SMTPUTF8")).ConfigureAwait(false);
+                return Next.Continue;
+            case LmtpVerb.Helo or LmtpVerb.Ehlo:
+                // RFC 2033 §4.1: LMTP uses LHLO; HELO and EHLO must be refused.
+                await ReplyAsync(new LmtpReply(500, "5.5.1", "This is LMTP: use LHLO")).ConfigureAwait(false);
+                return Next.Continue;
+            case LmtpVerb.Mail:
+                return await MailAsync(command).ConfigureAwait(false);
+            case LmtpVerb.Rcpt:
+                return await RcptAsync(command).ConfigureAwait(false);
+            case LmtpVerb.Data:
+                return await DataAsync(rest).ConfigureAwait(false);
+            case LmtpVerb.Bdat:
+                return await BdatAsync(command, rest).ConfigureAwait(false);
+            case LmtpVerb.Rset:
+                ResetTransaction();
+                await ReplyAsync(LmtpReply.Ok()).ConfigureAwait(false);
+                return Next.Continue;
+            case LmtpVerb.Noop:
+                await ReplyAsync(LmtpReply.Ok()).ConfigureAwait(false);
+                return Next.Continue;
+            case LmtpVerb.Vrfy:
+                await ReplyAsync(new LmtpReply(252, "2.3.3", "Try RCPT instead")).ConfigureAwait(false);
+                return Next.Continue;
+            case LmtpVerb.Quit:
+                await ReplyAsync(new LmtpReply(221, "2.0.0", $"{options.Hostname} Bye")).ConfigureAwait(false);
+                return Next.Quit;
+            default:
+                await ReplyAsync(new LmtpReply(500, "5.5.1", "Unknown command")).ConfigureAwait(false);
+                return Next.Continue;
+        }
+    }
+
+    private async Task<Next> MailAsync(LmtpCommand command)
+    {
+        if (_client is null)
+        {
+            await ReplyAsync(LmtpReply.BadSequence("Send LHLO first")).ConfigureAwait(false);
+        }
+        else if (_sender is not null)
+        {
+            await ReplyAsync(LmtpReply.BadSequence("MAIL already given")).ConfigureAwait(false);
+        }
+        else if (command.Parameters.TryGetValue("SIZE", out var size) && (!long.TryParse(size, NumberStyles.None, CultureInfo.InvariantCulture, out var declared) || declared > ingestOptions.MaxMessageSize))
+        {
+            await ReplyAsync(new LmtpReply(552, "5.3.4", "Message size exceeds fixed maximum message size")).ConfigureAwait(false);
+        }
+        else
+        {
+            _sender = command.Path!;
+            await ReplyAsync(new LmtpReply(250, "2.1.0", "OK")).ConfigureAwait(false);
+        }
+
+        return Next.Continue;
+    }
+
+    private async Task<Next> RcptAsync(LmtpCommand command)
+    {
+        if (_sender is null)
+        {
+            await ReplyAsync(LmtpReply.BadSequence("MAIL needed first")).ConfigureAwait(false);
+            return Next.Continue;
+        }
+
+        if (_recipients.Count >= options.MaxRecipients)
+        {
+            await ReplyAsync(new LmtpReply(452, "4.5.3", "Too many recipients")).ConfigureAwait(false);
+            return Next.Continue;
+        }
+
+        var address = command.Path!;
+        var user = users.ResolveRecipient(address);
+        if (user is null)
+        {
+            await ReplyAsync(new LmtpReply(550, "5.1.1", $"<{address}> User doesn't exist")).ConfigureAwait(false);
+            return Next.Continue;
+        }
+
+        _recipients.Add((address, user));
+        await ReplyAsync(new LmtpReply(250, "2.1.5", "OK")).ConfigureAwait(false);
+        return Next.Continue;
+    }
+
+    private async Task<Next> DataAsync(ReadOnlySequence<byte> rest)
+    {
+        if (_recipients.Count == 0)
+        {
+            await ReplyAsync(LmtpReply.BadSequence(_sender is null ? "MAIL needed first" : "No valid recipients")).ConfigureAwait(false);
+            return Next.Continue;
+        }
+
+        _input.AdvanceTo(rest.Start);
+        await ReplyAsync(new LmtpReply(354, null, "OK")).ConfigureAwait(false);
+        var incoming = new Chunked(ingest);
+        var decoder = new DataDecoder();
+        while (!decoder.Done)
+        {
+            var result = await _input.ReadAsync().ConfigureAwait(false);
+            var buffer = result.Buffer;
+            var before = buffer.Length;
+            decoder.Decode(ref buffer, incoming.Writer);
+            metrics.Bytes.Add(before - buffer.Length);
+            _input.AdvanceTo(buffer.Start, buffer.End);
+            await incoming.FlushAsync().ConfigureAwait(false);
+            if (result.IsCompleted && !decoder.Done)
+            {
+                await incoming.AbandonAsync().ConfigureAwait(false);
+                throw new ConnectionAbortedException("connection closed during DATA");
+            }
+        }
+
+        await DeliverAsync(incoming).ConfigureAwait(false);
+        return Next.ReadAgain;
+    }
+
+    private async Task<Next> BdatAsync(LmtpCommand command, ReadOnlySequence<byte> rest)
+    {
+        _input.AdvanceTo(rest.Start);
+        if (_recipients.Count == 0)
+        {
+            // RFC 3030: the chunk must still be read before the error reply.
+            await SkipAsync(command.ChunkSize).ConfigureAwait(false);
+            await ReplyAsync(LmtpReply.BadSequence(_sender is null ? "MAIL needed first" : "No valid recipients")).ConfigureAwait(false);
+            return Next.ReadAgain;
+        }
+
+        _chunks ??= new Chunked(ingest);
+        var remaining = command.ChunkSize;
+        while (remaining > 0)
+        {
+            var result = await _input.ReadAsync().ConfigureAwait(false);
+            var buffer = result.Buffer;
+            var take = buffer.Slice(0, Math.Min(remaining, buffer.Length));
+            foreach (var segment in take)
+            {
+                incomingWrite(_chunks, segment.Span);
+            }
+
+            remaining -= take.Length;
+            metrics.Bytes.Add(take.Length);
+            _input.AdvanceTo(take.End);
+            await _chunks.FlushAsync().ConfigureAwait(false);
+            if (result.IsCompleted && remaining > 0)
+            {
+                throw new ConnectionAbortedException("connection closed during BDAT");
+            }
+        }
+
+        if (!command.Last)
+        {
+            await ReplyAsync(new LmtpReply(250, "2.0.0", $"{command.ChunkSize.ToString(CultureInfo.InvariantCulture)} octets received")).ConfigureAwait(false);
+            return Next.ReadAgain;
+        }
+
+        var chunks = _chunks;
+        _chunks = null;
+        await DeliverAsync(chunks).ConfigureAwait(false);
+        return Next.ReadAgain;
+
+        static void incomingWrite(Chunked target, ReadOnlySpan<byte> bytes) => target.Writer.Write(bytes);
+    }
+
+    private async Task SkipAsync(long count)
+    {
+        while (count > 0)
+        {
+            var result = await _input.ReadAsync().ConfigureAwait(false);
+            var take = Math.Min(count, result.Buffer.Length);
+            _input.AdvanceTo(result.Buffer.GetPosition(take));
+            count -= take;
+            if (result.IsCompleted && count > 0)
+            {
+                throw new ConnectionAbortedException("connection closed during BDAT");
+            }
+        }
+    }
+
+    /// <summary>Ends the message and answers once per recipient, in RCPT order (RFC 2033 §4.2).</summary>
+    private async Task DeliverAsync(Chunked incoming)
+    {
+        var watch = Stopwatch.StartNew();
+        IngestedMessage? message = null;
+        LmtpReply? failure = null;
+        try
+        {
+            message = await incoming.CompleteAsync().ConfigureAwait(false);
+        }
+        catch (MessageTooLargeException)
+        {
+            failure = new LmtpReply(552, "5.3.4", "Message size exceeds fixed maximum message size");
+        }
+        catch (Exception e)
+        {
+            log.LogWarning(e, "LMTP message from {Client} could not be spooled", _client);
+            failure = LmtpReply.Unavailable();
+        }
+
+        try
+        {
+            foreach (var (address, user) in _recipients)
+            {
+                var reply = failure ?? await DeliverOneAsync(message!, address, user).ConfigureAwait(false);
+                metrics.Deliveries.Add(1, new KeyValuePair<string, object?>("result", reply.Code.ToString(CultureInfo.InvariantCulture)));
+                await ReplyAsync(reply).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            if (message is not null)
+            {
+                await message.DisposeAsync().ConfigureAwait(false);
+            }
+
+            metrics.DeliveryDuration.Record(watch.Elapsed.TotalMilliseconds);
+            ResetTransaction();
+        }
+    }
+
+    private async Task<LmtpReply> DeliverOneAsync(IngestedMessage message, string address, ResolvedRecipient user)
+    {
+        var prefix = TracePrefix(address);
+        try
+        {
+            MailStorage.Ingest.DeliveryTarget target = new(user.UserId, MailboxName: string.IsNullOrEmpty(user.Detail) ? MailboxName.Inbox : user.Detail, TracePrefix: prefix);
+            Grains.Contracts.SaveResult saved;
+            try
+            {
+                saved = await ingest.DeliverAsync(message, target).ConfigureAwait(false);
+            }
+            catch (MailStoreException e) when (e.Kind is MailStoreErrorKind.NotFound or MailStoreErrorKind.Invalid && target.MailboxName != MailboxName.Inbox)
+            {
+                // lmtp_save_to_detail_mailbox: the detail names a folder only when it exists.
+                saved = await ingest.DeliverAsync(message, target with { MailboxName = MailboxName.Inbox }).ConfigureAwait(false);
+            }
+
+            log.LogInformation("Delivered to {User} uid {Uid}", user.UserId, saved.Uid);
+            return new LmtpReply(250, "2.0.0", $"<{address}> Saved as uid {saved.Uid.ToString(CultureInfo.InvariantCulture)}");
+        }
+        catch (MailStoreException e) when (e.Kind == MailStoreErrorKind.Limit)
+        {
+            return new LmtpReply(552, "5.2.2", $"<{address}> {e.Message}");
+        }
+        catch (Exception e)
+        {
+            // Store or cluster unavailable, a silo that just died, anything unexpected: never 5xx for what may pass.
+            log.LogWarning(e, "Delivery to {User} failed; answering 451", user.UserId);
+            return new LmtpReply(451, "4.3.0", $"<{address}> Temporary failure, please retry");
+        }
+    }
+
+    private byte[] TracePrefix(string address)
+    {
+        var remote = connection.RemoteEndPoint?.ToString() ?? "local";
+        var date = time.GetUtcNow().ToString("ddd, dd MMM yyyy HH:mm:ss +0000", CultureInfo.InvariantCulture);
+        var text =
+            $"Return-Path: <{_sender}>\r\n" +
+            $"Delivered-To: {address}\r\n" +
+            $"Received: from {_client} ({remote})\r\n\tby {options.Hostname} with LMTP id {connection.ConnectionId}\r\n\tfor <{address}>; {date}\r\n";
+        return Encoding.UTF8.GetBytes(text);
+    }
+
+    private void ResetTransaction()
+    {
+        _sender = null;
+        _recipients.Clear();
+        if (_chunks is not null)
+        {
+            _ = _chunks.AbandonAsync();
+            _chunks = null;
+        }
+    }
+
+    private async Task ReplyAsync(LmtpReply reply)
+    {
+        await _output.WriteAsync(reply.ToBytes()).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The message as it arrives, streamed through a pipe into the ingest path (which spools it once); the pipe's
+    /// back-pressure bounds memory whatever the message size. If ingest gives up (too large), the rest is discarded.
+    /// </summary>
+    private sealed class Chunked
+    {
+        private readonly Pipe _pipe = new();
+        private readonly Task<IngestedMessage> _receive;
+
+        public Chunked(MessageIngest ingest)
+        {
+            _receive = Task.Run(async () =>
+            {
+                try
+                {
+                    return await ingest.ReceiveAsync(_pipe.Reader.AsStream()).ConfigureAwait(false);
+                }
+                finally
+                {
+                    await _pipe.Reader.CompleteAsync().ConfigureAwait(false);
+                }
+            });
+        }
+
+        public PipeWriter Writer => _pipe.Writer;
+
+        public async Task FlushAsync() => await _pipe.Writer.FlushAsync().ConfigureAwait(false);
+
+        public async Task<IngestedMessage> CompleteAsync()
+        {
+            await _pipe.Writer.CompleteAsync().ConfigureAwait(false);
+            return await _receive.ConfigureAwait(false);
+        }
+
+        public async Task AbandonAsync()
+        {
+            await _pipe.Writer.CompleteAsync(new OperationCanceledException("transaction abandoned")).ConfigureAwait(false);
+            try
+            {
+                var message = await _receive.ConfigureAwait(false);
+                await message.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or IOException or MailStoreException or FormatException)
+            {
+                // Nothing was acknowledged; nothing to keep.
+            }
+        }
+    }
+}
