@@ -82,7 +82,11 @@ public static class MailHost
         var app = builder.Build();
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OrleansMail");
         log.LogInformation("Mail store: {Store}; local index cache: {Cache}", where, Path.Combine(dataPath, "cache"));
-        log.LogInformation("Users: {PasswdFile}. Add one with: doveadm pw -s ARGON2ID, then a line user:{{ARGON2ID}}hash in that file (it is re-read on change)", accounts.PasswdFile);
+        log.LogInformation("Users: {PasswdFile} (Dovecot passwd-file format, re-read when it changes)", accounts.PasswdFile);
+        if (!File.ReadLines(accounts.PasswdFile).Any(l => l.Trim().Length > 0 && !l.TrimStart().StartsWith('#')))
+        {
+            log.LogWarning("No users yet. Add one with: dotnet run --project tools/OrleansMail.Cli -- user add alice --passwd-file {PasswdFile}", accounts.PasswdFile);
+        }
         log.LogInformation("LMTP listening on {Endpoint}", lmtp.Endpoint);
         return app;
     }
