@@ -26,8 +26,27 @@ public sealed class DataDecoder
     public void Decode(ref ReadOnlySequence<byte> input, IBufferWriter<byte> output)
     {
         var reader = new SequenceReader<byte>(input);
-        while (!Done && reader.TryRead(out var b))
+        while (!Done)
         {
+            // Fast path: inside a line, copy everything up to the next CR or LF in one go.
+            if (_state == State.InLine)
+            {
+                var span = reader.UnreadSpan;
+                var stop = span.IndexOfAny((byte)'\r', (byte)'\n');
+                var run = stop < 0 ? span.Length : stop;
+                if (run > 0)
+                {
+                    output.Write(span[..run]);
+                    reader.Advance(run);
+                    continue;
+                }
+            }
+
+            if (!reader.TryRead(out var b))
+            {
+                break;
+            }
+
             switch (_state)
             {
                 case State.LineStart when b == '.':

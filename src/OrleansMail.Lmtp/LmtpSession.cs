@@ -384,7 +384,7 @@ public sealed class LmtpSession(
                 saved = await ingest.DeliverAsync(message, target with { MailboxName = MailboxName.Inbox }).ConfigureAwait(false);
             }
 
-            log.LogInformation("Delivered to {User} uid {Uid}", user.UserId, saved.Uid);
+            log.LogDebug("Delivered to {User} uid {Uid}", user.UserId, saved.Uid);
             return new LmtpReply(250, "2.0.0", $"<{address}> Saved as uid {saved.Uid.ToString(CultureInfo.InvariantCulture)}");
         }
         catch (MailStoreException e) when (e.Kind == MailStoreErrorKind.Limit)

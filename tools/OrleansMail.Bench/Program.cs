@@ -38,5 +38,29 @@ core.SetAction(async (parse, cancellationToken) =>
     return 0;
 });
 
-var root = new RootCommand("OrleansMail benchmarks: each figure with its baseline from the same run") { core };
+var count = new Option<int>("--count") { Description = "Messages to deliver", DefaultValueFactory = _ => 2000 };
+var connections = new Option<int>("--connections") { Description = "Concurrent LMTP connections (and concurrent raw writes)", DefaultValueFactory = _ => 4 };
+var users = new Option<int>("--users") { Description = "Recipients the messages are spread over", DefaultValueFactory = _ => 10 };
+var seed = new Option<int>("--seed") { Description = "Seed of the message mix", DefaultValueFactory = _ => 1 };
+var lmtp = new Command("lmtp", "LMTP delivery rate of the real host next to the raw object-store write rate of the same bodies")
+{
+    count, connections, users, seed, azure, output,
+};
+lmtp.SetAction(async (parse, cancellationToken) =>
+{
+    var figures = await LmtpFigures.MeasureAsync(parse.GetValue(count), parse.GetValue(connections), parse.GetValue(users), parse.GetValue(azure), parse.GetValue(seed));
+    foreach (var (name, value) in figures)
+    {
+        Console.WriteLine($"  {name,-30} {value.ToString("0.##", CultureInfo.InvariantCulture),14}");
+    }
+
+    if (parse.GetValue(output) is { } path)
+    {
+        await File.WriteAllTextAsync(path, JsonSerializer.Serialize(figures, new JsonSerializerOptions { WriteIndented = true }), cancellationToken);
+    }
+
+    return 0;
+});
+
+var root = new RootCommand("OrleansMail benchmarks: each figure with its baseline from the same run") { core, lmtp };
 return await root.Parse(args).InvokeAsync();

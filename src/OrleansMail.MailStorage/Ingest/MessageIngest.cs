@@ -14,27 +14,22 @@ namespace OrleansMail.MailStorage.Ingest;
 /// </summary>
 public sealed class MessageIngest(IObjectStore store, IGrainFactory grains, IngestOptions options, TimeProvider time)
 {
+    private readonly MailboxIdCache _mailboxIds = new(time);
+
     /// <summary>Spools and summarises; dispose the result after the last delivery.</summary>
     public async Task<IngestedMessage> ReceiveAsync(Stream source, CancellationToken cancellationToken = default)
     {
         var spool = await SpooledMessage.CreateAsync(source, options.MaxMessageSize, options.MemorySpoolThreshold, options.TempDirectory, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var summary = await SummaryBuilder.BuildAsync(spool.OpenRead(), cancellationToken).ConfigureAwait(false);
-            return new IngestedMessage(spool, summary);
-        }
-        catch
-        {
-            await spool.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
+        var summary = Task.Run(() => SummaryBuilder.BuildAsync(spool.OpenRead(), cancellationToken), cancellationToken);
+        return new IngestedMessage(spool, summary);
     }
 
     /// <summary>Stores one copy durably and indexes it; a transient failure is <see cref="MailStoreErrorKind.Unavailable"/> (LMTP 451).</summary>
     public async Task<SaveResult> DeliverAsync(IngestedMessage message, DeliveryTarget target, CancellationToken cancellationToken = default)
     {
         var user = grains.GetGrain<IUserGrain>(target.UserId);
-        var mailboxId = target.MailboxId ?? (await user.GetMailboxAsync(target.MailboxName ?? Mail.MailboxName.Inbox).ConfigureAwait(false)).Id;
+        var mailboxName = target.MailboxName ?? Mail.MailboxName.Inbox;
+        var mailboxId = target.MailboxId ?? await _mailboxIds.GetAsync(target.UserId, mailboxName, () => user.GetMailboxAsync(mailboxName)).ConfigureAwait(false);
         var prefix = target.TracePrefix ?? [];
         var bodyId = BodyIds.New(time.GetUtcNow());
         var internalDate = (target.InternalDate ?? time.GetUtcNow()).ToUnixTimeMilliseconds();
@@ -51,7 +46,8 @@ public sealed class MessageIngest(IObjectStore store, IGrainFactory grains, Inge
             throw MailStoreException.Unavailable("the message store is unavailable", e);
         }
 
-        var request = new SaveRequest(bodyId, mailboxId, null, target.Flags, keywords, internalDate, size, message.Summary.Shifted(prefix.Length).Encode());
+        var summary = await message.Summary.ConfigureAwait(false);
+        var request = new SaveRequest(bodyId, mailboxId, null, target.Flags, keywords, internalDate, size, summary.Shifted(prefix.Length).Encode());
         try
         {
             return await user.SaveAsync(request).ConfigureAwait(false);
@@ -60,6 +56,13 @@ public sealed class MessageIngest(IObjectStore store, IGrainFactory grains, Inge
         {
             // Saving is idempotent by body id: one retry covers a grain that moved between silos.
             return await user.SaveAsync(request).ConfigureAwait(false);
+        }
+        catch (MailStoreException e) when (e.Kind == MailStoreErrorKind.NotFound && target.MailboxId is null)
+        {
+            // The cached id went stale (the mailbox was deleted or recreated): the body is stored, so index it
+            // by name instead; the metadata's mailbox id only guides recovery, which falls back to INBOX.
+            _mailboxIds.Forget(target.UserId, mailboxName);
+            return await user.SaveAsync(request with { MailboxId = null, MailboxName = mailboxName }).ConfigureAwait(false);
         }
     }
 }

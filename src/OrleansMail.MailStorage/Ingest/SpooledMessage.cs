@@ -62,12 +62,18 @@ public sealed class SpooledMessage : IAsyncDisposable
         }
     }
 
-    /// <summary>The spooled bytes from the start; the returned view does not own the spool.</summary>
-    public Stream OpenRead()
+    /// <summary>
+    /// An independent read of the spooled bytes from the start (several may run at once: the summary parse and
+    /// the uploads); the view does not own the spool.
+    /// </summary>
+    public Stream OpenRead() => _content switch
     {
-        _content.Position = 0;
-        return new NonClosingStream(_content);
-    }
+        MemoryStream memory => new MemoryStream(memory.GetBuffer(), 0, (int)memory.Length, writable: false),
+
+        // A FileStream over the same handle keeps its own position (positional reads), so views do not interfere.
+        FileStream file => new NonClosingStream(new FileStream(file.SafeFileHandle, FileAccess.Read, 1, isAsync: file.IsAsync) { Position = 0 }),
+        _ => throw new InvalidOperationException("unknown spool"),
+    };
 
     public ValueTask DisposeAsync() => _content.DisposeAsync();
 }
