@@ -1,4 +1,5 @@
 using System.Net;
+using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
@@ -9,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using OrleansMail.Accounts.Directory;
 using OrleansMail.Grains.Hosting;
 using OrleansMail.Lmtp;
@@ -58,7 +60,7 @@ public static class MailHost
 
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(options.Clustering.SiloPort, options.Clustering.GatewayPort);
+            ConfigureClustering(silo, options);
             silo.AddMailStore(o =>
             {
                 section.GetSection("Store").Bind(o);
@@ -89,6 +91,33 @@ public static class MailHost
         }
         log.LogInformation("LMTP listening on {Endpoint}", lmtp.Endpoint);
         return app;
+    }
+
+    private static void ConfigureClustering(ISiloBuilder silo, MailHostOptions options)
+    {
+        var clustering = options.Clustering;
+        if (string.Equals(clustering.Provider, "AzureTable", StringComparison.OrdinalIgnoreCase))
+        {
+            var connection = string.IsNullOrEmpty(clustering.ConnectionString) ? options.Storage.ConnectionString : clustering.ConnectionString;
+            silo.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(connection));
+            silo.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = clustering.ClusterId;
+                o.ServiceId = clustering.ServiceId;
+            });
+            silo.ConfigureEndpoints(IPAddress.Parse(clustering.AdvertisedAddress), clustering.SiloPort, clustering.GatewayPort, listenOnAnyHostAddress: false);
+        }
+        else
+        {
+            silo.UseLocalhostClustering(clustering.SiloPort, clustering.GatewayPort);
+        }
+
+        silo.Configure<ClusterMembershipOptions>(m =>
+        {
+            m.ProbeTimeout = clustering.ProbeTimeout;
+            m.NumMissedProbesLimit = clustering.NumMissedProbesLimit;
+            m.TableRefreshTimeout = clustering.TableRefreshTimeout;
+        });
     }
 
     private static void Listen(KestrelServerOptions kestrel, string endpoint, Action<ListenOptions> configure)

@@ -1,0 +1,275 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.RegularExpressions;
+using Azure.Data.Tables;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
+using OrleansMail.Grains.Contracts;
+using OrleansMail.Grains.Hosting;
+using OrleansMail.Grains.Storage;
+using OrleansMail.Mail;
+using OrleansMail.ObjectStore;
+using OrleansMail.ObjectStore.Azure;
+using OrleansMail.Testing;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace OrleansMail.Lmtp.Tests;
+
+/// <summary>
+/// Two silo-host processes on Azure storage (Azurite: Table clustering, Blob bodies and manifests). LMTP load goes
+/// through both; one is killed with SIGKILL mid-load; the load generator retries 4xx and cut connections as an
+/// MTA would. Every message that got a 250 must be stored and indexed, and exactly once when its first try got it.
+/// </summary>
+public sealed partial class TwoSiloProcessTests(ITestOutputHelper output)
+{
+    private const int Users = 8;
+    private const int Messages = 160;
+
+    [Fact]
+    public async Task Killing_one_of_two_silo_processes_loses_no_acknowledged_delivery()
+    {
+        await using var azurite = await AzuriteServer.StartAsync();
+        using var folder = new TempFolder();
+        var passwd = Path.Combine(folder.Path, "users.passwd");
+        await File.WriteAllLinesAsync(passwd, Enumerable.Range(0, Users).Select(u => $"user{u}:{{PLAIN}}x::::::"));
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var container = "e2e" + suffix;
+        var clusterId = "e2e-" + suffix;
+        var silos = new[] { StartSilo(azurite, folder.Path, passwd, container, clusterId, 0), StartSilo(azurite, folder.Path, passwd, container, clusterId, 1) };
+        try
+        {
+            foreach (var s in silos)
+            {
+                await WaitForGreetingAsync(s.LmtpPort);
+            }
+
+            var firstTry = new HashSet<string>();
+            var acknowledged = new HashSet<string>();
+            var retried = 0;
+            var next = -1;
+            var killed = false;
+            var workers = Enumerable.Range(0, 4).Select(async worker =>
+            {
+                int i;
+                while ((i = Interlocked.Increment(ref next)) < Messages)
+                {
+                    var id = $"m{i}-{suffix}@e2e.test";
+                    for (var attempt = 0; ; attempt++)
+                    {
+                        Assert.True(attempt < 120, $"{id} was never accepted");
+                        var silo = silos[(worker + attempt) % 2];
+                        var reply = await TryDeliverAsync(silo.LmtpPort, $"user{i % Users}@example.org", id);
+                        if (reply.StartsWith("250", StringComparison.Ordinal))
+                        {
+                            lock (acknowledged)
+                            {
+                                acknowledged.Add(id);
+                                if (attempt == 0)
+                                {
+                                    firstTry.Add(id);
+                                }
+                                else
+                                {
+                                    retried++;
+                                }
+                            }
+
+                            break;
+                        }
+
+                        Assert.False(reply.StartsWith('5'), $"permanent failure for {id}: {reply}");
+                        await Task.Delay(250);
+                    }
+
+                    if (i == Messages / 3 && !killed)
+                    {
+                        killed = true;
+                        silos[0].Process.Kill(); // SIGKILL: no deactivation, no checkpoint, no lease release
+                    }
+                }
+            }).ToList();
+            await Task.WhenAll(workers);
+            Assert.True(killed);
+
+            // What the survivor's index and the store hold, through an ordinary cluster client.
+            using var client = await ConnectClientAsync(azurite, clusterId, silos[1].GatewayPort);
+            var grains = client.Services.GetRequiredService<IGrainFactory>();
+            var store = new AzureBlobObjectStore(azurite.CreateBlobServiceClient().GetBlobContainerClient(container));
+            var found = new Dictionary<string, int>();
+            for (var u = 0; u < Users; u++)
+            {
+                var user = grains.GetGrain<IUserGrain>($"user{u}");
+                var inbox = await RetryAsync(() => user.GetMailboxAsync("INBOX"));
+                var views = await user.FetchAsync(inbox.Id, UidSet.Range(1, uint.MaxValue));
+                Assert.Equal(views.Length, views.Select(v => v.Uid).Distinct().Count());
+                foreach (var v in views)
+                {
+                    var bytes = await store.ReadBytesAsync(UserObjectNames.For($"user{u}").Body(v.BodyId));
+                    Assert.NotNull(bytes);
+                    var id = MessageIdPattern().Match(Encoding.ASCII.GetString(bytes!)).Groups[1].Value;
+                    found[id] = found.GetValueOrDefault(id) + 1;
+                }
+            }
+
+            var missing = acknowledged.Where(id => !found.ContainsKey(id)).ToList();
+            Assert.True(missing.Count == 0, $"acknowledged but lost: {string.Join(", ", missing)}");
+            var duplicatedFirstTries = firstTry.Where(id => found[id] > 1).ToList();
+            Assert.True(duplicatedFirstTries.Count == 0, $"acknowledged on the first try yet stored twice: {string.Join(", ", duplicatedFirstTries)}");
+            output.WriteLine($"{acknowledged.Count} acknowledged, {retried} after a retry, {found.Values.Sum() - found.Count} duplicates (allowed after a 4xx or a cut connection)");
+        }
+        finally
+        {
+            foreach (var s in silos)
+            {
+                if (!s.Process.HasExited)
+                {
+                    s.Process.Kill();
+                }
+
+                s.Process.Dispose();
+            }
+        }
+    }
+
+    private sealed record SiloProcess(Process Process, int LmtpPort, int GatewayPort);
+
+    private static SiloProcess StartSilo(AzuriteServer azurite, string root, string passwd, string container, string clusterId, int index)
+    {
+        int lmtp = FreePort(), siloPort = FreePort(), gateway = FreePort();
+        var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = root };
+        foreach (var a in new[]
+        {
+            Path.Combine(AppContext.BaseDirectory, "orleansmail-silo.dll"),
+            $"--OrleansMail:DataPath={Path.Combine(root, "silo" + index)}",
+            $"--OrleansMail:Accounts:PasswdFile={passwd}",
+            "--OrleansMail:Storage:Provider=AzureBlob",
+            $"--OrleansMail:Storage:ConnectionString={azurite.ConnectionString}",
+            $"--OrleansMail:Storage:Container={container}",
+            "--OrleansMail:Clustering:Provider=AzureTable",
+            $"--OrleansMail:Clustering:ClusterId={clusterId}",
+            $"--OrleansMail:Clustering:SiloPort={siloPort}",
+            $"--OrleansMail:Clustering:GatewayPort={gateway}",
+            "--OrleansMail:Store:LeaseDuration=00:00:05",
+            $"--OrleansMail:Lmtp:Endpoint=127.0.0.1:{lmtp}",
+            "--Logging:LogLevel:Default=Warning",
+            "--Logging:LogLevel:OrleansMail=Warning",
+        })
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        var process = Process.Start(psi)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return new SiloProcess(process, lmtp, gateway);
+    }
+
+    private static async Task WaitForGreetingAsync(int port)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+        while (true)
+        {
+            try
+            {
+                using var tcp = new TcpClient();
+                await tcp.ConnectAsync(IPAddress.Loopback, port);
+                var reader = new StreamReader(tcp.GetStream());
+                if ((await reader.ReadLineAsync())?.StartsWith("220", StringComparison.Ordinal) == true)
+                {
+                    return;
+                }
+            }
+            catch (SocketException) when (DateTime.UtcNow < deadline)
+            {
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"no LMTP greeting on port {port}");
+            await Task.Delay(250);
+        }
+    }
+
+    /// <summary>One delivery attempt; the final reply, or "4xx" for a refused or cut connection (an MTA retries both).</summary>
+    private static async Task<string> TryDeliverAsync(int port, string rcpt, string messageId)
+    {
+        try
+        {
+            using var tcp = new TcpClient();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await tcp.ConnectAsync(IPAddress.Loopback, port, timeout.Token);
+            var stream = tcp.GetStream();
+            var reader = new StreamReader(stream, Encoding.ASCII);
+            await reader.ReadLineAsync(timeout.Token);
+            var data = $"Subject: {messageId}\r\nMessage-ID: <{messageId}>\r\n\r\nbody of {messageId}\r\n.\r\n";
+            await stream.WriteAsync(Encoding.ASCII.GetBytes($"LHLO e2e\r\nMAIL FROM:<load@e2e.test>\r\nRCPT TO:<{rcpt}>\r\nDATA\r\n"), timeout.Token);
+            string? line;
+            while ((line = await reader.ReadLineAsync(timeout.Token)) is not null && line.Length > 3 && line[3] == '-')
+            {
+            }
+
+            for (var i = 0; i < 3; i++)
+            {
+                line = await reader.ReadLineAsync(timeout.Token);
+                if (line is null || (i < 2 && !line.StartsWith("250", StringComparison.Ordinal)))
+                {
+                    return line ?? "4xx cut";
+                }
+            }
+
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(data), timeout.Token);
+            return await reader.ReadLineAsync(timeout.Token) ?? "4xx cut";
+        }
+        catch (Exception e) when (e is SocketException or IOException or OperationCanceledException)
+        {
+            return "4xx " + e.GetType().Name;
+        }
+    }
+
+    private static async Task<IHost> ConnectClientAsync(AzuriteServer azurite, string clusterId, int gatewayPort)
+    {
+        var host = Host.CreateDefaultBuilder()
+            .UseOrleansClient(client =>
+            {
+                client.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(azurite.ConnectionString));
+                client.Configure<ClusterOptions>(o =>
+                {
+                    o.ClusterId = clusterId;
+                    o.ServiceId = "orleansmail";
+                });
+                client.Services.AddMailStoreSerialization();
+            })
+            .Build();
+        await host.StartAsync();
+        return host;
+    }
+
+    private static async Task<T> RetryAsync<T>(Func<Task<T>> call)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return await call();
+            }
+            catch (Exception) when (attempt < 120)
+            {
+                await Task.Delay(500);
+            }
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    [GeneratedRegex("Message-ID: <([^>]+)>")]
+    private static partial Regex MessageIdPattern();
+}
