@@ -50,7 +50,7 @@ public static class MailHost
         var lmtp = section.GetSection("Lmtp").Get<LmtpOptions>() ?? new LmtpOptions();
 
         var (store, blobs, where) = await CreateStoreAsync(options, dataPath).ConfigureAwait(false);
-        builder.Services.AddSingleton(store);
+        builder.Services.AddSingleton<IObjectStore>(new OrleansMail.ObjectStore.Telemetry.InstrumentedObjectStore(store));
         builder.Services.AddSingleton(accounts);
         builder.Services.AddSingleton<IUserDirectory>(sp => new PasswdFileDirectory(accounts, sp.GetRequiredService<ILogger<PasswdFileDirectory>>()));
         builder.Services.AddSingleton(ingestOptions);

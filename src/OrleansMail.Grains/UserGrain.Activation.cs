@@ -47,6 +47,7 @@ public sealed partial class UserGrain
             throw e is MailStoreException ? e : e is ObjectStoreUnavailableException ? MailStoreException.Unavailable("object store unavailable", e) : e;
         }
 
+        _metrics.ActiveUsers.Add(1);
         this.RegisterGrainTimer(RenewLeaseAsync, new GrainTimerCreationOptions
         {
             DueTime = _options.LeaseDuration / 3,
@@ -63,6 +64,7 @@ public sealed partial class UserGrain
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        _metrics.ActiveUsers.Add(-1);
         if (_fenced)
         {
             _journal?.Dispose();
@@ -102,6 +104,7 @@ public sealed partial class UserGrain
         if (acquisition.PreviousEndedUncleanly)
         {
             _log.LogWarning("User {User}: previous holder {Holder} ended uncleanly; raising counters and recovering", _names.User, acquisition.Previous?.HolderSilo);
+            _metrics.Recoveries.Add(1);
             RaiseCounters();
             await RecoverAsync(cancellationToken).ConfigureAwait(true);
         }
@@ -189,6 +192,7 @@ public sealed partial class UserGrain
             _index = IndexReader.ReadSnapshot(outcome.MergedState);
             manifest.Merged.AddRange(names);
             mergedAny = true;
+            _metrics.Merges.Add(1);
             _log.LogWarning("User {User}: merged {Count} diverged segments of activation {Activation} ({Reassigned} UIDs renumbered)", _names.User, names.Length, act, outcome.ReassignedUids);
         }
 

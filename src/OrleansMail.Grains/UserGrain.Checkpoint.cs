@@ -138,6 +138,8 @@ public sealed partial class UserGrain
             _manifest.State = next;
             await _manifest.WriteStateAsync().ConfigureAwait(true);
             _lastCheckpointBytes = bytes;
+            _metrics.Checkpoints.Add(1, new KeyValuePair<string, object?>("outcome", "ok"));
+            _metrics.CheckpointBytes.Record(bytes);
         }
         catch (InconsistentStateException e)
         {
@@ -149,6 +151,7 @@ public sealed partial class UserGrain
             }
 
             _fenced = true;
+            _metrics.Checkpoints.Add(1, new KeyValuePair<string, object?>("outcome", "fenced"));
             _log.LogError(e, "User {User}: checkpoint {Seq} lost the manifest race; another writer exists. Fencing this activation; its segment stays for the merge", _names.User, seq);
             DeactivateOnIdle();
             throw MailStoreException.Unavailable("another writer took this user over; retry", e);

@@ -36,6 +36,7 @@ public sealed partial class UserGrain : Grain, IUserGrain
     private readonly ILocalSiloDetails _silo;
     private readonly TimeProvider _time;
     private readonly OrphanJournalUploader _orphans;
+    private readonly MailStoreMetrics _metrics;
     private readonly LocalIndexCache? _cache;
     private readonly Guid _activationId = Guid.NewGuid();
     private readonly List<JournalEntry> _pending = [];
@@ -62,6 +63,7 @@ public sealed partial class UserGrain : Grain, IUserGrain
         ILocalSiloDetails silo,
         OrphanJournalUploader orphans,
         LocalIndexCache cache,
+        MailStoreMetrics metrics,
         TimeProvider time)
     {
         _manifest = manifest;
@@ -72,6 +74,7 @@ public sealed partial class UserGrain : Grain, IUserGrain
         _silo = silo;
         _orphans = orphans;
         _time = time;
+        _metrics = metrics;
         _cache = string.IsNullOrEmpty(_options.CacheDirectory) ? null : cache;
     }
 

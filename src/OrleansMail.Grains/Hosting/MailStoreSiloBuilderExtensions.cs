@@ -35,6 +35,7 @@ public static class MailStoreSiloBuilderExtensions
             return new LocalIndexCache(string.IsNullOrEmpty(o.CacheDirectory) ? Path.Combine(Path.GetTempPath(), "orleansmail-nocache") : o.CacheDirectory);
         });
         builder.Services.AddSingleton<OrphanJournalUploader>();
+        builder.Services.AddSingleton<MailStoreMetrics>();
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ReturningNodeStartup>();
         builder.Configure<TypeManifestOptions>(o => o.EnableConfigurationAnalysis = true);
         return builder;

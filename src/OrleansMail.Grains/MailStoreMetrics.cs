@@ -1,0 +1,32 @@
+using System.Diagnostics.Metrics;
+
+namespace OrleansMail.Grains;
+
+/// <summary>Store-side counters for OpenTelemetry (meter "OrleansMail.Store"): active users, checkpoints and their sizes, recoveries, merges.</summary>
+public sealed class MailStoreMetrics : IDisposable
+{
+    public const string MeterName = "OrleansMail.Store";
+
+    private readonly Meter _meter = new(MeterName);
+
+    public MailStoreMetrics()
+    {
+        ActiveUsers = _meter.CreateUpDownCounter<long>("orleansmail.store.active_users", description: "User grains active on this silo");
+        Checkpoints = _meter.CreateCounter<long>("orleansmail.store.checkpoints", description: "Checkpoints written, tagged by outcome");
+        CheckpointBytes = _meter.CreateHistogram<long>("orleansmail.store.checkpoint.bytes", unit: "By", description: "Bytes uploaded by a checkpoint");
+        Recoveries = _meter.CreateCounter<long>("orleansmail.store.recoveries", description: "Activations after an unclean end");
+        Merges = _meter.CreateCounter<long>("orleansmail.store.merges", description: "Diverged journal chains merged");
+    }
+
+    public UpDownCounter<long> ActiveUsers { get; }
+
+    public Counter<long> Checkpoints { get; }
+
+    public Histogram<long> CheckpointBytes { get; }
+
+    public Counter<long> Recoveries { get; }
+
+    public Counter<long> Merges { get; }
+
+    public void Dispose() => _meter.Dispose();
+}
