@@ -212,13 +212,13 @@ public sealed partial class UserGrain
     }
 
     /// <summary>Indexes every body in the buckets since the recovery floor that no record references and no tombstone names (idempotent).</summary>
-    private async Task RecoverAsync(CancellationToken cancellationToken)
+    private async Task<int> RecoverAsync(CancellationToken cancellationToken, bool everything = false)
     {
-        var floor = DateTimeOffset.FromUnixTimeMilliseconds(_manifest.State.RecoveryFloor) - _options.RecoverySkew;
+        var floor = everything ? DateTimeOffset.UnixEpoch : DateTimeOffset.FromUnixTimeMilliseconds(_manifest.State.RecoveryFloor) - _options.RecoverySkew;
         var floorBucket = BodyIds.Bucket(floor < DateTimeOffset.UnixEpoch ? DateTimeOffset.UnixEpoch : floor);
         var now = _time.GetUtcNow();
         var prefixes = new List<string>();
-        if (_manifest.State.RecoveryFloor > 0 && now - floor <= TimeSpan.FromHours(72))
+        if (!everything && _manifest.State.RecoveryFloor > 0 && now - floor <= TimeSpan.FromHours(72))
         {
             for (var t = floor; t <= now + TimeSpan.FromHours(1); t += TimeSpan.FromHours(1))
             {
@@ -263,11 +263,13 @@ public sealed partial class UserGrain
                 var e = new MessageAdded(BodyIds.Timestamp(bodyId).ToUnixTimeMilliseconds(), mailbox.Id, record);
                 _index.Apply(e);
                 _pending.Add(e);
+                _journal?.Append(e);
                 recovered++;
             }
         }
 
         _log.LogWarning("User {User}: recovery indexed {Count} bodies from bucket {Floor} on", _names.User, recovered, floorBucket);
+        return recovered;
     }
 
     private MailboxState EnsureInboxForRecovery()

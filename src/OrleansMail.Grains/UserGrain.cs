@@ -376,6 +376,47 @@ public sealed partial class UserGrain : Grain, IUserGrain
 
     public Task CheckpointAsync() => CheckpointCoreAsync(forceSnapshot: false);
 
+    public async Task<VerifyReport> VerifyAsync()
+    {
+        var stored = new HashSet<Guid>();
+        await foreach (var entry in _store.ListAllAsync(_names.MessagesPrefix).ConfigureAwait(true))
+        {
+            if (UserObjectNames.TryParseBody(entry.Name, out var id, out _))
+            {
+                stored.Add(id);
+            }
+        }
+
+        var records = _index.Mailboxes.Values.SelectMany(m => m.Messages).ToList();
+        var referenced = records.Select(r => r.BodyId).ToHashSet();
+        return new VerifyReport(
+            records.Count,
+            stored.Count,
+            [.. referenced.Where(b => !stored.Contains(b)).Order()],
+            [.. stored.Where(b => !referenced.Contains(b) && !_index.Tombstones.ContainsKey(b)).Order()],
+            [.. _index.Tombstones.Keys.Where(stored.Contains).Order()]);
+    }
+
+    public async Task<int> RecoverNowAsync()
+    {
+        EnsureWritable();
+        var recovered = await RecoverAsync(CancellationToken.None, everything: true).ConfigureAwait(true);
+        try
+        {
+            await CheckpointCoreAsync(forceSnapshot: false).ConfigureAwait(true);
+        }
+        catch (MailStoreException)
+        {
+            // The recovered UIDs are not durable yet and may exceed the allocation cap: hand the user to a fresh
+            // activation (which raises counters and recovers again) rather than serve them.
+            _fenced = true;
+            DeactivateOnIdle();
+            throw;
+        }
+
+        return recovered;
+    }
+
     public async Task DeactivateAsync()
     {
         await CheckpointCoreAsync(forceSnapshot: false).ConfigureAwait(true);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using OrleansMail.Cli;
+using OrleansMail.Grains.Contracts;
 
 // Exit codes a script can rely on: 0 done, 1 refused (exists / not found), 2 bad usage.
 var passwdFile = new Option<string>("--passwd-file") { Description = "The Dovecot-format passwd-file", DefaultValueFactory = _ => Path.Combine("data", "users.passwd"), Recursive = true };
@@ -16,9 +17,80 @@ del.SetAction(parse => UserCommands.Delete(parse.GetValue(passwdFile)!, parse.Ge
 var list = new Command("list", "List users");
 list.SetAction(parse => UserCommands.List(parse.GetValue(passwdFile)!));
 
-var user = new Command("user", "Manage users in the passwd-file") { add, passwd, del, list };
-var root = new RootCommand("OrleansMail administration") { user };
+var gateway = new Option<int>("--gateway-port") { Description = "Gateway port of a local silo", DefaultValueFactory = _ => 30000, Recursive = true };
+var azure = new Option<string?>("--azure") { Description = "Azure Storage connection string of a cluster's membership table", Recursive = true };
+var clusterId = new Option<string>("--cluster-id") { DefaultValueFactory = _ => "orleansmail", Recursive = true };
+var serviceId = new Option<string>("--service-id") { DefaultValueFactory = _ => "orleansmail", Recursive = true };
+ClusterTarget Target(ParseResult p) => new(p.GetValue(gateway), p.GetValue(azure), p.GetValue(clusterId)!, p.GetValue(serviceId)!);
+
+Command OnUser(string verb, string description, Func<IGrainFactory, string, Task<int>> action)
+{
+    var who = new Argument<string>("user");
+    var command = new Command(verb, description) { who };
+    command.SetAction(p => ClusterCommands.RunAsync(Target(p), g => action(g, p.GetValue(who)!)));
+    return command;
+}
+
+var show = OnUser("show", "Mailboxes, counts, sizes, last checkpoint, lease holder", ClusterCommands.ShowAsync);
+var user = new Command("user", "Manage users") { add, passwd, del, list, show };
+
+var mailboxList = OnUser("list", "List a user's mailboxes", async (g, u) =>
+{
+    foreach (var m in await g.GetGrain<IUserGrain>(u.ToLowerInvariant()).ListMailboxesAsync())
+    {
+        Console.WriteLine($"{m.Name}\t{m.Messages}");
+    }
+
+    return 0;
+});
+var boxName = new Argument<string>("mailbox");
+var whoCreate = new Argument<string>("user");
+var mailboxCreate = new Command("create", "Create a mailbox") { whoCreate, boxName };
+mailboxCreate.SetAction(p => ClusterCommands.RunAsync(Target(p), async g =>
+{
+    await g.GetGrain<IUserGrain>(p.GetValue(whoCreate)!.ToLowerInvariant()).CreateMailboxAsync(p.GetValue(boxName)!);
+    return 0;
+}));
+var whoDelete = new Argument<string>("user");
+var boxDelete = new Argument<string>("mailbox");
+var mailboxDelete = new Command("delete", "Delete a mailbox and its messages") { whoDelete, boxDelete };
+mailboxDelete.SetAction(p => ClusterCommands.RunAsync(Target(p), async g =>
+{
+    await g.GetGrain<IUserGrain>(p.GetValue(whoDelete)!.ToLowerInvariant()).DeleteMailboxAsync(p.GetValue(boxDelete)!);
+    return 0;
+}));
+var mailbox = new Command("mailbox", "Manage a user's mailboxes") { mailboxList, mailboxCreate, mailboxDelete };
+
+var checkpoint = OnUser("checkpoint", "Upload the user's journal tail now", async (g, u) =>
+{
+    await g.GetGrain<IUserGrain>(u.ToLowerInvariant()).CheckpointAsync();
+    Console.WriteLine("checkpointed");
+    return 0;
+});
+var recover = OnUser("recover", "Index every stored body the index does not know (idempotent)", async (g, u) =>
+{
+    Console.WriteLine($"{await g.GetGrain<IUserGrain>(u.ToLowerInvariant()).RecoverNowAsync()} bodies indexed");
+    return 0;
+});
+var reconcile = OnUser("reconcile", "Reactivate the user so diverged journals in the store are merged", async (g, u) =>
+{
+    var grain = g.GetGrain<IUserGrain>(u.ToLowerInvariant());
+    await grain.DeactivateAsync();
+    var stats = await grain.GetStatsAsync();
+    Console.WriteLine($"reactivated on {stats.Silo}; {stats.Messages} messages");
+    return 0;
+});
+var verify = OnUser("verify", "Compare index and stored bodies (reports, never deletes; exit 4 when something is off)", ClusterCommands.VerifyAsync);
+
+var root = new RootCommand("OrleansMail administration (exit codes: 0 done, 1 refused, 2 bad usage, 3 cluster unreachable, 4 verify found problems)")
+{
+    user, mailbox, checkpoint, recover, reconcile, verify,
+};
 root.Options.Add(passwdFile);
+root.Options.Add(gateway);
+root.Options.Add(azure);
+root.Options.Add(clusterId);
+root.Options.Add(serviceId);
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0 && !args.Any(a => a is "-h" or "--help" or "-?"))
 {

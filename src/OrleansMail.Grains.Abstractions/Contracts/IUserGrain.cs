@@ -75,6 +75,14 @@ public interface IUserGrain : IGrainWithStringKey
     [Alias("gc")]
     Task<int> CollectGarbageAsync();
 
+    /// <summary>Compares the index with the stored bodies; reports, never deletes (admin `verify`).</summary>
+    [Alias("verify")]
+    Task<VerifyReport> VerifyAsync();
+
+    /// <summary>Runs recovery now: indexes every stored body no record or tombstone names (idempotent); returns how many (admin `recover`).</summary>
+    [Alias("recover")]
+    Task<int> RecoverNowAsync();
+
     /// <summary>Checkpoints, releases the lease and deactivates (admin; tests).</summary>
     [Alias("deactivate")]
     Task DeactivateAsync();
