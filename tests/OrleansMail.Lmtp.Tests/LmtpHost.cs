@@ -17,7 +17,7 @@ public sealed class LmtpHost : IAsyncLifetime
     private readonly TempFolder _folder = new();
     private WebApplication _app = null!;
 
-    public int Port { get; } = FreePort();
+    public int Port { get; } = LoopbackPorts.Free();
 
     public FaultPlan Faults { get; } = new();
 
@@ -38,8 +38,8 @@ public sealed class LmtpHost : IAsyncLifetime
                 $"--OrleansMail:Lmtp:Hostname=mx.test",
                 $"--OrleansMail:Lmtp:MaxLineLength=1000",
                 $"--OrleansMail:Ingest:MaxMessageSize={MaxSize}",
-                $"--OrleansMail:Clustering:SiloPort={FreePort()}",
-                $"--OrleansMail:Clustering:GatewayPort={FreePort()}",
+                $"--OrleansMail:Clustering:SiloPort={LoopbackPorts.Free()}",
+                $"--OrleansMail:Clustering:GatewayPort={LoopbackPorts.Free()}",
                 "--OrleansMail:Accounts:Domains:0=example.org",
                 "--Logging:LogLevel:Default=Warning",
             ],
@@ -63,12 +63,6 @@ public sealed class LmtpHost : IAsyncLifetime
         return t;
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
 
 [CollectionDefinition(Name)]

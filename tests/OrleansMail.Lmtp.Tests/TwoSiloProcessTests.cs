@@ -139,7 +139,7 @@ public sealed partial class TwoSiloProcessTests(ITestOutputHelper output)
 
     private static SiloProcess StartSilo(AzuriteServer azurite, string root, string passwd, string container, string clusterId, int index)
     {
-        int lmtp = FreePort(), siloPort = FreePort(), gateway = FreePort();
+        int lmtp = LoopbackPorts.Free(), siloPort = LoopbackPorts.Free(), gateway = LoopbackPorts.Free();
         var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = root };
         foreach (var a in new[]
         {
@@ -263,12 +263,6 @@ public sealed partial class TwoSiloProcessTests(ITestOutputHelper output)
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     [GeneratedRegex("Message-ID: <([^>]+)>")]
     private static partial Regex MessageIdPattern();

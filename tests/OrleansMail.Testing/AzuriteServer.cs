@@ -41,7 +41,7 @@ public sealed class AzuriteServer : IAsyncDisposable
 
     public static async Task<AzuriteServer> StartAsync()
     {
-        var server = new AzuriteServer(FreePort(), FreePort(), FreePort(), Directory.CreateTempSubdirectory("azurite-").FullName);
+        var server = new AzuriteServer(LoopbackPorts.Free(), LoopbackPorts.Free(), LoopbackPorts.Free(), Directory.CreateTempSubdirectory("azurite-").FullName);
         await server.StartProcessAsync().ConfigureAwait(false);
         return server;
     }
@@ -156,12 +156,6 @@ public sealed class AzuriteServer : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     /// <summary>Azurite from the repository's .tools folder, installed with npm under a file lock on first use.</summary>
     private static async Task<string> EnsureInstalledAsync()
