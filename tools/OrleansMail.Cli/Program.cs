@@ -23,11 +23,29 @@ var clusterId = new Option<string>("--cluster-id") { DefaultValueFactory = _ => 
 var serviceId = new Option<string>("--service-id") { DefaultValueFactory = _ => "orleansmail", Recursive = true };
 ClusterTarget Target(ParseResult p) => new(p.GetValue(gateway), p.GetValue(azure), p.GetValue(clusterId)!, p.GetValue(serviceId)!);
 
+// A grain activated for a name nobody has would leave a lease and a manifest behind: check the directory first.
+int UnknownUser(ParseResult p, string who)
+{
+    var file = p.GetValue(passwdFile)!;
+    if (!File.Exists(file) || UserCommands.Find(file, who) is not null)
+    {
+        return 0;
+    }
+
+    Console.Error.WriteLine($"no user '{who}' in {file}");
+    return 1;
+}
+
+// The same mapping the server uses: "Alice@Example.org" and "alice" are one user.
+string Canonical(ParseResult p, string who) => File.Exists(p.GetValue(passwdFile)!) ? UserCommands.Find(p.GetValue(passwdFile)!, who) ?? who.ToLowerInvariant() : who.ToLowerInvariant();
+
 Command OnUser(string verb, string description, Func<IGrainFactory, string, Task<int>> action)
 {
     var who = new Argument<string>("user");
     var command = new Command(verb, description) { who };
-    command.SetAction(p => ClusterCommands.RunAsync(Target(p), g => action(g, p.GetValue(who)!)));
+    command.SetAction(p => UnknownUser(p, p.GetValue(who)!) is var refused and not 0
+        ? Task.FromResult(refused)
+        : ClusterCommands.RunAsync(Target(p), g => action(g, Canonical(p, p.GetValue(who)!))));
     return command;
 }
 
@@ -48,7 +66,7 @@ var whoCreate = new Argument<string>("user");
 var mailboxCreate = new Command("create", "Create a mailbox") { whoCreate, boxName };
 mailboxCreate.SetAction(p => ClusterCommands.RunAsync(Target(p), async g =>
 {
-    await g.GetGrain<IUserGrain>(p.GetValue(whoCreate)!.ToLowerInvariant()).CreateMailboxAsync(p.GetValue(boxName)!);
+    await g.GetGrain<IUserGrain>(Canonical(p, p.GetValue(whoCreate)!)).CreateMailboxAsync(p.GetValue(boxName)!);
     return 0;
 }));
 var whoDelete = new Argument<string>("user");
@@ -56,7 +74,7 @@ var boxDelete = new Argument<string>("mailbox");
 var mailboxDelete = new Command("delete", "Delete a mailbox and its messages") { whoDelete, boxDelete };
 mailboxDelete.SetAction(p => ClusterCommands.RunAsync(Target(p), async g =>
 {
-    await g.GetGrain<IUserGrain>(p.GetValue(whoDelete)!.ToLowerInvariant()).DeleteMailboxAsync(p.GetValue(boxDelete)!);
+    await g.GetGrain<IUserGrain>(Canonical(p, p.GetValue(whoDelete)!)).DeleteMailboxAsync(p.GetValue(boxDelete)!);
     return 0;
 }));
 var mailbox = new Command("mailbox", "Manage a user's mailboxes") { mailboxList, mailboxCreate, mailboxDelete };

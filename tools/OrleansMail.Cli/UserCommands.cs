@@ -45,6 +45,10 @@ internal static class UserCommands
         return 0;
     }
 
+    /// <summary>The canonical id of a user the passwd-file names (login rules of the server), or null.</summary>
+    public static string? Find(string file, string user) =>
+        new PasswdFileDirectory(new AccountsOptions { PasswdFile = file }, Microsoft.Extensions.Logging.Abstractions.NullLogger<PasswdFileDirectory>.Instance).FindLogin(user)?.UserId;
+
     public static int Delete(string file, string user)
     {
         if (!PasswdFileDirectory.Remove(file, user))
