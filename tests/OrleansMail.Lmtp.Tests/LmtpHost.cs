@@ -19,6 +19,10 @@ public sealed class LmtpHost : IAsyncLifetime
 
     public int Port { get; } = LoopbackPorts.Free();
 
+    public int GatewayPort { get; } = LoopbackPorts.Free();
+
+    public string PasswdFile => Path.Combine(_folder.Path, "users.passwd");
+
     public FaultPlan Faults { get; } = new();
 
     public IObjectStore Store { get; private set; } = null!;
@@ -39,7 +43,7 @@ public sealed class LmtpHost : IAsyncLifetime
                 $"--OrleansMail:Lmtp:MaxLineLength=1000",
                 $"--OrleansMail:Ingest:MaxMessageSize={MaxSize}",
                 $"--OrleansMail:Clustering:SiloPort={LoopbackPorts.Free()}",
-                $"--OrleansMail:Clustering:GatewayPort={LoopbackPorts.Free()}",
+                $"--OrleansMail:Clustering:GatewayPort={GatewayPort}",
                 "--OrleansMail:Accounts:Domains:0=example.org",
                 "--Logging:LogLevel:Default=Warning",
             ],
