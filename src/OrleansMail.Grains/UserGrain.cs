@@ -565,7 +565,7 @@ public sealed partial class UserGrain : Grain, IUserGrain
             }
         }
 
-        foreach (var id in mailboxIds)
+        foreach (var id in mailboxIds.Where(id => id != Guid.Empty))
         {
             var m = _index.FindMailbox(id);
             var change = new MailboxChange(id, m?.HighestModSeq ?? 0, m?.UidNext ?? 0, _activationId);

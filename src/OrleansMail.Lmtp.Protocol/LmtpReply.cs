@@ -13,8 +13,6 @@ public sealed record LmtpReply(int Code, string? Enhanced, params string[] Lines
 
     public static LmtpReply Unavailable(string text = "Temporary failure, please retry") => new(451, "4.3.0", text);
 
-    public bool IsPositive => Code is >= 200 and < 400;
-
     /// <summary>The wire form: "250-..." continuation lines, "250 ..." last, each CRLF-terminated.</summary>
     public byte[] ToBytes()
     {

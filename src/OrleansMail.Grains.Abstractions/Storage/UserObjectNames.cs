@@ -7,8 +7,6 @@ public sealed class UserObjectNames(string encodedUser)
 {
     public string User { get; } = encodedUser;
 
-    public string Root => $"users/{User}/";
-
     public string Lease => $"users/{User}/lease";
 
     public string MessagesPrefix => $"users/{User}/msg/";

@@ -45,7 +45,7 @@ public static class IndexWriter
         w.Write7BitEncodedInt(mailboxes.Count);
         foreach (var m in mailboxes)
         {
-            WriteMailbox(w, m);
+            WriteMailbox(w, m, index);
         }
     }
 
@@ -56,7 +56,7 @@ public static class IndexWriter
         return ms.ToArray();
     }
 
-    private static void WriteMailbox(BinaryWriter w, MailboxState m)
+    private static void WriteMailbox(BinaryWriter w, MailboxState m, UserIndex index)
     {
         w.Write(m.Id.ToByteArray());
         w.Write(m.Name);
@@ -80,17 +80,17 @@ public static class IndexWriter
             // UIDs ascend, so deltas keep most of them to one byte.
             w.Write7BitEncodedInt64(r.Uid - previousUid);
             previousUid = r.Uid;
-            WriteRecordBody(w, r);
+            WriteRecordBody(w, r, index.SummaryBatchIndexOf(r.BodyId));
         }
     }
 
     internal static void WriteRecord(BinaryWriter w, MessageRecord r)
     {
         w.Write7BitEncodedInt64(r.Uid);
-        WriteRecordBody(w, r);
+        WriteRecordBody(w, r, r.SummaryBatch);
     }
 
-    private static void WriteRecordBody(BinaryWriter w, MessageRecord r)
+    private static void WriteRecordBody(BinaryWriter w, MessageRecord r, int summaryBatch)
     {
         var sharesBody = r.BodyId == r.RecordId;
         w.Write((byte)((byte)r.Flags | (sharesBody ? 0x80 : 0)));
@@ -105,7 +105,7 @@ public static class IndexWriter
         w.Write7BitEncodedInt64(r.InternalDate);
         w.Write7BitEncodedInt64(r.SaveDate);
         w.Write7BitEncodedInt64(r.Size);
-        w.Write7BitEncodedInt(r.SummaryBatch + 1);
+        w.Write7BitEncodedInt(summaryBatch + 1);
     }
 
     private static void WriteKeywords(BinaryWriter w, string[] keywords)

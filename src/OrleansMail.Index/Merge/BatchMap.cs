@@ -15,6 +15,9 @@ internal sealed class BatchMap
 
     public IReadOnlyList<string> Names { get; }
 
-    public MessageRecord Remap(MessageRecord record, UserIndex side) =>
-        record.SummaryBatch < 0 ? record : record with { SummaryBatch = _positions[side.SummaryBatches[record.SummaryBatch]] };
+    public MessageRecord Remap(MessageRecord record, UserIndex side)
+    {
+        var batch = side.SummaryBatchIndexOf(record.BodyId);
+        return record with { SummaryBatch = batch < 0 ? -1 : _positions[side.SummaryBatches[batch]] };
+    }
 }

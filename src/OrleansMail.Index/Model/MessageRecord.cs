@@ -27,7 +27,10 @@ public sealed record MessageRecord
 
     public long Size { get; init; }
 
-    /// <summary>Index into <see cref="UserIndex.SummaryBatches"/> of the batch holding this body's summary; -1 while none is stored.</summary>
+    /// <summary>
+    /// Index into <see cref="UserIndex.SummaryBatches"/> as read from a snapshot or segment; -1 when none. In memory
+    /// the index's per-body map (<see cref="UserIndex.SummaryBatchIndexOf"/>) is authoritative.
+    /// </summary>
     public int SummaryBatch { get; init; } = -1;
 
     public bool SameFlags(MessageRecord other) => Flags == other.Flags && Keywords.AsSpan().SequenceEqual(other.Keywords);

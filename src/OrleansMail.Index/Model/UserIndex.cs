@@ -32,6 +32,13 @@ public sealed class UserIndex
 
     public bool IsBodyReferenced(Guid bodyId) => _bodyReferences.ContainsKey(bodyId);
 
+    /// <summary>
+    /// Position in <see cref="SummaryBatches"/> of the batch holding this body's summary, or -1. This per-body map
+    /// is the truth; a record's own <see cref="MessageRecord.SummaryBatch"/> only carries it through formats, so
+    /// storing a batch costs O(batch), not a pass over every record.
+    /// </summary>
+    public int SummaryBatchIndexOf(Guid bodyId) => _bodyReferences.TryGetValue(bodyId, out var info) ? info.Batch : -1;
+
     /// <summary>The name of the summary batch holding this body's summary, or null.</summary>
     public string? SummaryBatchOf(Guid bodyId) =>
         _bodyReferences.TryGetValue(bodyId, out var info) && info.Batch >= 0 ? _summaryBatches[info.Batch] : null;
@@ -172,24 +179,11 @@ public sealed class UserIndex
                 {
                     _summaryBatches.Add(e.BatchName);
                     var index = _summaryBatches.Count - 1;
-                    var bodies = e.BodyIds.ToHashSet();
-                    foreach (var body in bodies)
+                    foreach (var body in e.BodyIds)
                     {
                         if (_bodyReferences.TryGetValue(body, out var info) && info.Batch < 0)
                         {
                             _bodyReferences[body] = info with { Batch = index };
-                        }
-                    }
-
-                    foreach (var m in _mailboxes.Values)
-                    {
-                        for (var i = 0; i < m.Messages.Count; i++)
-                        {
-                            var r = m.Messages[i];
-                            if (r.SummaryBatch < 0 && bodies.Contains(r.BodyId))
-                            {
-                                m.Replace(i, r with { SummaryBatch = index });
-                            }
                         }
                     }
 

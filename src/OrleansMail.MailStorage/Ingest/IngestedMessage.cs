@@ -18,10 +18,11 @@ public sealed class IngestedMessage(SpooledMessage spool, Task<MessageSummary> s
         {
             await Summary.ConfigureAwait(false);
         }
-        catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException)
+#pragma warning disable CA1031 // Cleanup: a failed summary was already answered (451) by the delivery that awaited it.
+        catch (Exception)
         {
-            // The summary is only wanted by a delivery; with none left, its failure does not matter.
         }
+#pragma warning restore CA1031
 
         await Spool.DisposeAsync().ConfigureAwait(false);
     }
