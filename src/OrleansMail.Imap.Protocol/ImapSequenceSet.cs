@@ -1,0 +1,106 @@
+using System.Globalization;
+
+namespace OrleansMail.Imap.Protocol;
+
+/// <summary>
+/// A sequence-set (RFC 3501 §9: "1:4,7,9:*"): ranges of message numbers or UIDs where "*" stands for the largest in
+/// use, resolved only when the command runs. "$" (RFC 5182) is the saved search result.
+/// </summary>
+public sealed class ImapSequenceSet
+{
+    /// <summary>Stands for "*" until resolved.</summary>
+    public const uint Star = uint.MaxValue;
+
+    private ImapSequenceSet((uint, uint)[] ranges, bool saved)
+    {
+        Ranges = ranges;
+        IsSavedResult = saved;
+    }
+
+    /// <summary>The ranges as written, each ordered low to high; <see cref="Star"/> where "*" was written.</summary>
+    public IReadOnlyList<(uint First, uint Last)> Ranges { get; }
+
+    public bool IsSavedResult { get; }
+
+    public static bool TryParse(string text, out ImapSequenceSet set)
+    {
+        set = null!;
+        if (text == "$")
+        {
+            set = new ImapSequenceSet([], true);
+            return true;
+        }
+
+        var ranges = new List<(uint, uint)>();
+        foreach (var part in text.Split(','))
+        {
+            var colon = part.IndexOf(':', StringComparison.Ordinal);
+            if (colon < 0)
+            {
+                if (!TryNumber(part, out var n))
+                {
+                    return false;
+                }
+
+                ranges.Add((n, n));
+                continue;
+            }
+
+            if (!TryNumber(part[..colon], out var a) || !TryNumber(part[(colon + 1)..], out var b))
+            {
+                return false;
+            }
+
+            ranges.Add(a <= b ? (a, b) : (b, a));
+        }
+
+        set = new ImapSequenceSet([.. ranges], false);
+        return true;
+    }
+
+    /// <summary>The set with "*" replaced by <paramref name="largest"/> (RFC 3501: "*" is the largest number in use; with none, "*" still means it).</summary>
+    public IEnumerable<(uint First, uint Last)> Resolve(uint largest)
+    {
+        foreach (var (first, last) in Ranges)
+        {
+            var a = first == Star ? largest : first;
+            var b = last == Star ? largest : last;
+            yield return a <= b ? (a, b) : (b, a);
+        }
+    }
+
+    public bool Contains(uint value, uint largest)
+    {
+        foreach (var (a, b) in Resolve(largest))
+        {
+            if (value >= a && value <= b)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool TryNumber(string text, out uint value)
+    {
+        if (text == "*")
+        {
+            value = Star;
+            return true;
+        }
+
+        // RFC 3501 nz-number: no sign, no leading zero, not 0.
+        if (text.Length == 0 || text[0] == '0' || !text.All(char.IsAsciiDigit))
+        {
+            value = 0;
+            return false;
+        }
+
+        return uint.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value) && value != Star;
+    }
+
+    public override string ToString() => IsSavedResult ? "$" : string.Join(',', Ranges.Select(r => r.First == r.Last ? Show(r.First) : $"{Show(r.First)}:{Show(r.Last)}"));
+
+    private static string Show(uint n) => n == Star ? "*" : n.ToString(CultureInfo.InvariantCulture);
+}
