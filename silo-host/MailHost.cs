@@ -13,7 +13,10 @@ using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using OrleansMail.Accounts.Directory;
 using OrleansMail.Grains.Hosting;
+using OrleansMail.Imap;
 using OrleansMail.Lmtp;
+using OrleansMail.MailStorage.Bodies;
+using OrleansMail.MailStorage.Summaries;
 using OrleansMail.MailStorage.Ingest;
 using OrleansMail.ObjectStore;
 using OrleansMail.ObjectStore.Azure;
@@ -48,6 +51,14 @@ public static class MailHost
 
         var ingestOptions = section.GetSection("Ingest").Get<IngestOptions>() ?? new IngestOptions();
         var lmtp = section.GetSection("Lmtp").Get<LmtpOptions>() ?? new LmtpOptions();
+        var imap = section.GetSection("Imap").Get<ImapOptions>() ?? new ImapOptions();
+        var bodyCache = section.GetSection("BodyCache").Get<BodyCacheOptions>() ?? new BodyCacheOptions();
+        var tls = section.GetSection("Tls").Get<TlsOptions>() ?? new TlsOptions();
+        var certificate = tls.Load();
+        if (!string.IsNullOrEmpty(imap.TlsEndpoint) && certificate is null)
+        {
+            throw new InvalidOperationException("OrleansMail:Imap:TlsEndpoint needs OrleansMail:Tls:CertificatePath and KeyPath (PEM)");
+        }
 
         var (store, blobs, where) = await CreateStoreAsync(options, dataPath).ConfigureAwait(false);
         builder.Services.AddSingleton<IObjectStore>(new OrleansMail.ObjectStore.Telemetry.InstrumentedObjectStore(store));
@@ -56,6 +67,14 @@ public static class MailHost
         builder.Services.AddSingleton(ingestOptions);
         builder.Services.AddSingleton(Options.Create(lmtp));
         builder.Services.AddSingleton<LmtpMetrics>();
+        builder.Services.AddSingleton(Options.Create(imap));
+        builder.Services.AddSingleton(bodyCache);
+        builder.Services.AddSingleton(new ImapTlsCertificate(certificate));
+        builder.Services.AddSingleton<ImapConnectionLimits>();
+        builder.Services.AddSingleton<ImapMetrics>();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(sp => new MessageBodies(sp.GetRequiredService<IObjectStore>(), bodyCache));
+        builder.Services.AddSingleton(sp => new MessageSummaries(sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<MessageBodies>()));
         builder.Services.AddSingleton(sp => new MessageIngest(sp.GetRequiredService<IObjectStore>(), sp.GetRequiredService<IGrainFactory>(), ingestOptions, TimeProvider.System));
 
         builder.UseOrleans(silo =>
@@ -79,7 +98,23 @@ public static class MailHost
             }
         });
 
-        builder.WebHost.ConfigureKestrel(kestrel => Listen(kestrel, lmtp.Endpoint, l => l.UseConnectionHandler<LmtpConnectionHandler>()));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            Listen(kestrel, lmtp.Endpoint, l => l.UseConnectionHandler<LmtpConnectionHandler>());
+            if (!string.IsNullOrEmpty(imap.Endpoint))
+            {
+                Listen(kestrel, imap.Endpoint, l => l.UseConnectionHandler<ImapConnectionHandler>());
+            }
+
+            if (!string.IsNullOrEmpty(imap.TlsEndpoint))
+            {
+                Listen(kestrel, imap.TlsEndpoint, l =>
+                {
+                    l.UseHttps(certificate!);
+                    l.UseConnectionHandler<ImapConnectionHandler>();
+                });
+            }
+        });
         configureServices?.Invoke(builder.Services);
         var app = builder.Build();
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OrleansMail");
@@ -90,6 +125,15 @@ public static class MailHost
             log.LogWarning("No users yet. Add one with: dotnet run --project tools/OrleansMail.Cli -- user add alice --passwd-file {PasswdFile}", accounts.PasswdFile);
         }
         log.LogInformation("LMTP listening on {Endpoint}", lmtp.Endpoint);
+        if (!string.IsNullOrEmpty(imap.Endpoint))
+        {
+            log.LogInformation("IMAP listening on {Endpoint}{StartTls}", imap.Endpoint, certificate is null ? "" : " (STARTTLS offered)");
+        }
+
+        if (!string.IsNullOrEmpty(imap.TlsEndpoint))
+        {
+            log.LogInformation("IMAP over TLS listening on {Endpoint}", imap.TlsEndpoint);
+        }
         return app;
     }
 

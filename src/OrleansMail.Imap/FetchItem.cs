@@ -1,0 +1,254 @@
+using System.Globalization;
+using OrleansMail.Imap.Protocol;
+
+namespace OrleansMail.Imap;
+
+/// <summary>The kinds of FETCH data item (RFC 3501 §6.4.5).</summary>
+internal enum FetchKind
+{
+    Uid,
+    Flags,
+    InternalDate,
+    Size,
+    Envelope,
+    Body,
+    BodyStructure,
+    Section,
+    ModSeq,
+}
+
+/// <summary>A part of a message a section names: all of it, its header (or some fields), its text, or a MIME part's header.</summary>
+internal enum SectionText
+{
+    All,
+    Header,
+    HeaderFields,
+    HeaderFieldsNot,
+    Text,
+    Mime,
+}
+
+/// <summary>One FETCH data item; for sections, the part path, what of it, the partial range and the label the answer carries.</summary>
+internal sealed record FetchItem(FetchKind Kind)
+{
+    public int[] Part { get; init; } = [];
+
+    public SectionText Text { get; init; }
+
+    public string[] Fields { get; init; } = [];
+
+    public bool Peek { get; init; }
+
+    public long? PartialOffset { get; init; }
+
+    public long? PartialLength { get; init; }
+
+    /// <summary>How the answer names this item: "BODY[1.HEADER]&lt;0&gt;", "RFC822.HEADER"…</summary>
+    public string Label { get; init; } = "";
+
+    public bool NeedsSummary => Kind is FetchKind.Envelope or FetchKind.Body or FetchKind.BodyStructure or FetchKind.Section;
+
+    /// <summary>Only the top-level header is needed: read just that much of the body.</summary>
+    public bool NeedsHeaderOnly => Kind == FetchKind.Section && Part.Length == 0 && Text is SectionText.Header or SectionText.HeaderFields or SectionText.HeaderFieldsNot;
+
+    public bool NeedsBody => Kind == FetchKind.Section && !NeedsHeaderOnly;
+
+    /// <summary>Parses the items of a FETCH: one item, a macro, or a parenthesised list.</summary>
+    public static List<FetchItem> ParseAll(ImapToken token)
+    {
+        var items = new List<FetchItem>();
+        if (token.IsList)
+        {
+            if (token.Items.Count == 0)
+            {
+                throw new ImapSyntaxException("Empty FETCH item list");
+            }
+
+            foreach (var item in token.Items)
+            {
+                items.Add(Parse(item));
+            }
+
+            return items;
+        }
+
+        if (!token.IsAtom)
+        {
+            throw new ImapSyntaxException("Invalid FETCH item");
+        }
+
+        switch (token.Text.ToUpperInvariant())
+        {
+            case "ALL":
+                return [new(FetchKind.Flags), new(FetchKind.InternalDate), new(FetchKind.Size), new(FetchKind.Envelope)];
+            case "FAST":
+                return [new(FetchKind.Flags), new(FetchKind.InternalDate), new(FetchKind.Size)];
+            case "FULL":
+                return [new(FetchKind.Flags), new(FetchKind.InternalDate), new(FetchKind.Size), new(FetchKind.Envelope), new(FetchKind.Body)];
+            default:
+                return [Parse(token)];
+        }
+    }
+
+    private static FetchItem Parse(ImapToken token)
+    {
+        if (!token.IsAtom)
+        {
+            throw new ImapSyntaxException("Invalid FETCH item");
+        }
+
+        var text = token.Text;
+        var upper = text.ToUpperInvariant();
+        switch (upper)
+        {
+            case "UID": return new(FetchKind.Uid);
+            case "FLAGS": return new(FetchKind.Flags);
+            case "INTERNALDATE": return new(FetchKind.InternalDate);
+            case "RFC822.SIZE": return new(FetchKind.Size);
+            case "ENVELOPE": return new(FetchKind.Envelope);
+            case "BODY": return new(FetchKind.Body);
+            case "BODYSTRUCTURE": return new(FetchKind.BodyStructure);
+            case "MODSEQ": return new(FetchKind.ModSeq);
+            case "RFC822": return new(FetchKind.Section) { Label = "RFC822" };
+            case "RFC822.HEADER": return new(FetchKind.Section) { Text = SectionText.Header, Peek = true, Label = "RFC822.HEADER" };
+            case "RFC822.TEXT": return new(FetchKind.Section) { Text = SectionText.Text, Label = "RFC822.TEXT" };
+        }
+
+        bool peek;
+        string rest;
+        if (upper.StartsWith("BODY.PEEK[", StringComparison.Ordinal))
+        {
+            peek = true;
+            rest = text[10..];
+        }
+        else if (upper.StartsWith("BODY[", StringComparison.Ordinal))
+        {
+            peek = false;
+            rest = text[5..];
+        }
+        else
+        {
+            throw new ImapSyntaxException($"Unknown FETCH item {text}");
+        }
+
+        var close = rest.IndexOf(']', StringComparison.Ordinal);
+        if (close < 0)
+        {
+            throw new ImapSyntaxException("Missing ']' in section");
+        }
+
+        var spec = rest[..close];
+        var after = rest[(close + 1)..];
+        long? offset = null;
+        long? length = null;
+        if (after.Length > 0)
+        {
+            if (!after.StartsWith('<') || !after.EndsWith('>'))
+            {
+                throw new ImapSyntaxException("Invalid partial range");
+            }
+
+            var range = after[1..^1].Split('.');
+            if (range.Length != 2
+                || !long.TryParse(range[0], NumberStyles.None, CultureInfo.InvariantCulture, out var o)
+                || !long.TryParse(range[1], NumberStyles.None, CultureInfo.InvariantCulture, out var l)
+                || l == 0)
+            {
+                throw new ImapSyntaxException("Invalid partial range");
+            }
+
+            offset = o;
+            length = l;
+        }
+
+        var item = ParseSection(spec) with { Peek = peek, PartialOffset = offset, PartialLength = length };
+        return item with { Label = $"BODY[{item.Label}]" + (offset is null ? "" : $"<{offset}>") };
+    }
+
+    private static FetchItem ParseSection(string spec)
+    {
+        var part = new List<int>();
+        var position = 0;
+        while (position < spec.Length && char.IsAsciiDigit(spec[position]))
+        {
+            var end = position;
+            while (end < spec.Length && char.IsAsciiDigit(spec[end]))
+            {
+                end++;
+            }
+
+            if (!int.TryParse(spec.AsSpan(position, end - position), NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n == 0)
+            {
+                throw new ImapSyntaxException("Invalid section part number");
+            }
+
+            part.Add(n);
+            position = end;
+            if (position < spec.Length)
+            {
+                if (spec[position] != '.')
+                {
+                    throw new ImapSyntaxException("Invalid section");
+                }
+
+                position++;
+            }
+        }
+
+        var what = spec[position..];
+        var upper = what.ToUpperInvariant();
+        var prefix = string.Join('.', part);
+        string Label(string suffix) => prefix.Length == 0 ? suffix : suffix.Length == 0 ? prefix : prefix + "." + suffix;
+        if (upper.Length == 0)
+        {
+            return new(FetchKind.Section) { Part = [.. part], Text = SectionText.All, Label = Label("") };
+        }
+
+        if (upper == "HEADER")
+        {
+            return new(FetchKind.Section) { Part = [.. part], Text = SectionText.Header, Label = Label("HEADER") };
+        }
+
+        if (upper == "TEXT")
+        {
+            return new(FetchKind.Section) { Part = [.. part], Text = SectionText.Text, Label = Label("TEXT") };
+        }
+
+        if (upper == "MIME")
+        {
+            if (part.Count == 0)
+            {
+                throw new ImapSyntaxException("MIME needs a part number");
+            }
+
+            return new(FetchKind.Section) { Part = [.. part], Text = SectionText.Mime, Label = Label("MIME") };
+        }
+
+        var not = upper.StartsWith("HEADER.FIELDS.NOT", StringComparison.Ordinal);
+        if (!not && !upper.StartsWith("HEADER.FIELDS", StringComparison.Ordinal))
+        {
+            throw new ImapSyntaxException($"Unknown section {what}");
+        }
+
+        var list = what[(not ? 17 : 13)..].Trim();
+        if (!list.StartsWith('(') || !list.EndsWith(')'))
+        {
+            throw new ImapSyntaxException("HEADER.FIELDS needs a list of field names");
+        }
+
+        var fields = list[1..^1].Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(f => f.Trim('"')).ToArray();
+        if (fields.Length == 0)
+        {
+            throw new ImapSyntaxException("HEADER.FIELDS needs at least one field name");
+        }
+
+        var name = not ? "HEADER.FIELDS.NOT" : "HEADER.FIELDS";
+        return new(FetchKind.Section)
+        {
+            Part = [.. part],
+            Text = not ? SectionText.HeaderFieldsNot : SectionText.HeaderFields,
+            Fields = fields,
+            Label = Label($"{name} ({string.Join(' ', fields.Select(f => f.ToUpperInvariant()))})"),
+        };
+    }
+}

@@ -1,0 +1,35 @@
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OrleansMail.Accounts.Directory;
+using OrleansMail.MailStorage.Bodies;
+using OrleansMail.MailStorage.Ingest;
+using OrleansMail.MailStorage.Summaries;
+
+namespace OrleansMail.Imap;
+
+/// <summary>Kestrel's entry point for IMAP connections (plain or implicit TLS): one session per connection.</summary>
+public sealed class ImapConnectionHandler(
+    IGrainFactory grains,
+    IUserDirectory users,
+    MessageIngest ingest,
+    IngestOptions ingestOptions,
+    MessageBodies bodies,
+    MessageSummaries summaries,
+    IOptions<ImapOptions> options,
+    ImapConnectionLimits limits,
+    ImapMetrics metrics,
+    ImapTlsCertificate certificate,
+    ILogger<ImapConnectionHandler> log,
+    TimeProvider time) : ConnectionHandler
+{
+    private readonly ImapServices _services = new(grains, users, ingest, ingestOptions, bodies, summaries, options.Value, limits, metrics, certificate.Certificate, log, time);
+
+    public override async Task OnConnectedAsync(ConnectionContext connection)
+    {
+        var tls = connection.Features.Get<ITlsHandshakeFeature>() is not null;
+        var session = new ImapSession(connection, _services, tls);
+        await session.RunAsync().ConfigureAwait(false);
+    }
+}

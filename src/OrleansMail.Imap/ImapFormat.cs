@@ -1,0 +1,318 @@
+using System.Globalization;
+using System.Text;
+using OrleansMail.Imap.Protocol;
+using OrleansMail.Mail;
+using OrleansMail.MailStorage.Summaries;
+
+namespace OrleansMail.Imap;
+
+/// <summary>IMAP renderings of store values: flag lists, INTERNALDATE, ENVELOPE and BODYSTRUCTURE (RFC 3501 §7.4.2).</summary>
+internal static class ImapFormat
+{
+    public const string SystemFlags = @"\Answered \Flagged \Deleted \Seen \Draft";
+
+    public static string Flags(MessageFlags flags, IEnumerable<string> keywords, bool recent = false)
+    {
+        var parts = new List<string>();
+        if (flags.HasFlag(MessageFlags.Seen))
+        {
+            parts.Add(@"\Seen");
+        }
+
+        if (flags.HasFlag(MessageFlags.Answered))
+        {
+            parts.Add(@"\Answered");
+        }
+
+        if (flags.HasFlag(MessageFlags.Flagged))
+        {
+            parts.Add(@"\Flagged");
+        }
+
+        if (flags.HasFlag(MessageFlags.Deleted))
+        {
+            parts.Add(@"\Deleted");
+        }
+
+        if (flags.HasFlag(MessageFlags.Draft))
+        {
+            parts.Add(@"\Draft");
+        }
+
+        if (recent)
+        {
+            parts.Add(@"\Recent");
+        }
+
+        parts.AddRange(keywords);
+        return "(" + string.Join(' ', parts) + ")";
+    }
+
+    /// <summary>Parses a flag list (STORE, APPEND); \Recent and unknown system flags are refused as RFC 3501 asks.</summary>
+    public static (MessageFlags Flags, string[] Keywords) ParseFlags(IEnumerable<ImapToken> tokens)
+    {
+        var flags = MessageFlags.None;
+        var keywords = new List<string>();
+        foreach (var token in tokens)
+        {
+            if (!token.IsAtom)
+            {
+                throw new ImapSyntaxException("Flags are atoms");
+            }
+
+            var text = token.Text;
+            if (text.StartsWith('\\'))
+            {
+                flags |= text.ToUpperInvariant() switch
+                {
+                    @"\SEEN" => MessageFlags.Seen,
+                    @"\ANSWERED" => MessageFlags.Answered,
+                    @"\FLAGGED" => MessageFlags.Flagged,
+                    @"\DELETED" => MessageFlags.Deleted,
+                    @"\DRAFT" => MessageFlags.Draft,
+                    @"\RECENT" => throw new ImapSyntaxException(@"\Recent cannot be set"),
+                    _ => throw new ImapSyntaxException($"Unknown system flag {text}"),
+                };
+            }
+            else if (IsValidKeyword(text))
+            {
+                if (!keywords.Contains(text, StringComparer.OrdinalIgnoreCase))
+                {
+                    keywords.Add(text);
+                }
+            }
+            else
+            {
+                throw new ImapSyntaxException($"Invalid keyword {text}");
+            }
+        }
+
+        return (flags, [.. keywords]);
+    }
+
+    private static bool IsValidKeyword(string keyword) =>
+        keyword.Length is > 0 and <= 128 && keyword.All(c => c > ' ' && c < 0x7f && c is not ('(' or ')' or '{' or '%' or '*' or '"' or '\\' or ']'));
+
+    /// <summary>date-time: "dd-Mon-yyyy hh:mm:ss +zzzz" with a space-padded day.</summary>
+    public static string InternalDate(long unixMilliseconds)
+    {
+        var date = DateTimeOffset.FromUnixTimeMilliseconds(unixMilliseconds);
+        return "\"" + date.ToString("dd-MMM-yyyy HH:mm:ss", CultureInfo.InvariantCulture).TrimStart('0').PadLeft(20) + " +0000\"";
+    }
+
+    private static readonly string[] DateFormats = ["d-MMM-yyyy HH:mm:ss zzz", "dd-MMM-yyyy HH:mm:ss zzz"];
+
+    /// <summary>Parses an APPEND date-time ("17-Jul-1996 02:44:25 -0700").</summary>
+    public static DateTimeOffset ParseDateTime(string text)
+    {
+        var trimmed = text.Trim();
+        var zone = trimmed.Length > 5 ? trimmed[^5..] : "";
+        if (zone.Length == 5 && (zone[0] is '+' or '-'))
+        {
+            trimmed = trimmed[..^5] + zone[..3] + ":" + zone[3..];
+        }
+
+        return DateTimeOffset.TryParseExact(trimmed, DateFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var value)
+            ? value
+            : throw new ImapSyntaxException("Invalid date-time");
+    }
+
+    /// <summary>Parses a SEARCH date ("1-Feb-1994").</summary>
+    public static DateOnly ParseDate(string text) =>
+        DateOnly.TryParseExact(text, ["d-MMM-yyyy", "dd-MMM-yyyy"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var value)
+            ? value
+            : throw new ImapSyntaxException("Invalid date");
+
+    public static void Envelope(ImapResponseWriter w, MessageEnvelope e)
+    {
+        w.Raw("(").NString(e.Date).Space().NString(e.Subject).Space();
+        Addresses(w, e.From);
+        w.Space();
+        Addresses(w, e.Sender);
+        w.Space();
+        Addresses(w, e.ReplyTo);
+        w.Space();
+        Addresses(w, e.To);
+        w.Space();
+        Addresses(w, e.Cc);
+        w.Space();
+        Addresses(w, e.Bcc);
+        w.Space().NString(e.InReplyTo).Space().NString(e.MessageId).Raw(")");
+    }
+
+    private static void Addresses(ImapResponseWriter w, EnvelopeAddress[] addresses)
+    {
+        if (addresses.Length == 0)
+        {
+            w.Raw("NIL");
+            return;
+        }
+
+        w.Raw("(");
+        foreach (var a in addresses)
+        {
+            w.Raw("(").NString(a.Name).Raw(" NIL ").NString(a.Mailbox).Space().NString(a.Host).Raw(")");
+        }
+
+        w.Raw(")");
+    }
+
+    /// <summary>BODY (non-extensible) or BODYSTRUCTURE (with extension data).</summary>
+    public static void BodyStructure(ImapResponseWriter w, BodyPartSummary part, bool extensible)
+    {
+        if (part.Parts is { Length: > 0 } parts)
+        {
+            w.Raw("(");
+            foreach (var child in parts)
+            {
+                BodyStructure(w, child, extensible);
+            }
+
+            w.Space().String(part.Subtype.ToUpperInvariant());
+            if (extensible)
+            {
+                w.Space();
+                Parameters(w, part.Parameters);
+                w.Space();
+                Disposition(w, part);
+                w.Space();
+                Language(w, part.Language);
+                w.Space().NString(part.Location);
+            }
+
+            w.Raw(")");
+            return;
+        }
+
+        var type = part.Type.ToUpperInvariant();
+        var subtype = part.Subtype.ToUpperInvariant();
+        var parameters = part.Parameters;
+        if (type == "TEXT" && (parameters is null || !parameters.ContainsKey("charset")))
+        {
+            parameters = new Dictionary<string, string>(parameters ?? [], StringComparer.Ordinal) { ["charset"] = "us-ascii" };
+        }
+
+        w.Raw("(").String(type).Space().String(subtype).Space();
+        Parameters(w, parameters);
+        w.Space().NString(part.ContentId).Space().NString(part.Description).Space().String((part.Encoding ?? "7bit").ToUpperInvariant()).Space().Number(part.Octets);
+        if (type == "MESSAGE" && subtype == "RFC822" && part.MessageEnvelope is not null && part.MessageBody is not null)
+        {
+            w.Space();
+            Envelope(w, part.MessageEnvelope);
+            w.Space();
+            BodyStructure(w, part.MessageBody, extensible);
+            w.Space().Number(part.Lines);
+        }
+        else if (type == "TEXT")
+        {
+            w.Space().Number(part.Lines);
+        }
+
+        if (extensible)
+        {
+            w.Space().NString(part.Md5).Space();
+            Disposition(w, part);
+            w.Space();
+            Language(w, part.Language);
+            w.Space().NString(part.Location);
+        }
+
+        w.Raw(")");
+    }
+
+    private static void Parameters(ImapResponseWriter w, Dictionary<string, string>? parameters)
+    {
+        if (parameters is null || parameters.Count == 0)
+        {
+            w.Raw("NIL");
+            return;
+        }
+
+        w.Raw("(");
+        var first = true;
+        foreach (var (name, value) in parameters)
+        {
+            if (!first)
+            {
+                w.Space();
+            }
+
+            first = false;
+            w.String(name.ToUpperInvariant()).Space().String(value);
+        }
+
+        w.Raw(")");
+    }
+
+    private static void Disposition(ImapResponseWriter w, BodyPartSummary part)
+    {
+        if (part.Disposition is null)
+        {
+            w.Raw("NIL");
+            return;
+        }
+
+        w.Raw("(").String(part.Disposition.ToUpperInvariant()).Space();
+        Parameters(w, part.DispositionParameters);
+        w.Raw(")");
+    }
+
+    private static void Language(ImapResponseWriter w, string[]? languages)
+    {
+        if (languages is null || languages.Length == 0)
+        {
+            w.Raw("NIL");
+            return;
+        }
+
+        w.Raw("(");
+        for (var i = 0; i < languages.Length; i++)
+        {
+            if (i > 0)
+            {
+                w.Space();
+            }
+
+            w.String(languages[i]);
+        }
+
+        w.Raw(")");
+    }
+
+    /// <summary>Keeps (or with <paramref name="exclude"/>, drops) the named fields of a header block; the blank line that ends it is kept (RFC 3501 §6.4.5).</summary>
+    public static byte[] FilterHeader(ReadOnlySpan<byte> header, IReadOnlyCollection<string> fields, bool exclude)
+    {
+        var output = new MemoryStream();
+        var position = 0;
+        var keep = false;
+        while (position < header.Length)
+        {
+            var end = header[position..].IndexOf((byte)'\n');
+            var lineEnd = end < 0 ? header.Length : position + end + 1;
+            var line = header[position..lineEnd];
+            var isBlank = line.Length <= 2 && (line.Length == 0 || line[0] is (byte)'\r' or (byte)'\n');
+            if (isBlank)
+            {
+                break;
+            }
+
+            if (line[0] is not ((byte)' ' or (byte)'\t'))
+            {
+                var colon = line.IndexOf((byte)':');
+                var name = colon < 0 ? "" : Encoding.ASCII.GetString(line[..colon]).Trim();
+                var listed = fields.Contains(name, StringComparer.OrdinalIgnoreCase);
+                keep = listed != exclude;
+            }
+
+            if (keep)
+            {
+                output.Write(line);
+            }
+
+            position = lineEnd;
+        }
+
+        output.Write("\r\n"u8);
+        return output.ToArray();
+    }
+}

@@ -1,0 +1,26 @@
+using System.Diagnostics.Metrics;
+
+namespace OrleansMail.Imap;
+
+/// <summary>IMAP instruments on the meter "OrleansMail.Imap" (exported by OpenTelemetry when configured).</summary>
+public sealed class ImapMetrics
+{
+    public const string MeterName = "OrleansMail.Imap";
+
+    public ImapMetrics(IMeterFactory meters)
+    {
+        var meter = meters.Create(MeterName);
+        Sessions = meter.CreateUpDownCounter<long>("orleansmail.imap.sessions", description: "Open IMAP sessions");
+        Commands = meter.CreateCounter<long>("orleansmail.imap.commands", description: "IMAP commands run");
+        AuthFailures = meter.CreateCounter<long>("orleansmail.imap.auth_failures", description: "Failed IMAP logins");
+        Appended = meter.CreateCounter<long>("orleansmail.imap.appended", description: "Messages saved by APPEND");
+    }
+
+    public UpDownCounter<long> Sessions { get; }
+
+    public Counter<long> Commands { get; }
+
+    public Counter<long> AuthFailures { get; }
+
+    public Counter<long> Appended { get; }
+}

@@ -1,0 +1,196 @@
+using Microsoft.Extensions.Logging;
+using OrleansMail.Errors;
+using OrleansMail.Grains.Contracts;
+using OrleansMail.Imap.Protocol;
+using OrleansMail.Mail;
+using OrleansMail.MailStorage.Ingest;
+
+namespace OrleansMail.Imap;
+
+/// <summary>
+/// APPEND and MULTIAPPEND (RFC 3501 §6.3.11, RFC 3502): each message literal streams from the socket into the one
+/// ingest path's spool as it arrives (never held whole in memory); when the command line ends, every message is
+/// stored durably and indexed, and the answer carries APPENDUID (RFC 4315).
+/// </summary>
+internal sealed partial class ImapSession
+{
+    private PendingAppend? _append;
+
+    private sealed class PendingAppend(MailboxInfo mailbox)
+    {
+        public MailboxInfo Mailbox { get; } = mailbox;
+
+        public List<(IngestedMessage Message, MessageFlags Flags, string[] Keywords, DateTimeOffset? Date)> Messages { get; } = [];
+    }
+
+    /// <summary>Streams one message literal into the spool; false when the connection ended.</summary>
+    private async Task<bool> StreamAppendLiteralAsync(ImapParseResult literal)
+    {
+        var tag = literal.Tag ?? "*";
+        var arguments = _parser.CurrentArguments;
+        string? refusal = null;
+        if (_state is not (AuthenticatedState or SelectedState))
+        {
+            refusal = "BAD APPEND is not valid in this state";
+        }
+        else if (literal.LiteralLength == 0)
+        {
+            refusal = "NO [CANNOT] An empty message cannot be saved";
+        }
+
+        (MessageFlags Flags, string[] Keywords, DateTimeOffset? Date) metadata = (MessageFlags.None, [], null);
+        if (refusal is null)
+        {
+            try
+            {
+                if (_append is null)
+                {
+                    var name = MailboxArgument(new ImapArguments(arguments));
+                    try
+                    {
+                        _append = new PendingAppend(await Grain.GetMailboxAsync(name).ConfigureAwait(false));
+                    }
+                    catch (MailStoreException e) when (e.Kind == MailStoreErrorKind.NotFound)
+                    {
+                        throw new ImapNoException("TRYCREATE", "No such mailbox");
+                    }
+                }
+
+                metadata = MessageMetadata(arguments);
+            }
+            catch (ImapSyntaxException e)
+            {
+                refusal = "BAD " + e.Message;
+            }
+            catch (ImapNoException e)
+            {
+                refusal = "NO " + (e.Code is null ? "" : $"[{e.Code}] ") + e.Message;
+            }
+            catch (Exception e) when (ImapErrors.TryDescribe(e, out var described))
+            {
+                refusal = described;
+            }
+        }
+
+        if (refusal is not null)
+        {
+            _parser.AbandonStreamedLiteral(literal.LiteralLength, literal.LiteralSynchronizing);
+            DiscardAppend();
+            await WriteLineAsync($"{tag} {refusal}").ConfigureAwait(false);
+            return true;
+        }
+
+        if (literal.LiteralSynchronizing)
+        {
+            await WriteLineAsync("+ Ready for literal data").ConfigureAwait(false);
+        }
+
+        var stream = new PipeLiteralStream(_input, literal.LiteralLength);
+        try
+        {
+            var message = await _services.IngestPath.ReceiveAsync(stream).ConfigureAwait(false);
+            _append!.Messages.Add((message, metadata.Flags, metadata.Keywords, metadata.Date));
+        }
+        catch (Exception e) when (e is not IOException)
+        {
+            // Keep the command stream in step, then refuse the whole command (MULTIAPPEND is all or nothing).
+            await stream.DrainAsync().ConfigureAwait(false);
+            _log.LogWarning(e, "APPEND could not spool a message");
+            _parser.AbandonStreamedLiteral(0, synchronizing: true);
+            DiscardAppend();
+            await WriteLineAsync($"{tag} NO [SERVERBUG] The message could not be spooled").ConfigureAwait(false);
+            return true;
+        }
+
+        if (stream.Remaining > 0)
+        {
+            await stream.DrainAsync().ConfigureAwait(false);
+        }
+
+        _parser.ResumeAfterStreamedLiteral();
+        return true;
+    }
+
+    /// <summary>The optional flag list and date-time before the literal being streamed (after the previous message's literal, for MULTIAPPEND).</summary>
+    private static (MessageFlags Flags, string[] Keywords, DateTimeOffset? Date) MessageMetadata(IReadOnlyList<ImapToken> arguments)
+    {
+        var last = -1;
+        for (var i = 0; i < arguments.Count; i++)
+        {
+            if (arguments[i].Kind == ImapTokenKind.StreamedLiteral)
+            {
+                last = i;
+            }
+        }
+
+        var segment = arguments.Skip(last < 0 ? 1 : last + 1).ToList();
+        var flags = MessageFlags.None;
+        string[] keywords = [];
+        DateTimeOffset? date = null;
+        var position = 0;
+        if (position < segment.Count && segment[position].IsList)
+        {
+            (flags, keywords) = ImapFormat.ParseFlags(segment[position].Items);
+            position++;
+        }
+
+        if (position < segment.Count && segment[position].IsString)
+        {
+            date = ImapFormat.ParseDateTime(segment[position].Text);
+            position++;
+        }
+
+        if (position != segment.Count)
+        {
+            throw new ImapSyntaxException("Unexpected APPEND arguments");
+        }
+
+        return (flags, keywords, date);
+    }
+
+    internal async Task<string?> AppendAsync(ImapCommand command)
+    {
+        if (_append is not { Messages.Count: > 0 } append)
+        {
+            throw new ImapSyntaxException("APPEND needs a message literal");
+        }
+
+        if (command.Arguments[^1].Kind != ImapTokenKind.StreamedLiteral)
+        {
+            throw new ImapSyntaxException("Unexpected arguments after the message");
+        }
+
+        var uids = new List<uint>();
+        uint validity = 0;
+        foreach (var (message, flags, keywords, date) in append.Messages)
+        {
+            var target = new DeliveryTarget(User.UserId, MailboxId: append.Mailbox.Id, Flags: flags, Keywords: keywords, InternalDate: date);
+            var saved = await _services.IngestPath.DeliverAsync(message, target).ConfigureAwait(false);
+            uids.Add(saved.Uid);
+            validity = saved.UidValidity;
+            _services.Metrics.Appended.Add(1);
+        }
+
+        if (View is { } view && view.Id == append.Mailbox.Id)
+        {
+            view.Dirty = true;
+        }
+
+        return $"[APPENDUID {validity} {UidList([.. uids])}] APPEND completed";
+    }
+
+    private void DiscardAppend()
+    {
+        if (_append is null)
+        {
+            return;
+        }
+
+        foreach (var (message, _, _, _) in _append.Messages)
+        {
+            _ = message.DisposeAsync().AsTask();
+        }
+
+        _append = null;
+    }
+}

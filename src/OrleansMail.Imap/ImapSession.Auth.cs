@@ -1,0 +1,221 @@
+using System.Net.Security;
+using System.IO.Pipelines;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using OrleansMail.Imap.Protocol;
+
+namespace OrleansMail.Imap;
+
+/// <summary>Any-state and not-authenticated commands: CAPABILITY, NOOP, LOGOUT, ID, STARTTLS, LOGIN, AUTHENTICATE, ENABLE, NAMESPACE.</summary>
+internal sealed partial class ImapSession
+{
+    internal async Task<string?> CapabilityAsync(ImapCommand command)
+    {
+        new ImapArguments(command.Arguments).End();
+        await WriteLineAsync($"* CAPABILITY {Capabilities()}").ConfigureAwait(false);
+        return "CAPABILITY completed";
+    }
+
+    internal async Task<string?> NoopAsync(ImapCommand command)
+    {
+        if (View is { } view)
+        {
+            // NOOP is how clients poll (RFC 3501 §6.1.2): look even without a notification.
+            view.Dirty = true;
+        }
+
+        await Task.CompletedTask.ConfigureAwait(false);
+        return "NOOP completed";
+    }
+
+    internal async Task<string?> LogoutAsync(ImapCommand command)
+    {
+        _out.Raw("* BYE Logging out\r\n");
+        await LeaveUserAsync().ConfigureAwait(false);
+        _state = new LogoutState();
+        return "LOGOUT completed";
+    }
+
+    internal async Task<string?> IdAsync(ImapCommand command)
+    {
+        // RFC 2971: the client's list is for logs only; ours names the server.
+        var args = new ImapArguments(command.Arguments);
+        var list = args.Next("ID parameters");
+        if (list.IsList)
+        {
+            var fields = list.Items.Select(t => t.IsNil ? "NIL" : t.Text).Chunk(2).Select(p => $"{p[0]}={(p.Length > 1 ? p[1] : "")}");
+            _log.LogInformation("IMAP client {Address} identifies as {Id}", _address, string.Join(", ", fields));
+        }
+        else if (!list.IsNil)
+        {
+            throw new ImapSyntaxException("ID takes a list or NIL");
+        }
+
+        await WriteLineAsync("* ID (\"name\" \"OrleansMail\" \"vendor\" \"OrleansMail\" \"support-url\" \"https://github.com/orleansmail\")").ConfigureAwait(false);
+        return "ID completed";
+    }
+
+    internal async Task<string?> StartTlsAsync(ImapCommand command)
+    {
+        new ImapArguments(command.Arguments).End();
+        if (_tls || _services.Certificate is null)
+        {
+            throw new ImapNoException(_tls ? "TLS is already active" : "TLS is not configured");
+        }
+
+        // CVE-2011-0411: anything pipelined after STARTTLS in plaintext is discarded.
+        await WriteLineAsync($"{command.Tag} OK Begin TLS negotiation now").ConfigureAwait(false);
+        if (_input.TryRead(out var pending))
+        {
+            _input.AdvanceTo(pending.Buffer.End);
+        }
+
+        var ssl = new SslStream(new DuplexPipeStream(_input, _out.Output), leaveInnerStreamOpen: false);
+        await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = _services.Certificate }).ConfigureAwait(false);
+        _input = PipeReader.Create(ssl);
+        _out.Output = PipeWriter.Create(ssl);
+        _tls = true;
+        return null;
+    }
+
+    internal async Task<string?> LoginAsync(ImapCommand command)
+    {
+        var args = new ImapArguments(command.Arguments);
+        var login = args.AString("user name");
+        var password = args.AString("password");
+        args.End();
+        if (LoginDisabled)
+        {
+            throw new ImapNoException("PRIVACYREQUIRED", "Use STARTTLS or the TLS port first");
+        }
+
+        return await CompleteLoginAsync(login, password).ConfigureAwait(false);
+    }
+
+    internal async Task<string?> AuthenticateAsync(ImapCommand command)
+    {
+        var args = new ImapArguments(command.Arguments);
+        var mechanism = args.Atom("mechanism").ToUpperInvariant();
+        var initial = args.HasMore ? args.AString("initial response") : null;
+        args.End();
+        if (LoginDisabled)
+        {
+            throw new ImapNoException("PRIVACYREQUIRED", "Use STARTTLS or the TLS port first");
+        }
+
+        switch (mechanism)
+        {
+            case "PLAIN":
+                {
+                    // RFC 4616: authzid NUL authcid NUL passwd; RFC 4959: "=" is an empty initial response.
+                    var response = initial ?? await ChallengeAsync("").ConfigureAwait(false);
+                    var decoded = Decode(response == "=" ? "" : response).Split('\0');
+                    if (decoded.Length != 3)
+                    {
+                        throw new ImapSyntaxException("Malformed PLAIN response");
+                    }
+
+                    if (decoded[0].Length > 0 && !string.Equals(decoded[0], decoded[1], StringComparison.OrdinalIgnoreCase))
+                    {
+                        throw new ImapNoException("AUTHORIZATIONFAILED", "Acting as another user is not allowed");
+                    }
+
+                    return await CompleteLoginAsync(decoded[1], decoded[2]).ConfigureAwait(false);
+                }
+
+            case "LOGIN":
+                {
+                    var user = Decode(initial ?? await ChallengeAsync(Convert.ToBase64String("Username:"u8)).ConfigureAwait(false));
+                    var password = Decode(await ChallengeAsync(Convert.ToBase64String("Password:"u8)).ConfigureAwait(false));
+                    return await CompleteLoginAsync(user, password).ConfigureAwait(false);
+                }
+
+            default:
+                throw new ImapNoException("CANNOT", $"Unsupported mechanism {mechanism}");
+        }
+    }
+
+    private async Task<string> ChallengeAsync(string challenge)
+    {
+        await WriteLineAsync("+ " + challenge).ConfigureAwait(false);
+        var line = await ReadLineAsync().ConfigureAwait(false) ?? throw new IOException("connection closed during AUTHENTICATE");
+        if (line == "*")
+        {
+            throw new ImapSyntaxException("AUTHENTICATE cancelled");
+        }
+
+        return line;
+    }
+
+    private static string Decode(string base64)
+    {
+        try
+        {
+            return Encoding.UTF8.GetString(Convert.FromBase64String(base64));
+        }
+        catch (FormatException)
+        {
+            throw new ImapSyntaxException("Invalid base64");
+        }
+    }
+
+    private async Task<string> CompleteLoginAsync(string login, string password)
+    {
+        // Hashing is slow by design (Argon2, bcrypt): keep it off the connection's I/O thread.
+        var user = await Task.Run(() => _services.Users.Authenticate(login, password)).ConfigureAwait(false);
+        if (user is null)
+        {
+            var failures = ((NotAuthenticatedState)_state).Failures + 1;
+            _state = new NotAuthenticatedState(failures);
+            _services.Metrics.AuthFailures.Add(1);
+            _log.LogInformation("IMAP login failed for {Login} from {Address} ({Failures} so far)", Redact(login), _address, failures);
+            await Task.Delay(Options.AuthFailureDelay * failures, _services.Time).ConfigureAwait(false);
+            if (failures >= Options.MaxAuthFailures)
+            {
+                _out.Raw("* BYE Too many failed logins\r\n");
+                _state = new LogoutState();
+            }
+
+            throw new ImapNoException("AUTHENTICATIONFAILED", "Authentication failed");
+        }
+
+        var key = "user:" + user.UserId;
+        if (!_services.Limits.TryEnter(key, Options.MaxSessionsPerUser))
+        {
+            throw new ImapNoException("LIMIT", "Too many sessions for this user");
+        }
+
+        _userLimitKey = key;
+        await EnterUserAsync(user).ConfigureAwait(false);
+        _log.LogInformation("IMAP login {User} from {Address}", user.UserId, _address);
+        return $"[CAPABILITY {Capabilities()}] Logged in";
+    }
+
+    /// <summary>Logs keep only the shape of a failed login name, never a password (STYLE.md habit 10).</summary>
+    private static string Redact(string login) => login.Length <= 64 ? login : login[..64] + "…";
+
+    internal async Task<string?> EnableAsync(ImapCommand command)
+    {
+        var args = new ImapArguments(command.Arguments);
+        if (!args.HasMore)
+        {
+            throw new ImapSyntaxException("ENABLE needs a capability");
+        }
+
+        while (args.HasMore)
+        {
+            args.Atom("capability");
+        }
+
+        // RFC 5161: only capabilities the server can enable are listed; none of ours needs enabling yet.
+        await WriteLineAsync("* ENABLED").ConfigureAwait(false);
+        return "ENABLE completed";
+    }
+
+    internal async Task<string?> NamespaceAsync(ImapCommand command)
+    {
+        new ImapArguments(command.Arguments).End();
+        await WriteLineAsync("* NAMESPACE ((\"\" \"/\")) NIL NIL").ConfigureAwait(false);
+        return "NAMESPACE completed";
+    }
+}

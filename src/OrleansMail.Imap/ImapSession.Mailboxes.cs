@@ -1,0 +1,399 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using OrleansMail.Grains.Contracts;
+using OrleansMail.Imap.Protocol;
+using OrleansMail.Mail;
+
+namespace OrleansMail.Imap;
+
+/// <summary>Mailbox commands: SELECT, EXAMINE, CREATE, DELETE, RENAME, SUBSCRIBE, UNSUBSCRIBE, LIST (with LIST-EXTENDED), LSUB, STATUS, CLOSE, UNSELECT, CHECK.</summary>
+internal sealed partial class ImapSession
+{
+    /// <summary>A mailbox name from the wire: modified UTF-7 decoded, INBOX in any case normalised, a trailing delimiter dropped.</summary>
+    private static string MailboxArgument(ImapArguments args)
+    {
+        var wire = args.AString("mailbox name");
+        if (!ModifiedUtf7.TryDecode(wire, out var name))
+        {
+            throw new ImapSyntaxException("Mailbox name is not valid modified UTF-7");
+        }
+
+        name = name.TrimEnd(MailboxName.Delimiter);
+        if (name.Length == 0)
+        {
+            throw new ImapNoException("CANNOT", "Empty mailbox name");
+        }
+
+        return MailboxName.Normalize(name);
+    }
+
+    private static string Wire(string name) => ModifiedUtf7.Encode(name);
+
+    internal async Task<string?> SelectAsync(ImapCommand command, bool readOnly)
+    {
+        var args = new ImapArguments(command.Arguments);
+        var name = MailboxArgument(args);
+        if (args.HasMore)
+        {
+            // RFC 4466 select parameters: only CONDSTORE is known (part of the sync extensions); others are refused.
+            var parameters = args.List("select parameters");
+            if (parameters.Items.Any(p => !p.Is("CONDSTORE")))
+            {
+                throw new ImapSyntaxException("Unknown SELECT parameter");
+            }
+        }
+
+        args.End();
+
+        // A failed SELECT leaves no mailbox selected (RFC 3501 §6.3.1).
+        _state = new AuthenticatedState(User);
+        MailboxInfo info;
+        MessageView[] messages;
+        try
+        {
+            info = await Grain.GetMailboxAsync(name).ConfigureAwait(false);
+            messages = await Grain.FetchAsync(info.Id, UidSet.Range(1, uint.MaxValue - 1)).ConfigureAwait(false);
+        }
+        catch (Errors.MailStoreException e) when (e.Kind == Errors.MailStoreErrorKind.NotFound)
+        {
+            throw new ImapNoException("NONEXISTENT", "No such mailbox");
+        }
+
+        var view = new SelectedMailbox(info, readOnly);
+        foreach (var message in messages)
+        {
+            view.Add(message);
+            view.SyncedModSeq = Math.Max(view.SyncedModSeq, message.ModSeq);
+        }
+
+        var keywords = messages.SelectMany(m => m.Keywords).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal).ToList();
+        var keywordList = keywords.Count == 0 ? "" : " " + string.Join(' ', keywords);
+        _out.Raw($"* FLAGS ({ImapFormat.SystemFlags}{keywordList})\r\n");
+        _out.Raw(readOnly
+            ? "* OK [PERMANENTFLAGS ()] Read-only mailbox\r\n"
+            : $"* OK [PERMANENTFLAGS ({ImapFormat.SystemFlags}{keywordList} \\*)] Flags permitted\r\n");
+        _out.Raw($"* {view.Count} EXISTS\r\n* 0 RECENT\r\n");
+        var firstUnseen = messages.Select((m, i) => (m, i)).FirstOrDefault(p => !p.m.Flags.HasFlag(MessageFlags.Seen));
+        if (firstUnseen.m is not null)
+        {
+            _out.Raw($"* OK [UNSEEN {firstUnseen.i + 1}] First unseen\r\n");
+        }
+
+        _out.Raw($"* OK [UIDVALIDITY {info.UidValidity}] UIDs valid\r\n* OK [UIDNEXT {info.UidNext}] Predicted next UID\r\n");
+        _out.Raw($"* OK [HIGHESTMODSEQ {Math.Max(1, view.SyncedModSeq)}] Highest\r\n");
+        _state = new SelectedState(User, view);
+        await ResubscribeIfDueAsync(force: true).ConfigureAwait(false);
+        view.Dirty = false;
+        return readOnly ? "[READ-ONLY] EXAMINE completed" : "[READ-WRITE] SELECT completed";
+    }
+
+    internal async Task<string?> CloseAsync(ImapCommand command, bool expunge)
+    {
+        new ImapArguments(command.Arguments).End();
+        var view = View!;
+        _state = new AuthenticatedState(User);
+        if (expunge && !view.ReadOnly)
+        {
+            // RFC 3501 §6.4.2: CLOSE expunges silently.
+            await Grain.ExpungeAsync(view.Id).ConfigureAwait(false);
+        }
+
+        return expunge ? "CLOSE completed" : "UNSELECT completed";
+    }
+
+    internal async Task<string?> CheckAsync(ImapCommand command)
+    {
+        new ImapArguments(command.Arguments).End();
+        View!.Dirty = true;
+        await Task.CompletedTask.ConfigureAwait(false);
+        return "CHECK completed";
+    }
+
+    internal async Task<string?> CreateAsync(ImapCommand command)
+    {
+        var args = new ImapArguments(command.Arguments);
+        var name = MailboxArgument(args);
+        var use = SpecialUse.None;
+        if (args.HasMore)
+        {
+            // RFC 6154 §5.2 CREATE-SPECIAL-USE: CREATE name (USE (\Sent)).
+            var parameters = args.List("create parameters").Items;
+            if (parameters.Count != 2 || !parameters[0].Is("USE") || !parameters[1].IsList || parameters[1].Items.Count != 1)
+            {
+                throw new ImapSyntaxException("Expected (USE (attribute))");
+            }
+
+            use = SpecialUseOf(parameters[1].Items[0].Text) ?? throw new ImapNoException("USEATTR", "Unsupported special-use attribute");
+        }
+
+        args.End();
+        if (MailboxName.IsInbox(name))
+        {
+            throw new ImapNoException("ALREADYEXISTS", "INBOX always exists");
+        }
+
+        if (!MailboxName.IsValid(name))
+        {
+            throw new ImapNoException("CANNOT", "Invalid mailbox name");
+        }
+
+        await Grain.CreateMailboxAsync(name, use).ConfigureAwait(false);
+        return "CREATE completed";
+    }
+
+    internal async Task<string?> DeleteAsync(ImapCommand command)
+    {
+        var args = new ImapArguments(command.Arguments);
+        var name = MailboxArgument(args);
+        args.End();
+        if (MailboxName.IsInbox(name))
+        {
+            throw new ImapNoException("CANNOT", "INBOX cannot be deleted");
+        }
+
+        if (View is { } view && view.Name == name)
+        {
+            _state = new AuthenticatedState(User);
+        }
+
+        await Grain.DeleteMailboxAsync(name).ConfigureAwait(false);
+        return "DELETE completed";
+    }
+
+    internal async Task<string?> RenameAsync(ImapCommand command)
+    {
+        var args = new ImapArguments(command.Arguments);
+        var from = MailboxArgument(args);
+        var to = MailboxArgument(args);
+        args.End();
+        if (!MailboxName.IsValid(to) || MailboxName.IsInbox(to))
+        {
+            throw new ImapNoException("CANNOT", "Invalid new mailbox name");
+        }
+
+        await Grain.RenameMailboxAsync(from, to).ConfigureAwait(false);
+        return "RENAME completed";
+    }
+
+    internal async Task<string?> SubscribeAsync(ImapCommand command, bool subscribe)
+    {
+        var args = new ImapArguments(command.Arguments);
+        var name = MailboxArgument(args);
+        args.End();
+        await Grain.SetSubscriptionAsync(name, subscribe).ConfigureAwait(false);
+        return subscribe ? "SUBSCRIBE completed" : "UNSUBSCRIBE completed";
+    }
+
+    internal async Task<string?> ListAsync(ImapCommand command, bool lsub)
+    {
+        var args = new ImapArguments(command.Arguments);
+        var selectSubscribed = lsub;
+        var selectSpecialUse = false;
+        var recursiveMatch = false;
+        var returnSubscribed = false;
+        var returnSpecialUse = true;
+        var returnChildren = true;
+        if (!lsub && args.Peek is { IsList: true })
+        {
+            // RFC 5258 selection options.
+            foreach (var option in args.List("selection options").Items)
+            {
+                switch (option.Text.ToUpperInvariant())
+                {
+                    case "SUBSCRIBED": selectSubscribed = true; returnSubscribed = true; break;
+                    case "SPECIAL-USE": selectSpecialUse = true; break;
+                    case "RECURSIVEMATCH": recursiveMatch = true; break;
+                    case "REMOTE": break;
+                    default: throw new ImapSyntaxException($"Unknown LIST selection option {option.Text}");
+                }
+            }
+
+            if (recursiveMatch && !selectSubscribed)
+            {
+                throw new ImapSyntaxException("RECURSIVEMATCH needs another selection option");
+            }
+        }
+
+        var reference = args.AString("reference");
+        if (!ModifiedUtf7.TryDecode(reference, out reference))
+        {
+            throw new ImapSyntaxException("Reference is not valid modified UTF-7");
+        }
+
+        var patternToken = args.Next("mailbox pattern");
+        var patterns = patternToken.IsList ? patternToken.Items.Select(t => t.Text).ToList() : [patternToken.Text];
+        if (!lsub && args.TryTake("RETURN"))
+        {
+            foreach (var option in args.List("return options").Items)
+            {
+                switch (option.Text.ToUpperInvariant())
+                {
+                    case "SUBSCRIBED": returnSubscribed = true; break;
+                    case "CHILDREN": returnChildren = true; break;
+                    case "SPECIAL-USE": returnSpecialUse = true; break;
+                    default: throw new ImapSyntaxException($"Unknown LIST return option {option.Text}");
+                }
+            }
+        }
+
+        args.End();
+        var verb = lsub ? "LSUB" : "LIST";
+        if (patterns.Count == 1 && patterns[0].Length == 0)
+        {
+            // RFC 3501 §6.3.8: an empty pattern asks for the hierarchy delimiter.
+            await WriteLineAsync($"* {verb} (\\Noselect) \"/\" \"\"").ConfigureAwait(false);
+            return $"{verb} completed";
+        }
+
+        var mailboxes = await Grain.ListMailboxesAsync().ConfigureAwait(false);
+        var byName = mailboxes.ToDictionary(m => m.Name, StringComparer.Ordinal);
+        var regexes = patterns.Select(p => PatternRegex(reference, p)).ToList();
+
+        // Every existing name plus the parents it implies (they list as \NonExistent / \Noselect).
+        var names = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var m in mailboxes)
+        {
+            names.Add(m.Name);
+            for (var parent = MailboxName.Parent(m.Name); parent is not null; parent = MailboxName.Parent(parent))
+            {
+                names.Add(parent);
+            }
+        }
+
+        foreach (var name in names.OrderBy(n => MailboxName.IsInbox(n) ? 0 : 1).ThenBy(n => n, StringComparer.Ordinal))
+        {
+            if (!regexes.Any(r => r.IsMatch(name)))
+            {
+                continue;
+            }
+
+            byName.TryGetValue(name, out var info);
+            var hasChildren = names.Any(n => n.Length > name.Length && n.StartsWith(name + MailboxName.Delimiter, StringComparison.Ordinal));
+            var subscribed = info?.Subscribed ?? false;
+            var childSubscribed = recursiveMatch && mailboxes.Any(m => m.Subscribed && MailboxName.IsBelow(m.Name, name));
+            if (selectSubscribed && !subscribed && !childSubscribed)
+            {
+                continue;
+            }
+
+            if (selectSpecialUse && (info is null || info.SpecialUse == SpecialUse.None))
+            {
+                continue;
+            }
+
+            var attributes = new List<string>();
+            if (info is null)
+            {
+                attributes.Add(lsub ? "\\Noselect" : "\\NonExistent");
+            }
+
+            if (returnChildren)
+            {
+                attributes.Add(hasChildren ? "\\HasChildren" : "\\HasNoChildren");
+            }
+
+            if ((returnSubscribed || (selectSubscribed && !lsub)) && subscribed)
+            {
+                attributes.Add("\\Subscribed");
+            }
+
+            if (returnSpecialUse && info is not null && info.SpecialUse != SpecialUse.None && !lsub)
+            {
+                attributes.Add("\\" + info.SpecialUse);
+            }
+
+            _out.Raw($"* {verb} ({string.Join(' ', attributes)}) \"/\" ");
+            _out.AString(Wire(name));
+            if (childSubscribed && !subscribed)
+            {
+                _out.Raw(" (\"CHILDINFO\" (\"SUBSCRIBED\"))");
+            }
+
+            _out.CrLf();
+        }
+
+        return $"{verb} completed";
+    }
+
+    /// <summary>RFC 3501 §6.3.8: "*" matches anything, "%" anything but the delimiter; INBOX matches in any case.</summary>
+    private static Regex PatternRegex(string reference, string pattern)
+    {
+        if (!ModifiedUtf7.TryDecode(pattern, out var decoded))
+        {
+            throw new ImapSyntaxException("Pattern is not valid modified UTF-7");
+        }
+
+        var full = reference + decoded;
+        var regex = new StringBuilder("^");
+        foreach (var c in full)
+        {
+            regex.Append(c switch
+            {
+                '*' => ".*",
+                '%' => "[^/]*",
+                _ => Regex.Escape(c.ToString()),
+            });
+        }
+
+        regex.Append('$');
+        var inboxInsensitive = full.StartsWith("INBOX", StringComparison.OrdinalIgnoreCase)
+            ? "^(?i:INBOX)" + regex.ToString()[("^".Length + Regex.Escape("INBOX").Length)..]
+            : regex.ToString();
+        return new Regex(inboxInsensitive, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+    }
+
+    internal async Task<string?> StatusAsync(ImapCommand command)
+    {
+        var args = new ImapArguments(command.Arguments);
+        var name = MailboxArgument(args);
+        var items = args.List("status items").Items.Select(i => i.Text.ToUpperInvariant()).ToList();
+        args.End();
+        if (items.Count == 0)
+        {
+            throw new ImapSyntaxException("STATUS needs at least one item");
+        }
+
+        MailboxInfo info;
+        try
+        {
+            info = await Grain.GetMailboxAsync(name).ConfigureAwait(false);
+        }
+        catch (Errors.MailStoreException e) when (e.Kind == Errors.MailStoreErrorKind.NotFound)
+        {
+            throw new ImapNoException("NONEXISTENT", "No such mailbox");
+        }
+
+        var values = new List<string>();
+        foreach (var item in items)
+        {
+            values.Add(item switch
+            {
+                "MESSAGES" => $"MESSAGES {info.Messages}",
+                "RECENT" => "RECENT 0",
+                "UIDNEXT" => $"UIDNEXT {info.UidNext}",
+                "UIDVALIDITY" => $"UIDVALIDITY {info.UidValidity}",
+                "UNSEEN" => $"UNSEEN {info.Unseen}",
+                "SIZE" => $"SIZE {info.Size}",
+                "HIGHESTMODSEQ" => $"HIGHESTMODSEQ {Math.Max(1, info.HighestModSeq)}",
+                _ => throw new ImapSyntaxException($"Unknown STATUS item {item}"),
+            });
+        }
+
+        _out.Raw("* STATUS ");
+        _out.AString(Wire(info.Name));
+        _out.Raw($" ({string.Join(' ', values)})\r\n");
+        return "STATUS completed";
+    }
+
+    private static SpecialUse? SpecialUseOf(string attribute) => attribute.ToUpperInvariant() switch
+    {
+        "\\DRAFTS" => SpecialUse.Drafts,
+        "\\SENT" => SpecialUse.Sent,
+        "\\TRASH" => SpecialUse.Trash,
+        "\\JUNK" => SpecialUse.Junk,
+        "\\ARCHIVE" => SpecialUse.Archive,
+        "\\ALL" => SpecialUse.All,
+        "\\FLAGGED" => SpecialUse.Flagged,
+        _ => null,
+    };
+}

@@ -1,0 +1,588 @@
+using System.Globalization;
+using System.Text;
+using OrleansMail.Grains.Contracts;
+using OrleansMail.Imap.Protocol;
+using OrleansMail.Mail;
+using OrleansMail.MailStorage.Summaries;
+
+namespace OrleansMail.Imap;
+
+/// <summary>Message commands: FETCH, STORE, COPY, MOVE, EXPUNGE, SEARCH and their UID forms.</summary>
+internal sealed partial class ImapSession
+{
+    private const int SummaryChunk = 500;
+    private const int FlushThreshold = 64 * 1024;
+
+    /// <summary>What of each message's body a FETCH or SEARCH needs read.</summary>
+    private enum BodyNeed
+    {
+        None,
+        Header,
+        Whole,
+    }
+
+    internal async Task<string?> FetchAsync(ImapCommand command)
+    {
+        var args = new ImapArguments(command.Arguments);
+        var set = args.SequenceSet();
+        var items = FetchItem.ParseAll(args.Next("FETCH items"));
+        ulong changedSince = 0;
+        if (args.HasMore)
+        {
+            // RFC 7162 §3.1.4: FETCH modifiers.
+            var modifiers = new ImapArguments(args.List("FETCH modifiers").Items);
+            while (modifiers.HasMore)
+            {
+                if (!modifiers.TryTake("CHANGEDSINCE"))
+                {
+                    throw new ImapSyntaxException("Unknown FETCH modifier");
+                }
+
+                changedSince = modifiers.Number("modseq");
+            }
+        }
+
+        args.End();
+        if (changedSince > 0 && !items.Any(i => i.Kind == FetchKind.ModSeq))
+        {
+            items.Add(new FetchItem(FetchKind.ModSeq));
+        }
+
+        if (command.Uid && !items.Any(i => i.Kind == FetchKind.Uid))
+        {
+            items.Insert(0, new FetchItem(FetchKind.Uid));
+        }
+
+        var view = View!;
+        var uids = view.Resolve(set, command.Uid);
+        var flagsChanged = new HashSet<uint>();
+        if (!view.ReadOnly && items.Any(i => i.Kind == FetchKind.Section && !i.Peek))
+        {
+            // RFC 3501 §6.4.5: BODY[...] (not PEEK) sets \Seen; the answer then carries FLAGS.
+            var unseen = uids.Where(u => view.TryGet(u, out var m) && !m.Flags.HasFlag(MessageFlags.Seen) && !view.IsPendingExpunge(u)).ToList();
+            if (unseen.Count > 0)
+            {
+                var stored = await Grain.StoreFlagsAsync(view.Id, SelectedMailbox.ToUidSet(unseen), FlagOperation.Add, MessageFlags.Seen, []).ConfigureAwait(false);
+                foreach (var changed in stored.Changed)
+                {
+                    view.Update(changed);
+                    flagsChanged.Add(changed.Uid);
+                }
+            }
+        }
+
+        var messages = new List<MessageView>(uids.Count);
+        foreach (var uid in uids)
+        {
+            if (view.TryGet(uid, out var message) && (changedSince == 0 || message.ModSeq > changedSince))
+            {
+                messages.Add(message);
+            }
+        }
+
+        var needsSummary = items.Any(i => i.NeedsSummary);
+        var need = items.Any(i => i.NeedsBody) ? BodyNeed.Whole : items.Any(i => i.NeedsHeaderOnly) ? BodyNeed.Header : BodyNeed.None;
+        foreach (var chunk in messages.Chunk(SummaryChunk))
+        {
+            var summaries = needsSummary ? await _services.Summaries.GetAsync(User.UserId, chunk.Select(m => (m.BodyId, m.Size)).ToList()).ConfigureAwait(false) : null;
+            await foreach (var (index, data) in LoadBodiesAsync(chunk, summaries, need).ConfigureAwait(false))
+            {
+                var message = chunk[index];
+                await WriteFetchAsync(view, message, items, summaries?[index], data, flagsChanged.Contains(message.Uid)).ConfigureAwait(false);
+            }
+        }
+
+        return command.Uid ? "UID FETCH completed" : "FETCH completed";
+    }
+
+    /// <summary>
+    /// Reads what the messages need from the store in order, keeping up to the configured number of reads in flight
+    /// ahead of the writer: with a slow store, N bodies cost about N / parallelism round trips, not N.
+    /// </summary>
+    private async IAsyncEnumerable<(int Index, byte[]? Data)> LoadBodiesAsync(IReadOnlyList<MessageView> messages, MessageSummary[]? summaries, BodyNeed need)
+    {
+        if (need == BodyNeed.None)
+        {
+            for (var i = 0; i < messages.Count; i++)
+            {
+                yield return (i, null);
+            }
+
+            yield break;
+        }
+
+        var window = Math.Max(1, _services.Bodies.Options.PrefetchParallelism);
+        var loads = new Task<byte[]?>[messages.Count];
+        var started = 0;
+        try
+        {
+            for (var i = 0; i < messages.Count; i++)
+            {
+                while (started < messages.Count && started <= i + window)
+                {
+                    loads[started] = LoadBodyAsync(messages[started], summaries?[started], need);
+                    started++;
+                }
+
+                yield return (i, await loads[i].ConfigureAwait(false));
+            }
+        }
+        finally
+        {
+            // A failure midway: let the reads already started finish quietly.
+            for (var i = 0; i < started; i++)
+            {
+                _ = loads[i].ContinueWith(t => t.Exception, TaskScheduler.Default);
+            }
+        }
+    }
+
+    private async Task<byte[]?> LoadBodyAsync(MessageView message, MessageSummary? summary, BodyNeed need)
+    {
+        if (need == BodyNeed.Whole)
+        {
+            return _services.Bodies.IsSmall(message.Size) ? await _services.Bodies.ReadAsync(User.UserId, message.BodyId).ConfigureAwait(false) : null;
+        }
+
+        var headerLength = summary is null ? message.Size : HeaderEnd(summary);
+        return await _services.Bodies.ReadHeadAsync(User.UserId, message.BodyId, Math.Min(headerLength, message.Size)).ConfigureAwait(false);
+    }
+
+    private static long HeaderEnd(MessageSummary summary) => summary.HeaderLength > 0 ? summary.HeaderLength : summary.Body.BodyOffset;
+
+    private async Task WriteFetchAsync(SelectedMailbox view, MessageView message, List<FetchItem> items, MessageSummary? summary, byte[]? data, bool flagsChanged)
+    {
+        _out.Raw($"* {view.SequenceOf(message.Uid)} FETCH (");
+        var first = true;
+        var wroteFlags = false;
+        foreach (var item in items)
+        {
+            if (!first)
+            {
+                _out.Space();
+            }
+
+            first = false;
+            switch (item.Kind)
+            {
+                case FetchKind.Uid:
+                    _out.Raw("UID ").Number(message.Uid);
+                    break;
+                case FetchKind.Flags:
+                    _out.Raw("FLAGS ").Raw(ImapFormat.Flags(message.Flags, message.Keywords));
+                    wroteFlags = true;
+                    break;
+                case FetchKind.InternalDate:
+                    _out.Raw("INTERNALDATE ").Raw(ImapFormat.InternalDate(message.InternalDate));
+                    break;
+                case FetchKind.Size:
+                    _out.Raw("RFC822.SIZE ").Number(message.Size);
+                    break;
+                case FetchKind.ModSeq:
+                    _out.Raw("MODSEQ (").Number((long)message.ModSeq).Raw(")");
+                    break;
+                case FetchKind.Envelope:
+                    _out.Raw("ENVELOPE ");
+                    ImapFormat.Envelope(_out, summary!.Envelope);
+                    break;
+                case FetchKind.Body:
+                    _out.Raw("BODY ");
+                    ImapFormat.BodyStructure(_out, summary!.Body, extensible: false);
+                    break;
+                case FetchKind.BodyStructure:
+                    _out.Raw("BODYSTRUCTURE ");
+                    ImapFormat.BodyStructure(_out, summary!.Body, extensible: true);
+                    break;
+                case FetchKind.Section:
+                    _out.Raw(item.Label).Space();
+                    await WriteSectionAsync(message, item, summary!, data).ConfigureAwait(false);
+                    break;
+            }
+        }
+
+        if (flagsChanged && !wroteFlags)
+        {
+            _out.Raw(" FLAGS ").Raw(ImapFormat.Flags(message.Flags, message.Keywords));
+        }
+
+        _out.Raw(")\r\n");
+        if (_out.Unflushed > FlushThreshold)
+        {
+            await _out.FlushAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task WriteSectionAsync(MessageView message, FetchItem item, MessageSummary summary, byte[]? data)
+    {
+        var headerEnd = Math.Min(HeaderEnd(summary), message.Size);
+        long offset;
+        long length;
+        byte[]? filtered = null;
+        if (item.Part.Length == 0)
+        {
+            (offset, length) = item.Text switch
+            {
+                SectionText.All => (0L, message.Size),
+                SectionText.Text => (headerEnd, message.Size - headerEnd),
+                _ => (0L, headerEnd),
+            };
+        }
+        else
+        {
+            var part = Navigate(summary.Body, item.Part);
+            if (part is null)
+            {
+                // RFC 3501 leaves a missing part to the server; an empty string is what Dovecot and Cyrus send.
+                (offset, length) = (0, 0);
+            }
+            else if (item.Text is SectionText.All)
+            {
+                (offset, length) = (part.BodyOffset, part.Octets);
+            }
+            else if (item.Text is SectionText.Mime)
+            {
+                (offset, length) = (part.HeaderOffset, part.BodyOffset - part.HeaderOffset);
+            }
+            else if (part.MessageBody is { } inner)
+            {
+                (offset, length) = item.Text == SectionText.Text
+                    ? (inner.BodyOffset, part.BodyOffset + part.Octets - inner.BodyOffset)
+                    : (part.BodyOffset, inner.BodyOffset - part.BodyOffset);
+            }
+            else
+            {
+                (offset, length) = (0, 0);
+            }
+        }
+
+        offset = Math.Clamp(offset, 0, message.Size);
+        length = Math.Clamp(length, 0, message.Size - offset);
+        if (item.Text is SectionText.HeaderFields or SectionText.HeaderFieldsNot)
+        {
+            var header = data is not null && data.Length >= offset + length
+                ? data.AsSpan((int)offset, (int)length).ToArray()
+                : await ReadRangeAsync(message, offset, length).ConfigureAwait(false);
+            filtered = ImapFormat.FilterHeader(header, item.Fields, item.Text == SectionText.HeaderFieldsNot);
+            offset = 0;
+            length = filtered.Length;
+        }
+
+        // The partial range, applied last (RFC 3501 §6.4.5 "<origin.octets>").
+        if (item.PartialOffset is { } origin)
+        {
+            var start = Math.Min(origin, length);
+            length = Math.Min(item.PartialLength!.Value, length - start);
+            offset += start;
+        }
+
+        if (filtered is not null)
+        {
+            _out.Literal(filtered.AsSpan((int)offset, (int)length));
+            return;
+        }
+
+        if (data is not null && data.Length >= offset + length)
+        {
+            _out.Literal(data.AsSpan((int)offset, (int)length));
+            return;
+        }
+
+        // Large bodies stream straight from the store into the socket.
+        _out.LiteralHeader(length);
+        if (length == 0)
+        {
+            return;
+        }
+
+        await _out.FlushAsync().ConfigureAwait(false);
+        await using var stream = await _services.Bodies.OpenRangeAsync(User.UserId, message.BodyId, offset, length).ConfigureAwait(false);
+        var copied = 0L;
+        var buffer = new byte[81920];
+        int read;
+        while (copied < length && (read = await stream.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, length - copied))).ConfigureAwait(false)) > 0)
+        {
+            _out.Raw(buffer.AsSpan(0, read));
+            copied += read;
+            await _out.FlushAsync().ConfigureAwait(false);
+        }
+
+        if (copied < length)
+        {
+            // The stored object is shorter than its record says: the literal's length is promised, so the connection cannot go on.
+            throw new IOException("stored body shorter than indexed");
+        }
+    }
+
+    private async Task<byte[]> ReadRangeAsync(MessageView message, long offset, long length)
+    {
+        await using var stream = await _services.Bodies.OpenRangeAsync(User.UserId, message.BodyId, offset, length).ConfigureAwait(false);
+        using var memory = new MemoryStream();
+        await stream.CopyToAsync(memory).ConfigureAwait(false);
+        return memory.ToArray();
+    }
+
+    /// <summary>RFC 3501 §6.4.5 part numbers: a single-part body is part 1 of itself; a message/rfc822 part's sub-parts are its message's.</summary>
+    private static BodyPartSummary? Navigate(BodyPartSummary top, int[] path)
+    {
+        var current = top;
+        for (var i = 0; i < path.Length; i++)
+        {
+            if (i > 0)
+            {
+                if (current.MessageBody is { } inner)
+                {
+                    current = inner;
+                }
+                else if (current.Parts is not { Length: > 0 })
+                {
+                    return null;
+                }
+            }
+
+            var n = path[i];
+            if (current.Parts is { Length: > 0 } parts)
+            {
+                if (n > parts.Length)
+                {
+                    return null;
+                }
+
+                current = parts[n - 1];
+            }
+            else if (n != 1)
+            {
+                return null;
+            }
+        }
+
+        return current;
+    }
+
+    internal async Task<string?> StoreAsync(ImapCommand command)
+    {
+        var args = new ImapArguments(command.Arguments);
+        var set = args.SequenceSet();
+        ulong unchangedSince = 0;
+        if (args.Peek is { IsList: true })
+        {
+            var modifiers = new ImapArguments(args.List("STORE modifiers").Items);
+            if (!modifiers.TryTake("UNCHANGEDSINCE"))
+            {
+                throw new ImapSyntaxException("Unknown STORE modifier");
+            }
+
+            unchangedSince = modifiers.Number("modseq");
+            modifiers.End();
+        }
+
+        var itemName = args.Atom("STORE item").ToUpperInvariant();
+        var silent = itemName.EndsWith(".SILENT", StringComparison.Ordinal);
+        var operation = (silent ? itemName[..^7] : itemName) switch
+        {
+            "FLAGS" => FlagOperation.Replace,
+            "+FLAGS" => FlagOperation.Add,
+            "-FLAGS" => FlagOperation.Remove,
+            _ => throw new ImapSyntaxException("Expected FLAGS, +FLAGS or -FLAGS"),
+        };
+        var tokens = new List<ImapToken>();
+        if (args.Peek is { IsList: true })
+        {
+            tokens.AddRange(args.List("flags").Items);
+        }
+        else
+        {
+            while (args.HasMore)
+            {
+                tokens.Add(args.Next("flag"));
+            }
+        }
+
+        args.End();
+        var (flags, keywords) = ImapFormat.ParseFlags(tokens);
+        var view = View!;
+        if (view.ReadOnly)
+        {
+            throw new ImapNoException("READ-ONLY", "The mailbox is read-only");
+        }
+
+        var uids = view.Resolve(set, command.Uid).Where(u => !view.IsPendingExpunge(u)).ToList();
+        var modified = UidSet.Empty;
+        if (uids.Count > 0)
+        {
+            var result = await Grain.StoreFlagsAsync(view.Id, SelectedMailbox.ToUidSet(uids), operation, flags, keywords, unchangedSince).ConfigureAwait(false);
+            foreach (var changed in result.Changed)
+            {
+                view.Update(changed);
+            }
+
+            modified = result.Modified;
+        }
+
+        if (!silent)
+        {
+            foreach (var uid in uids)
+            {
+                if (!modified.Contains(uid) && view.TryGet(uid, out var m))
+                {
+                    _out.Raw($"* {view.SequenceOf(uid)} FETCH (FLAGS {ImapFormat.Flags(m.Flags, m.Keywords)}");
+                    _out.Raw(command.Uid ? $" UID {uid})\r\n" : ")\r\n");
+                }
+            }
+        }
+
+        if (!modified.IsEmpty)
+        {
+            var numbers = command.Uid ? modified.ToString() : string.Join(',', modified.Select(u => view.SequenceOf(u)));
+            return $"[MODIFIED {numbers}] Conditional STORE failed for some messages";
+        }
+
+        return command.Uid ? "UID STORE completed" : "STORE completed";
+    }
+
+    internal async Task<string?> CopyAsync(ImapCommand command, bool move)
+    {
+        var args = new ImapArguments(command.Arguments);
+        var set = args.SequenceSet();
+        var name = MailboxArgument(args);
+        args.End();
+        var view = View!;
+        if (move && view.ReadOnly)
+        {
+            throw new ImapNoException("READ-ONLY", "The mailbox is read-only");
+        }
+
+        MailboxInfo destination;
+        try
+        {
+            destination = await Grain.GetMailboxAsync(name).ConfigureAwait(false);
+        }
+        catch (Errors.MailStoreException e) when (e.Kind == Errors.MailStoreErrorKind.NotFound)
+        {
+            throw new ImapNoException("TRYCREATE", "No such destination mailbox");
+        }
+
+        var uids = view.Resolve(set, command.Uid).Where(u => !view.IsPendingExpunge(u)).ToList();
+        var verb = (command.Uid ? "UID " : "") + (move ? "MOVE" : "COPY");
+        if (uids.Count == 0)
+        {
+            return $"{verb} completed (no messages)";
+        }
+
+        var result = await Grain.CopyAsync(view.Id, SelectedMailbox.ToUidSet(uids), destination.Id, move).ConfigureAwait(false);
+        var code = $"[COPYUID {result.DestinationUidValidity} {UidList(result.SourceUids)} {UidList(result.DestinationUids)}]";
+        if (!move)
+        {
+            return $"{code} {verb} completed";
+        }
+
+        // RFC 6851 §4.3: COPYUID comes untagged, before the EXPUNGEs the post-command sync sends.
+        _out.Raw($"* OK {code} Moved\r\n");
+        foreach (var uid in result.Expunged)
+        {
+            view.MarkExpunged(uid);
+        }
+
+        return $"{verb} completed";
+    }
+
+    /// <summary>A UID list that keeps its order (COPYUID pairs source and destination by position), with runs as ranges.</summary>
+    private static string UidList(uint[] uids)
+    {
+        var text = new StringBuilder();
+        for (var i = 0; i < uids.Length;)
+        {
+            var j = i;
+            while (j + 1 < uids.Length && uids[j + 1] == uids[j] + 1)
+            {
+                j++;
+            }
+
+            if (text.Length > 0)
+            {
+                text.Append(',');
+            }
+
+            text.Append(uids[i].ToString(CultureInfo.InvariantCulture));
+            if (j > i)
+            {
+                text.Append(':').Append(uids[j].ToString(CultureInfo.InvariantCulture));
+            }
+
+            i = j + 1;
+        }
+
+        return text.ToString();
+    }
+
+    internal async Task<string?> ExpungeAsync(ImapCommand command)
+    {
+        var args = new ImapArguments(command.Arguments);
+        var view = View!;
+        UidSet? only = null;
+        if (command.Uid)
+        {
+            only = SelectedMailbox.ToUidSet(view.Resolve(args.SequenceSet(), byUid: true));
+        }
+
+        args.End();
+        if (view.ReadOnly)
+        {
+            throw new ImapNoException("READ-ONLY", "The mailbox is read-only");
+        }
+
+        if (only is null || !only.IsEmpty)
+        {
+            var result = await Grain.ExpungeAsync(view.Id, only).ConfigureAwait(false);
+            foreach (var uid in result.Expunged)
+            {
+                view.MarkExpunged(uid);
+            }
+        }
+
+        return command.Uid ? "UID EXPUNGE completed" : "EXPUNGE completed";
+    }
+
+    internal async Task<string?> SearchAsync(ImapCommand command)
+    {
+        var args = new ImapArguments(command.Arguments);
+        if (args.TryTake("CHARSET"))
+        {
+            var charset = args.AString("charset");
+            if (!charset.Equals("UTF-8", StringComparison.OrdinalIgnoreCase) && !charset.Equals("US-ASCII", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new ImapNoException("BADCHARSET (UTF-8 US-ASCII)", "Unsupported charset");
+            }
+        }
+
+        var key = SearchKey.ParseAll(args);
+        var view = View!;
+        var candidates = new List<(MessageView Message, int Sequence)>(view.Count);
+        for (var seq = 1; seq <= view.Count; seq++)
+        {
+            candidates.Add((view[seq], seq));
+        }
+
+        var needs = key.Needs;
+        var need = needs.HasFlag(SearchNeeds.Body) ? BodyNeed.Whole : needs.HasFlag(SearchNeeds.Header) ? BodyNeed.Header : BodyNeed.None;
+        var matches = new List<uint>();
+        foreach (var chunk in candidates.Chunk(SummaryChunk))
+        {
+            var messages = chunk.Select(c => c.Message).ToList();
+            var summaries = needs != SearchNeeds.None ? await _services.Summaries.GetAsync(User.UserId, messages.Select(m => (m.BodyId, m.Size)).ToList()).ConfigureAwait(false) : null;
+            await foreach (var (index, data) in LoadBodiesAsync(messages, summaries, need).ConfigureAwait(false))
+            {
+                var message = messages[index];
+                var body = need == BodyNeed.Whole ? data ?? await ReadRangeAsync(message, 0, message.Size).ConfigureAwait(false) : null;
+                var header = need == BodyNeed.Header ? data : body;
+                var subject = new SearchSubject(message, chunk[index].Sequence, view.LargestUid, view.Count, summaries?[index], header, body);
+                if (key.Matches(subject))
+                {
+                    matches.Add(command.Uid ? message.Uid : (uint)chunk[index].Sequence);
+                }
+            }
+        }
+
+        _out.Raw(matches.Count == 0 ? "* SEARCH" : "* SEARCH " + string.Join(' ', matches)).CrLf();
+        return command.Uid ? "UID SEARCH completed" : "SEARCH completed";
+    }
+}

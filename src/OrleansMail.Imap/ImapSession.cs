@@ -1,0 +1,488 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Logging;
+using OrleansMail.Accounts.Directory;
+using OrleansMail.Errors;
+using OrleansMail.Grains.Contracts;
+using OrleansMail.Imap.Protocol;
+using OrleansMail.MailStorage.Bodies;
+using OrleansMail.MailStorage.Ingest;
+using OrleansMail.MailStorage.Summaries;
+
+namespace OrleansMail.Imap;
+
+/// <summary>
+/// One IMAP connection (RFC 3501 with the extensions in RFCS.md): reads commands through the pure parser, runs
+/// them by the command table, and keeps the selected mailbox's view in step with the store at the points the RFC
+/// allows. A store or cluster failure is "NO [UNAVAILABLE]", a bug "NO [SERVERBUG]"; the session goes on.
+/// </summary>
+internal sealed partial class ImapSession
+{
+    private readonly ConnectionContext _connection;
+    private readonly ImapServices _services;
+    private readonly ILogger _log;
+    private readonly ImapCommandParser _parser;
+    private readonly string _address;
+    private PipeReader _input;
+    private readonly ImapResponseWriter _out;
+    private ImapState _state = new NotAuthenticatedState(0);
+    private bool _tls;
+    private IMailboxObserver? _observerReference;
+    private MailboxChangeObserver? _observer;
+    private DateTimeOffset _subscribedAt;
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private string? _userLimitKey;
+    private long _rateWindowStart;
+    private int _rateCount;
+
+    public ImapSession(ConnectionContext connection, ImapServices services, bool tls)
+    {
+        _connection = connection;
+        _services = services;
+        _log = services.Log;
+        _tls = tls;
+        _input = connection.Transport.Input;
+        _out = new ImapResponseWriter(connection.Transport.Output);
+        _parser = new ImapCommandParser(new ImapParserLimits
+        {
+            MaxLineLength = Options.MaxLineLength,
+            MaxArgumentLiteral = Options.MaxArgumentLiteral,
+            MaxStreamedLiteral = services.Ingest.MaxMessageSize,
+        });
+        _address = (connection.RemoteEndPoint as IPEndPoint)?.Address.ToString() ?? "local";
+    }
+
+    private ImapOptions Options => _services.Options;
+
+    private UserEntry User => _state switch
+    {
+        AuthenticatedState a => a.User,
+        SelectedState s => s.User,
+        _ => throw new InvalidOperationException("not logged in"),
+    };
+
+    private IUserGrain Grain => _services.Grains.GetGrain<IUserGrain>(User.UserId);
+
+    private SelectedMailbox? View => (_state as SelectedState)?.View;
+
+    public async Task RunAsync()
+    {
+        var addressKey = "ip:" + _address;
+        if (!_services.Limits.TryEnter(addressKey, Options.MaxSessionsPerAddress))
+        {
+            await WriteLineAsync("* BYE [UNAVAILABLE] Too many connections from your address").ConfigureAwait(false);
+            return;
+        }
+
+        _services.Metrics.Sessions.Add(1);
+        try
+        {
+            await WriteLineAsync($"* OK [CAPABILITY {Capabilities()}] {Options.Hostname} OrleansMail IMAP ready").ConfigureAwait(false);
+            while (_state is not LogoutState)
+            {
+                var command = await ReadCommandAsync().ConfigureAwait(false);
+                if (command is null)
+                {
+                    break;
+                }
+
+                await ExecuteAsync(command).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is IOException or ConnectionResetException or ConnectionAbortedException or ObjectDisposedException or InvalidOperationException { Source: "System.IO.Pipelines" })
+        {
+            _log.LogDebug(e, "IMAP connection from {Address} ended", _address);
+        }
+        finally
+        {
+            await LeaveUserAsync().ConfigureAwait(false);
+            _services.Limits.Leave(addressKey);
+            _services.Metrics.Sessions.Add(-1);
+        }
+    }
+
+    /// <summary>The next complete command; null when the client went away or timed out.</summary>
+    private async Task<ImapCommand?> ReadCommandAsync()
+    {
+        while (true)
+        {
+            ReadResult read;
+            using (var timeout = new CancellationTokenSource(_state is NotAuthenticatedState ? Options.LoginTimeout : Options.IdleTimeout))
+            {
+                try
+                {
+                    read = await _input.ReadAsync(timeout.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    await WriteLineAsync("* BYE Autologout; idle for too long").ConfigureAwait(false);
+                    return null;
+                }
+            }
+
+            var buffer = read.Buffer;
+            while (true)
+            {
+                var result = _parser.Parse(ref buffer);
+                switch (result.Status)
+                {
+                    case ImapParseStatus.Command:
+                        _input.AdvanceTo(buffer.Start);
+                        return result.Command;
+
+                    case ImapParseStatus.NeedContinuation:
+                        await WriteLineAsync("+ Ready for literal data").ConfigureAwait(false);
+                        continue;
+
+                    case ImapParseStatus.Error:
+                        var code = result.ErrorCode is null ? "" : $"[{result.ErrorCode}] ";
+                        _out.Raw($"{result.Tag ?? "*"} BAD {code}{result.Error}\r\n");
+                        if (result.Fatal)
+                        {
+                            _out.Raw("* BYE Too much to skip\r\n");
+                            await _out.FlushAsync().ConfigureAwait(false);
+                            _input.AdvanceTo(buffer.Start);
+                            return null;
+                        }
+
+                        await _out.FlushAsync().ConfigureAwait(false);
+                        continue;
+
+                    case ImapParseStatus.StreamLiteral:
+                        _input.AdvanceTo(buffer.Start);
+                        if (!await StreamAppendLiteralAsync(result).ConfigureAwait(false))
+                        {
+                            return null;
+                        }
+
+                        goto nextRead;
+
+                    default:
+                        _input.AdvanceTo(buffer.Start, buffer.End);
+                        if (read.IsCompleted)
+                        {
+                            return null;
+                        }
+
+                        goto nextRead;
+                }
+            }
+
+        nextRead:;
+        }
+    }
+
+    private async Task ExecuteAsync(ImapCommand command)
+    {
+        _services.Metrics.Commands.Add(1);
+        await GuardRateAsync().ConfigureAwait(false);
+        if (!ImapCommandTable.TryGet(command.Name, out var spec) || (command.Uid && !spec.HasUidForm))
+        {
+            DiscardAppend();
+            await WriteLineAsync($"{command.Tag} BAD Unknown command {(command.Uid ? "UID " : "")}{command.Name}").ConfigureAwait(false);
+            return;
+        }
+
+        if (!spec.States.HasFlag(CurrentStates()))
+        {
+            DiscardAppend();
+            await WriteLineAsync($"{command.Tag} BAD {command.Name} is not valid in this state").ConfigureAwait(false);
+            return;
+        }
+
+        string status;
+        try
+        {
+            var text = await spec.Run(this, command).ConfigureAwait(false);
+            if (_state is SelectedState && spec.Name is not ("SELECT" or "EXAMINE"))
+            {
+                await SyncAsync(allowExpunge: !spec.DefersExpunge || command.Uid).ConfigureAwait(false);
+            }
+
+            if (text is null)
+            {
+                return;
+            }
+
+            status = "OK " + text;
+        }
+        catch (ImapSyntaxException e)
+        {
+            status = "BAD " + e.Message;
+        }
+        catch (ImapNoException e)
+        {
+            status = "NO " + (e.Code is null ? "" : $"[{e.Code}] ") + e.Message;
+        }
+        catch (Exception e) when (ImapErrors.TryDescribe(e, out var described))
+        {
+            _log.LogWarning("IMAP {Command} for {User} failed: {Error}", command.Name, (_state as AuthenticatedState)?.User.UserId ?? View?.Name, e.Message);
+            status = described;
+        }
+        catch (Exception e) when (e is not (IOException or ConnectionResetException or ConnectionAbortedException))
+        {
+            _log.LogError(e, "IMAP {Command} failed", command.Name);
+            status = "NO [SERVERBUG] Internal error; the event was logged";
+        }
+        finally
+        {
+            DiscardAppend();
+        }
+
+        await WriteLineAsync($"{command.Tag} {status}").ConfigureAwait(false);
+    }
+
+    private ImapStates CurrentStates() => _state switch
+    {
+        NotAuthenticatedState => ImapStates.NotAuthenticated,
+        AuthenticatedState => ImapStates.Authenticated,
+        SelectedState => ImapStates.Selected,
+        _ => 0,
+    };
+
+    /// <summary>A command-rate guard: past the configured rate a session is slowed, not cut off.</summary>
+    private async Task GuardRateAsync()
+    {
+        var now = Environment.TickCount64;
+        if (now - _rateWindowStart >= 1000)
+        {
+            _rateWindowStart = now;
+            _rateCount = 0;
+        }
+
+        if (++_rateCount > Options.MaxCommandsPerSecond)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Max(1, 1000 - (now - _rateWindowStart)))).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Brings the selected view up to date and tells the client: new messages as EXISTS, other sessions' flag
+    /// changes as FETCH, expunges as EXPUNGE when <paramref name="allowExpunge"/> (else they wait as pending).
+    /// </summary>
+    private async Task SyncAsync(bool allowExpunge, bool force = false)
+    {
+        if (View is not { } view)
+        {
+            return;
+        }
+
+        await ResubscribeIfDueAsync().ConfigureAwait(false);
+        if (force || view.Dirty)
+        {
+            view.Dirty = false;
+            ChangeSet changes;
+            try
+            {
+                changes = await Grain.GetChangesAsync(view.Id, view.SyncedModSeq).ConfigureAwait(false);
+            }
+            catch (MailStoreException e) when (e.Kind == MailStoreErrorKind.NotFound)
+            {
+                // The mailbox was deleted (or renamed away) by another session.
+                _out.Raw("* BYE The selected mailbox no longer exists\r\n");
+                _state = new LogoutState();
+                return;
+            }
+
+            var full = !changes.VanishedComplete || changes.UidValidity != view.UidValidity;
+            if (full)
+            {
+                changes = await Grain.GetChangesAsync(view.Id, 0).ConfigureAwait(false);
+                var present = changes.Changed.Select(m => m.Uid).ToHashSet();
+                foreach (var uid in view.Uids.Where(u => !present.Contains(u)).ToList())
+                {
+                    view.MarkExpunged(uid);
+                }
+            }
+            else
+            {
+                foreach (var uid in changes.Vanished)
+                {
+                    view.MarkExpunged(uid);
+                }
+            }
+
+            var added = false;
+            foreach (var message in changes.Changed)
+            {
+                if (view.Add(message))
+                {
+                    added = true;
+                }
+                else if (view.Update(message) && !view.IsPendingExpunge(message.Uid))
+                {
+                    _out.Raw($"* {view.SequenceOf(message.Uid)} FETCH (UID {message.Uid} FLAGS {ImapFormat.Flags(message.Flags, message.Keywords)})\r\n");
+                }
+            }
+
+            view.SyncedModSeq = Math.Max(view.SyncedModSeq, changes.HighestModSeq);
+            view.UidNext = Math.Max(view.UidNext, changes.UidNext);
+            if (allowExpunge)
+            {
+                foreach (var sequence in view.ApplyExpunges())
+                {
+                    _out.Raw($"* {sequence} EXPUNGE\r\n");
+                }
+            }
+
+            if (added)
+            {
+                _out.Raw($"* {view.Count} EXISTS\r\n");
+            }
+        }
+        else if (allowExpunge)
+        {
+            foreach (var sequence in view.ApplyExpunges())
+            {
+                _out.Raw($"* {sequence} EXPUNGE\r\n");
+            }
+        }
+    }
+
+    private void OnChange(MailboxChange change)
+    {
+        if (View is { } view && view.Id == change.MailboxId)
+        {
+            if (view.Epoch != change.Epoch)
+            {
+                view.Epoch = change.Epoch;
+                view.Dirty = true;
+            }
+
+            if (change.HighestModSeq > view.SyncedModSeq || change.UidNext > view.UidNext)
+            {
+                view.Dirty = true;
+            }
+        }
+
+        _changed.TrySetResult();
+    }
+
+    private async Task EnterUserAsync(UserEntry user)
+    {
+        _observer = new MailboxChangeObserver(OnChange);
+        _observerReference = _services.Grains.CreateObjectReference<IMailboxObserver>(_observer);
+        _state = new AuthenticatedState(user);
+        await ResubscribeIfDueAsync(force: true).ConfigureAwait(false);
+    }
+
+    private async Task ResubscribeIfDueAsync(bool force = false)
+    {
+        if (_observerReference is null || (!force && _services.Time.GetUtcNow() - _subscribedAt < Options.IdlePollInterval))
+        {
+            return;
+        }
+
+        _subscribedAt = _services.Time.GetUtcNow();
+        await Grain.SubscribeAsync(_observerReference).ConfigureAwait(false);
+        if (View is { } view)
+        {
+            // Observers are not durable (DESIGN.md): a re-subscription is also when we look for changes we may have missed.
+            view.Dirty = true;
+        }
+    }
+
+    private async Task LeaveUserAsync()
+    {
+        if (_userLimitKey is not null)
+        {
+            _services.Limits.Leave(_userLimitKey);
+            _userLimitKey = null;
+        }
+
+        if (_observerReference is not null && _state is AuthenticatedState or SelectedState)
+        {
+            try
+            {
+                await Grain.UnsubscribeAsync(_observerReference).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                _log.LogDebug(e, "Unsubscribing an IMAP session failed; the grain drops it on its own");
+            }
+
+            _services.Grains.DeleteObjectReference<IMailboxObserver>(_observerReference);
+        }
+
+        _observerReference = null;
+    }
+
+    private async Task WriteLineAsync(string line)
+    {
+        _out.Raw(line).CrLf();
+        await _out.FlushAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Reads one line the client sends outside a command (AUTHENTICATE responses, IDLE's DONE).</summary>
+    private async Task<string?> ReadLineAsync(CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            var read = await _input.ReadAsync(cancellationToken).ConfigureAwait(false);
+            var buffer = read.Buffer;
+            var end = buffer.PositionOf((byte)'\n');
+            if (end is { } position)
+            {
+                var line = System.Text.Encoding.UTF8.GetString(buffer.Slice(0, position).ToArray()).TrimEnd('\r');
+                _input.AdvanceTo(buffer.GetPosition(1, position));
+                return line;
+            }
+
+            if (buffer.Length > Options.MaxLineLength)
+            {
+                _input.AdvanceTo(buffer.End);
+                throw new ImapSyntaxException("Line too long");
+            }
+
+            _input.AdvanceTo(buffer.Start, buffer.End);
+            if (read.IsCompleted)
+            {
+                return null;
+            }
+        }
+    }
+
+    private string Capabilities()
+    {
+        var caps = new List<string> { "IMAP4rev1", "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UNSELECT", "CHILDREN", "SPECIAL-USE", "LIST-EXTENDED", "UIDPLUS", "MOVE", "MULTIAPPEND", $"APPENDLIMIT={_services.Ingest.MaxMessageSize}" };
+        if (_state is NotAuthenticatedState)
+        {
+            if (!_tls && _services.Certificate is not null)
+            {
+                caps.Add("STARTTLS");
+            }
+
+            if (LoginDisabled)
+            {
+                caps.Add("LOGINDISABLED");
+            }
+            else
+            {
+                caps.Add("AUTH=PLAIN");
+                caps.Add("AUTH=LOGIN");
+            }
+        }
+
+        return string.Join(' ', caps);
+    }
+
+    private bool LoginDisabled => !_tls && Options.RequireTlsForLogin && _services.Certificate is not null;
+}
+
+/// <summary>What every IMAP session of the silo shares.</summary>
+internal sealed record ImapServices(
+    IGrainFactory Grains,
+    IUserDirectory Users,
+    MessageIngest IngestPath,
+    IngestOptions Ingest,
+    MessageBodies Bodies,
+    MessageSummaries Summaries,
+    ImapOptions Options,
+    ImapConnectionLimits Limits,
+    ImapMetrics Metrics,
+    X509Certificate2? Certificate,
+    ILogger Log,
+    TimeProvider Time);

@@ -1,0 +1,237 @@
+using System.Globalization;
+using OrleansMail.Grains.Contracts;
+using OrleansMail.Imap.Protocol;
+using OrleansMail.Mail;
+using OrleansMail.MailStorage.Search;
+using OrleansMail.MailStorage.Summaries;
+
+namespace OrleansMail.Imap;
+
+/// <summary>What a search key needs besides the index record: the summary, the header block or the whole body.</summary>
+[Flags]
+internal enum SearchNeeds
+{
+    None = 0,
+    Summary = 1,
+    Header = 2,
+    Body = 4,
+}
+
+/// <summary>One message as SEARCH sees it: its record, sequence number and whatever the keys asked to be loaded.</summary>
+internal sealed record SearchSubject(MessageView Message, int Sequence, uint LargestUid, int Count, MessageSummary? Summary, byte[]? Header, byte[]? Body);
+
+/// <summary>A parsed SEARCH key (RFC 3501 §6.4.4) that can say whether a message matches.</summary>
+internal abstract record SearchKey
+{
+    public abstract SearchNeeds Needs { get; }
+
+    public abstract bool Matches(SearchSubject s);
+
+    /// <summary>Parses the keys of a SEARCH (after CHARSET); several keys are ANDed.</summary>
+    public static SearchKey ParseAll(ImapArguments args)
+    {
+        var keys = new List<SearchKey>();
+        while (args.HasMore)
+        {
+            keys.Add(Parse(args));
+        }
+
+        return keys.Count switch
+        {
+            0 => throw new ImapSyntaxException("SEARCH needs a key"),
+            1 => keys[0],
+            _ => new And([.. keys]),
+        };
+    }
+
+    private static SearchKey Parse(ImapArguments args)
+    {
+        var token = args.Next("search key");
+        if (token.IsList)
+        {
+            var inner = new ImapArguments(token.Items);
+            return ParseAll(inner);
+        }
+
+        if (!token.IsAtom)
+        {
+            throw new ImapSyntaxException("Invalid search key");
+        }
+
+        var word = token.Text.ToUpperInvariant();
+        switch (word)
+        {
+            case "ALL": return new Always();
+            case "ANSWERED": return new Flag(MessageFlags.Answered, true);
+            case "UNANSWERED": return new Flag(MessageFlags.Answered, false);
+            case "DELETED": return new Flag(MessageFlags.Deleted, true);
+            case "UNDELETED": return new Flag(MessageFlags.Deleted, false);
+            case "DRAFT": return new Flag(MessageFlags.Draft, true);
+            case "UNDRAFT": return new Flag(MessageFlags.Draft, false);
+            case "FLAGGED": return new Flag(MessageFlags.Flagged, true);
+            case "UNFLAGGED": return new Flag(MessageFlags.Flagged, false);
+            case "SEEN": return new Flag(MessageFlags.Seen, true);
+            case "UNSEEN": return new Flag(MessageFlags.Seen, false);
+
+            // \Recent is not kept (as in IMAP4rev2, RFC 9051): no message is recent, every message is old.
+            case "RECENT" or "NEW": return new Not(new Always());
+            case "OLD": return new Always();
+            case "KEYWORD": return new Keyword(args.Atom("keyword"), true);
+            case "UNKEYWORD": return new Keyword(args.Atom("keyword"), false);
+            case "FROM": return new Address(e => e.From, args.AString("address"));
+            case "TO": return new Address(e => e.To, args.AString("address"));
+            case "CC": return new Address(e => e.Cc, args.AString("address"));
+            case "BCC": return new Address(e => e.Bcc, args.AString("address"));
+            case "SUBJECT": return new Subject(args.AString("subject"));
+            case "HEADER": return new Header(args.AString("field name"), args.AString("value"));
+            case "BODY": return new Text(args.AString("text"), false);
+            case "TEXT": return new Text(args.AString("text"), true);
+            case "BEFORE": return new Internal(ImapFormat.ParseDate(args.AString("date")), -1);
+            case "ON": return new Internal(ImapFormat.ParseDate(args.AString("date")), 0);
+            case "SINCE": return new Internal(ImapFormat.ParseDate(args.AString("date")), 1);
+            case "SENTBEFORE": return new Sent(ImapFormat.ParseDate(args.AString("date")), -1);
+            case "SENTON": return new Sent(ImapFormat.ParseDate(args.AString("date")), 0);
+            case "SENTSINCE": return new Sent(ImapFormat.ParseDate(args.AString("date")), 1);
+            case "LARGER": return new Size((long)args.Number("size"), true);
+            case "SMALLER": return new Size((long)args.Number("size"), false);
+            case "UID": return new Numbers(args.SequenceSet(), true);
+            case "NOT": return new Not(Parse(args));
+            case "OR": return new Or(Parse(args), Parse(args));
+            case "MODSEQ":
+                {
+                    // RFC 7162 §3.1.5: MODSEQ [entry-name entry-type] mod-sequence-valzer.
+                    var first = args.Next("modseq");
+                    if (!first.IsAtom || !ulong.TryParse(first.Text, NumberStyles.None, CultureInfo.InvariantCulture, out var value))
+                    {
+                        args.Atom("entry type");
+                        value = args.Number("modseq");
+                    }
+
+                    return new ModSeq(value);
+                }
+
+            default:
+                if (ImapSequenceSet.TryParse(token.Text, out var set))
+                {
+                    return new Numbers(set, false);
+                }
+
+                throw new ImapSyntaxException($"Unknown search key {token.Text}");
+        }
+    }
+
+    private sealed record Always : SearchKey
+    {
+        public override SearchNeeds Needs => SearchNeeds.None;
+
+        public override bool Matches(SearchSubject s) => true;
+    }
+
+    private sealed record And(SearchKey[] Keys) : SearchKey
+    {
+        public override SearchNeeds Needs => Keys.Aggregate(SearchNeeds.None, (n, k) => n | k.Needs);
+
+        public override bool Matches(SearchSubject s) => Keys.All(k => k.Matches(s));
+    }
+
+    private sealed record Or(SearchKey Left, SearchKey Right) : SearchKey
+    {
+        public override SearchNeeds Needs => Left.Needs | Right.Needs;
+
+        public override bool Matches(SearchSubject s) => Left.Matches(s) || Right.Matches(s);
+    }
+
+    private sealed record Not(SearchKey Key) : SearchKey
+    {
+        public override SearchNeeds Needs => Key.Needs;
+
+        public override bool Matches(SearchSubject s) => !Key.Matches(s);
+    }
+
+    private sealed record Flag(MessageFlags Which, bool IsSet) : SearchKey
+    {
+        public override SearchNeeds Needs => SearchNeeds.None;
+
+        public override bool Matches(SearchSubject s) => s.Message.Flags.HasFlag(Which) == IsSet;
+    }
+
+    private sealed record Keyword(string Name, bool IsSet) : SearchKey
+    {
+        public override SearchNeeds Needs => SearchNeeds.None;
+
+        public override bool Matches(SearchSubject s) => s.Message.Keywords.Contains(Name, StringComparer.OrdinalIgnoreCase) == IsSet;
+    }
+
+    private sealed record Address(Func<MessageEnvelope, EnvelopeAddress[]> Field, string Needle) : SearchKey
+    {
+        public override SearchNeeds Needs => SearchNeeds.Summary;
+
+        public override bool Matches(SearchSubject s) => s.Summary is { } summary && Field(summary.Envelope).Any(a =>
+            MessageText.Contains(MessageText.Decode(a.Name), Needle) || MessageText.Contains($"{a.Mailbox}@{a.Host}", Needle));
+    }
+
+    private sealed record Subject(string Needle) : SearchKey
+    {
+        public override SearchNeeds Needs => SearchNeeds.Summary;
+
+        public override bool Matches(SearchSubject s) => s.Summary is { } summary && (Needle.Length == 0 || MessageText.Contains(MessageText.Decode(summary.Envelope.Subject), Needle));
+    }
+
+    private sealed record Header(string Field, string Needle) : SearchKey
+    {
+        public override SearchNeeds Needs => SearchNeeds.Header;
+
+        public override bool Matches(SearchSubject s) => s.Header is { } header && MessageText.HeaderContains(header, Field, Needle);
+    }
+
+    private sealed record Text(string Needle, bool IncludeHeaders) : SearchKey
+    {
+        public override SearchNeeds Needs => SearchNeeds.Body;
+
+        public override bool Matches(SearchSubject s) => s.Body is { } body && MessageText.BodyContains(body, Needle, IncludeHeaders);
+    }
+
+    private sealed record Internal(DateOnly Date, int Direction) : SearchKey
+    {
+        public override SearchNeeds Needs => SearchNeeds.None;
+
+        // RFC 3501: dates compare disregarding time and timezone; we take the internal date's UTC day.
+        public override bool Matches(SearchSubject s) => Compare(DateOnly.FromDateTime(DateTimeOffset.FromUnixTimeMilliseconds(s.Message.InternalDate).UtcDateTime), Date, Direction);
+    }
+
+    private sealed record Sent(DateOnly Date, int Direction) : SearchKey
+    {
+        public override SearchNeeds Needs => SearchNeeds.Summary;
+
+        public override bool Matches(SearchSubject s) =>
+            s.Summary is { } summary && MessageText.TryParseDate(summary.Envelope.Date, out var sent) && Compare(DateOnly.FromDateTime(sent.DateTime), Date, Direction);
+    }
+
+    private sealed record Size(long Octets, bool Larger) : SearchKey
+    {
+        public override SearchNeeds Needs => SearchNeeds.None;
+
+        public override bool Matches(SearchSubject s) => Larger ? s.Message.Size > Octets : s.Message.Size < Octets;
+    }
+
+    private sealed record ModSeq(ulong Value) : SearchKey
+    {
+        public override SearchNeeds Needs => SearchNeeds.None;
+
+        public override bool Matches(SearchSubject s) => s.Message.ModSeq >= Value;
+    }
+
+    private sealed record Numbers(ImapSequenceSet Values, bool ByUid) : SearchKey
+    {
+        public override SearchNeeds Needs => SearchNeeds.None;
+
+        public override bool Matches(SearchSubject s) => ByUid ? Values.Contains(s.Message.Uid, s.LargestUid) : Values.Contains((uint)s.Sequence, (uint)s.Count);
+    }
+
+    private static bool Compare(DateOnly value, DateOnly date, int direction) => direction switch
+    {
+        < 0 => value < date,
+        0 => value == date,
+        _ => value >= date,
+    };
+}

@@ -1,0 +1,150 @@
+using OrleansMail.Grains.Contracts;
+using OrleansMail.Imap.Protocol;
+using OrleansMail.Mail;
+
+namespace OrleansMail.Imap;
+
+/// <summary>
+/// What one session sees of its selected mailbox: the message sequence numbers it has announced, with each
+/// message's last known record. It moves only when the session says so (RFC 3501 §7.4.1: EXISTS may grow at any
+/// response point, EXPUNGE only where allowed), which is why expunges learnt at the wrong time wait as pending.
+/// The modseq it has synchronised to is kept so CONDSTORE/QRESYNC can report from it.
+/// </summary>
+internal sealed class SelectedMailbox(MailboxInfo info, bool readOnly)
+{
+    private readonly List<uint> _uids = [];
+    private readonly Dictionary<uint, MessageView> _messages = [];
+    private readonly HashSet<uint> _pendingExpunges = [];
+
+    public Guid Id { get; } = info.Id;
+
+    public string Name { get; } = info.Name;
+
+    public uint UidValidity { get; } = info.UidValidity;
+
+    public bool ReadOnly { get; } = readOnly;
+
+    public uint UidNext { get; set; } = info.UidNext;
+
+    /// <summary>The modseq up to which this view has taken in the store's changes.</summary>
+    public ulong SyncedModSeq { get; set; } = info.HighestModSeq;
+
+    /// <summary>Set by the change observer; cleared when the view synchronises.</summary>
+    public volatile bool Dirty;
+
+    public Guid Epoch { get; set; }
+
+    public int Count => _uids.Count;
+
+    public IReadOnlyList<uint> Uids => _uids;
+
+    public uint LargestUid => _uids.Count == 0 ? 0 : _uids[^1];
+
+    public MessageView this[int sequence] => _messages[_uids[sequence - 1]];
+
+    public bool TryGet(uint uid, out MessageView message) => _messages.TryGetValue(uid, out message!);
+
+    public bool IsPendingExpunge(uint uid) => _pendingExpunges.Contains(uid);
+
+    /// <summary>Sequence number of a UID, or 0 when the view does not have it.</summary>
+    public int SequenceOf(uint uid)
+    {
+        var index = _uids.BinarySearch(uid);
+        return index < 0 ? 0 : index + 1;
+    }
+
+    /// <summary>Adds a message the store has and the view has not; false when it already knew it.</summary>
+    public bool Add(MessageView message)
+    {
+        if (_messages.ContainsKey(message.Uid))
+        {
+            return false;
+        }
+
+        var index = _uids.BinarySearch(message.Uid);
+        _uids.Insert(~index, message.Uid);
+        _messages[message.Uid] = message;
+        return true;
+    }
+
+    /// <summary>Takes a newer record of a known message; true when its flags changed from what the session last saw.</summary>
+    public bool Update(MessageView message)
+    {
+        if (!_messages.TryGetValue(message.Uid, out var known))
+        {
+            return false;
+        }
+
+        _messages[message.Uid] = message;
+        return known.Flags != message.Flags || !known.Keywords.SequenceEqual(message.Keywords, StringComparer.Ordinal);
+    }
+
+    public void MarkExpunged(uint uid)
+    {
+        if (_messages.ContainsKey(uid))
+        {
+            _pendingExpunges.Add(uid);
+        }
+    }
+
+    /// <summary>Removes the pending expunges, returning the sequence number each had when it was removed (in order of removal).</summary>
+    public List<int> ApplyExpunges()
+    {
+        var sequences = new List<int>();
+        foreach (var uid in _pendingExpunges.OrderByDescending(u => u))
+        {
+            var index = _uids.BinarySearch(uid);
+            if (index >= 0)
+            {
+                sequences.Add(index + 1);
+                _uids.RemoveAt(index);
+                _messages.Remove(uid);
+            }
+        }
+
+        _pendingExpunges.Clear();
+        return sequences;
+    }
+
+    /// <summary>The UIDs a sequence set names (by message number or by UID); UIDs the view does not have are left out.</summary>
+    public List<uint> Resolve(ImapSequenceSet set, bool byUid)
+    {
+        var result = new List<uint>();
+        if (_uids.Count == 0)
+        {
+            return result;
+        }
+
+        if (byUid)
+        {
+            foreach (var (first, last) in set.Resolve(LargestUid))
+            {
+                var start = _uids.BinarySearch(first);
+                for (var i = start < 0 ? ~start : start; i < _uids.Count && _uids[i] <= last; i++)
+                {
+                    result.Add(_uids[i]);
+                }
+            }
+        }
+        else
+        {
+            foreach (var (first, last) in set.Resolve((uint)_uids.Count))
+            {
+                if (first > _uids.Count)
+                {
+                    throw new ImapSyntaxException("Invalid message sequence number");
+                }
+
+                for (var seq = first; seq <= Math.Min(last, (uint)_uids.Count); seq++)
+                {
+                    result.Add(_uids[(int)seq - 1]);
+                }
+            }
+        }
+
+        result.Sort();
+        return result.Distinct().ToList();
+    }
+
+    public static UidSet ToUidSet(IEnumerable<uint> uids) => UidSet.FromRanges(uids.Select(u => (u, u)));
+}

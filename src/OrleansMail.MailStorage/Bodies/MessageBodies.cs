@@ -1,0 +1,97 @@
+using OrleansMail.Errors;
+using OrleansMail.Grains.Storage;
+using OrleansMail.ObjectStore;
+
+namespace OrleansMail.MailStorage.Bodies;
+
+/// <summary>
+/// Reads stored message bodies for the front ends: small bodies whole through a silo-wide cache, large ones by
+/// range; concurrent reads of one body share one request. Store failures become <see cref="MailStoreErrorKind.Unavailable"/>.
+/// </summary>
+public sealed class MessageBodies(IObjectStore store, BodyCacheOptions options)
+{
+    private readonly BodyCache _cache = new(options.MaxBytes);
+    private readonly Dictionary<string, Task<byte[]>> _inFlight = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
+
+    public BodyCacheOptions Options => options;
+
+    /// <summary>True when <see cref="ReadAsync"/> keeps the whole body in memory; otherwise use <see cref="OpenRangeAsync"/>.</summary>
+    public bool IsSmall(long size) => size <= options.MaxCachedBody;
+
+    /// <summary>The whole body (for bodies up to <see cref="BodyCacheOptions.MaxCachedBody"/>).</summary>
+    public Task<byte[]> ReadAsync(string userId, Guid bodyId, CancellationToken cancellationToken = default) =>
+        Shared($"{userId}\n{bodyId:N}", () => ReadRangeAsync(userId, bodyId, null, cancellationToken));
+
+    /// <summary>The first <paramref name="length"/> bytes (a header), from the whole cached body when there is one.</summary>
+    public async Task<byte[]> ReadHeadAsync(string userId, Guid bodyId, long length, CancellationToken cancellationToken = default)
+    {
+        if (_cache.TryGet($"{userId}\n{bodyId:N}", out var whole))
+        {
+            return whole.AsSpan(0, (int)Math.Min(length, whole.Length)).ToArray();
+        }
+
+        return await Shared($"{userId}\n{bodyId:N}\nh{length}", () => ReadRangeAsync(userId, bodyId, new ByteRange(0, length), cancellationToken)).ConfigureAwait(false);
+    }
+
+    /// <summary>A range of a body of any size, streamed.</summary>
+    public async Task<Stream> OpenRangeAsync(string userId, Guid bodyId, long offset, long length, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var stored = await store.ReadAsync(UserObjectNames.For(userId).Body(bodyId), new ByteRange(offset, length), cancellationToken).ConfigureAwait(false)
+                ?? throw MailStoreException.NotFound("the message body is missing from the store");
+            return stored.Content;
+        }
+        catch (ObjectStoreUnavailableException e)
+        {
+            throw MailStoreException.Unavailable("the message store is unavailable", e);
+        }
+    }
+
+    private async Task<byte[]> Shared(string key, Func<Task<byte[]>> read)
+    {
+        if (_cache.TryGet(key, out var cached))
+        {
+            return cached;
+        }
+
+        Task<byte[]> task;
+        lock (_lock)
+        {
+            if (!_inFlight.TryGetValue(key, out task!))
+            {
+                task = read();
+                _inFlight[key] = task;
+            }
+        }
+
+        try
+        {
+            var bytes = await task.ConfigureAwait(false);
+            _cache.Add(key, bytes);
+            return bytes;
+        }
+        finally
+        {
+            lock (_lock)
+            {
+                _inFlight.Remove(key);
+            }
+        }
+    }
+
+    private async Task<byte[]> ReadRangeAsync(string userId, Guid bodyId, ByteRange? range, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var stored = await store.ReadAsync(UserObjectNames.For(userId).Body(bodyId), range, cancellationToken).ConfigureAwait(false)
+                ?? throw MailStoreException.NotFound("the message body is missing from the store");
+            return await stored.ReadAllBytesAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (ObjectStoreUnavailableException e)
+        {
+            throw MailStoreException.Unavailable("the message store is unavailable", e);
+        }
+    }
+}
