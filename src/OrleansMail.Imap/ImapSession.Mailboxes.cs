@@ -192,7 +192,7 @@ internal sealed partial class ImapSession
         var recursiveMatch = false;
         var returnSubscribed = false;
         var returnSpecialUse = true;
-        var returnChildren = true;
+        var returnChildren = !lsub;
         if (!lsub && args.Peek is { IsList: true })
         {
             // RFC 5258 selection options.
@@ -246,6 +246,11 @@ internal sealed partial class ImapSession
         }
 
         var mailboxes = await Grain.ListMailboxesAsync().ConfigureAwait(false);
+        if (!mailboxes.Any(m => MailboxName.IsInbox(m.Name)))
+        {
+            // INBOX always exists for the client (RFC 3501 §5.1); the store creates it on first use.
+            mailboxes = [await Grain.GetMailboxAsync(MailboxName.Inbox).ConfigureAwait(false), .. mailboxes];
+        }
         var byName = mailboxes.ToDictionary(m => m.Name, StringComparer.Ordinal);
         var regexes = patterns.Select(p => PatternRegex(reference, p)).ToList();
 

@@ -1,0 +1,118 @@
+using System.Net.Sockets;
+using System.Text;
+using MailKit.Net.Imap;
+using MailKit.Security;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using OrleansMail.ObjectStore;
+using OrleansMail.ObjectStore.Faults;
+using OrleansMail.ObjectStore.FileSystem;
+using OrleansMail.SiloHost;
+using OrleansMail.Testing;
+using Xunit;
+
+namespace OrleansMail.Imap.Tests;
+
+/// <summary>The real silo host (IMAP and LMTP) on free loopback ports and a temp data folder, with a fault plan in front of its store.</summary>
+public sealed class ImapHost : IAsyncLifetime
+{
+    private readonly TempFolder _folder = new();
+    private WebApplication _app = null!;
+    private int _users;
+
+    public int ImapPort { get; } = LoopbackPorts.Free();
+
+    public int LmtpPort { get; } = LoopbackPorts.Free();
+
+    public FaultPlan Faults { get; } = new();
+
+    public const long MaxSize = 300_000;
+
+    public async Task InitializeAsync()
+    {
+        File.WriteAllLines(Path.Combine(_folder.Path, "users.passwd"), Enumerable.Range(0, 40).Select(i => $"user{i}:{{PLAIN}}secret::::::"));
+        var store = new FileSystemObjectStore(Path.Combine(_folder.Path, "store"));
+        _app = await MailHost.BuildAsync(
+            [
+                $"--OrleansMail:DataPath={_folder.Path}",
+                $"--OrleansMail:Lmtp:Endpoint=127.0.0.1:{LmtpPort}",
+                $"--OrleansMail:Imap:Endpoint=127.0.0.1:{ImapPort}",
+                "--OrleansMail:Imap:Hostname=imap.test",
+                "--OrleansMail:Imap:MaxLineLength=2000",
+                "--OrleansMail:Imap:AuthFailureDelay=00:00:00.050",
+                "--OrleansMail:Imap:IdlePollInterval=00:00:02",
+                "--OrleansMail:Imap:MaxSessionsPerUser=5",
+                $"--OrleansMail:Ingest:MaxMessageSize={MaxSize}",
+                $"--OrleansMail:Clustering:SiloPort={LoopbackPorts.Free()}",
+                $"--OrleansMail:Clustering:GatewayPort={LoopbackPorts.Free()}",
+                "--Logging:LogLevel:Default=Warning",
+            ],
+            services => services.AddSingleton<IObjectStore>(new FaultInjectingObjectStore(store, Faults)));
+        await _app.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        _folder.Dispose();
+    }
+
+    /// <summary>A user no other test touches (tests in a class share the host).</summary>
+    public string NewUser() => $"user{Interlocked.Increment(ref _users)}";
+
+    public async Task<ImapClient> ConnectAsync(string user)
+    {
+        var client = new ImapClient();
+        await client.ConnectAsync("127.0.0.1", ImapPort, SecureSocketOptions.None);
+        await client.AuthenticateAsync(user, "secret");
+        return client;
+    }
+
+    public async Task<ImapTranscript> TranscriptAsync()
+    {
+        var t = new ImapTranscript();
+        await t.ConnectAsync(ImapPort);
+        return t;
+    }
+
+    /// <summary>Delivers a message over LMTP as an MTA would; returns the final reply.</summary>
+    public async Task<string> DeliverAsync(string user, string message)
+    {
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync("127.0.0.1", LmtpPort);
+        var stream = tcp.GetStream();
+        var reader = new StreamReader(stream, Encoding.UTF8);
+        async Task<string> Reply()
+        {
+            string line;
+            do
+            {
+                line = await reader.ReadLineAsync() ?? throw new IOException("closed");
+            }
+            while (line.Length > 3 && line[3] == '-');
+            return line;
+        }
+
+        await Reply();
+        var body = message.Replace("\r\n", "\n", StringComparison.Ordinal).Replace("\n", "\r\n", StringComparison.Ordinal);
+        var dotted = string.Join("\r\n", body.Split("\r\n").Select(l => l.StartsWith('.') ? "." + l : l));
+        await stream.WriteAsync(Encoding.UTF8.GetBytes($"LHLO test\r\nMAIL FROM:<sender@example.org>\r\nRCPT TO:<{user}@localhost>\r\nDATA\r\n"));
+        for (var i = 0; i < 4; i++)
+        {
+            await Reply();
+        }
+
+        await stream.WriteAsync(Encoding.UTF8.GetBytes(dotted + (dotted.EndsWith("\r\n", StringComparison.Ordinal) ? "" : "\r\n") + ".\r\nQUIT\r\n"));
+        return await Reply();
+    }
+
+    public static string Message(string subject, string body = "Hello there.", string from = "Sender <sender@example.org>") =>
+        $"From: {from}\r\nTo: Someone <someone@example.org>\r\nSubject: {subject}\r\nDate: Tue, 3 Nov 2026 10:00:00 +0000\r\nMessage-ID: <{Guid.NewGuid():N}@example.org>\r\n\r\n{body}\r\n";
+}
+
+[CollectionDefinition(Name)]
+public sealed class ImapHostCollection : ICollectionFixture<ImapHost>
+{
+    public const string Name = "imap-host";
+}

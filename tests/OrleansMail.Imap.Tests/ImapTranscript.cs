@@ -1,0 +1,91 @@
+using System.Net.Sockets;
+using System.Text;
+
+namespace OrleansMail.Imap.Tests;
+
+/// <summary>A raw IMAP conversation over a real socket: send lines, read until the tagged answer.</summary>
+public sealed class ImapTranscript : IAsyncDisposable
+{
+    private readonly TcpClient _tcp = new();
+    private NetworkStream _stream = null!;
+    private readonly List<byte> _pending = [];
+
+    public string Greeting { get; private set; } = "";
+
+    public async Task ConnectAsync(int port)
+    {
+        await _tcp.ConnectAsync("127.0.0.1", port);
+        _stream = _tcp.GetStream();
+        Greeting = await LineAsync();
+    }
+
+    public async Task SendAsync(string text) => await _stream.WriteAsync(Encoding.UTF8.GetBytes(text));
+
+    /// <summary>Sends "tag command" and returns every line up to and including the tagged one.</summary>
+    public async Task<List<string>> CommandAsync(string tag, string command)
+    {
+        await SendAsync($"{tag} {command}\r\n");
+        return await UntilTaggedAsync(tag);
+    }
+
+    public async Task<List<string>> UntilTaggedAsync(string tag)
+    {
+        var lines = new List<string>();
+        while (true)
+        {
+            var line = await LineAsync();
+            lines.Add(line);
+            if (line.StartsWith(tag + " ", StringComparison.Ordinal))
+            {
+                return lines;
+            }
+        }
+    }
+
+    /// <summary>One line (literals arrive as their own lines of raw text).</summary>
+    public async Task<string> LineAsync(TimeSpan? timeout = null)
+    {
+        var buffer = new byte[8192];
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var text = _pending.ToArray();
+            var end = Array.IndexOf(text, (byte)'\n');
+            if (end >= 0)
+            {
+                _pending.RemoveRange(0, end + 1);
+                return Encoding.UTF8.GetString(text, 0, end).TrimEnd('\r');
+            }
+
+            var n = await _stream.ReadAsync(buffer, cts.Token);
+            if (n == 0)
+            {
+                throw new IOException("connection closed; had: " + Encoding.UTF8.GetString(text));
+            }
+
+            _pending.AddRange(buffer.AsSpan(0, n));
+        }
+    }
+
+    /// <summary>True when the server closed the connection (reads end).</summary>
+    public async Task<bool> ClosedAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                await LineAsync(TimeSpan.FromSeconds(10));
+            }
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _tcp.Dispose();
+        await Task.CompletedTask;
+    }
+}
