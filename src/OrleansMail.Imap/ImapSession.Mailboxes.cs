@@ -245,12 +245,7 @@ internal sealed partial class ImapSession
             return $"{verb} completed";
         }
 
-        var mailboxes = await Grain.ListMailboxesAsync().ConfigureAwait(false);
-        if (!mailboxes.Any(m => MailboxName.IsInbox(m.Name)))
-        {
-            // INBOX always exists for the client (RFC 3501 §5.1); the store creates it on first use.
-            mailboxes = [await Grain.GetMailboxAsync(MailboxName.Inbox).ConfigureAwait(false), .. mailboxes];
-        }
+        var mailboxes = await ListWithDefaultsAsync().ConfigureAwait(false);
         var byName = mailboxes.ToDictionary(m => m.Name, StringComparer.Ordinal);
         var regexes = patterns.Select(p => PatternRegex(reference, p)).ToList();
 
@@ -318,6 +313,30 @@ internal sealed partial class ImapSession
         }
 
         return $"{verb} completed";
+    }
+
+    private static readonly string[] DefaultMailboxes = [MailboxName.Inbox, "Drafts", "Sent", "Trash", "Junk", "Archive"];
+
+    /// <summary>
+    /// The user's mailboxes, with INBOX (which always exists, RFC 3501 §5.1) and the special-use folders created and
+    /// subscribed the first time a client lists, as Dovecot's "auto = subscribe" does, so clients find \Sent and \Trash.
+    /// </summary>
+    private async Task<MailboxInfo[]> ListWithDefaultsAsync()
+    {
+        var mailboxes = await Grain.ListMailboxesAsync().ConfigureAwait(false);
+        var missing = DefaultMailboxes.Where(d => !mailboxes.Any(m => string.Equals(m.Name, d, StringComparison.Ordinal))).ToList();
+        if (missing.Count == 0 || mailboxes.Length > DefaultMailboxes.Length * 4)
+        {
+            return mailboxes;
+        }
+
+        foreach (var name in missing)
+        {
+            await Grain.GetMailboxAsync(name).ConfigureAwait(false);
+            await Grain.SetSubscriptionAsync(name, true).ConfigureAwait(false);
+        }
+
+        return await Grain.ListMailboxesAsync().ConfigureAwait(false);
     }
 
     /// <summary>RFC 3501 §6.3.8: "*" matches anything, "%" anything but the delimiter; INBOX matches in any case.</summary>

@@ -197,7 +197,10 @@ public sealed class TranscriptTests(ImapHost host)
         Assert.Equal("a6 OK RENAME completed", (await t.CommandAsync("a6", "RENAME Entw&APw-rfe/Alt Neu"))[^1]);
         Assert.StartsWith("a7 NO", (await t.CommandAsync("a7", "DELETE INBOX"))[^1]);
         Assert.Equal("a8 OK SUBSCRIBE completed", (await t.CommandAsync("a8", "SUBSCRIBE Neu"))[^1]);
-        Assert.Equal(["* LSUB () \"/\" Neu", "a9 OK LSUB completed"], await t.CommandAsync("a9", "LSUB \"\" *"));
+        var lsub = await t.CommandAsync("a9", "LSUB \"\" *");
+        Assert.Contains("* LSUB () \"/\" Neu", lsub);
+        Assert.Contains("* LSUB () \"/\" Sent", lsub); // the special-use folders are created subscribed
+        Assert.DoesNotContain(lsub, l => l.Contains("Entw", StringComparison.Ordinal));
         var special = await t.CommandAsync("b1", "LIST (SPECIAL-USE) \"\" *");
         Assert.All(special.SkipLast(1), l => Assert.Matches(@"\\(Sent|Drafts|Trash|Junk|Archive|All|Flagged)", l));
         Assert.Equal("b2 OK DELETE completed", (await t.CommandAsync("b2", "DELETE Neu"))[^1]);
