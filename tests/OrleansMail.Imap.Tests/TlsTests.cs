@@ -1,0 +1,98 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using MailKit;
+using MailKit.Net.Imap;
+using MailKit.Security;
+using Microsoft.AspNetCore.Builder;
+using OrleansMail.SiloHost;
+using OrleansMail.Testing;
+using Xunit;
+
+namespace OrleansMail.Imap.Tests;
+
+/// <summary>A host with a PEM certificate, an implicit-TLS port and logins refused before TLS.</summary>
+public sealed class TlsHost : IAsyncLifetime
+{
+    private readonly TempFolder _folder = new();
+    private WebApplication _app = null!;
+
+    public int ImapPort { get; } = LoopbackPorts.Free();
+
+    public int TlsPort { get; } = LoopbackPorts.Free();
+
+    public async Task InitializeAsync()
+    {
+        File.WriteAllLines(Path.Combine(_folder.Path, "users.passwd"), ["carol:{PLAIN}secret::::::"]);
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=imap.test", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+        var certPath = Path.Combine(_folder.Path, "cert.pem");
+        var keyPath = Path.Combine(_folder.Path, "key.pem");
+        await File.WriteAllTextAsync(certPath, certificate.ExportCertificatePem());
+        await File.WriteAllTextAsync(keyPath, key.ExportPkcs8PrivateKeyPem());
+        _app = await MailHost.BuildAsync(
+        [
+            $"--OrleansMail:DataPath={_folder.Path}",
+            $"--OrleansMail:Lmtp:Endpoint=127.0.0.1:{LoopbackPorts.Free()}",
+            $"--OrleansMail:Imap:Endpoint=127.0.0.1:{ImapPort}",
+            $"--OrleansMail:Imap:TlsEndpoint=127.0.0.1:{TlsPort}",
+            "--OrleansMail:Imap:RequireTlsForLogin=true",
+            $"--OrleansMail:Tls:CertificatePath={certPath}",
+            $"--OrleansMail:Tls:KeyPath={keyPath}",
+            $"--OrleansMail:Clustering:SiloPort={LoopbackPorts.Free()}",
+            $"--OrleansMail:Clustering:GatewayPort={LoopbackPorts.Free()}",
+            "--Logging:LogLevel:Default=Warning",
+        ]);
+        await _app.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        _folder.Dispose();
+    }
+}
+
+/// <summary>STARTTLS, implicit TLS and LOGINDISABLED (RFC 3501 §6.2.1, RFC 8314).</summary>
+public sealed class TlsTests(TlsHost host) : IClassFixture<TlsHost>
+{
+    // The test certificate is self-signed: trust exactly it, by name.
+    private static ImapClient Client() => new() { ServerCertificateValidationCallback = (_, certificate, _, _) => certificate?.Subject == "CN=imap.test" };
+
+    [Fact]
+    public async Task Plaintext_offers_STARTTLS_and_refuses_login_until_TLS()
+    {
+        await using var t = new ImapTranscript();
+        await t.ConnectAsync(host.ImapPort);
+        Assert.Contains("STARTTLS", t.Greeting);
+        Assert.Contains("LOGINDISABLED", t.Greeting);
+        Assert.DoesNotContain("AUTH=PLAIN", t.Greeting);
+        Assert.Equal("a1 NO [PRIVACYREQUIRED] Use STARTTLS or the TLS port first", (await t.CommandAsync("a1", "LOGIN carol secret"))[^1]);
+    }
+
+    [Fact]
+    public async Task MailKit_logs_in_after_STARTTLS()
+    {
+        using var client = Client();
+        await client.ConnectAsync("127.0.0.1", host.ImapPort, SecureSocketOptions.StartTls);
+        Assert.True(client.IsSecure);
+        Assert.Contains("PLAIN", client.AuthenticationMechanisms);
+        await client.AuthenticateAsync("carol", "secret");
+        await client.Inbox.OpenAsync(FolderAccess.ReadOnly);
+        Assert.Equal(0, client.Inbox.Count);
+        await client.DisconnectAsync(true);
+    }
+
+    [Fact]
+    public async Task MailKit_logs_in_on_the_implicit_TLS_port()
+    {
+        using var client = Client();
+        await client.ConnectAsync("127.0.0.1", host.TlsPort, SecureSocketOptions.SslOnConnect);
+        Assert.True(client.IsSecure);
+        Assert.False(client.Capabilities.HasFlag(ImapCapabilities.StartTLS));
+        await client.AuthenticateAsync("carol", "secret");
+        Assert.True(client.IsAuthenticated);
+        await client.DisconnectAsync(true);
+    }
+}
