@@ -42,6 +42,55 @@ public sealed class ImapTranscript : IAsyncDisposable
         }
     }
 
+    /// <summary>Whole responses (literals read by their announced length, never as lines) up to the tagged one.</summary>
+    public async Task<List<string>> ResponsesUntilTaggedAsync(string tag)
+    {
+        var responses = new List<string>();
+        while (true)
+        {
+            var response = new StringBuilder();
+            var line = await LineAsync();
+            while (true)
+            {
+                response.Append(line);
+                var match = System.Text.RegularExpressions.Regex.Match(line, @"\{(\d+)\}$");
+                if (!match.Success)
+                {
+                    break;
+                }
+
+                var length = int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+                response.Append("\r\n").Append(Encoding.UTF8.GetString(await BytesAsync(length)));
+                line = await LineAsync();
+            }
+
+            responses.Add(response.ToString());
+            if (line.StartsWith(tag + " ", StringComparison.Ordinal))
+            {
+                return responses;
+            }
+        }
+    }
+
+    private async Task<byte[]> BytesAsync(int length)
+    {
+        var buffer = new byte[8192];
+        while (_pending.Count < length)
+        {
+            var n = await _stream.ReadAsync(buffer);
+            if (n == 0)
+            {
+                throw new IOException("connection closed inside a literal");
+            }
+
+            _pending.AddRange(buffer.AsSpan(0, n));
+        }
+
+        var bytes = _pending.GetRange(0, length).ToArray();
+        _pending.RemoveRange(0, length);
+        return bytes;
+    }
+
     /// <summary>One line (literals arrive as their own lines of raw text).</summary>
     public async Task<string> LineAsync(TimeSpan? timeout = null)
     {
