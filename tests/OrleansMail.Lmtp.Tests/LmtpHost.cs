@@ -39,6 +39,7 @@ public sealed class LmtpHost : IAsyncLifetime
             [
                 $"--OrleansMail:DataPath={_folder.Path}",
                 $"--OrleansMail:Lmtp:Endpoint=127.0.0.1:{Port}",
+                $"--OrleansMail:Imap:Endpoint=127.0.0.1:{LoopbackPorts.Free()}",
                 $"--OrleansMail:Lmtp:Hostname=mx.test",
                 $"--OrleansMail:Lmtp:MaxLineLength=1000",
                 $"--OrleansMail:Ingest:MaxMessageSize={MaxSize}",

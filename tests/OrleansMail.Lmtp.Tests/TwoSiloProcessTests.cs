@@ -155,6 +155,7 @@ public sealed partial class TwoSiloProcessTests(ITestOutputHelper output)
             $"--OrleansMail:Clustering:GatewayPort={gateway}",
             "--OrleansMail:Store:LeaseDuration=00:00:05",
             $"--OrleansMail:Lmtp:Endpoint=127.0.0.1:{lmtp}",
+            $"--OrleansMail:Imap:Endpoint=127.0.0.1:{LoopbackPorts.Free()}",
             "--Logging:LogLevel:Default=Warning",
             "--Logging:LogLevel:OrleansMail=Warning",
         })

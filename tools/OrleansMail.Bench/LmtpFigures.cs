@@ -29,6 +29,7 @@ internal static class LmtpFigures
         {
             $"--OrleansMail:DataPath={root}",
             $"--OrleansMail:Lmtp:Endpoint=127.0.0.1:{port}",
+            "--OrleansMail:Imap:Endpoint=",
             $"--OrleansMail:Clustering:SiloPort={FreePort()}",
             $"--OrleansMail:Clustering:GatewayPort={FreePort()}",
             "--Logging:LogLevel:Default=Warning",
