@@ -377,7 +377,17 @@ internal sealed partial class ImapSession
         }
 
         _subscribedAt = _services.Time.GetUtcNow();
-        await Grain.SubscribeAsync(_observerReference).ConfigureAwait(false);
+        try
+        {
+            await Grain.SubscribeAsync(_observerReference).ConfigureAwait(false);
+        }
+        catch (Exception e) when (ImapErrors.TryDescribe(e, out _))
+        {
+            // Notifications are a shortcut, not the truth: without them the session still sees changes at its next look.
+            _log.LogDebug(e, "Subscribing an IMAP session to its user failed; will retry");
+            _subscribedAt = DateTimeOffset.MinValue;
+        }
+
         if (View is { } view)
         {
             // Observers are not durable (DESIGN.md): a re-subscription is also when we look for changes we may have missed.
