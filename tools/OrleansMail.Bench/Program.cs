@@ -62,5 +62,28 @@ lmtp.SetAction(async (parse, cancellationToken) =>
     return 0;
 });
 
-var root = new RootCommand("OrleansMail benchmarks: each figure with its baseline from the same run") { core, lmtp };
+var mailbox = new Option<int>("--mailbox") { Description = "Messages in the mailbox that is selected and listed", DefaultValueFactory = _ => 10_000 };
+var bodies = new Option<int>("--bodies") { Description = "Bodies fetched with prefetch and one at a time", DefaultValueFactory = _ => 100 };
+var sessions = new Option<int>("--sessions") { Description = "Idle selected sessions opened to measure memory per session (0: skip)", DefaultValueFactory = _ => 1000 };
+var imap = new Command("imap", "SELECT + UID FETCH 1:* (UID FLAGS) of a large mailbox, FETCH of many bodies with prefetch vs one at a time, memory per session")
+{
+    mailbox, bodies, sessions, azure, latency, seed, output,
+};
+imap.SetAction(async (parse, cancellationToken) =>
+{
+    var figures = await ImapFigures.MeasureAsync(parse.GetValue(mailbox), parse.GetValue(bodies), parse.GetValue(sessions), parse.GetValue(azure), TimeSpan.FromMilliseconds(parse.GetValue(latency)), parse.GetValue(seed));
+    foreach (var (name, value) in figures)
+    {
+        Console.WriteLine($"  {name,-36} {value.ToString("0.##", CultureInfo.InvariantCulture),14}");
+    }
+
+    if (parse.GetValue(output) is { } path)
+    {
+        await File.WriteAllTextAsync(path, JsonSerializer.Serialize(figures, new JsonSerializerOptions { WriteIndented = true }), cancellationToken);
+    }
+
+    return 0;
+});
+
+var root = new RootCommand("OrleansMail benchmarks: each figure with its baseline from the same run") { core, lmtp, imap };
 return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,293 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Azure.Storage.Blobs;
+using Microsoft.Extensions.DependencyInjection;
+using OrleansMail.Grains.Contracts;
+using OrleansMail.MailStorage.Bodies;
+using OrleansMail.MailStorage.Ingest;
+using OrleansMail.ObjectStore;
+using OrleansMail.ObjectStore.Azure;
+using OrleansMail.ObjectStore.Faults;
+using OrleansMail.ObjectStore.FileSystem;
+using OrleansMail.SiloHost;
+
+namespace OrleansMail.Bench;
+
+/// <summary>
+/// IMAP figures of the real silo host, each with its baseline from the same run: SELECT plus a full flag listing
+/// of a large mailbox (warm grain and freshly activated), FETCH of many bodies with prefetch against the same
+/// FETCH read one body at a time, and the memory one idle selected session costs.
+/// </summary>
+internal static class ImapFigures
+{
+    public static async Task<Dictionary<string, double>> MeasureAsync(int messages, int bodies, int sessions, string? azure, TimeSpan latency, int seed)
+    {
+        var root = Directory.CreateTempSubdirectory("om-imap-").FullName;
+        await File.WriteAllLinesAsync(Path.Combine(root, "users.passwd"), Enumerable.Range(0, 100).Select(u => $"user{u}:{{PLAIN}}x::::::"));
+        var imapPort = FreePort();
+        var container = "bench-" + Guid.NewGuid().ToString("N")[..8];
+        var args = new List<string>
+        {
+            $"--OrleansMail:DataPath={root}",
+            $"--OrleansMail:Lmtp:Endpoint=127.0.0.1:{FreePort()}",
+            $"--OrleansMail:Imap:Endpoint=127.0.0.1:{imapPort}",
+            "--OrleansMail:Imap:MaxSessionsPerUser=100000",
+            "--OrleansMail:Imap:MaxSessionsPerAddress=100000",
+            "--OrleansMail:Imap:MaxCommandsPerSecond=100000",
+            $"--OrleansMail:Clustering:SiloPort={FreePort()}",
+            $"--OrleansMail:Clustering:GatewayPort={FreePort()}",
+            "--Logging:LogLevel:Default=Warning",
+            "--Logging:LogLevel:OrleansMail=Warning",
+        };
+        IObjectStore store;
+        if (azure is not null)
+        {
+            args.Add("--OrleansMail:Storage:Provider=AzureBlob");
+            args.Add($"--OrleansMail:Storage:ConnectionString={azure}");
+            args.Add($"--OrleansMail:Storage:Container={container}");
+            var blobs = new AzureBlobObjectStore(new BlobServiceClient(azure).GetBlobContainerClient(container));
+            await blobs.InitializeAsync();
+            store = blobs;
+        }
+        else
+        {
+            store = new FileSystemObjectStore(Path.Combine(root, "store"));
+        }
+
+        var plan = new FaultPlan(seed);
+        await using var app = await MailHost.BuildAsync([.. args], services => services.AddSingleton<IObjectStore>(new FaultInjectingObjectStore(store, plan)));
+        await app.StartAsync();
+        try
+        {
+            var ingest = app.Services.GetRequiredService<MessageIngest>();
+            var grains = app.Services.GetRequiredService<IGrainFactory>();
+            var mix = MessageMix.Generate(Math.Max(bodies * 2, 200), seed);
+            Console.Error.WriteLine($"filling user0 with {messages} messages...");
+            var next = -1;
+            await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
+            {
+                int i;
+                while ((i = Interlocked.Increment(ref next)) < messages)
+                {
+                    await using var received = await ingest.ReceiveAsync(new MemoryStream(mix[i % mix.Count]));
+                    await ingest.DeliverAsync(received, new DeliveryTarget("user0"));
+                }
+            }));
+
+            // Bodies for the FETCH figures live in their own user so the listing above stays one kind of message.
+            for (var i = 0; i < (bodies * 2) + 1; i++)
+            {
+                await using var received = await ingest.ReceiveAsync(new MemoryStream(mix[i % mix.Count]));
+                await ingest.DeliverAsync(received, new DeliveryTarget("user1"));
+            }
+
+            plan.Latency = latency;
+            var figures = new Dictionary<string, double>
+            {
+                ["messages"] = messages,
+                ["latency_ms"] = latency.TotalMilliseconds,
+            };
+
+            // SELECT + UID FETCH 1:* (UID FLAGS): warm grain, then after a deactivation (activation from the local cache).
+            await TimeListingAsync(imapPort); // JIT and first activation stay out of the figures
+            figures["select_fetch_flags_warm_ms"] = await TimeListingAsync(imapPort);
+            await grains.GetGrain<IUserGrain>("user0").DeactivateAsync();
+            figures["select_fetch_flags_cold_ms"] = await TimeListingAsync(imapPort);
+
+            // FETCH n bodies: prefetch (the configured parallelism) against one body at a time, on bodies not yet cached.
+            var cache = app.Services.GetRequiredService<BodyCacheOptions>();
+            await using (var reader = await ImapConnection.OpenAsync(imapPort, "user1"))
+            {
+                await reader.CommandAsync("SELECT INBOX");
+                await reader.CommandAsync($"UID FETCH {(bodies * 2) + 1} (BODY.PEEK[])"); // warm-up
+                var watch = Stopwatch.StartNew();
+                await reader.CommandAsync($"UID FETCH 1:{bodies} (BODY.PEEK[])");
+                figures["fetch_bodies_prefetch_ms"] = watch.Elapsed.TotalMilliseconds;
+                var parallelism = cache.PrefetchParallelism;
+                cache.PrefetchParallelism = 1;
+                watch.Restart();
+                await reader.CommandAsync($"UID FETCH {bodies + 1}:{bodies * 2} (BODY.PEEK[])");
+                figures["fetch_bodies_one_at_a_time_ms"] = watch.Elapsed.TotalMilliseconds;
+                cache.PrefetchParallelism = parallelism;
+                figures["fetch_bodies"] = bodies;
+                figures["fetch_one_at_a_time_over_prefetch"] = figures["fetch_bodies_one_at_a_time_ms"] / figures["fetch_bodies_prefetch_ms"];
+            }
+
+            plan.Latency = TimeSpan.Zero;
+            if (sessions > 0)
+            {
+                figures["sessions"] = sessions;
+                figures["bytes_per_session"] = await MemoryPerSessionAsync(imapPort, sessions);
+                figures["sessions_per_gib"] = (1L << 30) / figures["bytes_per_session"];
+            }
+
+            return figures;
+        }
+        finally
+        {
+            await app.StopAsync();
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    private static async Task<double> TimeListingAsync(int port)
+    {
+        await using var connection = await ImapConnection.OpenAsync(port, "user0");
+        var watch = Stopwatch.StartNew();
+        await connection.CommandAsync("SELECT INBOX");
+        var lines = await connection.CommandAsync("UID FETCH 1:* (UID FLAGS)");
+        var elapsed = watch.Elapsed.TotalMilliseconds;
+        if (lines < 2)
+        {
+            throw new InvalidOperationException("the listing came back empty");
+        }
+
+        return elapsed;
+    }
+
+    /// <summary>Managed heap growth per idle, selected session (client sockets in the same process included: an upper bound).</summary>
+    private static async Task<double> MemoryPerSessionAsync(int port, int count)
+    {
+        var before = Heap();
+        var open = new List<ImapConnection>();
+        try
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var c = await ImapConnection.OpenAsync(port, $"user{2 + (i % 98)}");
+                await c.CommandAsync("SELECT INBOX");
+                open.Add(c);
+            }
+
+            var after = Heap();
+            return (after - before) / (double)count;
+        }
+        finally
+        {
+            foreach (var c in open)
+            {
+                await c.DisposeAsync();
+            }
+        }
+    }
+
+    private static long Heap()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+            GC.WaitForPendingFinalizers();
+        }
+
+        return GC.GetTotalMemory(forceFullCollection: true);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>A minimal IMAP client that counts response lines and skips literals by length, so client cost stays out of the figure.</summary>
+    private sealed class ImapConnection : IAsyncDisposable
+    {
+        private readonly TcpClient _tcp = new();
+        private Stream _stream = null!;
+        private readonly byte[] _buffer = new byte[16 * 1024];
+        private int _start;
+        private int _end;
+        private int _tag;
+
+        public static async Task<ImapConnection> OpenAsync(int port, string user)
+        {
+            var c = new ImapConnection();
+            await c._tcp.ConnectAsync(IPAddress.Loopback, port);
+            c._stream = c._tcp.GetStream();
+            await c.LineAsync();
+            await c.CommandAsync($"LOGIN {user} x");
+            return c;
+        }
+
+        /// <summary>Runs a command; returns how many lines came back; throws unless it ended OK.</summary>
+        public async Task<int> CommandAsync(string command)
+        {
+            var tag = $"b{++_tag}";
+            await _stream.WriteAsync(Encoding.ASCII.GetBytes($"{tag} {command}\r\n"));
+            var lines = 0;
+            while (true)
+            {
+                var line = await LineAsync();
+                lines++;
+                var open = line.LastIndexOf('{');
+                if (open >= 0 && line.EndsWith('}') && long.TryParse(line.AsSpan(open + 1, line.Length - open - 2), out var literal))
+                {
+                    await SkipAsync(literal);
+                    continue;
+                }
+
+                if (line.StartsWith(tag + " ", StringComparison.Ordinal))
+                {
+                    return line.StartsWith(tag + " OK", StringComparison.Ordinal) ? lines : throw new InvalidOperationException(line);
+                }
+            }
+        }
+
+        private async Task SkipAsync(long count)
+        {
+            while (count > 0)
+            {
+                if (_start == _end)
+                {
+                    await FillAsync();
+                }
+
+                var take = (int)Math.Min(count, _end - _start);
+                _start += take;
+                count -= take;
+            }
+        }
+
+        private async Task<string> LineAsync()
+        {
+            while (true)
+            {
+                var newline = Array.IndexOf(_buffer, (byte)'\n', _start, _end - _start);
+                if (newline >= 0)
+                {
+                    var line = Encoding.UTF8.GetString(_buffer, _start, newline - _start).TrimEnd('\r');
+                    _start = newline + 1;
+                    return line;
+                }
+
+                await FillAsync();
+            }
+        }
+
+        private async Task FillAsync()
+        {
+            if (_start > 0)
+            {
+                Array.Copy(_buffer, _start, _buffer, 0, _end - _start);
+                _end -= _start;
+                _start = 0;
+            }
+
+            var n = await _stream.ReadAsync(_buffer.AsMemory(_end));
+            if (n == 0)
+            {
+                throw new IOException("connection closed");
+            }
+
+            _end += n;
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            _tcp.Dispose();
+            return ValueTask.CompletedTask;
+        }
+    }
+}
