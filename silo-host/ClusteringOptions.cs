@@ -12,8 +12,22 @@ public sealed class ClusteringOptions
 
     public string ServiceId { get; set; } = "orleansmail";
 
-    /// <summary>The address other silos and clients reach this one at.</summary>
+    /// <summary>The address other silos and clients reach this one at; "auto" takes the host's first IPv4 address (containers).</summary>
     public string AdvertisedAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>The advertised address, with "auto" resolved.</summary>
+    public System.Net.IPAddress ResolveAdvertisedAddress()
+    {
+        if (!string.Equals(AdvertisedAddress, "auto", StringComparison.OrdinalIgnoreCase))
+        {
+            return System.Net.IPAddress.Parse(AdvertisedAddress);
+        }
+
+        // A container replica gets its address at start; the first non-loopback IPv4 one is what its peers can reach.
+        return System.Net.Dns.GetHostAddresses(System.Net.Dns.GetHostName())
+            .FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && !System.Net.IPAddress.IsLoopback(a))
+            ?? System.Net.IPAddress.Loopback;
+    }
 
     public int SiloPort { get; set; } = 11111;
 

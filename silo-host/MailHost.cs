@@ -149,7 +149,7 @@ public static class MailHost
                 o.ClusterId = clustering.ClusterId;
                 o.ServiceId = clustering.ServiceId;
             });
-            silo.ConfigureEndpoints(IPAddress.Parse(clustering.AdvertisedAddress), clustering.SiloPort, clustering.GatewayPort, listenOnAnyHostAddress: false);
+            silo.ConfigureEndpoints(clustering.ResolveAdvertisedAddress(), clustering.SiloPort, clustering.GatewayPort, listenOnAnyHostAddress: false);
         }
         else
         {
