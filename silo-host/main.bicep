@@ -50,6 +50,18 @@ resource manifestContainer 'Microsoft.Storage/storageAccounts/blobServices/conta
   name: 'orleansmail-manifests'
 }
 
+resource fileService 'Microsoft.Storage/storageAccounts/fileServices@2023-05-01' = {
+  parent: storage
+  name: 'default'
+}
+
+// The passwd-file every replica reads (Dovecot format); edit it with the admin CLI from any machine that mounts the share.
+resource accountsShare 'Microsoft.Storage/storageAccounts/fileServices/shares@2023-05-01' = {
+  parent: fileService
+  name: 'accounts'
+  properties: { shareQuota: 1 }
+}
+
 resource logs 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
   name: '${name}-logs'
   location: location
@@ -95,6 +107,19 @@ resource environment 'Microsoft.App/managedEnvironments@2024-03-01' = {
   }
 }
 
+resource accountsStorage 'Microsoft.App/managedEnvironments/storages@2024-03-01' = {
+  parent: environment
+  name: 'accounts'
+  properties: {
+    azureFile: {
+      accountName: storage.name
+      accountKey: storage.listKeys().keys[0].value
+      shareName: accountsShare.name
+      accessMode: 'ReadWrite'
+    }
+  }
+}
+
 var connectionString = 'DefaultEndpointsProtocol=https;AccountName=${storage.name};AccountKey=${storage.listKeys().keys[0].value};EndpointSuffix=${environment().suffixes.storage}'
 
 resource silo 'Microsoft.App/containerApps@2024-03-01' = {
@@ -131,11 +156,18 @@ resource silo 'Microsoft.App/containerApps@2024-03-01' = {
             { name: 'OrleansMail__Clustering__AdvertisedAddress', value: 'auto' }
             { name: 'OrleansMail__Imap__Endpoint', value: '0.0.0.0:1143' }
             { name: 'OrleansMail__Lmtp__Endpoint', value: '0.0.0.0:2424' }
+            { name: 'OrleansMail__Accounts__PasswdFile', value: '/accounts/users.passwd' }
           ]
-          volumeMounts: [ { volumeName: 'data', mountPath: '/data' } ]
+          volumeMounts: [
+            { volumeName: 'data', mountPath: '/data' }
+            { volumeName: 'accounts', mountPath: '/accounts' }
+          ]
         }
       ]
-      volumes: [ { name: 'data', storageType: 'EmptyDir' } ]
+      volumes: [
+        { name: 'data', storageType: 'EmptyDir' }
+        { name: 'accounts', storageType: 'AzureFile', storageName: accountsStorage.name }
+      ]
       scale: {
         minReplicas: minReplicas
         maxReplicas: maxReplicas
