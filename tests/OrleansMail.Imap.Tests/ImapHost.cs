@@ -42,6 +42,7 @@ public sealed class ImapHost : IAsyncLifetime
                 "--OrleansMail:Imap:AuthFailureDelay=00:00:00.050",
                 "--OrleansMail:Imap:IdlePollInterval=00:00:02",
                 "--OrleansMail:Imap:MaxSessionsPerUser=5",
+                "--OrleansMail:Imap:LoginTimeout=00:00:05",
                 "--OrleansMail:BodyCache:MaxCachedBody=100000",
                 $"--OrleansMail:Ingest:MaxMessageSize={MaxSize}",
                 $"--OrleansMail:Clustering:SiloPort={LoopbackPorts.Free()}",

@@ -319,4 +319,41 @@ public sealed class TranscriptTests(ImapHost host)
         Assert.StartsWith("* 1 FETCH (BODY[] {", fetch[0]);
         Assert.StartsWith("a3 OK", fetch[^1]);
     }
+
+    [Fact]
+    public async Task Sessions_per_user_are_limited_with_NO_LIMIT()
+    {
+        var user = host.NewUser();
+        var open = new List<ImapTranscript>();
+        try
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                open.Add(await LoggedInAsync(user));
+            }
+
+            await using var sixth = await host.TranscriptAsync();
+            Assert.Equal("a1 NO [LIMIT] Too many sessions for this user", (await sixth.CommandAsync("a1", $"LOGIN {user} secret"))[^1]);
+            await open[0].CommandAsync("z1", "LOGOUT");
+            await open[0].DisposeAsync();
+            open.RemoveAt(0);
+            await Task.Delay(200);
+            Assert.StartsWith("a2 OK", (await sixth.CommandAsync("a2", $"LOGIN {user} secret"))[^1]);
+        }
+        finally
+        {
+            foreach (var t in open)
+            {
+                await t.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_connection_that_never_logs_in_is_closed_after_the_login_timeout()
+    {
+        await using var t = await host.TranscriptAsync();
+        Assert.Equal("* BYE Autologout; idle for too long", await t.LineAsync(TimeSpan.FromSeconds(20)));
+        Assert.True(await t.ClosedAsync());
+    }
 }
