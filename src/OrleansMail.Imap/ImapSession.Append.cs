@@ -162,13 +162,22 @@ internal sealed partial class ImapSession
 
         var uids = new List<uint>();
         uint validity = 0;
-        foreach (var (message, flags, keywords, date) in append.Messages)
+        try
         {
-            var target = new DeliveryTarget(User.UserId, MailboxId: append.Mailbox.Id, Flags: flags, Keywords: keywords, InternalDate: date);
-            var saved = await _services.IngestPath.DeliverAsync(message, target).ConfigureAwait(false);
-            uids.Add(saved.Uid);
-            validity = saved.UidValidity;
-            _services.Metrics.Appended.Add(1);
+            foreach (var (message, flags, keywords, date) in append.Messages)
+            {
+                var target = new DeliveryTarget(User.UserId, MailboxId: append.Mailbox.Id, Flags: flags, Keywords: keywords, InternalDate: date);
+                var saved = await _services.IngestPath.DeliverAsync(message, target).ConfigureAwait(false);
+                uids.Add(saved.Uid);
+                validity = saved.UidValidity;
+                _services.Metrics.Appended.Add(1);
+            }
+        }
+        catch (Exception) when (uids.Count > 0)
+        {
+            // RFC 3502: MULTIAPPEND is all or nothing; take back the messages already saved, then answer the failure.
+            await UndoAppendAsync(append.Mailbox.Id, uids).ConfigureAwait(false);
+            throw;
         }
 
         if (View is { } view && view.Id == append.Mailbox.Id)
@@ -177,6 +186,20 @@ internal sealed partial class ImapSession
         }
 
         return $"[APPENDUID {validity} {UidList([.. uids])}] APPEND completed";
+    }
+
+    private async Task UndoAppendAsync(Guid mailboxId, List<uint> uids)
+    {
+        try
+        {
+            var saved = SelectedMailbox.ToUidSet(uids);
+            await Grain.StoreFlagsAsync(mailboxId, saved, FlagOperation.Add, MessageFlags.Deleted, []).ConfigureAwait(false);
+            await Grain.ExpungeAsync(mailboxId, saved).ConfigureAwait(false);
+        }
+        catch (Exception e) when (ImapErrors.TryDescribe(e, out _))
+        {
+            _log.LogWarning(e, "A failed MULTIAPPEND left {Count} saved messages behind", uids.Count);
+        }
     }
 
     private void DiscardAppend()

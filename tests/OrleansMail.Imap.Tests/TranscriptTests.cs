@@ -356,4 +356,25 @@ public sealed class TranscriptTests(ImapHost host)
         Assert.Equal("* BYE Autologout; idle for too long", await t.LineAsync(TimeSpan.FromSeconds(20)));
         Assert.True(await t.ClosedAsync());
     }
+
+    [Fact]
+    public async Task A_multiappend_that_fails_midway_leaves_no_message_behind()
+    {
+        var user = host.NewUser();
+        await using var t = await LoggedInAsync(user);
+        var message = "Subject: part of a batch\r\n\r\nbody\r\n";
+        var bodies = 0;
+        host.Faults.Block = name => name.Contains("/" + user + "/msg/", StringComparison.Ordinal) && Interlocked.Increment(ref bodies) > 1;
+        try
+        {
+            await t.SendAsync($"a1 APPEND INBOX {{{message.Length}+}}\r\n{message} {{{message.Length}+}}\r\n{message}\r\n");
+            Assert.StartsWith("a1 NO [UNAVAILABLE]", (await t.UntilTaggedAsync("a1"))[^1]);
+        }
+        finally
+        {
+            host.Faults.Block = null;
+        }
+
+        Assert.Contains("* 0 EXISTS", await t.CommandAsync("a2", "SELECT INBOX"));
+    }
 }
