@@ -202,13 +202,26 @@ internal sealed partial class ImapSession
             throw new ImapSyntaxException("ENABLE needs a capability");
         }
 
+        var enabled = new List<string>();
         while (args.HasMore)
         {
-            args.Atom("capability");
+            switch (args.Atom("capability").ToUpperInvariant())
+            {
+                case "CONDSTORE" when !_condStore:
+                    _condStore = true;
+                    enabled.Add("CONDSTORE");
+                    break;
+                case "QRESYNC" when !_qresync:
+                    // RFC 7162 §3.2.3: QRESYNC implies CONDSTORE.
+                    _qresync = true;
+                    _condStore = true;
+                    enabled.Add("QRESYNC");
+                    break;
+            }
         }
 
-        // RFC 5161: only capabilities the server can enable are listed; none of ours needs enabling yet.
-        await WriteLineAsync("* ENABLED").ConfigureAwait(false);
+        // RFC 5161: only what this command newly enabled is listed; unknown capabilities are ignored.
+        await WriteLineAsync(enabled.Count == 0 ? "* ENABLED" : "* ENABLED " + string.Join(' ', enabled)).ConfigureAwait(false);
         return "ENABLE completed";
     }
 

@@ -33,17 +33,39 @@ internal sealed partial class ImapSession
     {
         var args = new ImapArguments(command.Arguments);
         var name = MailboxArgument(args);
+        (uint UidValidity, ulong ModSeq, UidSet? Known)? qresync = null;
         if (args.HasMore)
         {
-            // RFC 4466 select parameters: only CONDSTORE is known (part of the sync extensions); others are refused.
-            var parameters = args.List("select parameters");
-            if (parameters.Items.Any(p => !p.Is("CONDSTORE")))
+            // RFC 4466 select parameters: CONDSTORE and QRESYNC (RFC 7162).
+            var parameters = new ImapArguments(args.List("select parameters").Items);
+            while (parameters.HasMore)
             {
-                throw new ImapSyntaxException("Unknown SELECT parameter");
+                if (parameters.TryTake("CONDSTORE"))
+                {
+                    EnableCondStore();
+                }
+                else if (parameters.TryTake("QRESYNC"))
+                {
+                    if (!_qresync)
+                    {
+                        throw new ImapSyntaxException("QRESYNC must be enabled first (ENABLE QRESYNC)");
+                    }
+
+                    qresync = ParseQresync(parameters.Next("QRESYNC parameters"));
+                }
+                else
+                {
+                    throw new ImapSyntaxException("Unknown SELECT parameter");
+                }
             }
         }
 
         args.End();
+        if (_qresync && _state is SelectedState)
+        {
+            // RFC 7162 §3.2.11: tells the client where the old mailbox's responses end.
+            _out.Raw("* OK [CLOSED] Previous mailbox closed\r\n");
+        }
 
         // A failed SELECT leaves no mailbox selected (RFC 3501 §6.3.1).
         _state = new AuthenticatedState(User);
@@ -81,7 +103,13 @@ internal sealed partial class ImapSession
 
         _out.Raw($"* OK [UIDVALIDITY {info.UidValidity}] UIDs valid\r\n* OK [UIDNEXT {info.UidNext}] Predicted next UID\r\n");
         _out.Raw($"* OK [HIGHESTMODSEQ {Math.Max(1, view.SyncedModSeq)}] Highest\r\n");
+        _out.Raw($"* OK [MAILBOXID ({info.Id:N})] Ok\r\n");
         _state = new SelectedState(User, view);
+        if (qresync is { } q)
+        {
+            await WriteQuickResyncAsync(view, q.UidValidity, q.ModSeq, q.Known).ConfigureAwait(false);
+        }
+
         await ResubscribeIfDueAsync(force: true).ConfigureAwait(false);
         view.Dirty = false;
         return readOnly ? "[READ-ONLY] EXAMINE completed" : "[READ-WRITE] SELECT completed";

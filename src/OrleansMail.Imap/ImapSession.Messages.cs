@@ -27,18 +27,30 @@ internal sealed partial class ImapSession
         var set = args.SequenceSet();
         var items = FetchItem.ParseAll(args.Next("FETCH items"));
         ulong changedSince = 0;
+        var vanished = false;
         if (args.HasMore)
         {
-            // RFC 7162 §3.1.4: FETCH modifiers.
+            // RFC 7162 §3.1.4 and §3.2.6: FETCH modifiers.
             var modifiers = new ImapArguments(args.List("FETCH modifiers").Items);
             while (modifiers.HasMore)
             {
-                if (!modifiers.TryTake("CHANGEDSINCE"))
+                if (modifiers.TryTake("CHANGEDSINCE"))
+                {
+                    changedSince = modifiers.Number("modseq");
+                }
+                else if (modifiers.TryTake("VANISHED"))
+                {
+                    vanished = true;
+                }
+                else
                 {
                     throw new ImapSyntaxException("Unknown FETCH modifier");
                 }
+            }
 
-                changedSince = modifiers.Number("modseq");
+            if (vanished && (!command.Uid || !_qresync || changedSince == 0))
+            {
+                throw new ImapSyntaxException("VANISHED needs UID FETCH, CHANGEDSINCE and QRESYNC enabled");
             }
         }
 
@@ -48,12 +60,22 @@ internal sealed partial class ImapSession
             items.Add(new FetchItem(FetchKind.ModSeq));
         }
 
+        if (items.Any(i => i.Kind == FetchKind.ModSeq))
+        {
+            EnableCondStore();
+        }
+
         if (command.Uid && !items.Any(i => i.Kind == FetchKind.Uid))
         {
             items.Insert(0, new FetchItem(FetchKind.Uid));
         }
 
         var view = View!;
+        if (vanished)
+        {
+            await WriteVanishedEarlierAsync(view, set, changedSince).ConfigureAwait(false);
+        }
+
         var uids = view.Resolve(set, command.Uid);
         var flagsChanged = new HashSet<uint>();
         if (!view.ReadOnly && items.Any(i => i.Kind == FetchKind.Section && !i.Peek))
@@ -203,6 +225,11 @@ internal sealed partial class ImapSession
         if (flagsChanged && !wroteFlags)
         {
             _out.Raw(" FLAGS ").Raw(ImapFormat.Flags(message.Flags, message.Keywords));
+        }
+
+        if (flagsChanged && _condStore && !items.Any(i => i.Kind == FetchKind.ModSeq))
+        {
+            _out.Raw(" MODSEQ (").Number((long)message.ModSeq).Raw(")");
         }
 
         _out.Raw(")\r\n");
@@ -363,6 +390,7 @@ internal sealed partial class ImapSession
         var args = new ImapArguments(command.Arguments);
         var set = args.SequenceSet();
         ulong unchangedSince = 0;
+        var conditional = false;
         if (args.Peek is { IsList: true })
         {
             var modifiers = new ImapArguments(args.List("STORE modifiers").Items);
@@ -372,7 +400,9 @@ internal sealed partial class ImapSession
             }
 
             unchangedSince = modifiers.Number("modseq");
+            conditional = true;
             modifiers.End();
+            EnableCondStore();
         }
 
         var itemName = args.Atom("STORE item").ToUpperInvariant();
@@ -407,26 +437,47 @@ internal sealed partial class ImapSession
 
         var uids = view.Resolve(set, command.Uid).Where(u => !view.IsPendingExpunge(u)).ToList();
         var modified = UidSet.Empty;
-        if (uids.Count > 0)
+        var changedUids = new HashSet<uint>();
+        if (conditional && unchangedSince == 0)
+        {
+            // RFC 7162 §3.1.3: UNCHANGEDSINCE 0 always fails.
+            modified = SelectedMailbox.ToUidSet(uids);
+        }
+        else if (uids.Count > 0)
         {
             var result = await Grain.StoreFlagsAsync(view.Id, SelectedMailbox.ToUidSet(uids), operation, flags, keywords, unchangedSince).ConfigureAwait(false);
             foreach (var changed in result.Changed)
             {
                 view.Update(changed);
+                changedUids.Add(changed.Uid);
             }
 
             modified = result.Modified;
         }
 
-        if (!silent)
+        foreach (var uid in uids)
         {
-            foreach (var uid in uids)
+            if (modified.Contains(uid) || !view.TryGet(uid, out var m))
             {
-                if (!modified.Contains(uid) && view.TryGet(uid, out var m))
+                continue;
+            }
+
+            if (!silent)
+            {
+                if (_condStore)
+                {
+                    WriteFlagsFetch(view, m);
+                }
+                else
                 {
                     _out.Raw($"* {view.SequenceOf(uid)} FETCH (FLAGS {ImapFormat.Flags(m.Flags, m.Keywords)}");
                     _out.Raw(command.Uid ? $" UID {uid})\r\n" : ")\r\n");
                 }
+            }
+            else if (_condStore && changedUids.Contains(uid))
+            {
+                // RFC 7162 §3.1.3: even .SILENT reports the new MODSEQ of what changed.
+                WriteFlagsFetch(view, m, includeFlags: false);
             }
         }
 
@@ -530,6 +581,7 @@ internal sealed partial class ImapSession
             throw new ImapNoException("READ-ONLY", "The mailbox is read-only");
         }
 
+        ulong modSeq = 0;
         if (only is null || !only.IsEmpty)
         {
             var result = await Grain.ExpungeAsync(view.Id, only).ConfigureAwait(false);
@@ -537,9 +589,13 @@ internal sealed partial class ImapSession
             {
                 view.MarkExpunged(uid);
             }
+
+            modSeq = result.ModSeq;
         }
 
-        return command.Uid ? "UID EXPUNGE completed" : "EXPUNGE completed";
+        // RFC 7162 §3.2.10: with QRESYNC the answer names the mailbox's modseq after the expunge.
+        var code = _qresync && modSeq > 0 ? $"[HIGHESTMODSEQ {modSeq}] " : "";
+        return code + (command.Uid ? "UID EXPUNGE completed" : "EXPUNGE completed");
     }
 
     internal async Task<string?> SearchAsync(ImapCommand command)
@@ -555,6 +611,11 @@ internal sealed partial class ImapSession
         }
 
         var key = SearchKey.ParseAll(args);
+        if (key.UsesModSeq)
+        {
+            EnableCondStore();
+        }
+
         var view = View!;
         var candidates = new List<(MessageView Message, int Sequence)>(view.Count);
         for (var seq = 1; seq <= view.Count; seq++)
@@ -565,6 +626,7 @@ internal sealed partial class ImapSession
         var needs = key.Needs;
         var need = needs.HasFlag(SearchNeeds.Body) ? BodyNeed.Whole : needs.HasFlag(SearchNeeds.Header) ? BodyNeed.Header : BodyNeed.None;
         var matches = new List<uint>();
+        ulong highestMatched = 0;
         foreach (var chunk in candidates.Chunk(SummaryChunk))
         {
             var messages = chunk.Select(c => c.Message).ToList();
@@ -578,11 +640,19 @@ internal sealed partial class ImapSession
                 if (key.Matches(subject))
                 {
                     matches.Add(command.Uid ? message.Uid : (uint)chunk[index].Sequence);
+                    highestMatched = Math.Max(highestMatched, message.ModSeq);
                 }
             }
         }
 
-        _out.Raw(matches.Count == 0 ? "* SEARCH" : "* SEARCH " + string.Join(' ', matches)).CrLf();
+        _out.Raw(matches.Count == 0 ? "* SEARCH" : "* SEARCH " + string.Join(' ', matches));
+        if (key.UsesModSeq && matches.Count > 0)
+        {
+            // RFC 7162 §3.1.5: the highest modseq of the messages found.
+            _out.Raw($" (MODSEQ {highestMatched})");
+        }
+
+        _out.CrLf();
         return command.Uid ? "UID SEARCH completed" : "SEARCH completed";
     }
 }

@@ -314,7 +314,7 @@ internal sealed partial class ImapSession
                 }
                 else if (view.Update(message) && !view.IsPendingExpunge(message.Uid))
                 {
-                    _out.Raw($"* {view.SequenceOf(message.Uid)} FETCH (UID {message.Uid} FLAGS {ImapFormat.Flags(message.Flags, message.Keywords)})\r\n");
+                    WriteFlagsFetch(view, message);
                 }
             }
 
@@ -322,10 +322,7 @@ internal sealed partial class ImapSession
             view.UidNext = Math.Max(view.UidNext, changes.UidNext);
             if (allowExpunge)
             {
-                foreach (var sequence in view.ApplyExpunges())
-                {
-                    _out.Raw($"* {sequence} EXPUNGE\r\n");
-                }
+                WriteExpunges(view.ApplyExpunges());
             }
 
             if (added)
@@ -335,10 +332,7 @@ internal sealed partial class ImapSession
         }
         else if (allowExpunge)
         {
-            foreach (var sequence in view.ApplyExpunges())
-            {
-                _out.Raw($"* {sequence} EXPUNGE\r\n");
-            }
+            WriteExpunges(view.ApplyExpunges());
         }
     }
 
@@ -457,7 +451,7 @@ internal sealed partial class ImapSession
 
     private string Capabilities()
     {
-        var caps = new List<string> { "IMAP4rev1", "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UNSELECT", "CHILDREN", "SPECIAL-USE", "LIST-EXTENDED", "UIDPLUS", "MOVE", "MULTIAPPEND", $"APPENDLIMIT={_services.Ingest.MaxMessageSize}" };
+        var caps = new List<string> { "IMAP4rev1", "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UNSELECT", "CHILDREN", "SPECIAL-USE", "LIST-EXTENDED", "UIDPLUS", "MOVE", "MULTIAPPEND", $"APPENDLIMIT={_services.Ingest.MaxMessageSize}", "CONDSTORE", "QRESYNC" };
         if (_state is NotAuthenticatedState)
         {
             if (!_tls && _services.Certificate is not null)

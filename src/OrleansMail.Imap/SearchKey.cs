@@ -25,6 +25,9 @@ internal abstract record SearchKey
 {
     public abstract SearchNeeds Needs { get; }
 
+    /// <summary>Whether a MODSEQ key appears anywhere (it enables CONDSTORE and adds MODSEQ to the answer).</summary>
+    public virtual bool UsesModSeq => false;
+
     public abstract bool Matches(SearchSubject s);
 
     /// <summary>Parses the keys of a SEARCH (after CHARSET); several keys are ANDed.</summary>
@@ -132,6 +135,8 @@ internal abstract record SearchKey
         public override SearchNeeds Needs => Keys.Aggregate(SearchNeeds.None, (n, k) => n | k.Needs);
 
         public override bool Matches(SearchSubject s) => Keys.All(k => k.Matches(s));
+
+        public override bool UsesModSeq => Keys.Any(k => k.UsesModSeq);
     }
 
     private sealed record Or(SearchKey Left, SearchKey Right) : SearchKey
@@ -139,6 +144,8 @@ internal abstract record SearchKey
         public override SearchNeeds Needs => Left.Needs | Right.Needs;
 
         public override bool Matches(SearchSubject s) => Left.Matches(s) || Right.Matches(s);
+
+        public override bool UsesModSeq => Left.UsesModSeq || Right.UsesModSeq;
     }
 
     private sealed record Not(SearchKey Key) : SearchKey
@@ -146,6 +153,8 @@ internal abstract record SearchKey
         public override SearchNeeds Needs => Key.Needs;
 
         public override bool Matches(SearchSubject s) => !Key.Matches(s);
+
+        public override bool UsesModSeq => Key.UsesModSeq;
     }
 
     private sealed record Flag(MessageFlags Which, bool IsSet) : SearchKey
@@ -219,6 +228,8 @@ internal abstract record SearchKey
         public override SearchNeeds Needs => SearchNeeds.None;
 
         public override bool Matches(SearchSubject s) => s.Message.ModSeq >= Value;
+
+        public override bool UsesModSeq => true;
     }
 
     private sealed record Numbers(ImapSequenceSet Values, bool ByUid) : SearchKey

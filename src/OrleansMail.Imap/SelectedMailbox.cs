@@ -87,23 +87,23 @@ internal sealed class SelectedMailbox(MailboxInfo info, bool readOnly)
         }
     }
 
-    /// <summary>Removes the pending expunges, returning the sequence number each had when it was removed (in order of removal).</summary>
-    public List<int> ApplyExpunges()
+    /// <summary>Removes the pending expunges, returning each UID with the sequence number it had when it was removed (in order of removal).</summary>
+    public List<(uint Uid, int Sequence)> ApplyExpunges()
     {
-        var sequences = new List<int>();
+        var removed = new List<(uint, int)>();
         foreach (var uid in _pendingExpunges.OrderByDescending(u => u))
         {
             var index = _uids.BinarySearch(uid);
             if (index >= 0)
             {
-                sequences.Add(index + 1);
+                removed.Add((uid, index + 1));
                 _uids.RemoveAt(index);
                 _messages.Remove(uid);
             }
         }
 
         _pendingExpunges.Clear();
-        return sequences;
+        return removed;
     }
 
     /// <summary>The UIDs a sequence set names (by message number or by UID); UIDs the view does not have are left out.</summary>

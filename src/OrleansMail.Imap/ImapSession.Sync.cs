@@ -1,0 +1,132 @@
+using OrleansMail.Grains.Contracts;
+using OrleansMail.Imap.Protocol;
+using OrleansMail.Mail;
+
+namespace OrleansMail.Imap;
+
+/// <summary>
+/// CONDSTORE and QRESYNC (RFC 7162): which of them the client enabled, and how that changes what the session
+/// tells it (MODSEQ in every FETCH caused by a flag change, VANISHED instead of EXPUNGE).
+/// </summary>
+internal sealed partial class ImapSession
+{
+    private bool _condStore;
+    private bool _qresync;
+
+    /// <summary>RFC 7162 §3.1: the first CONDSTORE-enabling command turns it on for the rest of the session.</summary>
+    private void EnableCondStore() => _condStore = true;
+
+    /// <summary>An untagged FETCH for a flag change (ours or another session's): with CONDSTORE it carries UID and MODSEQ (RFC 7162 §3.2).</summary>
+    private void WriteFlagsFetch(SelectedMailbox view, MessageView message, bool includeFlags = true)
+    {
+        _out.Raw($"* {view.SequenceOf(message.Uid)} FETCH (UID {message.Uid}");
+        if (includeFlags)
+        {
+            _out.Raw(" FLAGS ").Raw(ImapFormat.Flags(message.Flags, message.Keywords));
+        }
+
+        if (_condStore)
+        {
+            _out.Raw(" MODSEQ (").Number((long)message.ModSeq).Raw(")");
+        }
+
+        _out.Raw(")\r\n");
+    }
+
+    /// <summary>Expunges as EXPUNGE responses, or once QRESYNC is on as one VANISHED (RFC 7162 §3.2.10).</summary>
+    private void WriteExpunges(List<(uint Uid, int Sequence)> removed)
+    {
+        if (removed.Count == 0)
+        {
+            return;
+        }
+
+        if (_qresync)
+        {
+            _out.Raw("* VANISHED ").Raw(SelectedMailbox.ToUidSet(removed.Select(r => r.Uid)).ToString()).CrLf();
+            return;
+        }
+
+        foreach (var (_, sequence) in removed)
+        {
+            _out.Raw($"* {sequence} EXPUNGE\r\n");
+        }
+    }
+
+    /// <summary>
+    /// SELECT/EXAMINE ... (QRESYNC (uidvalidity modseq [known-uids])): after the usual answers, what changed since
+    /// the client's modseq: VANISHED (EARLIER) for what went away, FETCH for what changed (RFC 7162 §3.2.5).
+    /// When the expunge history no longer reaches back that far, the vanished set is the known UIDs that are gone.
+    /// </summary>
+    private async Task WriteQuickResyncAsync(SelectedMailbox view, uint uidValidity, ulong modSeq, UidSet? knownUids)
+    {
+        if (uidValidity != view.UidValidity)
+        {
+            return; // the client's cache is for another incarnation: it gets the full SELECT answer only
+        }
+
+        var changes = await Grain.GetChangesAsync(view.Id, modSeq).ConfigureAwait(false);
+        var present = SelectedMailbox.ToUidSet(view.Uids);
+        var vanished = changes.VanishedComplete
+            ? changes.Vanished.Except(present)
+            : (knownUids ?? UidSet.Range(1, Math.Max(1, view.UidNext) - 1)).Except(present);
+        if (knownUids is not null)
+        {
+            vanished = vanished.Intersect(knownUids);
+        }
+
+        if (!vanished.IsEmpty)
+        {
+            _out.Raw("* VANISHED (EARLIER) ").Raw(vanished.ToString()).CrLf();
+        }
+
+        foreach (var message in changes.Changed)
+        {
+            if (view.TryGet(message.Uid, out var current))
+            {
+                WriteFlagsFetch(view, current);
+            }
+        }
+    }
+
+    /// <summary>UID FETCH ... (CHANGEDSINCE m VANISHED): the requested UIDs expunged after m (RFC 7162 §3.2.6).</summary>
+    private async Task WriteVanishedEarlierAsync(SelectedMailbox view, ImapSequenceSet set, ulong changedSince)
+    {
+        var changes = await Grain.GetChangesAsync(view.Id, changedSince).ConfigureAwait(false);
+        var requested = UidSet.FromRanges(set.Resolve(Math.Max(view.LargestUid, view.UidNext - 1)));
+        var present = SelectedMailbox.ToUidSet(view.Uids);
+        var vanished = changes.VanishedComplete ? changes.Vanished : UidSet.Range(1, Math.Max(1, view.UidNext) - 1).Except(present);
+        vanished = vanished.Intersect(requested).Except(present);
+        if (!vanished.IsEmpty)
+        {
+            _out.Raw("* VANISHED (EARLIER) ").Raw(vanished.ToString()).CrLf();
+        }
+    }
+
+    /// <summary>Parses SELECT's QRESYNC parameter: (uidvalidity modseq [known-uids [(seq-set uid-set)]]).</summary>
+    private static (uint UidValidity, ulong ModSeq, UidSet? Known) ParseQresync(ImapToken list)
+    {
+        if (!list.IsList || list.Items.Count is < 2 or > 4)
+        {
+            throw new ImapSyntaxException("QRESYNC takes (uidvalidity modseq [known-uids [seq-match]])");
+        }
+
+        var args = new ImapArguments(list.Items);
+        var validity = args.Number("uidvalidity");
+        var modSeq = args.Number("modseq");
+        if (validity is 0 or > uint.MaxValue || modSeq == 0)
+        {
+            throw new ImapSyntaxException("Invalid QRESYNC uidvalidity or modseq");
+        }
+
+        UidSet? known = null;
+        if (args.HasMore && args.Peek is { IsAtom: true })
+        {
+            var set = args.SequenceSet();
+            known = UidSet.FromRanges(set.Resolve(uint.MaxValue - 1));
+        }
+
+        // The sequence-match data only saves a server work when it has no expunge history; ours has one.
+        return ((uint)validity, modSeq, known);
+    }
+}
