@@ -15,6 +15,9 @@ internal enum FetchKind
     BodyStructure,
     Section,
     ModSeq,
+    EmailId,
+    ThreadId,
+    SaveDate,
 }
 
 /// <summary>A part of a message a section names: all of it, its header (or some fields), its text, or a MIME part's header.</summary>
@@ -109,6 +112,9 @@ internal sealed record FetchItem(FetchKind Kind)
             case "BODY": return new(FetchKind.Body);
             case "BODYSTRUCTURE": return new(FetchKind.BodyStructure);
             case "MODSEQ": return new(FetchKind.ModSeq);
+            case "EMAILID": return new(FetchKind.EmailId);
+            case "THREADID": return new(FetchKind.ThreadId);
+            case "SAVEDATE": return new(FetchKind.SaveDate);
             case "RFC822": return new(FetchKind.Section) { Label = "RFC822" };
             case "RFC822.HEADER": return new(FetchKind.Section) { Text = SectionText.Header, Peek = true, Label = "RFC822.HEADER" };
             case "RFC822.TEXT": return new(FetchKind.Section) { Text = SectionText.Text, Label = "RFC822.TEXT" };

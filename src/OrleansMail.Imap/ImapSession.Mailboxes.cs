@@ -103,7 +103,7 @@ internal sealed partial class ImapSession
 
         _out.Raw($"* OK [UIDVALIDITY {info.UidValidity}] UIDs valid\r\n* OK [UIDNEXT {info.UidNext}] Predicted next UID\r\n");
         _out.Raw($"* OK [HIGHESTMODSEQ {Math.Max(1, view.SyncedModSeq)}] Highest\r\n");
-        _out.Raw($"* OK [MAILBOXID ({info.Id:N})] Ok\r\n");
+        _out.Raw($"* OK [MAILBOXID (F{info.Id:N})] Ok\r\n");
         _state = new SelectedState(User, view);
         if (qresync is { } q)
         {
@@ -112,6 +112,7 @@ internal sealed partial class ImapSession
 
         await ResubscribeIfDueAsync(force: true).ConfigureAwait(false);
         view.Dirty = false;
+        view.SavedResult = [];
         return readOnly ? "[READ-ONLY] EXAMINE completed" : "[READ-WRITE] SELECT completed";
     }
 
@@ -165,8 +166,8 @@ internal sealed partial class ImapSession
             throw new ImapNoException("CANNOT", "Invalid mailbox name");
         }
 
-        await Grain.CreateMailboxAsync(name, use).ConfigureAwait(false);
-        return "CREATE completed";
+        var created = await Grain.CreateMailboxAsync(name, use).ConfigureAwait(false);
+        return $"[MAILBOXID (F{created.Id:N})] CREATE completed";
     }
 
     internal async Task<string?> DeleteAsync(ImapCommand command)
@@ -221,6 +222,7 @@ internal sealed partial class ImapSession
         var returnSubscribed = false;
         var returnSpecialUse = true;
         var returnChildren = !lsub;
+        List<string>? returnStatus = null;
         if (!lsub && args.Peek is { IsList: true })
         {
             // RFC 5258 selection options.
@@ -259,7 +261,17 @@ internal sealed partial class ImapSession
                     case "SUBSCRIBED": returnSubscribed = true; break;
                     case "CHILDREN": returnChildren = true; break;
                     case "SPECIAL-USE": returnSpecialUse = true; break;
-                    default: throw new ImapSyntaxException($"Unknown LIST return option {option.Text}");
+                    case "STATUS":
+                        break;
+                    default:
+                        if (option.IsList && returnStatus is null)
+                        {
+                            // The list after STATUS (RFC 5819): the tokenizer gives "STATUS" and the list separately.
+                            returnStatus = option.Items.Select(i => i.Text.ToUpperInvariant()).ToList();
+                            break;
+                        }
+
+                        throw new ImapSyntaxException($"Unknown LIST return option {option.Text}");
                 }
             }
         }
@@ -338,6 +350,10 @@ internal sealed partial class ImapSession
             }
 
             _out.CrLf();
+            if (returnStatus is not null && info is not null)
+            {
+                WriteStatus(info, returnStatus);
+            }
         }
 
         return $"{verb} completed";
@@ -415,6 +431,13 @@ internal sealed partial class ImapSession
             throw new ImapNoException("NONEXISTENT", "No such mailbox");
         }
 
+        WriteStatus(info, items);
+        return "STATUS completed";
+    }
+
+    /// <summary>One STATUS response (also sent for each mailbox by LIST ... RETURN (STATUS ...), RFC 5819).</summary>
+    private void WriteStatus(MailboxInfo info, IReadOnlyList<string> items)
+    {
         var values = new List<string>();
         foreach (var item in items)
         {
@@ -427,14 +450,19 @@ internal sealed partial class ImapSession
                 "UNSEEN" => $"UNSEEN {info.Unseen}",
                 "SIZE" => $"SIZE {info.Size}",
                 "HIGHESTMODSEQ" => $"HIGHESTMODSEQ {Math.Max(1, info.HighestModSeq)}",
+                "MAILBOXID" => $"MAILBOXID (F{info.Id:N})",
                 _ => throw new ImapSyntaxException($"Unknown STATUS item {item}"),
             });
+        }
+
+        if (items.Contains("HIGHESTMODSEQ"))
+        {
+            EnableCondStore(); // RFC 7162 §3.1: a CONDSTORE-enabling command
         }
 
         _out.Raw("* STATUS ");
         _out.AString(Wire(info.Name));
         _out.Raw($" ({string.Join(' ', values)})\r\n");
-        return "STATUS completed";
     }
 
     private static SpecialUse? SpecialUseOf(string attribute) => attribute.ToUpperInvariant() switch

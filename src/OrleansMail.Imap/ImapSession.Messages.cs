@@ -203,6 +203,16 @@ internal sealed partial class ImapSession
                 case FetchKind.ModSeq:
                     _out.Raw("MODSEQ (").Number((long)message.ModSeq).Raw(")");
                     break;
+                case FetchKind.EmailId:
+                    // RFC 8474: the body id; a COPY shares the body, so copies share the EMAILID as the RFC wants.
+                    _out.Raw($"EMAILID (M{message.BodyId:N})");
+                    break;
+                case FetchKind.ThreadId:
+                    _out.Raw("THREADID NIL");
+                    break;
+                case FetchKind.SaveDate:
+                    _out.Raw("SAVEDATE ").Raw(message.SaveDate > 0 ? ImapFormat.InternalDate(message.SaveDate) : "NIL");
+                    break;
                 case FetchKind.Envelope:
                     _out.Raw("ENVELOPE ");
                     ImapFormat.Envelope(_out, summary!.Envelope);
@@ -598,9 +608,70 @@ internal sealed partial class ImapSession
         return code + (command.Uid ? "UID EXPUNGE completed" : "EXPUNGE completed");
     }
 
+    /// <summary>RFC 4731: one ESEARCH response with what was asked; with SAVE alone, none (RFC 5182 §2.4).</summary>
+    private void WriteEsearch(ImapCommand command, HashSet<string> returns, List<uint> matches, ulong modSeq)
+    {
+        if (returns.Count == 1 && returns.Contains("SAVE"))
+        {
+            return;
+        }
+
+        _out.Raw("* ESEARCH (TAG ").String(command.Tag).Raw(")");
+        if (command.Uid)
+        {
+            _out.Raw(" UID");
+        }
+
+        if (matches.Count > 0)
+        {
+            if (returns.Contains("MIN"))
+            {
+                _out.Raw(" MIN ").Number(matches.Min());
+            }
+
+            if (returns.Contains("MAX"))
+            {
+                _out.Raw(" MAX ").Number(matches.Max());
+            }
+
+            if (returns.Contains("ALL"))
+            {
+                _out.Raw(" ALL ").Raw(SelectedMailbox.ToUidSet(matches).ToString());
+            }
+        }
+
+        if (returns.Contains("COUNT"))
+        {
+            _out.Raw(" COUNT ").Number(matches.Count);
+        }
+
+        if (modSeq > 0 && matches.Count > 0)
+        {
+            _out.Raw(" MODSEQ ").Number((long)modSeq);
+        }
+
+        _out.CrLf();
+    }
+
     internal async Task<string?> SearchAsync(ImapCommand command)
     {
         var args = new ImapArguments(command.Arguments);
+        HashSet<string>? returns = null;
+        if (args.TryTake("RETURN"))
+        {
+            // RFC 4731 ESEARCH and RFC 5182 SEARCHRES: RETURN () means ALL.
+            returns = args.List("return options").Items.Select(i => i.Text.ToUpperInvariant()).ToHashSet();
+            if (returns.Any(r => r is not ("MIN" or "MAX" or "COUNT" or "ALL" or "SAVE")))
+            {
+                throw new ImapSyntaxException("Unknown SEARCH return option");
+            }
+
+            if (returns.Count == 0)
+            {
+                returns.Add("ALL");
+            }
+        }
+
         if (args.TryTake("CHARSET"))
         {
             var charset = args.AString("charset");
@@ -626,6 +697,7 @@ internal sealed partial class ImapSession
         var needs = key.Needs;
         var need = needs.HasFlag(SearchNeeds.Body) ? BodyNeed.Whole : needs.HasFlag(SearchNeeds.Header) ? BodyNeed.Header : BodyNeed.None;
         var matches = new List<uint>();
+        var matchedUids = new List<uint>();
         ulong highestMatched = 0;
         foreach (var chunk in candidates.Chunk(SummaryChunk))
         {
@@ -636,13 +708,25 @@ internal sealed partial class ImapSession
                 var message = messages[index];
                 var body = need == BodyNeed.Whole ? data ?? await ReadRangeAsync(message, 0, message.Size).ConfigureAwait(false) : null;
                 var header = need == BodyNeed.Header ? data : body;
-                var subject = new SearchSubject(message, chunk[index].Sequence, view.LargestUid, view.Count, summaries?[index], header, body);
+                var subject = new SearchSubject(message, chunk[index].Sequence, view.LargestUid, view.Count, summaries?[index], header, body, _services.Time.GetUtcNow(), view.SavedResult);
                 if (key.Matches(subject))
                 {
+                    matchedUids.Add(message.Uid);
                     matches.Add(command.Uid ? message.Uid : (uint)chunk[index].Sequence);
                     highestMatched = Math.Max(highestMatched, message.ModSeq);
                 }
             }
+        }
+
+        if (returns is not null)
+        {
+            if (returns.Contains("SAVE"))
+            {
+                view.SavedResult = [.. matchedUids];
+            }
+
+            WriteEsearch(command, returns, matches, key.UsesModSeq ? highestMatched : 0);
+            return command.Uid ? "UID SEARCH completed" : "SEARCH completed";
         }
 
         _out.Raw(matches.Count == 0 ? "* SEARCH" : "* SEARCH " + string.Join(' ', matches));

@@ -18,7 +18,7 @@ internal enum SearchNeeds
 }
 
 /// <summary>One message as SEARCH sees it: its record, sequence number and whatever the keys asked to be loaded.</summary>
-internal sealed record SearchSubject(MessageView Message, int Sequence, uint LargestUid, int Count, MessageSummary? Summary, byte[]? Header, byte[]? Body);
+internal sealed record SearchSubject(MessageView Message, int Sequence, uint LargestUid, int Count, MessageSummary? Summary, byte[]? Header, byte[]? Body, DateTimeOffset Now, IReadOnlySet<uint> SavedResult);
 
 /// <summary>A parsed SEARCH key (RFC 3501 §6.4.4) that can say whether a message matches.</summary>
 internal abstract record SearchKey
@@ -98,6 +98,16 @@ internal abstract record SearchKey
             case "LARGER": return new Size((long)args.Number("size"), true);
             case "SMALLER": return new Size((long)args.Number("size"), false);
             case "UID": return new Numbers(args.SequenceSet(), true);
+
+            // RFC 5032 WITHIN: internal date older or younger than so many seconds.
+            case "OLDER": return new Age((long)args.Number("interval"), true);
+            case "YOUNGER": return new Age((long)args.Number("interval"), false);
+
+            // RFC 8514 SAVEDATE.
+            case "SAVEDBEFORE": return new Saved(ImapFormat.ParseDate(args.AString("date")), -1);
+            case "SAVEDON": return new Saved(ImapFormat.ParseDate(args.AString("date")), 0);
+            case "SAVEDSINCE": return new Saved(ImapFormat.ParseDate(args.AString("date")), 1);
+            case "SAVEDATESUPPORTED": return new Always();
             case "NOT": return new Not(Parse(args));
             case "OR": return new Or(Parse(args), Parse(args));
             case "MODSEQ":
@@ -236,7 +246,27 @@ internal abstract record SearchKey
     {
         public override SearchNeeds Needs => SearchNeeds.None;
 
-        public override bool Matches(SearchSubject s) => ByUid ? Values.Contains(s.Message.Uid, s.LargestUid) : Values.Contains((uint)s.Sequence, (uint)s.Count);
+        public override bool Matches(SearchSubject s) =>
+            Values.IsSavedResult ? s.SavedResult.Contains(s.Message.Uid)
+            : ByUid ? Values.Contains(s.Message.Uid, s.LargestUid) : Values.Contains((uint)s.Sequence, (uint)s.Count);
+    }
+
+    private sealed record Age(long Seconds, bool Older) : SearchKey
+    {
+        public override SearchNeeds Needs => SearchNeeds.None;
+
+        public override bool Matches(SearchSubject s)
+        {
+            var age = s.Now - DateTimeOffset.FromUnixTimeMilliseconds(s.Message.InternalDate);
+            return Older ? age.TotalSeconds >= Seconds : age.TotalSeconds < Seconds;
+        }
+    }
+
+    private sealed record Saved(DateOnly Date, int Direction) : SearchKey
+    {
+        public override SearchNeeds Needs => SearchNeeds.None;
+
+        public override bool Matches(SearchSubject s) => Compare(DateOnly.FromDateTime(DateTimeOffset.FromUnixTimeMilliseconds(s.Message.SaveDate).UtcDateTime), Date, Direction);
     }
 
     private static bool Compare(DateOnly value, DateOnly date, int direction) => direction switch

@@ -36,6 +36,9 @@ internal sealed class SelectedMailbox(MailboxInfo info, bool readOnly)
 
     public int Count => _uids.Count;
 
+    /// <summary>The last SEARCH RETURN (SAVE) result, as UIDs so expunges drop out of it (RFC 5182 §2.1).</summary>
+    public HashSet<uint> SavedResult { get; set; } = [];
+
     public IReadOnlyList<uint> Uids => _uids;
 
     public uint LargestUid => _uids.Count == 0 ? 0 : _uids[^1];
@@ -99,6 +102,7 @@ internal sealed class SelectedMailbox(MailboxInfo info, bool readOnly)
                 removed.Add((uid, index + 1));
                 _uids.RemoveAt(index);
                 _messages.Remove(uid);
+                SavedResult.Remove(uid);
             }
         }
 
@@ -110,6 +114,13 @@ internal sealed class SelectedMailbox(MailboxInfo info, bool readOnly)
     public List<uint> Resolve(ImapSequenceSet set, bool byUid)
     {
         var result = new List<uint>();
+        if (set.IsSavedResult)
+        {
+            result.AddRange(SavedResult.Where(_messages.ContainsKey));
+            result.Sort();
+            return result;
+        }
+
         if (_uids.Count == 0)
         {
             return result;

@@ -165,4 +165,50 @@ public sealed partial class CondStoreTests(ImapHost host)
         Assert.Equal(rebuilt.Append(9u), full);
         Assert.True(resync.Inbox.HighestModSeq > modSeq);
     }
+
+    [Fact]
+    public async Task Esearch_searchres_within_objectid_savedate_list_status_and_status_size()
+    {
+        var (_, t) = await MailboxAsync(5);
+        await using var _ = t;
+        var caps = (await t.CommandAsync("a1", "CAPABILITY"))[0];
+        foreach (var cap in new[] { "ESEARCH", "SEARCHRES", "WITHIN", "LIST-STATUS", "STATUS=SIZE", "OBJECTID", "SAVEDATE" })
+        {
+            Assert.Contains(" " + cap, caps);
+        }
+
+        var select = await t.CommandAsync("a2", "SELECT INBOX");
+        Assert.Contains(select, l => Regex.IsMatch(l, @"^\* OK \[MAILBOXID \(F[0-9a-f]{32}\)\]"));
+        await t.CommandAsync("a3", "STORE 2,4 +FLAGS.SILENT (\\Flagged)");
+
+        // RFC 4731 ESEARCH: RETURN (MIN MAX COUNT ALL), and RETURN () means ALL.
+        Assert.Equal("* ESEARCH (TAG \"a4\") MIN 2 MAX 4 ALL 2,4 COUNT 2", (await t.CommandAsync("a4", "SEARCH RETURN (MIN MAX COUNT ALL) FLAGGED"))[0]);
+        Assert.Equal("* ESEARCH (TAG \"a5\") UID ALL 1:5", (await t.CommandAsync("a5", "UID SEARCH RETURN () ALL"))[0]);
+        Assert.Equal("* ESEARCH (TAG \"a6\") COUNT 0", (await t.CommandAsync("a6", "SEARCH RETURN (COUNT) DELETED"))[0]);
+
+        // RFC 5182 SEARCHRES: SAVE alone answers nothing; "$" then names the saved messages.
+        Assert.Equal(["a7 OK SEARCH completed"], await t.CommandAsync("a7", "SEARCH RETURN (SAVE) FLAGGED"));
+        Assert.Equal(["* 2 FETCH (UID 2)", "* 4 FETCH (UID 4)", "a8 OK FETCH completed"], await t.CommandAsync("a8", "FETCH $ (UID)"));
+        Assert.Equal("* SEARCH 4", (await t.CommandAsync("a9", "SEARCH $ UID 3:*"))[0]);
+
+        // RFC 5032 WITHIN: everything arrived seconds ago.
+        Assert.Equal("* SEARCH 1 2 3 4 5", (await t.CommandAsync("b1", "SEARCH YOUNGER 3600"))[0]);
+        Assert.Equal("* SEARCH", (await t.CommandAsync("b2", "SEARCH OLDER 3600"))[0]);
+
+        // RFC 8474 OBJECTID and RFC 8514 SAVEDATE; a copy keeps its EMAILID.
+        var ids = await t.CommandAsync("b3", "FETCH 1 (EMAILID THREADID SAVEDATE)");
+        var match = Regex.Match(ids[0], @"^\* 1 FETCH \(EMAILID \((M[0-9a-f]{32})\) THREADID NIL SAVEDATE ""[ 0-9]{2}-[A-Z][a-z]{2}-\d{4} [0-9:]{8} \+0000""\)$");
+        Assert.True(match.Success, ids[0]);
+        await t.CommandAsync("b4", "CREATE Copies");
+        await t.CommandAsync("b5", "COPY 1 Copies");
+        Assert.Equal("* SEARCH 1 2 3 4 5", (await t.CommandAsync("b6", "SEARCH SAVEDSINCE 1-Jan-2020"))[0]);
+
+        // RFC 5819 LIST-STATUS and RFC 8438 STATUS=SIZE.
+        var list = await t.CommandAsync("b7", "LIST \"\" \"*\" RETURN (STATUS (MESSAGES SIZE MAILBOXID))");
+        var copies = list.IndexOf("* LIST (\\HasNoChildren) \"/\" Copies");
+        Assert.True(copies >= 0, string.Join("\n", list));
+        Assert.Matches(@"^\* STATUS Copies \(MESSAGES 1 SIZE \d+ MAILBOXID \(F[0-9a-f]{32}\)\)$", list[copies + 1]);
+        await t.CommandAsync("b8", "SELECT Copies");
+        Assert.Contains(match.Groups[1].Value, (await t.CommandAsync("b9", "FETCH 1 EMAILID"))[0]);
+    }
 }
