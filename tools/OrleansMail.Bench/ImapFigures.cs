@@ -192,7 +192,7 @@ internal static class ImapFigures
     }
 
     /// <summary>A minimal IMAP client that counts response lines and skips literals by length, so client cost stays out of the figure.</summary>
-    private sealed class ImapConnection : IAsyncDisposable
+    internal sealed class ImapConnection : IAsyncDisposable
     {
         private readonly TcpClient _tcp = new();
         private Stream _stream = null!;
@@ -200,6 +200,11 @@ internal static class ImapFigures
         private int _start;
         private int _end;
         private int _tag;
+
+        /// <summary>The text of the last command's lines that matched <c>*</c> responses, when asked to keep them.</summary>
+        public List<string> Kept { get; } = [];
+
+        public bool Keep { get; set; }
 
         public static async Task<ImapConnection> OpenAsync(int port, string user)
         {
@@ -221,6 +226,11 @@ internal static class ImapFigures
             {
                 var line = await LineAsync();
                 lines++;
+                if (Keep)
+                {
+                    Kept.Add(line);
+                }
+
                 var open = line.LastIndexOf('{');
                 if (open >= 0 && line.EndsWith('}') && long.TryParse(line.AsSpan(open + 1, line.Length - open - 2), out var literal))
                 {
@@ -282,7 +292,10 @@ internal static class ImapFigures
             }
 
             _end += n;
+            BytesReceived += n;
         }
+
+        public long BytesReceived { get; private set; }
 
         public ValueTask DisposeAsync()
         {

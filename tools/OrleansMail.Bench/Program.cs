@@ -85,5 +85,27 @@ imap.SetAction(async (parse, cancellationToken) =>
     return 0;
 });
 
-var root = new RootCommand("OrleansMail benchmarks: each figure with its baseline from the same run") { core, lmtp, imap };
+var qresyncMessages = new Option<int>("--messages") { Description = "Messages in the mailbox", DefaultValueFactory = _ => 100_000 };
+var qresyncChanges = new Option<int>("--changes") { Description = "Flag changes made by another client before the resync", DefaultValueFactory = _ => 10 };
+var qresync = new Command("qresync", "Bytes and time of a QRESYNC resync after a few changes against a full flag listing")
+{
+    qresyncMessages, qresyncChanges, seed, output,
+};
+qresync.SetAction(async (parse, cancellationToken) =>
+{
+    var figures = await QresyncFigures.MeasureAsync(parse.GetValue(qresyncMessages), parse.GetValue(qresyncChanges), parse.GetValue(seed));
+    foreach (var (name, value) in figures)
+    {
+        Console.WriteLine($"  {name,-36} {value.ToString("0.##", CultureInfo.InvariantCulture),14}");
+    }
+
+    if (parse.GetValue(output) is { } path)
+    {
+        await File.WriteAllTextAsync(path, JsonSerializer.Serialize(figures, new JsonSerializerOptions { WriteIndented = true }), cancellationToken);
+    }
+
+    return 0;
+});
+
+var root = new RootCommand("OrleansMail benchmarks: each figure with its baseline from the same run") { core, lmtp, imap, qresync };
 return await root.Parse(args).InvokeAsync();
