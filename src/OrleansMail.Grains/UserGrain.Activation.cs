@@ -208,6 +208,13 @@ public sealed partial class UserGrain
             var e = new CountersRaised(Now, m.Id, m.UidNext + cap, m.HighestModSeq + cap);
             _index.Apply(e);
             _pending.Add(e);
+
+            // A client may have seen the dead writer's last changes (UIDs, flags, expunges) that this index lacks;
+            // its modseq then says nothing reliable. Moving the expunge-history floor to the raised modseq makes
+            // every resync from before it a full one (QRESYNC compares UIDs and resends flags, RFC 7162 §3.2.5.2).
+            var trimmed = new ExpungeHistoryTrimmed(Now, m.Id, m.HighestModSeq);
+            _index.Apply(trimmed);
+            _pending.Add(trimmed);
         }
     }
 

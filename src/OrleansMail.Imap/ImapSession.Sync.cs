@@ -80,9 +80,12 @@ internal sealed partial class ImapSession
             _out.Raw("* VANISHED (EARLIER) ").Raw(vanished.ToString()).CrLf();
         }
 
-        foreach (var message in changes.Changed)
+        // Without a complete history since the client's modseq (trimmed, or an unclean takeover moved the floor),
+        // the client's flags may come from changes this store no longer has: resend every message's flags.
+        var changed = changes.VanishedComplete ? changes.Changed.Select(m => m.Uid) : view.Uids;
+        foreach (var uid in changed.ToList())
         {
-            if (view.TryGet(message.Uid, out var current))
+            if (view.TryGet(uid, out var current))
             {
                 WriteFlagsFetch(view, current);
             }
