@@ -211,4 +211,45 @@ public sealed partial class CondStoreTests(ImapHost host)
         await t.CommandAsync("b8", "SELECT Copies");
         Assert.Contains(match.Groups[1].Value, (await t.CommandAsync("b9", "FETCH 1 EMAILID"))[0]);
     }
+
+    [Fact]
+    public async Task An_idling_session_keeps_up_when_its_user_grain_is_reactivated_under_it()
+    {
+        var (user, t) = await MailboxAsync(2);
+        await using var _ = t;
+        await t.CommandAsync("a1", "ENABLE QRESYNC");
+        await t.CommandAsync("a2", "SELECT INBOX");
+        await t.SendAsync("a3 IDLE\r\n");
+        Assert.Equal("+ idling", await t.LineAsync());
+
+        // The activation the session subscribed to goes away; the next one has never heard of the session.
+        await host.Grains.GetGrain<OrleansMail.Grains.Contracts.IUserGrain>(user).DeactivateAsync();
+        await host.DeliverAsync(user, ImapHost.Message("after reactivation"));
+        await using (var other = await host.TranscriptAsync())
+        {
+            await other.CommandAsync("b0", $"LOGIN {user} secret");
+            await other.CommandAsync("b1", "SELECT INBOX");
+            await other.CommandAsync("b2", "UID STORE 1 +FLAGS.SILENT (\\Deleted)");
+            await other.CommandAsync("b3", "EXPUNGE");
+        }
+
+        // The session's own periodic look (observers are not durable) brings both changes, as QRESYNC wants them.
+        var seen = new List<string>();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (!(seen.Contains("* VANISHED 1") && seen.Contains("* 2 EXISTS")))
+        {
+            try
+            {
+                seen.Add(await t.LineAsync(deadline - DateTime.UtcNow));
+            }
+            catch (OperationCanceledException)
+            {
+                Assert.Fail("the idling session heard only: " + string.Join(" | ", seen));
+            }
+        }
+
+        await t.SendAsync("DONE\r\n");
+        Assert.Equal("a3 OK IDLE terminated", (await t.UntilTaggedAsync("a3"))[^1]);
+        Assert.Equal(["* 1 FETCH (UID 2)", "* 2 FETCH (UID 3)", "a4 OK FETCH completed"], await t.CommandAsync("a4", "FETCH 1:* (UID)"));
+    }
 }

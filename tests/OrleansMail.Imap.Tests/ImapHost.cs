@@ -60,6 +60,8 @@ public sealed class ImapHost : IAsyncLifetime
         _folder.Dispose();
     }
 
+    public IGrainFactory Grains => _app.Services.GetRequiredService<IGrainFactory>();
+
     /// <summary>A user no other test touches (tests in a class share the host).</summary>
     public string NewUser() => $"user{Interlocked.Increment(ref _users)}";
 
