@@ -206,13 +206,13 @@ internal static class ImapFigures
 
         public bool Keep { get; set; }
 
-        public static async Task<ImapConnection> OpenAsync(int port, string user)
+        public static async Task<ImapConnection> OpenAsync(int port, string user, string password = "x")
         {
             var c = new ImapConnection();
             await c._tcp.ConnectAsync(IPAddress.Loopback, port);
             c._stream = c._tcp.GetStream();
             await c.LineAsync();
-            await c.CommandAsync($"LOGIN {user} x");
+            await c.CommandAsync($"LOGIN {user} {password}");
             return c;
         }
 
@@ -241,6 +241,28 @@ internal static class ImapFigures
                 if (line.StartsWith(tag + " ", StringComparison.Ordinal))
                 {
                     return line.StartsWith(tag + " OK", StringComparison.Ordinal) ? lines : throw new InvalidOperationException(line);
+                }
+            }
+        }
+
+        /// <summary>APPENDs one message with a non-synchronizing literal (RFC 7888), as a client with LITERAL+ does.</summary>
+        public async Task AppendAsync(string mailbox, byte[] message)
+        {
+            var tag = $"b{++_tag}";
+            await _stream.WriteAsync(Encoding.ASCII.GetBytes($"{tag} APPEND {mailbox} {{{message.Length}+}}\r\n"));
+            await _stream.WriteAsync(message);
+            await _stream.WriteAsync("\r\n"u8.ToArray());
+            while (true)
+            {
+                var line = await LineAsync();
+                if (line.StartsWith(tag + " ", StringComparison.Ordinal))
+                {
+                    if (!line.StartsWith(tag + " OK", StringComparison.Ordinal))
+                    {
+                        throw new InvalidOperationException(line);
+                    }
+
+                    return;
                 }
             }
         }

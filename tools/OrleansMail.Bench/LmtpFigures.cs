@@ -103,7 +103,7 @@ internal static class LmtpFigures
         return (total.Elapsed.TotalSeconds, latencies);
     }
 
-    private static async Task<(double Seconds, List<double> Latencies, int Failures)> LmtpAsync(int port, List<byte[]> messages, int connections, int users)
+    internal static async Task<(double Seconds, List<double> Latencies, int Failures)> LmtpAsync(int port, List<byte[]> messages, int connections, int users)
     {
         var latencies = new List<double>();
         var failures = 0;
@@ -174,7 +174,7 @@ internal static class LmtpFigures
         return ms.ToArray();
     }
 
-    private static double Percentile(List<double> values, double p)
+    internal static double Percentile(List<double> values, double p)
     {
         var sorted = values.Order().ToList();
         return sorted.Count == 0 ? 0 : sorted[(int)Math.Min(sorted.Count - 1, Math.Round(p * (sorted.Count - 1)))];

@@ -107,5 +107,26 @@ qresync.SetAction(async (parse, cancellationToken) =>
     return 0;
 });
 
-var root = new RootCommand("OrleansMail benchmarks: each figure with its baseline from the same run") { core, lmtp, imap, qresync };
+var clients = new Option<int>("--clients") { Description = "IMAP clients for the APPEND and FETCH workloads", DefaultValueFactory = _ => 10 };
+var dovecot = new Command("dovecot", "OrleansMail next to Debian's Dovecot on this machine, same messages and client code: LMTP, APPEND, FETCH")
+{
+    count, connections, clients, users, seed, output,
+};
+dovecot.SetAction(async (parse, cancellationToken) =>
+{
+    var figures = await DovecotComparison.MeasureAsync(parse.GetValue(count), parse.GetValue(connections), parse.GetValue(clients), parse.GetValue(users), parse.GetValue(seed));
+    foreach (var (name, value) in figures)
+    {
+        Console.WriteLine($"  {name,-48} {value.ToString("0.##", CultureInfo.InvariantCulture),14}");
+    }
+
+    if (parse.GetValue(output) is { } path)
+    {
+        await File.WriteAllTextAsync(path, JsonSerializer.Serialize(figures, new JsonSerializerOptions { WriteIndented = true }), cancellationToken);
+    }
+
+    return 0;
+});
+
+var root = new RootCommand("OrleansMail benchmarks: each figure with its baseline from the same run") { core, lmtp, imap, qresync, dovecot };
 return await root.Parse(args).InvokeAsync();
