@@ -209,6 +209,7 @@ internal static class ImapFigures
         public static async Task<ImapConnection> OpenAsync(int port, string user, string password = "x")
         {
             var c = new ImapConnection();
+            c._tcp.NoDelay = true; // as mail clients set it; otherwise Nagle holds the CRLF after a literal for a delayed ACK
             await c._tcp.ConnectAsync(IPAddress.Loopback, port);
             c._stream = c._tcp.GetStream();
             await c.LineAsync();

@@ -15,6 +15,7 @@ public sealed class FileSystemObjectStore : IObjectStore
     private const string TempFolder = ".tmp";
 
     private readonly string _root;
+    private readonly DirectorySyncs _directorySyncs = new();
 
     public FileSystemObjectStore(string root)
     {
@@ -42,7 +43,7 @@ public sealed class FileSystemObjectStore : IObjectStore
             return false;
         }
 
-        Durability.SyncDirectory(Path.GetDirectoryName(path)!);
+        await _directorySyncs.SyncAsync(Path.GetDirectoryName(path)!).ConfigureAwait(false);
         return true;
     }
 
@@ -59,7 +60,7 @@ public sealed class FileSystemObjectStore : IObjectStore
         var etag = NewETag();
         var temp = await WriteTempAsync(content, etag, metadata, cancellationToken).ConfigureAwait(false);
         File.Move(temp, path, overwrite: true);
-        Durability.SyncDirectory(Path.GetDirectoryName(path)!);
+        await _directorySyncs.SyncAsync(Path.GetDirectoryName(path)!).ConfigureAwait(false);
         return etag;
     }
 
