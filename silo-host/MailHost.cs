@@ -185,7 +185,7 @@ public static class MailHost
     {
         if (string.Equals(options.Storage.Provider, "AzureBlob", StringComparison.OrdinalIgnoreCase))
         {
-            var blobs = new BlobServiceClient(options.Storage.ConnectionString);
+            var blobs = new BlobServiceClient(options.Storage.ConnectionString, options.Storage.BlobClientOptions());
             var azure = new AzureBlobObjectStore(blobs.GetBlobContainerClient(options.Storage.Container));
             await azure.InitializeAsync().ConfigureAwait(false);
             return (azure, blobs, $"Azure Blob container '{options.Storage.Container}' at {blobs.Uri}");

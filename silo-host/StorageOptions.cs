@@ -8,4 +8,25 @@ public sealed class StorageOptions
     public string ConnectionString { get; set; } = "";
 
     public string Container { get; set; } = "orleansmail";
+
+    /// <summary>
+    /// Longest wait for one network operation to Azure Storage. A store that stops answering must become a prompt
+    /// 451 / NO [UNAVAILABLE], not a delivery that hangs for the SDK's default 100 s per try.
+    /// </summary>
+    public TimeSpan NetworkTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Retries of a failed storage call (exponential, from 0.2 s up to 2 s between tries).</summary>
+    public int MaxRetries { get; set; } = 3;
+
+    /// <summary>The Azure SDK's client options for these settings.</summary>
+    public Azure.Storage.Blobs.BlobClientOptions BlobClientOptions()
+    {
+        var options = new Azure.Storage.Blobs.BlobClientOptions();
+        options.Retry.Mode = Azure.Core.RetryMode.Exponential;
+        options.Retry.MaxRetries = MaxRetries;
+        options.Retry.Delay = TimeSpan.FromMilliseconds(200);
+        options.Retry.MaxDelay = TimeSpan.FromSeconds(2);
+        options.Retry.NetworkTimeout = NetworkTimeout;
+        return options;
+    }
 }

@@ -308,9 +308,17 @@ public sealed partial class UserGrain
 
     private async Task RenewLeaseAsync(CancellationToken cancellationToken)
     {
+        // Bounded: a renewal stuck on an unreachable store would hold the timer, and the lease would stay lapsed
+        // long after the store came back (the next tick renews on our unchanged ETag and writes resume).
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bounded.CancelAfter(_options.LeaseDuration / 3);
         try
         {
-            await _lease.RenewAsync(cancellationToken).ConfigureAwait(true);
+            await _lease.RenewAsync(bounded.Token).ConfigureAwait(true);
+        }
+        catch (OperationCanceledException e) when (bounded.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            _log.LogWarning(e, "User {User}: lease renewal timed out; writes stop when it lapses", _names.User);
         }
         catch (LeaseLostException e)
         {
