@@ -95,26 +95,7 @@ public sealed partial class TwoSiloProcessTests(ITestOutputHelper output)
             await Task.WhenAll(workers);
             Assert.True(killed);
 
-            // What the survivor's index and the store hold, through an ordinary cluster client.
-            using var client = await ConnectClientAsync(azurite, clusterId, silos[1].GatewayPort);
-            var grains = client.Services.GetRequiredService<IGrainFactory>();
-            var store = new AzureBlobObjectStore(azurite.CreateBlobServiceClient().GetBlobContainerClient(container));
-            var found = new Dictionary<string, int>();
-            for (var u = 0; u < Users; u++)
-            {
-                var user = grains.GetGrain<IUserGrain>($"user{u}");
-                var inbox = await RetryAsync(() => user.GetMailboxAsync("INBOX"));
-                var views = await user.FetchAsync(inbox.Id, UidSet.Range(1, uint.MaxValue));
-                Assert.Equal(views.Length, views.Select(v => v.Uid).Distinct().Count());
-                foreach (var v in views)
-                {
-                    var bytes = await store.ReadBytesAsync(UserObjectNames.For($"user{u}").Body(v.BodyId));
-                    Assert.NotNull(bytes);
-                    var id = MessageIdPattern().Match(Encoding.ASCII.GetString(bytes!)).Groups[1].Value;
-                    found[id] = found.GetValueOrDefault(id) + 1;
-                }
-            }
-
+            var found = await StoredMessageIdsAsync(azurite, clusterId, silos[1].GatewayPort, container);
             var missing = acknowledged.Where(id => !found.ContainsKey(id)).ToList();
             Assert.True(missing.Count == 0, $"acknowledged but lost: {string.Join(", ", missing)}");
             var duplicatedFirstTries = firstTry.Where(id => found[id] > 1).ToList();
@@ -135,11 +116,125 @@ public sealed partial class TwoSiloProcessTests(ITestOutputHelper output)
         }
     }
 
-    private sealed record SiloProcess(Process Process, int LmtpPort, int GatewayPort);
-
-    private static SiloProcess StartSilo(AzuriteServer azurite, string root, string passwd, string container, string clusterId, int index)
+    /// <summary>How many times each Message-ID is indexed (and its body stored), read through an ordinary cluster client.</summary>
+    private static async Task<Dictionary<string, int>> StoredMessageIdsAsync(AzuriteServer azurite, string clusterId, int gatewayPort, string container)
     {
-        int lmtp = LoopbackPorts.Free(), siloPort = LoopbackPorts.Free(), gateway = LoopbackPorts.Free();
+        using var client = await ConnectClientAsync(azurite, clusterId, gatewayPort);
+        var grains = client.Services.GetRequiredService<IGrainFactory>();
+        var store = new AzureBlobObjectStore(azurite.CreateBlobServiceClient().GetBlobContainerClient(container));
+        var found = new Dictionary<string, int>();
+        for (var u = 0; u < Users; u++)
+        {
+            var user = grains.GetGrain<IUserGrain>($"user{u}");
+            var inbox = await RetryAsync(() => user.GetMailboxAsync("INBOX"));
+            var views = await RetryAsync(() => user.FetchAsync(inbox.Id, UidSet.Range(1, uint.MaxValue)));
+            Assert.Equal(views.Length, views.Select(v => v.Uid).Distinct().Count());
+            foreach (var v in views)
+            {
+                var bytes = await store.ReadBytesAsync(UserObjectNames.For($"user{u}").Body(v.BodyId));
+                Assert.NotNull(bytes);
+                var id = MessageIdPattern().Match(Encoding.ASCII.GetString(bytes!)).Groups[1].Value;
+                found[id] = found.GetValueOrDefault(id) + 1;
+            }
+        }
+
+        return found;
+    }
+
+    [Fact]
+    public async Task Killing_the_silo_host_five_times_under_load_loses_no_acknowledged_delivery()
+    {
+        await using var azurite = await AzuriteServer.StartAsync();
+        using var folder = new TempFolder();
+        var passwd = Path.Combine(folder.Path, "users.passwd");
+        await File.WriteAllLinesAsync(passwd, Enumerable.Range(0, Users).Select(u => $"user{u}:{{PLAIN}}x::::::"));
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var container = "kill" + suffix;
+        var clusterId = "kill-" + suffix;
+        var random = new Random(20261128);
+
+        // One node, killed and restarted with its disk: each restart is a returning node and an unclean takeover.
+        var silo = StartSilo(azurite, folder.Path, passwd, container, clusterId, 0);
+        var started = new List<SiloProcess> { silo };
+        try
+        {
+            await WaitForGreetingAsync(silo.LmtpPort);
+            var killsDone = false;
+            var firstTry = new HashSet<string>();
+            var acknowledged = new HashSet<string>();
+            var retried = 0;
+            var next = -1;
+            var workers = Enumerable.Range(0, 4).Select(async _ =>
+            {
+                // Load runs through every kill and a little beyond.
+                for (var after = 0; after < 10; after += Volatile.Read(ref killsDone) ? 1 : 0)
+                {
+                    var i = Interlocked.Increment(ref next);
+                    var id = $"k{i}-{suffix}@e2e.test";
+                    for (var attempt = 0; ; attempt++)
+                    {
+                        Assert.True(attempt < 240, $"{id} was never accepted");
+                        var reply = await TryDeliverAsync(Volatile.Read(ref silo).LmtpPort, $"user{i % Users}@example.org", id);
+                        if (reply.StartsWith("250", StringComparison.Ordinal))
+                        {
+                            lock (acknowledged)
+                            {
+                                acknowledged.Add(id);
+                                (attempt == 0 ? firstTry : null)?.Add(id);
+                                retried += attempt == 0 ? 0 : 1;
+                            }
+
+                            break;
+                        }
+
+                        Assert.False(reply.StartsWith('5'), $"permanent failure for {id}: {reply}");
+                        await Task.Delay(250);
+                    }
+
+                    await Task.Delay(100);
+                }
+            }).ToList();
+
+            for (var kill = 0; kill < 5; kill++)
+            {
+                await Task.Delay(random.Next(1500, 4000));
+                silo.Process.Kill(); // SIGKILL: no deactivation, no checkpoint, no lease release
+                await silo.Process.WaitForExitAsync();
+                var restarted = StartSilo(azurite, folder.Path, passwd, container, clusterId, 0, replacing: silo);
+                started.Add(restarted);
+                Volatile.Write(ref silo, restarted);
+                await WaitForGreetingAsync(restarted.LmtpPort);
+            }
+
+            Volatile.Write(ref killsDone, true);
+            await Task.WhenAll(workers);
+            var found = await StoredMessageIdsAsync(azurite, clusterId, silo.GatewayPort, container);
+            var missing = acknowledged.Where(id => !found.ContainsKey(id)).ToList();
+            Assert.True(missing.Count == 0, $"acknowledged but lost: {string.Join(", ", missing)}");
+            var duplicatedFirstTries = firstTry.Where(id => found[id] > 1).ToList();
+            Assert.True(duplicatedFirstTries.Count == 0, $"acknowledged on the first try yet stored twice: {string.Join(", ", duplicatedFirstTries)}");
+            output.WriteLine($"5 kills; {acknowledged.Count} acknowledged, {retried} after a retry, {found.Values.Sum() - found.Count} duplicates (allowed after a 4xx or a cut connection)");
+        }
+        finally
+        {
+            foreach (var s in started)
+            {
+                if (!s.Process.HasExited)
+                {
+                    s.Process.Kill();
+                }
+
+                s.Process.Dispose();
+            }
+        }
+    }
+
+    private sealed record SiloProcess(Process Process, int LmtpPort, int GatewayPort, int SiloPort);
+
+    private static SiloProcess StartSilo(AzuriteServer azurite, string root, string passwd, string container, string clusterId, int index, SiloProcess? replacing = null)
+    {
+        // A restarted node comes back on its old ports: Orleans then retires the dead incarnation at once.
+        int lmtp = replacing?.LmtpPort ?? LoopbackPorts.Free(), siloPort = replacing?.SiloPort ?? LoopbackPorts.Free(), gateway = replacing?.GatewayPort ?? LoopbackPorts.Free();
         var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = root };
         foreach (var a in new[]
         {
@@ -168,7 +263,7 @@ public sealed partial class TwoSiloProcessTests(ITestOutputHelper output)
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new SiloProcess(process, lmtp, gateway);
+        return new SiloProcess(process, lmtp, gateway, siloPort);
     }
 
     private static async Task WaitForGreetingAsync(int port)
@@ -186,7 +281,7 @@ public sealed partial class TwoSiloProcessTests(ITestOutputHelper output)
                     return;
                 }
             }
-            catch (SocketException) when (DateTime.UtcNow < deadline)
+            catch (Exception e) when (e is SocketException or IOException && DateTime.UtcNow < deadline)
             {
             }
 
