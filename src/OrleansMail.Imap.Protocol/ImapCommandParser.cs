@@ -324,6 +324,13 @@ public sealed class ImapCommandParser(ImapParserLimits limits)
             Reset();
             if (!synchronizing)
             {
+                // RFC 7888 §4: the bytes are coming anyway. Skip a modest excess; past that, close rather than
+                // read (say) the terabytes a client announced.
+                if (length > (long)limits.MaxArgumentLiteral * 16)
+                {
+                    return Failure(tag, "Literal too large", fatal: true, code: "TOOBIG");
+                }
+
                 _skipRemaining = length;
                 _mode = Mode.SkipLiteral;
             }

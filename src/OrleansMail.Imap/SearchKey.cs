@@ -31,12 +31,17 @@ internal abstract record SearchKey
     public abstract bool Matches(SearchSubject s);
 
     /// <summary>Parses the keys of a SEARCH (after CHARSET); several keys are ANDed.</summary>
-    public static SearchKey ParseAll(ImapArguments args)
+    public static SearchKey ParseAll(ImapArguments args) => ParseAll(args, 0);
+
+    /// <summary>How deep OR/NOT/lists may nest: "OR OR OR ..." on a 64 KB line would otherwise recurse 20,000 deep.</summary>
+    private const int MaxDepth = 64;
+
+    private static SearchKey ParseAll(ImapArguments args, int depth)
     {
         var keys = new List<SearchKey>();
         while (args.HasMore)
         {
-            keys.Add(Parse(args));
+            keys.Add(Parse(args, depth));
         }
 
         return keys.Count switch
@@ -47,13 +52,18 @@ internal abstract record SearchKey
         };
     }
 
-    private static SearchKey Parse(ImapArguments args)
+    private static SearchKey Parse(ImapArguments args, int depth)
     {
+        if (depth > MaxDepth)
+        {
+            throw new ImapSyntaxException("Search program nested too deeply");
+        }
+
         var token = args.Next("search key");
         if (token.IsList)
         {
             var inner = new ImapArguments(token.Items);
-            return ParseAll(inner);
+            return ParseAll(inner, depth + 1);
         }
 
         if (!token.IsAtom)
@@ -108,8 +118,8 @@ internal abstract record SearchKey
             case "SAVEDON": return new Saved(ImapFormat.ParseDate(args.AString("date")), 0);
             case "SAVEDSINCE": return new Saved(ImapFormat.ParseDate(args.AString("date")), 1);
             case "SAVEDATESUPPORTED": return new Always();
-            case "NOT": return new Not(Parse(args));
-            case "OR": return new Or(Parse(args), Parse(args));
+            case "NOT": return new Not(Parse(args, depth + 1));
+            case "OR": return new Or(Parse(args, depth + 1), Parse(args, depth + 1));
             case "MODSEQ":
                 {
                     // RFC 7162 §3.1.5: MODSEQ [entry-name entry-type] mod-sequence-valzer.

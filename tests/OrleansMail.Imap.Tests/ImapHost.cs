@@ -30,7 +30,7 @@ public sealed class ImapHost : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        File.WriteAllLines(Path.Combine(_folder.Path, "users.passwd"), Enumerable.Range(0, 40).Select(i => $"user{i}:{{PLAIN}}secret::::::"));
+        File.WriteAllLines(Path.Combine(_folder.Path, "users.passwd"), Enumerable.Range(0, 200).Select(i => $"user{i}:{{PLAIN}}secret::::::"));
         var store = new FileSystemObjectStore(Path.Combine(_folder.Path, "store"));
         _app = await MailHost.BuildAsync(
             [
