@@ -61,7 +61,7 @@ public sealed class FlakyStoreTests(ITestOutputHelper output)
                     for (var attempt = 0; ; attempt++)
                     {
                         Assert.True(attempt < 50, $"{id} was never accepted");
-                        var reply = await DeliverAsync(lmtpPort, $"user{user}@localhost", id);
+                        var reply = await LmtpDelivery.TryDeliverAsync(lmtpPort, $"user{user}@localhost", id);
                         Assert.False(reply.StartsWith('5'), $"a permanent failure for a temporary problem: {reply}");
                         if (reply.StartsWith("250", StringComparison.Ordinal))
                         {
@@ -132,40 +132,6 @@ public sealed class FlakyStoreTests(ITestOutputHelper output)
         {
             await app.StopAsync();
             await app.DisposeAsync();
-        }
-    }
-
-    private static async Task<string> DeliverAsync(int port, string rcpt, string id)
-    {
-        try
-        {
-            using var tcp = new TcpClient();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            await tcp.ConnectAsync("127.0.0.1", port, timeout.Token);
-            var stream = tcp.GetStream();
-            var reader = new StreamReader(stream, Encoding.ASCII);
-            await reader.ReadLineAsync(timeout.Token);
-            await stream.WriteAsync(Encoding.ASCII.GetBytes($"LHLO t\r\nMAIL FROM:<s@flaky.test>\r\nRCPT TO:<{rcpt}>\r\nDATA\r\n"), timeout.Token);
-            string? line;
-            while ((line = await reader.ReadLineAsync(timeout.Token)) is not null && line.Length > 3 && line[3] == '-')
-            {
-            }
-
-            for (var i = 0; i < 3; i++)
-            {
-                line = await reader.ReadLineAsync(timeout.Token);
-                if (line is null || (i < 2 && !line.StartsWith("250", StringComparison.Ordinal)))
-                {
-                    return line ?? "4xx cut";
-                }
-            }
-
-            await stream.WriteAsync(Encoding.ASCII.GetBytes($"Message-ID: <{id}>\r\nSubject: {id}\r\n\r\nbody\r\n.\r\n"), timeout.Token);
-            return await reader.ReadLineAsync(timeout.Token) ?? "4xx cut";
-        }
-        catch (Exception e) when (e is SocketException or IOException or OperationCanceledException)
-        {
-            return "4xx " + e.GetType().Name;
         }
     }
 }

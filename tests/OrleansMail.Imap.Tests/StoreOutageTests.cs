@@ -60,7 +60,7 @@ public sealed partial class StoreOutageTests(ITestOutputHelper output)
                     var user = (worker + i) % Users;
                     var id = $"w{worker}-{i}@outage.test";
                     var started = clock.Elapsed.TotalSeconds;
-                    var reply = await DeliverAsync(lmtpPort, $"user{user}@localhost", id);
+                    var reply = await LmtpDelivery.TryDeliverAsync(lmtpPort, $"user{user}@localhost", id);
                     timeline.Enqueue($"{started:0.0}-{clock.Elapsed.TotalSeconds:0.0} {reply[..Math.Min(3, reply.Length)]}");
                     replies.AddOrUpdate(reply[..Math.Min(3, reply.Length)], 1, (_, n) => n + 1);
                     Assert.False(reply.StartsWith('5'), $"a permanent failure for a temporary problem: {reply}");
@@ -141,40 +141,6 @@ public sealed partial class StoreOutageTests(ITestOutputHelper output)
         {
             await app.StopAsync();
             await app.DisposeAsync();
-        }
-    }
-
-    private static async Task<string> DeliverAsync(int port, string rcpt, string id)
-    {
-        try
-        {
-            using var tcp = new TcpClient();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            await tcp.ConnectAsync("127.0.0.1", port, timeout.Token);
-            var stream = tcp.GetStream();
-            var reader = new StreamReader(stream, Encoding.ASCII);
-            await reader.ReadLineAsync(timeout.Token);
-            await stream.WriteAsync(Encoding.ASCII.GetBytes($"LHLO t\r\nMAIL FROM:<s@outage.test>\r\nRCPT TO:<{rcpt}>\r\nDATA\r\n"), timeout.Token);
-            string? line;
-            while ((line = await reader.ReadLineAsync(timeout.Token)) is not null && line.Length > 3 && line[3] == '-')
-            {
-            }
-
-            for (var i = 0; i < 3; i++)
-            {
-                line = await reader.ReadLineAsync(timeout.Token);
-                if (line is null || (i < 2 && !line.StartsWith("250", StringComparison.Ordinal)))
-                {
-                    return line ?? "4xx cut";
-                }
-            }
-
-            await stream.WriteAsync(Encoding.ASCII.GetBytes($"Message-ID: <{id}>\r\nSubject: {id}\r\n\r\nbody\r\n.\r\n"), timeout.Token);
-            return await reader.ReadLineAsync(timeout.Token) ?? "4xx cut";
-        }
-        catch (Exception e) when (e is SocketException or IOException or OperationCanceledException)
-        {
-            return "4xx " + e.GetType().Name;
         }
     }
 }

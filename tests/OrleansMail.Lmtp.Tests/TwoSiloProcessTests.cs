@@ -62,7 +62,7 @@ public sealed partial class TwoSiloProcessTests(ITestOutputHelper output)
                     {
                         Assert.True(attempt < 120, $"{id} was never accepted");
                         var silo = silos[(worker + attempt) % 2];
-                        var reply = await TryDeliverAsync(silo.LmtpPort, $"user{i % Users}@example.org", id);
+                        var reply = await LmtpDelivery.TryDeliverAsync(silo.LmtpPort, $"user{i % Users}@example.org", id);
                         if (reply.StartsWith("250", StringComparison.Ordinal))
                         {
                             lock (acknowledged)
@@ -174,7 +174,7 @@ public sealed partial class TwoSiloProcessTests(ITestOutputHelper output)
                     for (var attempt = 0; ; attempt++)
                     {
                         Assert.True(attempt < 240, $"{id} was never accepted");
-                        var reply = await TryDeliverAsync(Volatile.Read(ref silo).LmtpPort, $"user{i % Users}@example.org", id);
+                        var reply = await LmtpDelivery.TryDeliverAsync(Volatile.Read(ref silo).LmtpPort, $"user{i % Users}@example.org", id);
                         if (reply.StartsWith("250", StringComparison.Ordinal))
                         {
                             lock (acknowledged)
@@ -287,42 +287,6 @@ public sealed partial class TwoSiloProcessTests(ITestOutputHelper output)
 
             Assert.True(DateTime.UtcNow < deadline, $"no LMTP greeting on port {port}");
             await Task.Delay(250);
-        }
-    }
-
-    /// <summary>One delivery attempt; the final reply, or "4xx" for a refused or cut connection (an MTA retries both).</summary>
-    private static async Task<string> TryDeliverAsync(int port, string rcpt, string messageId)
-    {
-        try
-        {
-            using var tcp = new TcpClient();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await tcp.ConnectAsync(IPAddress.Loopback, port, timeout.Token);
-            var stream = tcp.GetStream();
-            var reader = new StreamReader(stream, Encoding.ASCII);
-            await reader.ReadLineAsync(timeout.Token);
-            var data = $"Subject: {messageId}\r\nMessage-ID: <{messageId}>\r\n\r\nbody of {messageId}\r\n.\r\n";
-            await stream.WriteAsync(Encoding.ASCII.GetBytes($"LHLO e2e\r\nMAIL FROM:<load@e2e.test>\r\nRCPT TO:<{rcpt}>\r\nDATA\r\n"), timeout.Token);
-            string? line;
-            while ((line = await reader.ReadLineAsync(timeout.Token)) is not null && line.Length > 3 && line[3] == '-')
-            {
-            }
-
-            for (var i = 0; i < 3; i++)
-            {
-                line = await reader.ReadLineAsync(timeout.Token);
-                if (line is null || (i < 2 && !line.StartsWith("250", StringComparison.Ordinal)))
-                {
-                    return line ?? "4xx cut";
-                }
-            }
-
-            await stream.WriteAsync(Encoding.ASCII.GetBytes(data), timeout.Token);
-            return await reader.ReadLineAsync(timeout.Token) ?? "4xx cut";
-        }
-        catch (Exception e) when (e is SocketException or IOException or OperationCanceledException)
-        {
-            return "4xx " + e.GetType().Name;
         }
     }
 

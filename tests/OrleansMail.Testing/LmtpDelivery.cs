@@ -1,0 +1,44 @@
+using System.Net.Sockets;
+using System.Text;
+
+namespace OrleansMail.Testing;
+
+/// <summary>One LMTP delivery as an MTA attempts it, for load and fault tests that retry as an MTA would.</summary>
+public static class LmtpDelivery
+{
+    /// <summary>Delivers a small message with this Message-ID; the final reply, or "4xx ..." for a refused or cut connection (an MTA retries both).</summary>
+    public static async Task<string> TryDeliverAsync(int port, string rcpt, string messageId)
+    {
+        try
+        {
+            using var tcp = new TcpClient();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await tcp.ConnectAsync("127.0.0.1", port, timeout.Token).ConfigureAwait(false);
+            var stream = tcp.GetStream();
+            var reader = new StreamReader(stream, Encoding.ASCII);
+            await reader.ReadLineAsync(timeout.Token).ConfigureAwait(false);
+            await stream.WriteAsync(Encoding.ASCII.GetBytes($"LHLO test\r\nMAIL FROM:<load@test.example>\r\nRCPT TO:<{rcpt}>\r\nDATA\r\n"), timeout.Token).ConfigureAwait(false);
+            string? line;
+            while ((line = await reader.ReadLineAsync(timeout.Token).ConfigureAwait(false)) is not null && line.Length > 3 && line[3] == '-')
+            {
+            }
+
+            for (var i = 0; i < 3; i++)
+            {
+                line = await reader.ReadLineAsync(timeout.Token).ConfigureAwait(false);
+                if (line is null || (i < 2 && !line.StartsWith("250", StringComparison.Ordinal)))
+                {
+                    return line ?? "4xx cut";
+                }
+            }
+
+            var data = $"Subject: {messageId}\r\nMessage-ID: <{messageId}>\r\n\r\nbody of {messageId}\r\n.\r\n";
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(data), timeout.Token).ConfigureAwait(false);
+            return await reader.ReadLineAsync(timeout.Token).ConfigureAwait(false) ?? "4xx cut";
+        }
+        catch (Exception e) when (e is SocketException or IOException or OperationCanceledException)
+        {
+            return "4xx " + e.GetType().Name;
+        }
+    }
+}
