@@ -138,6 +138,8 @@ internal sealed partial class ImapSession
                         continue;
 
                     case ImapParseStatus.Error:
+                        // A malformed APPEND may already have spooled messages: they belong to no command now.
+                        DiscardAppend();
                         var code = result.ErrorCode is null ? "" : $"[{result.ErrorCode}] ";
                         _out.Raw($"{result.Tag ?? "*"} BAD {code}{result.Error}\r\n");
                         if (result.Fatal)

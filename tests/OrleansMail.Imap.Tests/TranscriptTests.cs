@@ -377,4 +377,16 @@ public sealed class TranscriptTests(ImapHost host)
 
         Assert.Contains("* 0 EXISTS", await t.CommandAsync("a2", "SELECT INBOX"));
     }
+
+    [Fact]
+    public async Task A_malformed_append_saves_nothing_and_leaves_nothing_for_the_next_one()
+    {
+        var user = host.NewUser();
+        await using var t = await LoggedInAsync(user);
+        await t.SendAsync("a1 APPEND INBOX {5+}\r\nhello (\r\n");
+        Assert.StartsWith("a1 BAD", (await t.UntilTaggedAsync("a1"))[^1]);
+        await t.SendAsync("a2 APPEND INBOX {3+}\r\nabc\r\n");
+        Assert.Matches(@"^a2 OK \[APPENDUID \d+ 1\] APPEND completed$", (await t.UntilTaggedAsync("a2"))[^1]);
+        Assert.Contains("* 1 EXISTS", await t.CommandAsync("a3", "SELECT INBOX"));
+    }
 }
