@@ -157,9 +157,6 @@ public sealed class ImapCommandParser(ImapParserLimits limits)
         _mode = Mode.Line;
     }
 
-    /// <summary>Abandons the command whose literal was announced: the caller refused it (a synchronizing literal the client will not send).</summary>
-    public void Abandon() => Reset();
-
     /// <summary>
     /// Abandons a command whose streamed literal the caller refused without reading it; a non-synchronizing literal
     /// is still on its way and is skipped with the rest of its command.

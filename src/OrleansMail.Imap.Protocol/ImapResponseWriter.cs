@@ -72,17 +72,6 @@ public sealed class ImapResponseWriter(PipeWriter output)
         return Raw(bytes);
     }
 
-    public ImapResponseWriter Literal(ReadOnlySequence<byte> bytes)
-    {
-        LiteralHeader(bytes.Length);
-        foreach (var segment in bytes)
-        {
-            Raw(segment.Span);
-        }
-
-        return this;
-    }
-
     public ImapResponseWriter LiteralHeader(long length) => Raw("{").Number(length).Raw("}\r\n"u8);
 
     public ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken = default) => Output.FlushAsync(cancellationToken);

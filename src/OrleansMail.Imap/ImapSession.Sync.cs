@@ -66,19 +66,7 @@ internal sealed partial class ImapSession
         }
 
         var changes = await Grain.GetChangesAsync(view.Id, modSeq).ConfigureAwait(false);
-        var present = SelectedMailbox.ToUidSet(view.Uids);
-        var vanished = changes.VanishedComplete
-            ? changes.Vanished.Except(present)
-            : (knownUids ?? UidSet.Range(1, Math.Max(1, view.UidNext) - 1)).Except(present);
-        if (knownUids is not null)
-        {
-            vanished = vanished.Intersect(knownUids);
-        }
-
-        if (!vanished.IsEmpty)
-        {
-            _out.Raw("* VANISHED (EARLIER) ").Raw(vanished.ToString()).CrLf();
-        }
+        WriteVanishedEarlier(view, changes, knownUids ?? UidSet.Range(1, Math.Max(1, view.UidNext) - 1));
 
         // Without a complete history since the client's modseq (trimmed, or an unclean takeover moved the floor),
         // the client's flags may come from changes this store no longer has: resend every message's flags.
@@ -97,9 +85,17 @@ internal sealed partial class ImapSession
     {
         var changes = await Grain.GetChangesAsync(view.Id, changedSince).ConfigureAwait(false);
         var requested = UidSet.FromRanges(set.Resolve(Math.Max(view.LargestUid, view.UidNext - 1)));
+        WriteVanishedEarlier(view, changes, requested.Intersect(UidSet.Range(1, Math.Max(1, view.UidNext) - 1)));
+    }
+
+    /// <summary>
+    /// VANISHED (EARLIER) for the UIDs in <paramref name="scope"/> that are gone: from the expunge history when it
+    /// reaches back far enough, else every UID of the scope the mailbox no longer has.
+    /// </summary>
+    private void WriteVanishedEarlier(SelectedMailbox view, ChangeSet changes, UidSet scope)
+    {
         var present = SelectedMailbox.ToUidSet(view.Uids);
-        var vanished = changes.VanishedComplete ? changes.Vanished : UidSet.Range(1, Math.Max(1, view.UidNext) - 1).Except(present);
-        vanished = vanished.Intersect(requested).Except(present);
+        var vanished = (changes.VanishedComplete ? changes.Vanished.Intersect(scope) : scope).Except(present);
         if (!vanished.IsEmpty)
         {
             _out.Raw("* VANISHED (EARLIER) ").Raw(vanished.ToString()).CrLf();

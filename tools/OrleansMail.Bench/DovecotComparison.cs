@@ -26,7 +26,7 @@ internal static class DovecotComparison
         // Dovecot first: a private configuration on free loopback ports (tools/dovecot/start-dovecot.sh).
         var dovecotRoot = Directory.CreateTempSubdirectory("om-dovecot-").FullName;
         await File.WriteAllLinesAsync(Path.Combine(dovecotRoot, "users.passwd"), Enumerable.Range(0, users).Select(u => $"user{u}:{{PLAIN}}x::::::"));
-        int dovecotImap = FreePort(), dovecotLmtp = FreePort();
+        int dovecotImap = BenchPorts.Free(), dovecotLmtp = BenchPorts.Free();
         var script = Path.Combine(FindRepository(), "tools", "dovecot", "start-dovecot.sh");
         var start = Process.Start(new ProcessStartInfo("bash", [script, dovecotRoot, dovecotImap.ToString(System.Globalization.CultureInfo.InvariantCulture), dovecotLmtp.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { RedirectStandardOutput = true })!;
         var pid = int.Parse((await start.StandardOutput.ReadToEndAsync()).Trim().Split('\n')[^1], System.Globalization.CultureInfo.InvariantCulture);
@@ -43,15 +43,15 @@ internal static class DovecotComparison
 
         var root = Directory.CreateTempSubdirectory("om-compare-").FullName;
         await File.WriteAllLinesAsync(Path.Combine(root, "users.passwd"), Enumerable.Range(0, users).Select(u => $"user{u}:{{PLAIN}}x::::::"));
-        int imap = FreePort(), lmtp = FreePort();
+        int imap = BenchPorts.Free(), lmtp = BenchPorts.Free();
         await using var app = await MailHost.BuildAsync(
         [
             $"--OrleansMail:DataPath={root}",
             $"--OrleansMail:Lmtp:Endpoint=127.0.0.1:{lmtp}",
             $"--OrleansMail:Imap:Endpoint=127.0.0.1:{imap}",
             "--OrleansMail:Imap:MaxCommandsPerSecond=100000",
-            $"--OrleansMail:Clustering:SiloPort={FreePort()}",
-            $"--OrleansMail:Clustering:GatewayPort={FreePort()}",
+            $"--OrleansMail:Clustering:SiloPort={BenchPorts.Free()}",
+            $"--OrleansMail:Clustering:GatewayPort={BenchPorts.Free()}",
             "--Logging:LogLevel:Default=Warning",
             "--Logging:LogLevel:OrleansMail=Warning",
         ]);
@@ -129,10 +129,4 @@ internal static class DovecotComparison
         throw new InvalidOperationException("run the benchmark from the repository's build output");
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -26,18 +26,18 @@ internal static class ImapFigures
     {
         var root = Directory.CreateTempSubdirectory("om-imap-").FullName;
         await File.WriteAllLinesAsync(Path.Combine(root, "users.passwd"), Enumerable.Range(0, 100).Select(u => $"user{u}:{{PLAIN}}x::::::"));
-        var imapPort = FreePort();
+        var imapPort = BenchPorts.Free();
         var container = "bench-" + Guid.NewGuid().ToString("N")[..8];
         var args = new List<string>
         {
             $"--OrleansMail:DataPath={root}",
-            $"--OrleansMail:Lmtp:Endpoint=127.0.0.1:{FreePort()}",
+            $"--OrleansMail:Lmtp:Endpoint=127.0.0.1:{BenchPorts.Free()}",
             $"--OrleansMail:Imap:Endpoint=127.0.0.1:{imapPort}",
             "--OrleansMail:Imap:MaxSessionsPerUser=100000",
             "--OrleansMail:Imap:MaxSessionsPerAddress=100000",
             "--OrleansMail:Imap:MaxCommandsPerSecond=100000",
-            $"--OrleansMail:Clustering:SiloPort={FreePort()}",
-            $"--OrleansMail:Clustering:GatewayPort={FreePort()}",
+            $"--OrleansMail:Clustering:SiloPort={BenchPorts.Free()}",
+            $"--OrleansMail:Clustering:GatewayPort={BenchPorts.Free()}",
             "--Logging:LogLevel:Default=Warning",
             "--Logging:LogLevel:OrleansMail=Warning",
         };
@@ -184,12 +184,6 @@ internal static class ImapFigures
         return GC.GetTotalMemory(forceFullCollection: true);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     /// <summary>A minimal IMAP client that counts response lines and skips literals by length, so client cost stays out of the figure.</summary>
     internal sealed class ImapConnection : IAsyncDisposable

@@ -23,15 +23,15 @@ internal static class LmtpFigures
         var messages = MessageMix.Generate(count, seed);
         var passwd = Path.Combine(root, "users.passwd");
         await File.WriteAllLinesAsync(passwd, Enumerable.Range(0, users).Select(u => $"user{u}:{{PLAIN}}x::::::"));
-        var port = FreePort();
+        var port = BenchPorts.Free();
         var container = "bench-" + Guid.NewGuid().ToString("N")[..8];
         var args = new List<string>
         {
             $"--OrleansMail:DataPath={root}",
             $"--OrleansMail:Lmtp:Endpoint=127.0.0.1:{port}",
             "--OrleansMail:Imap:Endpoint=",
-            $"--OrleansMail:Clustering:SiloPort={FreePort()}",
-            $"--OrleansMail:Clustering:GatewayPort={FreePort()}",
+            $"--OrleansMail:Clustering:SiloPort={BenchPorts.Free()}",
+            $"--OrleansMail:Clustering:GatewayPort={BenchPorts.Free()}",
             "--Logging:LogLevel:Default=Warning",
         };
         IObjectStore raw;
@@ -180,10 +180,4 @@ internal static class LmtpFigures
         return sorted.Count == 0 ? 0 : sorted[(int)Math.Min(sorted.Count - 1, Math.Round(p * (sorted.Count - 1)))];
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -49,17 +49,7 @@ var lmtp = new Command("lmtp", "LMTP delivery rate of the real host next to the 
 lmtp.SetAction(async (parse, cancellationToken) =>
 {
     var figures = await LmtpFigures.MeasureAsync(parse.GetValue(count), parse.GetValue(connections), parse.GetValue(users), parse.GetValue(azure), parse.GetValue(seed));
-    foreach (var (name, value) in figures)
-    {
-        Console.WriteLine($"  {name,-30} {value.ToString("0.##", CultureInfo.InvariantCulture),14}");
-    }
-
-    if (parse.GetValue(output) is { } path)
-    {
-        await File.WriteAllTextAsync(path, JsonSerializer.Serialize(figures, new JsonSerializerOptions { WriteIndented = true }), cancellationToken);
-    }
-
-    return 0;
+    return await Report.WriteAsync(figures, parse.GetValue(output), cancellationToken);
 });
 
 var mailbox = new Option<int>("--mailbox") { Description = "Messages in the mailbox that is selected and listed", DefaultValueFactory = _ => 10_000 };
@@ -72,17 +62,7 @@ var imap = new Command("imap", "SELECT + UID FETCH 1:* (UID FLAGS) of a large ma
 imap.SetAction(async (parse, cancellationToken) =>
 {
     var figures = await ImapFigures.MeasureAsync(parse.GetValue(mailbox), parse.GetValue(bodies), parse.GetValue(sessions), parse.GetValue(azure), TimeSpan.FromMilliseconds(parse.GetValue(latency)), parse.GetValue(seed));
-    foreach (var (name, value) in figures)
-    {
-        Console.WriteLine($"  {name,-36} {value.ToString("0.##", CultureInfo.InvariantCulture),14}");
-    }
-
-    if (parse.GetValue(output) is { } path)
-    {
-        await File.WriteAllTextAsync(path, JsonSerializer.Serialize(figures, new JsonSerializerOptions { WriteIndented = true }), cancellationToken);
-    }
-
-    return 0;
+    return await Report.WriteAsync(figures, parse.GetValue(output), cancellationToken);
 });
 
 var qresyncMessages = new Option<int>("--messages") { Description = "Messages in the mailbox", DefaultValueFactory = _ => 100_000 };
@@ -94,17 +74,7 @@ var qresync = new Command("qresync", "Bytes and time of a QRESYNC resync after a
 qresync.SetAction(async (parse, cancellationToken) =>
 {
     var figures = await QresyncFigures.MeasureAsync(parse.GetValue(qresyncMessages), parse.GetValue(qresyncChanges), parse.GetValue(seed));
-    foreach (var (name, value) in figures)
-    {
-        Console.WriteLine($"  {name,-36} {value.ToString("0.##", CultureInfo.InvariantCulture),14}");
-    }
-
-    if (parse.GetValue(output) is { } path)
-    {
-        await File.WriteAllTextAsync(path, JsonSerializer.Serialize(figures, new JsonSerializerOptions { WriteIndented = true }), cancellationToken);
-    }
-
-    return 0;
+    return await Report.WriteAsync(figures, parse.GetValue(output), cancellationToken);
 });
 
 var clients = new Option<int>("--clients") { Description = "IMAP clients for the APPEND and FETCH workloads", DefaultValueFactory = _ => 10 };
@@ -115,17 +85,7 @@ var dovecot = new Command("dovecot", "OrleansMail next to Debian's Dovecot on th
 dovecot.SetAction(async (parse, cancellationToken) =>
 {
     var figures = await DovecotComparison.MeasureAsync(parse.GetValue(count), parse.GetValue(connections), parse.GetValue(clients), parse.GetValue(users), parse.GetValue(seed));
-    foreach (var (name, value) in figures)
-    {
-        Console.WriteLine($"  {name,-48} {value.ToString("0.##", CultureInfo.InvariantCulture),14}");
-    }
-
-    if (parse.GetValue(output) is { } path)
-    {
-        await File.WriteAllTextAsync(path, JsonSerializer.Serialize(figures, new JsonSerializerOptions { WriteIndented = true }), cancellationToken);
-    }
-
-    return 0;
+    return await Report.WriteAsync(figures, parse.GetValue(output), cancellationToken);
 });
 
 var root = new RootCommand("OrleansMail benchmarks: each figure with its baseline from the same run") { core, lmtp, imap, qresync, dovecot };

@@ -19,15 +19,15 @@ internal static partial class QresyncFigures
     {
         var root = Directory.CreateTempSubdirectory("om-qresync-").FullName;
         await File.WriteAllLinesAsync(Path.Combine(root, "users.passwd"), ["user0:{PLAIN}x::::::"]);
-        var port = FreePort();
+        var port = BenchPorts.Free();
         await using var app = await MailHost.BuildAsync(
         [
             $"--OrleansMail:DataPath={root}",
-            $"--OrleansMail:Lmtp:Endpoint=127.0.0.1:{FreePort()}",
+            $"--OrleansMail:Lmtp:Endpoint=127.0.0.1:{BenchPorts.Free()}",
             $"--OrleansMail:Imap:Endpoint=127.0.0.1:{port}",
             "--OrleansMail:Imap:MaxCommandsPerSecond=100000",
-            $"--OrleansMail:Clustering:SiloPort={FreePort()}",
-            $"--OrleansMail:Clustering:GatewayPort={FreePort()}",
+            $"--OrleansMail:Clustering:SiloPort={BenchPorts.Free()}",
+            $"--OrleansMail:Clustering:GatewayPort={BenchPorts.Free()}",
             "--Logging:LogLevel:Default=Warning",
             "--Logging:LogLevel:OrleansMail=Warning",
         ]);
@@ -132,10 +132,4 @@ internal static partial class QresyncFigures
     [GeneratedRegex(@"HIGHESTMODSEQ (\d+)")]
     private static partial Regex HighestRegex();
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
