@@ -50,8 +50,8 @@ public sealed partial class UserGrain
         _metrics.ActiveUsers.Add(1);
         this.RegisterGrainTimer(RenewLeaseAsync, new GrainTimerCreationOptions
         {
-            DueTime = _options.LeaseDuration / 3,
-            Period = _options.LeaseDuration / 3,
+            DueTime = _options.LeaseDuration / 4,
+            Period = _options.LeaseDuration / 4,
             Interleave = true,
         });
         this.RegisterGrainTimer(PeriodicCheckpointAsync, new GrainTimerCreationOptions
@@ -309,9 +309,13 @@ public sealed partial class UserGrain
     private async Task RenewLeaseAsync(CancellationToken cancellationToken)
     {
         // Bounded: a renewal stuck on an unreachable store would hold the timer, and the lease would stay lapsed
-        // long after the store came back (the next tick renews on our unchanged ETag and writes resume).
+        // long after the store came back (the next tick renews on our unchanged ETag and writes resume). The bound
+        // is the time left before the lease really expires, never less than a period: a merely slow store (a busy
+        // Azurite, a congested link) must get its renewal through rather than be cut off and lapse the lease.
         using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        bounded.CancelAfter(_options.LeaseDuration / 3);
+        var period = _options.LeaseDuration / 4;
+        var left = _lease.ExpiresAt - TimeProvider.System.GetUtcNow();
+        bounded.CancelAfter(left > period ? left : period);
         try
         {
             await _lease.RenewAsync(bounded.Token).ConfigureAwait(true);

@@ -55,7 +55,7 @@ public sealed class MailCluster : IAsyncDisposable
             silo.Services.AddSingleton<IObjectStore>(_ => new FaultInjectingObjectStore(storage.Store, self!._plans.GetOrAdd(name, _ => new FaultPlan())));
             silo.AddMailStore(o =>
             {
-                o.LeaseDuration = TimeSpan.FromSeconds(3);
+                o.LeaseDuration = TimeSpan.FromSeconds(6);
                 o.CheckpointInterval = TimeSpan.FromHours(1);
                 o.AllocationCap = 1000;
                 o.GarbageGracePeriod = TimeSpan.Zero;

@@ -29,8 +29,15 @@ public sealed class UserLease
         _time = time ?? TimeProvider.System;
     }
 
-    /// <summary>After this instant the holder must not acknowledge anything: a third of the duration before expiry.</summary>
-    public DateTimeOffset ValidUntil => _expiresAt - (_duration / 3);
+    /// <summary>
+    /// After this instant the holder must not acknowledge anything: a quarter of the duration before expiry, the
+    /// margin for clock skew and a write in flight. Renewed every quarter, a holder has half the duration of
+    /// slack for one slow renewal before its writes stop.
+    /// </summary>
+    public DateTimeOffset ValidUntil => _expiresAt - (_duration / 4);
+
+    /// <summary>When another holder may take the lease over unless it is renewed.</summary>
+    public DateTimeOffset ExpiresAt => _expiresAt;
 
     public bool IsValid => _etag is not null && _time.GetUtcNow() < ValidUntil;
 
@@ -91,9 +98,9 @@ public sealed class UserLease
         return new LeaseAcquisition(!clean && current.ActivationId != _activationId, current);
     }
 
-    /// <summary>Renews only when a third of the duration has passed since the last renewal: cheap to call often during long work.</summary>
+    /// <summary>Renews only when a quarter of the duration has passed since the last renewal: cheap to call often during long work.</summary>
     public Task KeepAsync(CancellationToken cancellationToken = default) =>
-        _time.GetUtcNow() >= _expiresAt - (_duration * 2 / 3) ? RenewAsync(cancellationToken) : Task.CompletedTask;
+        _time.GetUtcNow() >= _expiresAt - (_duration * 3 / 4) ? RenewAsync(cancellationToken) : Task.CompletedTask;
 
     /// <summary>Extends the lease; <see cref="LeaseLostException"/> when someone else took it meanwhile.</summary>
     public async Task RenewAsync(CancellationToken cancellationToken = default)
