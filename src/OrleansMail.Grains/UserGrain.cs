@@ -45,6 +45,11 @@ public sealed partial class UserGrain : Grain, IUserGrain
     private readonly Dictionary<string, Dictionary<Guid, byte[]>> _summaryBatches = new(StringComparer.Ordinal);
     private readonly Dictionary<IMailboxObserver, DateTimeOffset> _observers = [];
 
+    // Highest UID per mailbox some session has claimed as \Recent. Kept in memory only: after a reactivation
+    // every message is recent once more to the first session, as with a fresh Dovecot index; \Recent is advisory
+    // (IMAP4rev2 dropped it) and not worth a journal write on every SELECT.
+    private readonly Dictionary<Guid, uint> _recentClaimed = [];
+
     private UserObjectNames _names = null!;
     private UserLease _lease = null!;
     private UserIndex _index = new();
@@ -311,6 +316,18 @@ public sealed partial class UserGrain : Grain, IUserGrain
         return new CopyResult(destination.UidValidity, [.. sourceUids], [.. destinationUids], expunged);
     }
 
+    public Task<uint> ClaimRecentAsync(Guid mailboxId, uint upToUid)
+    {
+        var mailbox = Mailbox(mailboxId);
+        var claimed = _recentClaimed.GetValueOrDefault(mailbox.Id);
+        if (upToUid > claimed)
+        {
+            _recentClaimed[mailbox.Id] = Math.Min(upToUid, mailbox.UidNext - 1);
+        }
+
+        return Task.FromResult(claimed + 1);
+    }
+
     public Task<ChangeSet> GetChangesAsync(Guid mailboxId, ulong sinceModSeq)
     {
         var mailbox = Mailbox(mailboxId);
@@ -498,7 +515,8 @@ public sealed partial class UserGrain : Grain, IUserGrain
         m.Messages.Count,
         m.Messages.Count(r => !r.Flags.HasFlag(MessageFlags.Seen)),
         m.Messages.Sum(r => r.Size),
-        _index.Mailboxes.Values.Any(c => MailboxName.IsBelow(c.Name, m.Name)));
+        _index.Mailboxes.Values.Any(c => MailboxName.IsBelow(c.Name, m.Name)),
+        m.Messages.Count - m.LowerBound(_recentClaimed.GetValueOrDefault(m.Id) + 1));
 
     private static MessageView View(MessageRecord r) =>
         new(r.RecordId, r.BodyId, r.Uid, r.Flags, r.Keywords, r.ModSeq, r.InternalDate, r.SaveDate, r.Size);

@@ -88,13 +88,15 @@ internal sealed partial class ImapSession
             view.SyncedModSeq = Math.Max(view.SyncedModSeq, message.ModSeq);
         }
 
+        // EXAMINE only looks (RFC 3501 §6.3.2: it must not take \Recent away from anyone); SELECT claims.
+        view.MarkRecentFrom(await Grain.ClaimRecentAsync(info.Id, readOnly ? 0 : view.LargestUid).ConfigureAwait(false));
         var keywords = messages.SelectMany(m => m.Keywords).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal).ToList();
         var keywordList = keywords.Count == 0 ? "" : " " + string.Join(' ', keywords);
         _out.Raw($"* FLAGS ({ImapFormat.SystemFlags}{keywordList})\r\n");
         _out.Raw(readOnly
             ? "* OK [PERMANENTFLAGS ()] Read-only mailbox\r\n"
             : $"* OK [PERMANENTFLAGS ({ImapFormat.SystemFlags}{keywordList} \\*)] Flags permitted\r\n");
-        _out.Raw($"* {view.Count} EXISTS\r\n* 0 RECENT\r\n");
+        _out.Raw($"* {view.Count} EXISTS\r\n* {view.RecentCount} RECENT\r\n");
         var firstUnseen = messages.Select((m, i) => (m, i)).FirstOrDefault(p => !p.m.Flags.HasFlag(MessageFlags.Seen));
         if (firstUnseen.m is not null)
         {
@@ -444,7 +446,7 @@ internal sealed partial class ImapSession
             values.Add(item switch
             {
                 "MESSAGES" => $"MESSAGES {info.Messages}",
-                "RECENT" => "RECENT 0",
+                "RECENT" => $"RECENT {info.Recent}",
                 "UIDNEXT" => $"UIDNEXT {info.UidNext}",
                 "UIDVALIDITY" => $"UIDVALIDITY {info.UidValidity}",
                 "UNSEEN" => $"UNSEEN {info.Unseen}",

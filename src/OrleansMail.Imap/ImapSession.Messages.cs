@@ -191,7 +191,7 @@ internal sealed partial class ImapSession
                     _out.Raw("UID ").Number(message.Uid);
                     break;
                 case FetchKind.Flags:
-                    _out.Raw("FLAGS ").Raw(ImapFormat.Flags(message.Flags, message.Keywords));
+                    _out.Raw("FLAGS ").Raw(ImapFormat.Flags(message.Flags, message.Keywords, view.IsRecent(message.Uid)));
                     wroteFlags = true;
                     break;
                 case FetchKind.InternalDate:
@@ -234,7 +234,7 @@ internal sealed partial class ImapSession
 
         if (flagsChanged && !wroteFlags)
         {
-            _out.Raw(" FLAGS ").Raw(ImapFormat.Flags(message.Flags, message.Keywords));
+            _out.Raw(" FLAGS ").Raw(ImapFormat.Flags(message.Flags, message.Keywords, view.IsRecent(message.Uid)));
         }
 
         if (flagsChanged && _condStore && !items.Any(i => i.Kind == FetchKind.ModSeq))
@@ -480,7 +480,7 @@ internal sealed partial class ImapSession
                 }
                 else
                 {
-                    _out.Raw($"* {view.SequenceOf(uid)} FETCH (FLAGS {ImapFormat.Flags(m.Flags, m.Keywords)}");
+                    _out.Raw($"* {view.SequenceOf(uid)} FETCH (FLAGS {ImapFormat.Flags(m.Flags, m.Keywords, view.IsRecent(uid))}");
                     _out.Raw(command.Uid ? $" UID {uid})\r\n" : ")\r\n");
                 }
             }
@@ -708,7 +708,7 @@ internal sealed partial class ImapSession
                 var message = messages[index];
                 var body = need == BodyNeed.Whole ? data ?? await ReadRangeAsync(message, 0, message.Size).ConfigureAwait(false) : null;
                 var header = need == BodyNeed.Header ? data : body;
-                var subject = new SearchSubject(message, chunk[index].Sequence, view.LargestUid, view.Count, summaries?[index], header, body, _services.Time.GetUtcNow(), view.SavedResult);
+                var subject = new SearchSubject(message, chunk[index].Sequence, view.LargestUid, view.Count, summaries?[index], header, body, _services.Time.GetUtcNow(), view.SavedResult, view.IsRecent(message.Uid));
                 if (key.Matches(subject))
                 {
                     matchedUids.Add(message.Uid);

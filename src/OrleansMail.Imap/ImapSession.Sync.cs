@@ -22,7 +22,7 @@ internal sealed partial class ImapSession
         _out.Raw($"* {view.SequenceOf(message.Uid)} FETCH (UID {message.Uid}");
         if (includeFlags)
         {
-            _out.Raw(" FLAGS ").Raw(ImapFormat.Flags(message.Flags, message.Keywords));
+            _out.Raw(" FLAGS ").Raw(ImapFormat.Flags(message.Flags, message.Keywords, view.IsRecent(message.Uid)));
         }
 
         if (_condStore)

@@ -330,6 +330,11 @@ internal sealed partial class ImapSession
             if (added)
             {
                 _out.Raw($"* {view.Count} EXISTS\r\n");
+                var firstRecent = await Grain.ClaimRecentAsync(view.Id, view.ReadOnly ? 0 : view.LargestUid).ConfigureAwait(false);
+                if (view.MarkRecentFrom(firstRecent) > 0)
+                {
+                    _out.Raw($"* {view.RecentCount} RECENT\r\n");
+                }
             }
         }
         else if (allowExpunge)

@@ -18,7 +18,7 @@ internal enum SearchNeeds
 }
 
 /// <summary>One message as SEARCH sees it: its record, sequence number and whatever the keys asked to be loaded.</summary>
-internal sealed record SearchSubject(MessageView Message, int Sequence, uint LargestUid, int Count, MessageSummary? Summary, byte[]? Header, byte[]? Body, DateTimeOffset Now, IReadOnlySet<uint> SavedResult);
+internal sealed record SearchSubject(MessageView Message, int Sequence, uint LargestUid, int Count, MessageSummary? Summary, byte[]? Header, byte[]? Body, DateTimeOffset Now, IReadOnlySet<uint> SavedResult, bool Recent);
 
 /// <summary>A parsed SEARCH key (RFC 3501 §6.4.4) that can say whether a message matches.</summary>
 internal abstract record SearchKey
@@ -86,9 +86,9 @@ internal abstract record SearchKey
             case "SEEN": return new Flag(MessageFlags.Seen, true);
             case "UNSEEN": return new Flag(MessageFlags.Seen, false);
 
-            // \Recent is not kept (as in IMAP4rev2, RFC 9051): no message is recent, every message is old.
-            case "RECENT" or "NEW": return new Not(new Always());
-            case "OLD": return new Always();
+            case "RECENT": return new RecentKey(true);
+            case "OLD": return new RecentKey(false);
+            case "NEW": return new And([new RecentKey(true), new Flag(MessageFlags.Seen, false)]);
             case "KEYWORD": return new Keyword(args.Atom("keyword"), true);
             case "UNKEYWORD": return new Keyword(args.Atom("keyword"), false);
             case "FROM": return new Address(e => e.From, args.AString("address"));
@@ -182,6 +182,13 @@ internal abstract record SearchKey
         public override SearchNeeds Needs => SearchNeeds.None;
 
         public override bool Matches(SearchSubject s) => s.Message.Flags.HasFlag(Which) == IsSet;
+    }
+
+    private sealed record RecentKey(bool IsRecent) : SearchKey
+    {
+        public override SearchNeeds Needs => SearchNeeds.None;
+
+        public override bool Matches(SearchSubject s) => s.Recent == IsRecent;
     }
 
     private sealed record Keyword(string Name, bool IsSet) : SearchKey

@@ -15,6 +15,7 @@ internal sealed class SelectedMailbox(MailboxInfo info, bool readOnly)
     private readonly List<uint> _uids = [];
     private readonly Dictionary<uint, MessageView> _messages = [];
     private readonly HashSet<uint> _pendingExpunges = [];
+    private readonly HashSet<uint> _recent = [];
 
     public Guid Id { get; } = info.Id;
 
@@ -48,6 +49,26 @@ internal sealed class SelectedMailbox(MailboxInfo info, bool readOnly)
     public bool TryGet(uint uid, out MessageView message) => _messages.TryGetValue(uid, out message!);
 
     public bool IsPendingExpunge(uint uid) => _pendingExpunges.Contains(uid);
+
+    /// <summary>Whether this session is the one that announces the message as \Recent (RFC 3501 §2.3.2).</summary>
+    public bool IsRecent(uint uid) => _recent.Contains(uid);
+
+    public int RecentCount => _recent.Count;
+
+    /// <summary>Marks the known messages from <paramref name="firstRecentUid"/> up as recent; how many were new to the set.</summary>
+    public int MarkRecentFrom(uint firstRecentUid)
+    {
+        var marked = 0;
+        for (var i = _uids.Count - 1; i >= 0 && _uids[i] >= firstRecentUid; i--)
+        {
+            if (_recent.Add(_uids[i]))
+            {
+                marked++;
+            }
+        }
+
+        return marked;
+    }
 
     /// <summary>Sequence number of a UID, or 0 when the view does not have it.</summary>
     public int SequenceOf(uint uid)
@@ -102,6 +123,7 @@ internal sealed class SelectedMailbox(MailboxInfo info, bool readOnly)
                 removed.Add((uid, index + 1));
                 _uids.RemoveAt(index);
                 _messages.Remove(uid);
+                _recent.Remove(uid);
                 SavedResult.Remove(uid);
             }
         }

@@ -103,7 +103,7 @@ public sealed class TranscriptTests(ImapHost host)
         await using var t = await LoggedInAsync(user);
         var select = await t.CommandAsync("a1", "SELECT inbox");
         Assert.Contains("* 2 EXISTS", select);
-        Assert.Contains("* 0 RECENT", select);
+        Assert.Contains("* 2 RECENT", select);
         Assert.Contains(select, l => l.StartsWith("* OK [UIDVALIDITY ", StringComparison.Ordinal));
         Assert.Contains("* OK [UIDNEXT 3] Predicted next UID", select);
         Assert.Contains("* OK [UNSEEN 1] First unseen", select);
@@ -125,15 +125,15 @@ public sealed class TranscriptTests(ImapHost host)
         await using var t = await LoggedInAsync(user);
         await t.CommandAsync("a1", "SELECT INBOX");
         var peek = await t.CommandAsync("a2", "FETCH 1 (FLAGS BODY.PEEK[HEADER.FIELDS (SUBJECT)])");
-        Assert.Equal("* 1 FETCH (FLAGS () BODY[HEADER.FIELDS (SUBJECT)] {21}", peek[0]);
+        Assert.Equal("* 1 FETCH (FLAGS (\\Recent) BODY[HEADER.FIELDS (SUBJECT)] {21}", peek[0]);
         Assert.Equal("Subject: Fetch me", peek[1]);
         var text = await t.CommandAsync("a3", "FETCH 1 BODY[TEXT]<5.4>");
         Assert.Equal("* 1 FETCH (BODY[TEXT]<5> {4}", text[0]);
-        Assert.Equal("one. FLAGS (\\Seen))", text[1]);
+        Assert.Equal("one. FLAGS (\\Seen \\Recent))", text[1]);
         var all = await t.CommandAsync("a4", "FETCH 1 FAST");
-        Assert.Matches(@"^\* 1 FETCH \(FLAGS \(\\Seen\) INTERNALDATE ""[ 0-9]{2}-[A-Z][a-z]{2}-\d{4} \d\d:\d\d:\d\d \+0000"" RFC822\.SIZE \d+\)$", all[0]);
+        Assert.Matches(@"^\* 1 FETCH \(FLAGS \(\\Seen \\Recent\) INTERNALDATE ""[ 0-9]{2}-[A-Z][a-z]{2}-\d{4} \d\d:\d\d:\d\d \+0000"" RFC822\.SIZE \d+\)$", all[0]);
         var uid = await t.CommandAsync("a5", "UID FETCH 1:* FLAGS");
-        Assert.Equal("* 1 FETCH (UID 1 FLAGS (\\Seen))", uid[0]);
+        Assert.Equal("* 1 FETCH (UID 1 FLAGS (\\Seen \\Recent))", uid[0]);
         Assert.StartsWith("a6 BAD", (await t.CommandAsync("a6", "FETCH 1 (FLAGS BOGUS)"))[^1]);
         Assert.StartsWith("a7 BAD", (await t.CommandAsync("a7", "FETCH 5 FLAGS"))[^1]);
         var empty = await t.CommandAsync("a8", "UID FETCH 50:60 FLAGS");
@@ -147,9 +147,9 @@ public sealed class TranscriptTests(ImapHost host)
         await host.DeliverAsync(user, ImapHost.Message("flags"));
         await using var t = await LoggedInAsync(user);
         await t.CommandAsync("a1", "SELECT INBOX");
-        Assert.Equal(["* 1 FETCH (FLAGS (\\Flagged $Work))", "a2 OK STORE completed"], await t.CommandAsync("a2", "STORE 1 +FLAGS (\\Flagged $Work)"));
+        Assert.Equal(["* 1 FETCH (FLAGS (\\Flagged \\Recent $Work))", "a2 OK STORE completed"], await t.CommandAsync("a2", "STORE 1 +FLAGS (\\Flagged $Work)"));
         Assert.Equal(["a3 OK STORE completed"], await t.CommandAsync("a3", "STORE 1 -FLAGS.SILENT ($Work)"));
-        Assert.Equal(["* 1 FETCH (FLAGS (\\Seen) UID 1)", "a4 OK UID STORE completed"], await t.CommandAsync("a4", "UID STORE 1 FLAGS (\\Seen)"));
+        Assert.Equal(["* 1 FETCH (FLAGS (\\Seen \\Recent) UID 1)", "a4 OK UID STORE completed"], await t.CommandAsync("a4", "UID STORE 1 FLAGS (\\Seen)"));
         Assert.StartsWith("a5 BAD", (await t.CommandAsync("a5", "STORE 1 +FLAGS (\\Recent)"))[^1]);
         Assert.StartsWith("a6 BAD", (await t.CommandAsync("a6", "STORE 1 FROB (\\Seen)"))[^1]);
     }
@@ -229,8 +229,8 @@ public sealed class TranscriptTests(ImapHost host)
         Assert.StartsWith("a4 BAD [TOOBIG]", tooBig[^1]);
         await t.CommandAsync("a5", "SELECT INBOX");
         var fetch = await t.CommandAsync("a6", "FETCH 1:* (FLAGS INTERNALDATE)");
-        Assert.Equal("* 1 FETCH (FLAGS (\\Seen $Done) INTERNALDATE \" 8-Feb-1994 05:52:25 +0000\")", fetch[0]);
-        Assert.StartsWith("* 3 FETCH (FLAGS (\\Flagged)", fetch[2]);
+        Assert.Equal("* 1 FETCH (FLAGS (\\Seen \\Recent $Done) INTERNALDATE \" 8-Feb-1994 05:52:25 +0000\")", fetch[0]);
+        Assert.StartsWith("* 3 FETCH (FLAGS (\\Flagged \\Recent)", fetch[2]);
     }
 
     [Fact]
@@ -277,6 +277,35 @@ public sealed class TranscriptTests(ImapHost host)
     }
 
     [Fact]
+    public async Task Recent_belongs_to_the_first_session_that_selects_and_examine_does_not_take_it()
+    {
+        var user = host.NewUser();
+        await host.DeliverAsync(user, ImapHost.Message("one"));
+        await host.DeliverAsync(user, ImapHost.Message("two"));
+        await using var first = await LoggedInAsync(user);
+        await using var second = await LoggedInAsync(user);
+        Assert.Matches(@"^\* STATUS INBOX \(RECENT 2\)$", (await first.CommandAsync("a1", "STATUS INBOX (RECENT)"))[0]);
+        Assert.Contains("* 2 RECENT", await second.CommandAsync("b1", "EXAMINE INBOX"));
+        Assert.Equal(["* SEARCH 1 2", "b2 OK SEARCH completed"], await second.CommandAsync("b2", "SEARCH NEW"));
+
+        // SELECT takes them: the first session shows \Recent, later sessions see the messages as old.
+        var select = await first.CommandAsync("a2", "SELECT INBOX");
+        Assert.Contains("* 2 RECENT", select);
+        Assert.Equal("* 1 FETCH (FLAGS (\\Recent))", (await first.CommandAsync("a3", "FETCH 1 FLAGS"))[0]);
+        Assert.Contains("* 0 RECENT", await second.CommandAsync("b3", "SELECT INBOX"));
+        Assert.Equal(["* SEARCH 1 2", "b4 OK SEARCH completed"], await second.CommandAsync("b4", "SEARCH OLD"));
+
+        // A new message is recent to whichever session learns of it first; the other gets only EXISTS.
+        await host.DeliverAsync(user, ImapHost.Message("three"));
+        var noop = await second.CommandAsync("b5", "NOOP");
+        Assert.Equal(["* 3 EXISTS", "* 1 RECENT", "b5 OK NOOP completed"], noop);
+        Assert.Equal(["* 3 EXISTS", "a4 OK NOOP completed"], await first.CommandAsync("a4", "NOOP"));
+        Assert.Equal(["* SEARCH 1 2", "a5 OK SEARCH completed"], await first.CommandAsync("a5", "SEARCH RECENT"));
+        Assert.Equal(["* SEARCH 3", "b6 OK SEARCH completed"], await second.CommandAsync("b6", "SEARCH RECENT UNSEEN"));
+        Assert.StartsWith("a6 BAD", (await first.CommandAsync("a6", "STORE 1 +FLAGS (\\Recent)"))[^1]);
+    }
+
+    [Fact]
     public async Task Idle_hears_a_delivery_and_an_expunge_from_another_session_at_once()
     {
         var user = host.NewUser();
@@ -287,11 +316,12 @@ public sealed class TranscriptTests(ImapHost host)
         Assert.Equal("+ idling", await idle.LineAsync());
         Assert.StartsWith("250", await host.DeliverAsync(user, ImapHost.Message("second")));
         Assert.Equal("* 2 EXISTS", await idle.LineAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal("* 2 RECENT", await idle.LineAsync(TimeSpan.FromSeconds(10)));
 
         await using var other = await LoggedInAsync(user);
         await other.CommandAsync("b1", "SELECT INBOX");
         await other.CommandAsync("b2", "STORE 1 +FLAGS.SILENT (\\Deleted)");
-        Assert.Equal("* 1 FETCH (UID 1 FLAGS (\\Deleted))", await idle.LineAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal("* 1 FETCH (UID 1 FLAGS (\\Deleted \\Recent))", await idle.LineAsync(TimeSpan.FromSeconds(10)));
         await other.CommandAsync("b3", "EXPUNGE");
         Assert.Equal("* 1 EXPUNGE", await idle.LineAsync(TimeSpan.FromSeconds(10)));
         await idle.SendAsync("DONE\r\n");

@@ -174,6 +174,18 @@ public abstract class ObjectStoreContract
     }
 
     [Fact]
+    public async Task A_lease_left_by_an_earlier_activation_on_the_same_silo_is_taken_at_once_as_unclean()
+    {
+        var lost = new UserLease(Store, "users/u4/lease", "silo-a", Guid.NewGuid(), TimeSpan.FromSeconds(30));
+        await lost.AcquireAsync(_ => Task.FromResult(false));
+        var again = new UserLease(Store, "users/u4/lease", "silo-a", Guid.NewGuid(), TimeSpan.FromSeconds(30));
+        var acquired = await again.AcquireAsync(_ => Task.FromResult(false));
+        Assert.True(acquired.PreviousEndedUncleanly);
+        Assert.True(again.IsValid);
+        await Assert.ThrowsAsync<LeaseLostException>(() => lost.RenewAsync());
+    }
+
+    [Fact]
     public async Task A_live_lease_is_broken_only_when_membership_says_its_holder_is_dead()
     {
         var holder = new UserLease(Store, "users/u3/lease", "silo-dead", Guid.NewGuid(), TimeSpan.FromSeconds(30));

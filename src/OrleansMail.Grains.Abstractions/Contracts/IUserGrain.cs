@@ -47,6 +47,14 @@ public interface IUserGrain : IGrainWithStringKey
     [Alias("copy")]
     Task<CopyResult> CopyAsync(Guid sourceMailboxId, UidSet uids, Guid destinationMailboxId, bool move);
 
+    /// <summary>
+    /// RFC 3501's \Recent: the first session to learn of a message claims it. Claims every message up to
+    /// <paramref name="upToUid"/> (0 claims none, as EXAMINE and STATUS must not) and returns the lowest UID that
+    /// was still unclaimed before this call: the caller shows messages from there up as \Recent.
+    /// </summary>
+    [Alias("recent")]
+    Task<uint> ClaimRecentAsync(Guid mailboxId, uint upToUid);
+
     [Alias("changes")]
     Task<ChangeSet> GetChangesAsync(Guid mailboxId, ulong sinceModSeq);
 

@@ -76,8 +76,13 @@ public sealed class UserLease
         }
 
         var clean = current.State == LeaseState.Released;
+
+        // A holder naming this very silo incarnation is an earlier activation here that failed or was lost without
+        // releasing (say its abandon write failed on a flaky store): a silo runs one activation of a user at a time,
+        // so it is gone, and waiting out the expiry would only refuse mail meanwhile.
         var free = clean
             || current.ActivationId == _activationId
+            || current.HolderSilo == _holderSilo
             || current.ExpiresAt < now
             || await isHolderDead(current.HolderSilo).ConfigureAwait(false);
         if (!free)
