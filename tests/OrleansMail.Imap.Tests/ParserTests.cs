@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using FsCheck;
 using FsCheck.Fluent;
+using OrleansMail.Fuzz.Targets;
 using OrleansMail.Imap.Protocol;
 using Xunit;
 
@@ -13,89 +14,8 @@ public sealed class ParserTests
     private static readonly ImapParserLimits Limits = new() { MaxLineLength = 200, MaxArgumentLiteral = 100, MaxStreamedLiteral = 1000 };
 
     /// <summary>Feeds <paramref name="input"/> in pieces of <paramref name="chunk"/> bytes and records every result.</summary>
-    private static List<ImapParseResult> Feed(string input, int chunk, ImapParserLimits? limits = null)
-    {
-        var parser = new ImapCommandParser(limits ?? Limits);
-        var bytes = Encoding.UTF8.GetBytes(input);
-        var results = new List<ImapParseResult>();
-        var pending = Array.Empty<byte>();
-        long streaming = 0;
-        for (var offset = 0; offset < bytes.Length; offset += chunk)
-        {
-            pending = [.. pending, .. bytes.AsSpan(offset, Math.Min(chunk, bytes.Length - offset))];
-            var buffer = Segmented(pending);
-            while (true)
-            {
-                if (streaming > 0)
-                {
-                    // The caller streams the literal: it takes the bytes as they come, then resumes the parser.
-                    var take = Math.Min(streaming, buffer.Length);
-                    buffer = buffer.Slice(take);
-                    streaming -= take;
-                    if (streaming > 0)
-                    {
-                        break;
-                    }
-
-                    parser.ResumeAfterStreamedLiteral();
-                }
-
-                var result = parser.Parse(ref buffer);
-                if (result.Status == ImapParseStatus.NeedMore)
-                {
-                    break;
-                }
-
-                results.Add(result);
-                if (result.Status == ImapParseStatus.StreamLiteral)
-                {
-                    streaming = result.LiteralLength;
-                    if (streaming == 0)
-                    {
-                        parser.ResumeAfterStreamedLiteral();
-                    }
-                }
-            }
-
-            pending = buffer.ToArray();
-        }
-
-        return results;
-    }
-
-    /// <summary>A buffer of one-byte segments: the worst case for code that assumes contiguous memory.</summary>
-    private static ReadOnlySequence<byte> Segmented(byte[] bytes)
-    {
-        if (bytes.Length == 0)
-        {
-            return ReadOnlySequence<byte>.Empty;
-        }
-
-        var first = new Segment(bytes.AsMemory(0, 1), 0);
-        var last = first;
-        for (var i = 1; i < bytes.Length; i++)
-        {
-            last = last.Append(bytes.AsMemory(i, 1));
-        }
-
-        return new ReadOnlySequence<byte>(first, 0, last, last.Memory.Length);
-    }
-
-    private sealed class Segment : ReadOnlySequenceSegment<byte>
-    {
-        public Segment(ReadOnlyMemory<byte> memory, long index)
-        {
-            Memory = memory;
-            RunningIndex = index;
-        }
-
-        public Segment Append(ReadOnlyMemory<byte> memory)
-        {
-            var next = new Segment(memory, RunningIndex + Memory.Length);
-            Next = next;
-            return next;
-        }
-    }
+    private static List<ImapParseResult> Feed(string input, int chunk, ImapParserLimits? limits = null) =>
+        ImapParserDriver.Feed(new ImapCommandParser(limits ?? Limits), Encoding.UTF8.GetBytes(input), chunk, segmentLength: 1);
 
     private static string Describe(List<ImapParseResult> results) => string.Join(" | ", results.Select(r => r.Status switch
     {
