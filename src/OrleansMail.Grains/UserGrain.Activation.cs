@@ -68,6 +68,22 @@ public sealed partial class UserGrain
         if (_fenced)
         {
             _journal?.Dispose();
+            _journal = null;
+
+            // A zombie (frozen past its lease, then resumed) keeps changes no checkpoint of its will ever publish:
+            // hand them to the store now for the next activation to merge, not at this silo's next start.
+            if (_cache is not null)
+            {
+                try
+                {
+                    await _orphans.UploadAsync(_names.User, null, cancellationToken).ConfigureAwait(true);
+                }
+                catch (ObjectStoreUnavailableException e)
+                {
+                    _log.LogWarning(e, "Could not hand over the journal of fenced {User}; this silo's next start does", _names.User);
+                }
+            }
+
             return;
         }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using MailKit;
 using MailKit.Net.Imap;
+using OrleansMail.Testing;
 using Xunit;
 
 namespace OrleansMail.Imap.Tests;

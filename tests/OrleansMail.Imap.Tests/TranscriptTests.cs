@@ -1,3 +1,4 @@
+using OrleansMail.Testing;
 using Xunit;
 
 namespace OrleansMail.Imap.Tests;

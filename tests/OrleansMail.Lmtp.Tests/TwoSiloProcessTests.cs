@@ -24,7 +24,7 @@ namespace OrleansMail.Lmtp.Tests;
 /// through both; one is killed with SIGKILL mid-load; the load generator retries 4xx and cut connections as an
 /// MTA would. Every message that got a 250 must be stored and indexed, and exactly once when its first try got it.
 /// </summary>
-public sealed partial class TwoSiloProcessTests(ITestOutputHelper output)
+public sealed partial class TwoSiloHostProcessTests(ITestOutputHelper output)
 {
     private const int Users = 8;
     private const int Messages = 160;
@@ -39,12 +39,12 @@ public sealed partial class TwoSiloProcessTests(ITestOutputHelper output)
         var suffix = Guid.NewGuid().ToString("N")[..8];
         var container = "e2e" + suffix;
         var clusterId = "e2e-" + suffix;
-        var silos = new[] { StartSilo(azurite, folder.Path, passwd, container, clusterId, 0), StartSilo(azurite, folder.Path, passwd, container, clusterId, 1) };
+        var silos = new[] { SiloHostProcess.Start(azurite, folder.Path, passwd, container, clusterId, 0), SiloHostProcess.Start(azurite, folder.Path, passwd, container, clusterId, 1) };
         try
         {
             foreach (var s in silos)
             {
-                await WaitForGreetingAsync(s.LmtpPort);
+                await SiloHostProcess.WaitForGreetingAsync(s.LmtpPort);
             }
 
             var firstTry = new HashSet<string>();
@@ -95,7 +95,7 @@ public sealed partial class TwoSiloProcessTests(ITestOutputHelper output)
             await Task.WhenAll(workers);
             Assert.True(killed);
 
-            var found = await StoredMessageIdsAsync(azurite, clusterId, silos[1].GatewayPort, container);
+            var found = await StoredMessageIdsAsync(azurite, clusterId, container);
             var missing = acknowledged.Where(id => !found.ContainsKey(id)).ToList();
             Assert.True(missing.Count == 0, $"acknowledged but lost: {string.Join(", ", missing)}");
             var duplicatedFirstTries = firstTry.Where(id => found[id] > 1).ToList();
@@ -117,17 +117,17 @@ public sealed partial class TwoSiloProcessTests(ITestOutputHelper output)
     }
 
     /// <summary>How many times each Message-ID is indexed (and its body stored), read through an ordinary cluster client.</summary>
-    private static async Task<Dictionary<string, int>> StoredMessageIdsAsync(AzuriteServer azurite, string clusterId, int gatewayPort, string container)
+    private static async Task<Dictionary<string, int>> StoredMessageIdsAsync(AzuriteServer azurite, string clusterId, string container)
     {
-        using var client = await ConnectClientAsync(azurite, clusterId, gatewayPort);
+        using var client = await SiloHostProcess.ConnectClientAsync(azurite, clusterId);
         var grains = client.Services.GetRequiredService<IGrainFactory>();
         var store = new AzureBlobObjectStore(azurite.CreateBlobServiceClient().GetBlobContainerClient(container));
         var found = new Dictionary<string, int>();
         for (var u = 0; u < Users; u++)
         {
             var user = grains.GetGrain<IUserGrain>($"user{u}");
-            var inbox = await RetryAsync(() => user.GetMailboxAsync("INBOX"));
-            var views = await RetryAsync(() => user.FetchAsync(inbox.Id, UidSet.Range(1, uint.MaxValue)));
+            var inbox = await SiloHostProcess.RetryAsync(() => user.GetMailboxAsync("INBOX"));
+            var views = await SiloHostProcess.RetryAsync(() => user.FetchAsync(inbox.Id, UidSet.Range(1, uint.MaxValue)));
             Assert.Equal(views.Length, views.Select(v => v.Uid).Distinct().Count());
             foreach (var v in views)
             {
@@ -154,11 +154,11 @@ public sealed partial class TwoSiloProcessTests(ITestOutputHelper output)
         var random = new Random(20261128);
 
         // One node, killed and restarted with its disk: each restart is a returning node and an unclean takeover.
-        var silo = StartSilo(azurite, folder.Path, passwd, container, clusterId, 0);
-        var started = new List<SiloProcess> { silo };
+        var silo = SiloHostProcess.Start(azurite, folder.Path, passwd, container, clusterId, 0);
+        var started = new List<SiloHostProcess> { silo };
         try
         {
-            await WaitForGreetingAsync(silo.LmtpPort);
+            await SiloHostProcess.WaitForGreetingAsync(silo.LmtpPort);
             var killsDone = false;
             var firstTry = new HashSet<string>();
             var acknowledged = new HashSet<string>();
@@ -200,15 +200,15 @@ public sealed partial class TwoSiloProcessTests(ITestOutputHelper output)
                 await Task.Delay(random.Next(1500, 4000));
                 silo.Process.Kill(); // SIGKILL: no deactivation, no checkpoint, no lease release
                 await silo.Process.WaitForExitAsync();
-                var restarted = StartSilo(azurite, folder.Path, passwd, container, clusterId, 0, replacing: silo);
+                var restarted = SiloHostProcess.Start(azurite, folder.Path, passwd, container, clusterId, 0, replacing: silo);
                 started.Add(restarted);
                 Volatile.Write(ref silo, restarted);
-                await WaitForGreetingAsync(restarted.LmtpPort);
+                await SiloHostProcess.WaitForGreetingAsync(restarted.LmtpPort);
             }
 
             Volatile.Write(ref killsDone, true);
             await Task.WhenAll(workers);
-            var found = await StoredMessageIdsAsync(azurite, clusterId, silo.GatewayPort, container);
+            var found = await StoredMessageIdsAsync(azurite, clusterId, container);
             var missing = acknowledged.Where(id => !found.ContainsKey(id)).ToList();
             Assert.True(missing.Count == 0, $"acknowledged but lost: {string.Join(", ", missing)}");
             var duplicatedFirstTries = firstTry.Where(id => found[id] > 1).ToList();
@@ -228,101 +228,6 @@ public sealed partial class TwoSiloProcessTests(ITestOutputHelper output)
             }
         }
     }
-
-    private sealed record SiloProcess(Process Process, int LmtpPort, int GatewayPort, int SiloPort);
-
-    private static SiloProcess StartSilo(AzuriteServer azurite, string root, string passwd, string container, string clusterId, int index, SiloProcess? replacing = null)
-    {
-        // A restarted node comes back on its old ports: Orleans then retires the dead incarnation at once.
-        int lmtp = replacing?.LmtpPort ?? LoopbackPorts.Free(), siloPort = replacing?.SiloPort ?? LoopbackPorts.Free(), gateway = replacing?.GatewayPort ?? LoopbackPorts.Free();
-        var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = root };
-        foreach (var a in new[]
-        {
-            Path.Combine(AppContext.BaseDirectory, "orleansmail-silo.dll"),
-            $"--OrleansMail:DataPath={Path.Combine(root, "silo" + index)}",
-            $"--OrleansMail:Accounts:PasswdFile={passwd}",
-            "--OrleansMail:Storage:Provider=AzureBlob",
-            $"--OrleansMail:Storage:ConnectionString={azurite.ConnectionString}",
-            $"--OrleansMail:Storage:Container={container}",
-            "--OrleansMail:Clustering:Provider=AzureTable",
-            $"--OrleansMail:Clustering:ClusterId={clusterId}",
-            $"--OrleansMail:Clustering:SiloPort={siloPort}",
-            $"--OrleansMail:Clustering:GatewayPort={gateway}",
-            "--OrleansMail:Store:LeaseDuration=00:00:05",
-            $"--OrleansMail:Lmtp:Endpoint=127.0.0.1:{lmtp}",
-            $"--OrleansMail:Imap:Endpoint=127.0.0.1:{LoopbackPorts.Free()}",
-            "--Logging:LogLevel:Default=Warning",
-            "--Logging:LogLevel:OrleansMail=Warning",
-        })
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        var process = Process.Start(psi)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return new SiloProcess(process, lmtp, gateway, siloPort);
-    }
-
-    private static async Task WaitForGreetingAsync(int port)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
-        while (true)
-        {
-            try
-            {
-                using var tcp = new TcpClient();
-                await tcp.ConnectAsync(IPAddress.Loopback, port);
-                var reader = new StreamReader(tcp.GetStream());
-                if ((await reader.ReadLineAsync())?.StartsWith("220", StringComparison.Ordinal) == true)
-                {
-                    return;
-                }
-            }
-            catch (Exception e) when (e is SocketException or IOException && DateTime.UtcNow < deadline)
-            {
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"no LMTP greeting on port {port}");
-            await Task.Delay(250);
-        }
-    }
-
-    private static async Task<IHost> ConnectClientAsync(AzuriteServer azurite, string clusterId, int gatewayPort)
-    {
-        var host = Host.CreateDefaultBuilder()
-            .UseOrleansClient(client =>
-            {
-                client.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(azurite.ConnectionString));
-                client.Configure<ClusterOptions>(o =>
-                {
-                    o.ClusterId = clusterId;
-                    o.ServiceId = "orleansmail";
-                });
-                client.Services.AddMailStoreSerialization();
-            })
-            .Build();
-        await host.StartAsync();
-        return host;
-    }
-
-    private static async Task<T> RetryAsync<T>(Func<Task<T>> call)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                return await call();
-            }
-            catch (Exception) when (attempt < 120)
-            {
-                await Task.Delay(500);
-            }
-        }
-    }
-
 
     [GeneratedRegex("Message-ID: <([^>]+)>")]
     private static partial Regex MessageIdPattern();

@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
 
-namespace OrleansMail.Imap.Tests;
+namespace OrleansMail.Testing;
 
 /// <summary>A raw IMAP conversation over a real socket: send lines, read until the tagged answer.</summary>
 public sealed class ImapTranscript : IAsyncDisposable
