@@ -32,15 +32,27 @@ public sealed class FileSystemObjectStore : IObjectStore
         }
 
         var temp = await WriteTempAsync(content, NewETag(), metadata, cancellationToken).ConfigureAwait(false);
-        try
+
+        // File.Move without overwrite is link-then-unlink on Linux, but falls back to check-then-rename where hard
+        // links fail: two racing creators could both win. The path lock makes create-once exact in this process.
+        using (await PathLock.AcquireAsync(path, cancellationToken).ConfigureAwait(false))
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            File.Move(temp, path, overwrite: false);
-        }
-        catch (IOException) when (File.Exists(path))
-        {
-            File.Delete(temp);
-            return false;
+            try
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                if (File.Exists(path))
+                {
+                    File.Delete(temp);
+                    return false;
+                }
+
+                File.Move(temp, path, overwrite: false);
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                File.Delete(temp);
+                return false;
+            }
         }
 
         await _directorySyncs.SyncAsync(Path.GetDirectoryName(path)!).ConfigureAwait(false);
