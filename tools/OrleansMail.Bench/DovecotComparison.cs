@@ -12,7 +12,7 @@ namespace OrleansMail.Bench;
 /// </summary>
 internal static class DovecotComparison
 {
-    public static async Task<Dictionary<string, double>> MeasureAsync(int count, int connections, int clients, int users, int seed)
+    public static async Task<Dictionary<string, double>> MeasureAsync(int count, int connections, int clients, int users, int mixed, int seed)
     {
         var messages = MessageMix.Generate(count, seed);
         var figures = new Dictionary<string, double>
@@ -34,7 +34,7 @@ internal static class DovecotComparison
         try
         {
             Console.Error.WriteLine("measuring Dovecot...");
-            await RunAsync("dovecot", dovecotLmtp, dovecotImap, messages, connections, clients, users, figures);
+            await ClientWorkloads.RunAsync(new MailServer("dovecot", "127.0.0.1", dovecotLmtp, dovecotImap, Users: users), messages, connections, clients, mixed, figures);
         }
         finally
         {
@@ -59,7 +59,7 @@ internal static class DovecotComparison
         try
         {
             Console.Error.WriteLine("measuring OrleansMail...");
-            await RunAsync("orleansmail", lmtp, imap, messages, connections, clients, users, figures);
+            await ClientWorkloads.RunAsync(new MailServer("orleansmail", "127.0.0.1", lmtp, imap, Users: users), messages, connections, clients, mixed, figures);
         }
         finally
         {
@@ -67,53 +67,12 @@ internal static class DovecotComparison
             Directory.Delete(root, recursive: true);
         }
 
-        foreach (var what in new[] { "lmtp_messages_per_s", "append_per_s", "fetch_per_s" })
+        foreach (var what in new[] { "lmtp_messages_per_s", "append_per_s", "fetch_per_s", "imap_mixed_ops_per_s" }.Where(w => figures.ContainsKey("dovecot_" + w)))
         {
             figures[$"{what}_orleansmail_over_dovecot"] = figures[$"orleansmail_{what}"] / figures[$"dovecot_{what}"];
         }
 
         return figures;
-    }
-
-    private static async Task RunAsync(string name, int lmtpPort, int imapPort, List<byte[]> messages, int connections, int clients, int users, Dictionary<string, double> figures)
-    {
-        var warm = messages.Take(connections * 4).ToList();
-        await LmtpFigures.LmtpAsync(lmtpPort, warm, connections, users);
-        var (seconds, latencies, failures) = await LmtpFigures.LmtpAsync(lmtpPort, messages, connections, users);
-        figures[$"{name}_lmtp_messages_per_s"] = messages.Count / seconds;
-        figures[$"{name}_lmtp_p50_ms"] = LmtpFigures.Percentile(latencies, 0.5);
-        figures[$"{name}_lmtp_p99_ms"] = LmtpFigures.Percentile(latencies, 0.99);
-        figures[$"{name}_lmtp_non_250"] = failures;
-
-        // APPEND: each client appends its share into its own user's Archive-like folder (INBOX of a user of its own).
-        var next = -1;
-        var watch = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, clients).Select(async c =>
-        {
-            await using var connection = await ImapFigures.ImapConnection.OpenAsync(imapPort, $"user{c % users}");
-            int i;
-            while ((i = Interlocked.Increment(ref next)) < messages.Count)
-            {
-                await connection.AppendAsync("INBOX", messages[i]);
-            }
-        }));
-        figures[$"{name}_append_per_s"] = messages.Count / watch.Elapsed.TotalSeconds;
-
-        // FETCH: each client reads random whole bodies from its user's INBOX (now full of deliveries and appends).
-        var fetches = messages.Count;
-        var done = -1;
-        watch.Restart();
-        await Task.WhenAll(Enumerable.Range(0, clients).Select(async c =>
-        {
-            var random = new Random(c);
-            await using var connection = await ImapFigures.ImapConnection.OpenAsync(imapPort, $"user{c % users}");
-            await connection.CommandAsync("EXAMINE INBOX");
-            while (Interlocked.Increment(ref done) < fetches)
-            {
-                await connection.CommandAsync($"FETCH {random.Next(1, 50)} (BODY.PEEK[])");
-            }
-        }));
-        figures[$"{name}_fetch_per_s"] = fetches / watch.Elapsed.TotalSeconds;
     }
 
     private static string FindRepository()
@@ -128,5 +87,4 @@ internal static class DovecotComparison
 
         throw new InvalidOperationException("run the benchmark from the repository's build output");
     }
-
 }

@@ -108,6 +108,11 @@ internal static class GrainFigures
             watch.Restart();
             var remote = await user.GetStatsAsync();
             var storeMs = watch.Elapsed.TotalMilliseconds;
+
+            // What SELECT asks of the grain: every record of the mailbox.
+            watch.Restart();
+            var records = await user.FetchAsync(inbox.Id, UidSet.Range(1, uint.MaxValue - 1));
+            var selectMs = watch.Elapsed.TotalMilliseconds;
             return new Dictionary<string, double>
             {
                 ["messages"] = local.Messages,
@@ -117,6 +122,8 @@ internal static class GrainFigures
                 ["activation_local_ms"] = localMs,
                 ["activation_store_ms"] = storeMs,
                 ["activation_store_over_local"] = storeMs / localMs,
+                ["select_records"] = records.Length,
+                ["select_records_ms"] = selectMs,
                 ["loaded_local"] = local.LoadedFrom == "local" ? 1 : 0,
                 ["loaded_store"] = remote.LoadedFrom == "store" ? 1 : 0,
                 ["latency_ms"] = latency.TotalMilliseconds,

@@ -200,11 +200,14 @@ internal static class ImapFigures
 
         public bool Keep { get; set; }
 
-        public static async Task<ImapConnection> OpenAsync(int port, string user, string password = "x")
+        public static Task<ImapConnection> OpenAsync(int port, string user, string password = "x") =>
+            OpenAsync("127.0.0.1", port, user, password);
+
+        public static async Task<ImapConnection> OpenAsync(string host, int port, string user, string password)
         {
             var c = new ImapConnection();
             c._tcp.NoDelay = true; // as mail clients set it; otherwise Nagle holds the CRLF after a literal for a delayed ACK
-            await c._tcp.ConnectAsync(IPAddress.Loopback, port);
+            await c._tcp.ConnectAsync(host, port);
             c._stream = c._tcp.GetStream();
             await c.LineAsync();
             await c.CommandAsync($"LOGIN {user} {password}");
@@ -236,6 +239,27 @@ internal static class ImapFigures
                 if (line.StartsWith(tag + " ", StringComparison.Ordinal))
                 {
                     return line.StartsWith(tag + " OK", StringComparison.Ordinal) ? lines : throw new InvalidOperationException(line);
+                }
+            }
+        }
+
+        /// <summary>Enters IDLE and leaves it at once: the round trips a client pays to start and end waiting.</summary>
+        public async Task IdleAsync()
+        {
+            var tag = $"b{++_tag}";
+            await _stream.WriteAsync(Encoding.ASCII.GetBytes($"{tag} IDLE\r\n"));
+            while (!(await LineAsync()).StartsWith('+'))
+            {
+            }
+
+            await _stream.WriteAsync("DONE\r\n"u8.ToArray());
+            while (true)
+            {
+                var line = await LineAsync();
+                if (line.StartsWith(tag + " ", StringComparison.Ordinal))
+                {
+                    _ = line.StartsWith(tag + " OK", StringComparison.Ordinal) ? 0 : throw new InvalidOperationException(line);
+                    return;
                 }
             }
         }

@@ -4,8 +4,10 @@ using System.Net.Sockets;
 using System.Text;
 using Azure.Storage.Blobs;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using OrleansMail.ObjectStore;
 using OrleansMail.ObjectStore.Azure;
+using OrleansMail.ObjectStore.Faults;
 using OrleansMail.ObjectStore.FileSystem;
 using OrleansMail.SiloHost;
 
@@ -17,7 +19,7 @@ namespace OrleansMail.Bench;
 /// </summary>
 internal static class LmtpFigures
 {
-    public static async Task<Dictionary<string, double>> MeasureAsync(int count, int connections, int users, string? azure, int seed)
+    public static async Task<Dictionary<string, double>> MeasureAsync(int count, int connections, int users, string? azure, int seed, TimeSpan latency = default)
     {
         var root = Directory.CreateTempSubdirectory("om-lmtp-").FullName;
         var messages = MessageMix.Generate(count, seed);
@@ -40,23 +42,29 @@ internal static class LmtpFigures
             args.Add("--OrleansMail:Storage:Provider=AzureBlob");
             args.Add($"--OrleansMail:Storage:ConnectionString={azure}");
             args.Add($"--OrleansMail:Storage:Container={container}");
-            raw = new AzureBlobObjectStore(new BlobServiceClient(azure).GetBlobContainerClient(container));
+            var blobs = new AzureBlobObjectStore(new BlobServiceClient(azure).GetBlobContainerClient(container));
+            await blobs.InitializeAsync();
+            raw = blobs;
         }
         else
         {
             raw = new FileSystemObjectStore(Path.Combine(root, "store"));
         }
 
-        await using var app = await MailHost.BuildAsync([.. args]);
+        // The latency goes on the server's store and on the baseline's alike, so their ratio stays meaningful.
+        raw = new FaultInjectingObjectStore(raw, new FaultPlan(seed) { Latency = latency });
+        var served = raw;
+        await using var app = await MailHost.BuildAsync([.. args], services => services.AddSingleton(served));
         await app.StartAsync();
         try
         {
             // Warm both paths (JIT, grain activations, connections) before measuring.
             await RawAsync(raw, messages.Take(connections * 4).ToList(), connections, "warm");
-            await LmtpAsync(port, messages.Take(connections * 4).ToList(), connections, users);
+            var server = new MailServer("orleansmail", "127.0.0.1", port, 0, Users: users);
+            await LmtpAsync(server, messages.Take(connections * 4).ToList(), connections);
 
             var (rawSeconds, rawLatencies) = await RawAsync(raw, messages, connections, "raw");
-            var (lmtpSeconds, lmtpLatencies, failures) = await LmtpAsync(port, messages, connections, users);
+            var (lmtpSeconds, lmtpLatencies, failures) = await LmtpAsync(server, messages, connections, "lmtp");
             var bytes = messages.Sum(m => (long)m.Length);
             return new Dictionary<string, double>
             {
@@ -72,6 +80,7 @@ internal static class LmtpFigures
                 ["lmtp_p99_ms"] = Percentile(lmtpLatencies, 0.99),
                 ["lmtp_over_raw_store"] = rawSeconds / lmtpSeconds,
                 ["lmtp_non_250_replies"] = failures,
+                ["latency_ms"] = latency.TotalMilliseconds,
             };
         }
         finally
@@ -103,16 +112,17 @@ internal static class LmtpFigures
         return (total.Elapsed.TotalSeconds, latencies);
     }
 
-    internal static async Task<(double Seconds, List<double> Latencies, int Failures)> LmtpAsync(int port, List<byte[]> messages, int connections, int users)
+    internal static async Task<(double Seconds, List<double> Latencies, int Failures)> LmtpAsync(MailServer server, List<byte[]> messages, int connections, string? progress = null)
     {
         var latencies = new List<double>();
         var failures = 0;
         var next = -1;
+        var shown = progress is null ? null : new ProgressLine(progress, messages.Count);
         var total = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, connections).Select(async _ =>
         {
-            using var tcp = new TcpClient();
-            await tcp.ConnectAsync(IPAddress.Loopback, port);
+            using var tcp = new TcpClient { NoDelay = true };
+            await tcp.ConnectAsync(server.Host, server.LmtpPort);
             var stream = tcp.GetStream();
             var reader = new StreamReader(stream, Encoding.ASCII);
             await reader.ReadLineAsync();
@@ -125,7 +135,7 @@ internal static class LmtpFigures
             while ((i = Interlocked.Increment(ref next)) < messages.Count)
             {
                 var watch = Stopwatch.StartNew();
-                var envelope = $"MAIL FROM:<bench@remote.example>\r\nRCPT TO:<user{i % users}@example.org>\r\nDATA\r\n";
+                var envelope = $"MAIL FROM:<bench@remote.example>\r\nRCPT TO:<{server.Recipient(i)}>\r\nDATA\r\n";
                 await stream.WriteAsync(Encoding.ASCII.GetBytes(envelope));
                 for (var r = 0; r < 3; r++)
                 {
@@ -143,6 +153,8 @@ internal static class LmtpFigures
                 {
                     latencies.Add(watch.Elapsed.TotalMilliseconds);
                 }
+
+                shown?.Step();
             }
 
             await stream.WriteAsync("QUIT\r\n"u8.ToArray());

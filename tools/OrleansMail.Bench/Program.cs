@@ -77,16 +77,89 @@ qresync.SetAction(async (parse, cancellationToken) =>
     return await Report.WriteAsync(figures, parse.GetValue(output), cancellationToken);
 });
 
-var clients = new Option<int>("--clients") { Description = "IMAP clients for the APPEND and FETCH workloads", DefaultValueFactory = _ => 10 };
-var dovecot = new Command("dovecot", "OrleansMail next to Debian's Dovecot on this machine, same messages and client code: LMTP, APPEND, FETCH")
+var clients = new Option<int>("--clients") { Description = "IMAP clients for the APPEND, FETCH and mixed workloads", DefaultValueFactory = _ => 10 };
+var mixed = new Option<int>("--mixed") { Description = "Operations of the mixed IMAP client profile (0: skip)", DefaultValueFactory = _ => 2000 };
+var dovecot = new Command("dovecot", "OrleansMail next to Debian's Dovecot on this machine, same messages and client code: LMTP, APPEND, FETCH, mixed IMAP")
 {
-    count, connections, clients, users, seed, output,
+    count, connections, clients, users, mixed, seed, output,
 };
 dovecot.SetAction(async (parse, cancellationToken) =>
 {
-    var figures = await DovecotComparison.MeasureAsync(parse.GetValue(count), parse.GetValue(connections), parse.GetValue(clients), parse.GetValue(users), parse.GetValue(seed));
+    var figures = await DovecotComparison.MeasureAsync(parse.GetValue(count), parse.GetValue(connections), parse.GetValue(clients), parse.GetValue(users), parse.GetValue(mixed), parse.GetValue(seed));
     return await Report.WriteAsync(figures, parse.GetValue(output), cancellationToken);
 });
 
-var root = new RootCommand("OrleansMail benchmarks: each figure with its baseline from the same run") { core, lmtp, imap, qresync, dovecot };
+var host = new Option<string>("--host") { Description = "The server's address", DefaultValueFactory = _ => "127.0.0.1" };
+var lmtpPort = new Option<int>("--lmtp-port") { Description = "The server's LMTP port", DefaultValueFactory = _ => 2424 };
+var imapPort = new Option<int>("--imap-port") { Description = "The server's IMAP port", DefaultValueFactory = _ => 1143 };
+var userPrefix = new Option<string>("--user-prefix") { Description = "Users are PREFIX0 .. PREFIX{users-1}", DefaultValueFactory = _ => "user" };
+var password = new Option<string>("--password") { Description = "Every user's password", DefaultValueFactory = _ => "x" };
+var domain = new Option<string>("--domain") { Description = "Recipient domain for LMTP", DefaultValueFactory = _ => "example.org" };
+var serverName = new Option<string>("--name") { Description = "Label of the server in the figures", DefaultValueFactory = _ => "server" };
+var remote = new Command("remote", "The LMTP, APPEND, FETCH and mixed IMAP workloads against any running server (its host, ports and credentials)")
+{
+    host, lmtpPort, imapPort, userPrefix, users, password, domain, serverName, count, connections, clients, mixed, seed, output,
+};
+remote.SetAction(async (parse, cancellationToken) =>
+{
+    var server = new MailServer(parse.GetValue(serverName)!, parse.GetValue(host)!, parse.GetValue(lmtpPort), parse.GetValue(imapPort), parse.GetValue(userPrefix)!, parse.GetValue(users), parse.GetValue(password)!, parse.GetValue(domain)!);
+    var messages = MessageMix.Generate(parse.GetValue(count), parse.GetValue(seed));
+    var figures = new Dictionary<string, double> { ["messages"] = messages.Count, ["average_message_bytes"] = messages.Average(m => (double)m.Length) };
+    await ClientWorkloads.RunAsync(server, messages, parse.GetValue(connections), parse.GetValue(clients), parse.GetValue(mixed), figures);
+    return await Report.WriteAsync(figures, parse.GetValue(output), cancellationToken);
+});
+
+var sizes = new Option<string>("--sizes") { Description = "Mailbox sizes to measure at, comma-separated" };
+var open = new Command("open", "Cold activation (from the store), warm activation (local cache) and the records SELECT loads, at several mailbox sizes")
+{
+    sizes, azure, latency, output,
+};
+open.SetAction(async (parse, cancellationToken) =>
+{
+    var figures = await Sweeps.OverAsync(
+        Sweeps.Parse(parse.GetValue(sizes) ?? "10000,100000"),
+        "m",
+        m => GrainFigures.MeasureAsync(m, 10, parse.GetValue(azure), TimeSpan.FromMilliseconds(parse.GetValue(latency))),
+        "activation_local_ms", "activation_store_ms", "select_records_ms");
+    return await Report.WriteAsync(figures, parse.GetValue(output), cancellationToken);
+});
+
+var checkpoint = new Command("checkpoint", "Bytes and time of a checkpoint after K changes at several mailbox sizes: must stay flat in the size")
+{
+    sizes, changes, azure, latency, output,
+};
+checkpoint.SetAction(async (parse, cancellationToken) =>
+{
+    var figures = await Sweeps.OverAsync(
+        Sweeps.Parse(parse.GetValue(sizes) ?? "10000,50000,100000,200000"),
+        "m",
+        m => GrainFigures.MeasureAsync(m, parse.GetValue(changes), parse.GetValue(azure), TimeSpan.FromMilliseconds(parse.GetValue(latency))),
+        "checkpoint_bytes", "checkpoint_ms");
+    return await Report.WriteAsync(figures, parse.GetValue(output), cancellationToken);
+});
+
+var latencies = new Option<string>("--latencies") { Description = "Object-store latencies in ms, comma-separated", DefaultValueFactory = _ => "0,20,100" };
+var latencyCommand = new Command("latency", "The lmtp and imap workloads with injected object-store latency, next to 0 ms in the same run")
+{
+    latencies, count, connections, users, mailbox, bodies, azure, seed, output,
+};
+latencyCommand.SetAction(async (parse, cancellationToken) =>
+{
+    var figures = await Sweeps.OverAsync(
+        Sweeps.Parse(parse.GetValue(latencies)!),
+        "latency",
+        async ms =>
+        {
+            var lmtpFigures = await LmtpFigures.MeasureAsync(parse.GetValue(count), parse.GetValue(connections), parse.GetValue(users), parse.GetValue(azure), parse.GetValue(seed), TimeSpan.FromMilliseconds(ms));
+            var imapFigures = await ImapFigures.MeasureAsync(parse.GetValue(mailbox), parse.GetValue(bodies), 0, parse.GetValue(azure), TimeSpan.FromMilliseconds(ms), parse.GetValue(seed));
+            return lmtpFigures.Concat(imapFigures.Where(f => !lmtpFigures.ContainsKey(f.Key))).ToDictionary();
+        },
+        "lmtp_messages_per_s", "raw_store_messages_per_s", "lmtp_over_raw_store", "select_fetch_flags_cold_ms", "fetch_bodies_prefetch_ms", "fetch_bodies_one_at_a_time_ms");
+    return await Report.WriteAsync(figures, parse.GetValue(output), cancellationToken);
+});
+
+var root = new RootCommand("OrleansMail benchmarks: each figure with its baseline from the same run")
+{
+    core, lmtp, imap, qresync, dovecot, remote, open, checkpoint, latencyCommand,
+};
 return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,134 @@
+using System.Diagnostics;
+
+namespace OrleansMail.Bench;
+
+/// <summary>
+/// The client side of the side-by-side figures, the same code for every server: LMTP deliveries over C
+/// connections, APPENDs and body FETCHes from K IMAP clients, then a mixed IMAP client profile (SELECT, FETCH
+/// flags / envelopes / bodies, STORE, SEARCH, APPEND, EXPUNGE, IDLE) with operations/s and latency per command.
+/// </summary>
+internal static class ClientWorkloads
+{
+    // The mixed profile's commands and how often a client sends each, in percent.
+    private static readonly (string Name, int Weight)[] Profile =
+    [
+        ("select", 5), ("fetch_flags", 10), ("fetch_envelopes", 20), ("fetch_body", 20), ("store", 15),
+        ("search", 10), ("append", 10), ("expunge", 5), ("idle", 5),
+    ];
+
+    public static async Task RunAsync(MailServer server, List<byte[]> messages, int connections, int clients, int mixedOperations, Dictionary<string, double> figures)
+    {
+        var name = server.Name;
+        var warm = messages.Take(connections * 4).ToList();
+        await LmtpFigures.LmtpAsync(server, warm, connections);
+        var (seconds, latencies, failures) = await LmtpFigures.LmtpAsync(server, messages, connections, $"{name} lmtp");
+        figures[$"{name}_lmtp_messages_per_s"] = messages.Count / seconds;
+        figures[$"{name}_lmtp_p50_ms"] = LmtpFigures.Percentile(latencies, 0.5);
+        figures[$"{name}_lmtp_p99_ms"] = LmtpFigures.Percentile(latencies, 0.99);
+        figures[$"{name}_lmtp_non_250"] = failures;
+
+        // APPEND: the clients share the messages out, each into the INBOX of its own user.
+        var appended = new ProgressLine($"{name} append", messages.Count);
+        var next = -1;
+        var watch = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(async c =>
+        {
+            await using var connection = await OpenAsync(server, c);
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < messages.Count)
+            {
+                await connection.AppendAsync("INBOX", messages[i]);
+                appended.Step();
+            }
+        }));
+        figures[$"{name}_append_per_s"] = messages.Count / watch.Elapsed.TotalSeconds;
+
+        // FETCH: random whole bodies from the INBOX, now full of deliveries and appends.
+        var fetched = new ProgressLine($"{name} fetch", messages.Count);
+        var done = -1;
+        watch.Restart();
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(async c =>
+        {
+            var random = new Random(c);
+            await using var connection = await OpenAsync(server, c);
+            await connection.CommandAsync("EXAMINE INBOX");
+            while (Interlocked.Increment(ref done) < messages.Count)
+            {
+                await connection.CommandAsync($"FETCH {random.Next(1, 50)} (BODY.PEEK[])");
+                fetched.Step();
+            }
+        }));
+        figures[$"{name}_fetch_per_s"] = messages.Count / watch.Elapsed.TotalSeconds;
+
+        if (mixedOperations > 0)
+        {
+            await MixedAsync(server, messages, clients, mixedOperations, figures);
+        }
+    }
+
+    private static async Task MixedAsync(MailServer server, List<byte[]> messages, int clients, int operations, Dictionary<string, double> figures)
+    {
+        var name = server.Name;
+        var latencies = Profile.ToDictionary(p => p.Name, _ => new List<double>());
+        var progress = new ProgressLine($"{name} mixed imap", operations);
+        var remaining = operations;
+        var watch = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(async c =>
+        {
+            var random = new Random(1000 + c);
+            await using var connection = await OpenAsync(server, c);
+            await connection.CommandAsync("SELECT INBOX");
+            while (Interlocked.Decrement(ref remaining) >= 0)
+            {
+                var command = Pick(random);
+                var n = random.Next(1, 50);
+                var timer = Stopwatch.StartNew();
+                switch (command)
+                {
+                    case "select": await connection.CommandAsync("SELECT INBOX"); break;
+                    case "fetch_flags": await connection.CommandAsync("UID FETCH 1:* (FLAGS)"); break;
+                    case "fetch_envelopes": await connection.CommandAsync($"FETCH {n}:{n + 19} (UID FLAGS ENVELOPE)"); break;
+                    case "fetch_body": await connection.CommandAsync($"FETCH {n} (BODY.PEEK[])"); break;
+                    case "store": await connection.CommandAsync($"STORE {n} +FLAGS.SILENT (\\Seen)"); break;
+                    case "search": await connection.CommandAsync("UID SEARCH UNSEEN"); break;
+                    case "append": await connection.AppendAsync("INBOX", messages[random.Next(messages.Count)]); break;
+                    case "expunge":
+                        await connection.CommandAsync($"STORE {n} +FLAGS.SILENT (\\Deleted)");
+                        await connection.CommandAsync("EXPUNGE");
+                        break;
+                    default: await connection.IdleAsync(); break;
+                }
+
+                lock (latencies)
+                {
+                    latencies[command].Add(timer.Elapsed.TotalMilliseconds);
+                }
+
+                progress.Step();
+            }
+        }));
+        figures[$"{name}_imap_mixed_ops_per_s"] = operations / watch.Elapsed.TotalSeconds;
+        foreach (var (command, values) in latencies.Where(l => l.Value.Count > 0))
+        {
+            figures[$"{name}_imap_{command}_p50_ms"] = LmtpFigures.Percentile(values, 0.5);
+            figures[$"{name}_imap_{command}_p99_ms"] = LmtpFigures.Percentile(values, 0.99);
+        }
+    }
+
+    private static string Pick(Random random)
+    {
+        var roll = random.Next(Profile.Sum(p => p.Weight));
+        foreach (var (command, weight) in Profile)
+        {
+            if ((roll -= weight) < 0)
+            {
+                return command;
+            }
+        }
+
+        return Profile[^1].Name;
+    }
+
+    private static Task<ImapFigures.ImapConnection> OpenAsync(MailServer server, int client) =>
+        ImapFigures.ImapConnection.OpenAsync(server.Host, server.ImapPort, server.User(client), server.Password);
+}
