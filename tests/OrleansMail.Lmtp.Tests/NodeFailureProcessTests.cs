@@ -12,12 +12,14 @@ using Xunit.Abstractions;
 namespace OrleansMail.Lmtp.Tests;
 
 /// <summary>
-/// A zombie: two independent single-silo clusters share one storage account; the first is frozen with SIGSTOP while
-/// serving a user, past its lease; the second takes the user over and works on it; the first is resumed with
-/// SIGCONT. The zombie acknowledges nothing more, its changes reach the store as an orphan journal, and the next
-/// activation merges both sides: QRESYNC clients of either side resync to the merged truth.
+/// Node failures with real silo-host processes on Azurite, each ending in a merge that clients can see. A zombie:
+/// two independent single-silo clusters share one storage account; the first is frozen with SIGSTOP while serving
+/// a user, past its lease; the second takes the user over and works on it; the first is resumed with SIGCONT,
+/// acknowledges nothing more and hands its journal to the store; QRESYNC clients of either side resync to the
+/// merge. A returning node: a silo killed after flag changes it never checkpointed comes back with its disk, and
+/// the flags reappear.
 /// </summary>
-public sealed partial class SplitBrainProcessTests(ITestOutputHelper output)
+public sealed partial class NodeFailureProcessTests(ITestOutputHelper output)
 {
     private const string User = "zed";
 
@@ -118,6 +120,93 @@ public sealed partial class SplitBrainProcessTests(ITestOutputHelper output)
                 if (!s.Process.HasExited)
                 {
                     s.Thaw();
+                    s.Process.Kill();
+                }
+
+                s.Process.Dispose();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_killed_silo_returning_with_its_disk_brings_back_the_flags_it_never_checkpointed()
+    {
+        await using var azurite = await AzuriteServer.StartAsync();
+        using var folder = new TempFolder();
+        var passwd = Path.Combine(folder.Path, "users.passwd");
+        await File.WriteAllLinesAsync(passwd, [$"{User}:{{PLAIN}}x::::::"]);
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var container = "return" + suffix;
+        var cluster = "rn-" + suffix;
+        string[] quiet = ["--OrleansMail:Store:CheckpointInterval=01:00:00"];
+        var first = SiloHostProcess.Start(azurite, folder.Path, passwd, container, cluster, 0, settings: quiet);
+        SiloHostProcess? second = null;
+        SiloHostProcess? returned = null;
+        try
+        {
+            await SiloHostProcess.WaitForGreetingAsync(first.LmtpPort);
+            for (var i = 0; i < 4; i++)
+            {
+                await DeliverAsync(first.LmtpPort, $"m{i}");
+            }
+
+            using (var client = await SiloHostProcess.ConnectClientAsync(azurite, cluster))
+            {
+                await client.Services.GetRequiredService<IGrainFactory>().GetGrain<IUserGrain>(User).CheckpointAsync();
+            }
+
+            // Flag changes only the first silo's journal holds; a second silo joins; the first dies without a word.
+            await using (var onFirst = await LoginAsync(first.ImapPort))
+            {
+                await onFirst.CommandAsync("a1", "SELECT INBOX");
+                await onFirst.CommandAsync("a2", "UID STORE 1 +FLAGS.SILENT (\\Flagged)");
+                await onFirst.CommandAsync("a3", "UID STORE 2 +FLAGS.SILENT (\\Answered $Forwarded)");
+            }
+
+            second = SiloHostProcess.Start(azurite, folder.Path, passwd, container, cluster, 1, settings: quiet);
+            await SiloHostProcess.WaitForGreetingAsync(second.LmtpPort);
+            first.Process.Kill();
+            await first.Process.WaitForExitAsync();
+
+            // The second silo serves the user meanwhile: every message, not yet the lost flags.
+            await DeliverAsync(second.LmtpPort, "while-away");
+            await using (var onSecond = await LoginAsync(second.ImapPort))
+            {
+                await onSecond.CommandAsync("b1", "SELECT INBOX");
+                var meanwhile = await SnapshotAsync(onSecond, "b2");
+                Assert.Equal(5, meanwhile.Flags.Count);
+                Assert.DoesNotContain(meanwhile.Flags.Values, f => f.Contains("Flagged", StringComparison.Ordinal));
+            }
+
+            // The dead node returns with its disk: its journal goes to the store, the next activation merges it.
+            returned = SiloHostProcess.Start(azurite, folder.Path, passwd, container, cluster, 0, replacing: first, settings: quiet);
+            await SiloHostProcess.WaitForGreetingAsync(returned.LmtpPort);
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (Directory.EnumerateFiles(Path.Combine(folder.Path, "silo0"), "journal-*", SearchOption.AllDirectories).Any())
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the returning node kept its journal");
+                await Task.Delay(250);
+            }
+
+            using (var client = await SiloHostProcess.ConnectClientAsync(azurite, cluster))
+            {
+                await client.Services.GetRequiredService<IGrainFactory>().GetGrain<IUserGrain>(User).DeactivateAsync();
+            }
+
+            await using var check = await LoginAsync(second.ImapPort);
+            await check.CommandAsync("c1", "SELECT INBOX");
+            var merged = await SnapshotAsync(check, "c2");
+            output.WriteLine($"merged: {Describe(merged.Flags)}");
+            Assert.Equal(5, merged.Flags.Count);
+            Assert.Equal(@"\Flagged", merged.Flags[1]);
+            Assert.Equal(@"$Forwarded \Answered", merged.Flags[2]);
+        }
+        finally
+        {
+            foreach (var s in new[] { first, second, returned }.OfType<SiloHostProcess>())
+            {
+                if (!s.Process.HasExited)
+                {
                     s.Process.Kill();
                 }
 
