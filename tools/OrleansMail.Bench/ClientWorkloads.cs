@@ -66,7 +66,7 @@ internal static class ClientWorkloads
         }
     }
 
-    private static async Task MixedAsync(MailServer server, List<byte[]> messages, int clients, int operations, Dictionary<string, double> figures)
+    public static async Task MixedAsync(MailServer server, List<byte[]> messages, int clients, int operations, Dictionary<string, double> figures)
     {
         var name = server.Name;
         var latencies = Profile.ToDictionary(p => p.Name, _ => new List<double>());

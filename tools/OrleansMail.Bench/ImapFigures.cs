@@ -22,7 +22,7 @@ namespace OrleansMail.Bench;
 /// </summary>
 internal static class ImapFigures
 {
-    public static async Task<Dictionary<string, double>> MeasureAsync(int messages, int bodies, int sessions, string? azure, TimeSpan latency, int seed)
+    public static async Task<Dictionary<string, double>> MeasureAsync(int messages, int bodies, int sessions, string? azure, TimeSpan latency, int seed, int clients = 0, int mixed = 0)
     {
         var root = Directory.CreateTempSubdirectory("om-imap-").FullName;
         await File.WriteAllLinesAsync(Path.Combine(root, "users.passwd"), Enumerable.Range(0, 100).Select(u => $"user{u}:{{PLAIN}}x::::::"));
@@ -113,6 +113,13 @@ internal static class ImapFigures
                 cache.PrefetchParallelism = parallelism;
                 figures["fetch_bodies"] = bodies;
                 figures["fetch_one_at_a_time_over_prefetch"] = figures["fetch_bodies_one_at_a_time_ms"] / figures["fetch_bodies_prefetch_ms"];
+            }
+
+            // The mixed client profile, half the clients on the large mailbox and half on the small one.
+            if (mixed > 0)
+            {
+                var server = new MailServer("orleansmail", "127.0.0.1", 0, imapPort, Users: 2);
+                await ClientWorkloads.MixedAsync(server, mix, clients, mixed, figures);
             }
 
             plan.Latency = TimeSpan.Zero;

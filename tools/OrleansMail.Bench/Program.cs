@@ -55,13 +55,15 @@ lmtp.SetAction(async (parse, cancellationToken) =>
 var mailbox = new Option<int>("--mailbox") { Description = "Messages in the mailbox that is selected and listed", DefaultValueFactory = _ => 10_000 };
 var bodies = new Option<int>("--bodies") { Description = "Bodies fetched with prefetch and one at a time", DefaultValueFactory = _ => 100 };
 var sessions = new Option<int>("--sessions") { Description = "Idle selected sessions opened to measure memory per session (0: skip)", DefaultValueFactory = _ => 1000 };
-var imap = new Command("imap", "SELECT + UID FETCH 1:* (UID FLAGS) of a large mailbox, FETCH of many bodies with prefetch vs one at a time, memory per session")
+var imapClients = new Option<int>("--clients") { Description = "IMAP clients of the mixed profile", DefaultValueFactory = _ => 10 };
+var imapMixed = new Option<int>("--mixed") { Description = "Operations of the mixed IMAP client profile (0: skip)", DefaultValueFactory = _ => 2000 };
+var imap = new Command("imap", "SELECT + UID FETCH 1:* (UID FLAGS) of a large mailbox, FETCH of many bodies with prefetch vs one at a time, the mixed client profile, memory per session")
 {
-    mailbox, bodies, sessions, azure, latency, seed, output,
+    mailbox, bodies, sessions, imapClients, imapMixed, azure, latency, seed, output,
 };
 imap.SetAction(async (parse, cancellationToken) =>
 {
-    var figures = await ImapFigures.MeasureAsync(parse.GetValue(mailbox), parse.GetValue(bodies), parse.GetValue(sessions), parse.GetValue(azure), TimeSpan.FromMilliseconds(parse.GetValue(latency)), parse.GetValue(seed));
+    var figures = await ImapFigures.MeasureAsync(parse.GetValue(mailbox), parse.GetValue(bodies), parse.GetValue(sessions), parse.GetValue(azure), TimeSpan.FromMilliseconds(parse.GetValue(latency)), parse.GetValue(seed), parse.GetValue(imapClients), parse.GetValue(imapMixed));
     return await Report.WriteAsync(figures, parse.GetValue(output), cancellationToken);
 });
 
@@ -141,7 +143,7 @@ checkpoint.SetAction(async (parse, cancellationToken) =>
 var latencies = new Option<string>("--latencies") { Description = "Object-store latencies in ms, comma-separated", DefaultValueFactory = _ => "0,20,100" };
 var latencyCommand = new Command("latency", "The lmtp and imap workloads with injected object-store latency, next to 0 ms in the same run")
 {
-    latencies, count, connections, users, mailbox, bodies, azure, seed, output,
+    latencies, count, connections, users, mailbox, bodies, imapClients, imapMixed, azure, seed, output,
 };
 latencyCommand.SetAction(async (parse, cancellationToken) =>
 {
@@ -151,10 +153,10 @@ latencyCommand.SetAction(async (parse, cancellationToken) =>
         async ms =>
         {
             var lmtpFigures = await LmtpFigures.MeasureAsync(parse.GetValue(count), parse.GetValue(connections), parse.GetValue(users), parse.GetValue(azure), parse.GetValue(seed), TimeSpan.FromMilliseconds(ms));
-            var imapFigures = await ImapFigures.MeasureAsync(parse.GetValue(mailbox), parse.GetValue(bodies), 0, parse.GetValue(azure), TimeSpan.FromMilliseconds(ms), parse.GetValue(seed));
+            var imapFigures = await ImapFigures.MeasureAsync(parse.GetValue(mailbox), parse.GetValue(bodies), 0, parse.GetValue(azure), TimeSpan.FromMilliseconds(ms), parse.GetValue(seed), parse.GetValue(imapClients), parse.GetValue(imapMixed));
             return lmtpFigures.Concat(imapFigures.Where(f => !lmtpFigures.ContainsKey(f.Key))).ToDictionary();
         },
-        "lmtp_messages_per_s", "raw_store_messages_per_s", "lmtp_over_raw_store", "select_fetch_flags_cold_ms", "fetch_bodies_prefetch_ms", "fetch_bodies_one_at_a_time_ms");
+        "lmtp_messages_per_s", "raw_store_messages_per_s", "lmtp_over_raw_store", "select_fetch_flags_cold_ms", "fetch_bodies_prefetch_ms", "fetch_bodies_one_at_a_time_ms", "orleansmail_imap_mixed_ops_per_s");
     return await Report.WriteAsync(figures, parse.GetValue(output), cancellationToken);
 });
 
