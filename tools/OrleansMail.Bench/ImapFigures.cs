@@ -27,7 +27,6 @@ internal static class ImapFigures
         var root = Directory.CreateTempSubdirectory("om-imap-").FullName;
         await File.WriteAllLinesAsync(Path.Combine(root, "users.passwd"), Enumerable.Range(0, 100).Select(u => $"user{u}:{{PLAIN}}x::::::"));
         var imapPort = BenchPorts.Free();
-        var container = "bench-" + Guid.NewGuid().ToString("N")[..8];
         var args = new List<string>
         {
             $"--OrleansMail:DataPath={root}",
@@ -41,20 +40,7 @@ internal static class ImapFigures
             "--Logging:LogLevel:Default=Warning",
             "--Logging:LogLevel:OrleansMail=Warning",
         };
-        IObjectStore store;
-        if (azure is not null)
-        {
-            args.Add("--OrleansMail:Storage:Provider=AzureBlob");
-            args.Add($"--OrleansMail:Storage:ConnectionString={azure}");
-            args.Add($"--OrleansMail:Storage:Container={container}");
-            var blobs = new AzureBlobObjectStore(new BlobServiceClient(azure).GetBlobContainerClient(container));
-            await blobs.InitializeAsync();
-            store = blobs;
-        }
-        else
-        {
-            store = new FileSystemObjectStore(Path.Combine(root, "store"));
-        }
+        var store = await BenchStore.CreateAsync(azure, root, args);
 
         var plan = new FaultPlan(seed);
         await using var app = await MailHost.BuildAsync([.. args], services => services.AddSingleton<IObjectStore>(new FaultInjectingObjectStore(store, plan)));

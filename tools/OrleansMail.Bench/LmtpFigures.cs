@@ -26,7 +26,6 @@ internal static class LmtpFigures
         var passwd = Path.Combine(root, "users.passwd");
         await File.WriteAllLinesAsync(passwd, Enumerable.Range(0, users).Select(u => $"user{u}:{{PLAIN}}x::::::"));
         var port = BenchPorts.Free();
-        var container = "bench-" + Guid.NewGuid().ToString("N")[..8];
         var args = new List<string>
         {
             $"--OrleansMail:DataPath={root}",
@@ -36,20 +35,7 @@ internal static class LmtpFigures
             $"--OrleansMail:Clustering:GatewayPort={BenchPorts.Free()}",
             "--Logging:LogLevel:Default=Warning",
         };
-        IObjectStore raw;
-        if (azure is not null)
-        {
-            args.Add("--OrleansMail:Storage:Provider=AzureBlob");
-            args.Add($"--OrleansMail:Storage:ConnectionString={azure}");
-            args.Add($"--OrleansMail:Storage:Container={container}");
-            var blobs = new AzureBlobObjectStore(new BlobServiceClient(azure).GetBlobContainerClient(container));
-            await blobs.InitializeAsync();
-            raw = blobs;
-        }
-        else
-        {
-            raw = new FileSystemObjectStore(Path.Combine(root, "store"));
-        }
+        var raw = await BenchStore.CreateAsync(azure, root, args);
 
         // The latency goes on the server's store and on the baseline's alike, so their ratio stays meaningful.
         raw = new FaultInjectingObjectStore(raw, new FaultPlan(seed) { Latency = latency });
