@@ -1,13 +1,8 @@
 using System.Collections.Concurrent;
-using System.Net.Sockets;
 using System.Text;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
 using OrleansMail.Grains.Contracts;
-using OrleansMail.ObjectStore;
 using OrleansMail.ObjectStore.Faults;
 using OrleansMail.ObjectStore.FileSystem;
-using OrleansMail.SiloHost;
 using OrleansMail.Testing;
 using Xunit;
 using Xunit.Abstractions;
@@ -30,22 +25,16 @@ public sealed class FlakyStoreTests(ITestOutputHelper output)
         using var folder = new TempFolder();
         File.WriteAllLines(Path.Combine(folder.Path, "users.passwd"), Enumerable.Range(0, Users).Select(u => $"user{u}:{{PLAIN}}secret::::::"));
         var plan = new FaultPlan(seed: 2026) { Latency = TimeSpan.FromMilliseconds(2), Jitter = TimeSpan.FromMilliseconds(8) };
-        int imapPort = LoopbackPorts.Free(), lmtpPort = LoopbackPorts.Free();
         var store = new FileSystemObjectStore(Path.Combine(folder.Path, "store"));
-        var app = await MailHost.BuildAsync(
-        [
-            $"--OrleansMail:DataPath={folder.Path}",
-            $"--OrleansMail:Lmtp:Endpoint=127.0.0.1:{lmtpPort}",
-            $"--OrleansMail:Imap:Endpoint=127.0.0.1:{imapPort}",
-            "--OrleansMail:Store:CheckpointInterval=00:00:01",
-            "--OrleansMail:BodyCache:MaxCachedBody=0",
-            $"--OrleansMail:Clustering:SiloPort={LoopbackPorts.Free()}",
-            $"--OrleansMail:Clustering:GatewayPort={LoopbackPorts.Free()}",
-            "--Logging:LogLevel:Default=Warning",
-            "--Logging:LogLevel:OrleansMail=Error",
-        ],
-        services => services.AddSingleton<IObjectStore>(new FaultInjectingObjectStore(store, plan)));
-        await app.StartAsync();
+        var app = await TestMailHost.StartAsync(
+            folder.Path,
+            [
+                "--OrleansMail:Store:CheckpointInterval=00:00:01",
+                "--OrleansMail:BodyCache:MaxCachedBody=0",
+                "--Logging:LogLevel:OrleansMail=Error",
+            ],
+            new FaultInjectingObjectStore(store, plan));
+        int imapPort = app.ImapPort, lmtpPort = app.LmtpPort;
         try
         {
             plan.FailureRate = 0.05;
@@ -102,7 +91,7 @@ public sealed class FlakyStoreTests(ITestOutputHelper output)
             // The store heals; recovery indexes bodies whose save answered 451, then the index and the store agree.
             plan.FailureRate = 0;
             plan.FailAfterWriteRate = 0;
-            var grains = app.Services.GetRequiredService<IGrainFactory>();
+            var grains = app.Grains;
             var expunged = 0;
             for (var u = 0; u < Users; u++)
             {
@@ -130,7 +119,6 @@ public sealed class FlakyStoreTests(ITestOutputHelper output)
         }
         finally
         {
-            await app.StopAsync();
             await app.DisposeAsync();
         }
     }

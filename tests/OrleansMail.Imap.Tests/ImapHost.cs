@@ -2,12 +2,8 @@ using System.Net.Sockets;
 using System.Text;
 using MailKit.Net.Imap;
 using MailKit.Security;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
-using OrleansMail.ObjectStore;
 using OrleansMail.ObjectStore.Faults;
 using OrleansMail.ObjectStore.FileSystem;
-using OrleansMail.SiloHost;
 using OrleansMail.Testing;
 using Xunit;
 
@@ -17,12 +13,12 @@ namespace OrleansMail.Imap.Tests;
 public sealed class ImapHost : IAsyncLifetime
 {
     private readonly TempFolder _folder = new();
-    private WebApplication _app = null!;
+    private TestMailHost _host = null!;
     private int _users;
 
-    public int ImapPort { get; } = LoopbackPorts.Free();
+    public int ImapPort => _host.ImapPort;
 
-    public int LmtpPort { get; } = LoopbackPorts.Free();
+    public int LmtpPort => _host.LmtpPort;
 
     public FaultPlan Faults { get; } = new();
 
@@ -32,11 +28,9 @@ public sealed class ImapHost : IAsyncLifetime
     {
         File.WriteAllLines(Path.Combine(_folder.Path, "users.passwd"), Enumerable.Range(0, 200).Select(i => $"user{i}:{{PLAIN}}secret::::::"));
         var store = new FileSystemObjectStore(Path.Combine(_folder.Path, "store"));
-        _app = await MailHost.BuildAsync(
+        _host = await TestMailHost.StartAsync(
+            _folder.Path,
             [
-                $"--OrleansMail:DataPath={_folder.Path}",
-                $"--OrleansMail:Lmtp:Endpoint=127.0.0.1:{LmtpPort}",
-                $"--OrleansMail:Imap:Endpoint=127.0.0.1:{ImapPort}",
                 "--OrleansMail:Imap:Hostname=imap.test",
                 "--OrleansMail:Imap:MaxLineLength=2000",
                 "--OrleansMail:Imap:AuthFailureDelay=00:00:00.050",
@@ -45,22 +39,17 @@ public sealed class ImapHost : IAsyncLifetime
                 "--OrleansMail:Imap:LoginTimeout=00:00:05",
                 "--OrleansMail:BodyCache:MaxCachedBody=100000",
                 $"--OrleansMail:Ingest:MaxMessageSize={MaxSize}",
-                $"--OrleansMail:Clustering:SiloPort={LoopbackPorts.Free()}",
-                $"--OrleansMail:Clustering:GatewayPort={LoopbackPorts.Free()}",
-                "--Logging:LogLevel:Default=Warning",
             ],
-            services => services.AddSingleton<IObjectStore>(new FaultInjectingObjectStore(store, Faults)));
-        await _app.StartAsync();
+            new FaultInjectingObjectStore(store, Faults));
     }
 
     public async Task DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await _host.DisposeAsync();
         _folder.Dispose();
     }
 
-    public IGrainFactory Grains => _app.Services.GetRequiredService<IGrainFactory>();
+    public IGrainFactory Grains => _host.Grains;
 
     /// <summary>A user no other test touches (tests in a class share the host).</summary>
     public string NewUser() => $"user{Interlocked.Increment(ref _users)}";

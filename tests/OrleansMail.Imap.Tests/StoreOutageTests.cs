@@ -1,9 +1,6 @@
 using System.Collections.Concurrent;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Builder;
-using OrleansMail.SiloHost;
 using OrleansMail.Testing;
 using Xunit;
 using Xunit.Abstractions;
@@ -25,22 +22,16 @@ public sealed partial class StoreOutageTests(ITestOutputHelper output)
         await using var azurite = await AzuriteServer.StartAsync();
         using var folder = new TempFolder();
         File.WriteAllLines(Path.Combine(folder.Path, "users.passwd"), Enumerable.Range(0, Users).Select(u => $"user{u}:{{PLAIN}}secret::::::"));
-        int imapPort = LoopbackPorts.Free(), lmtpPort = LoopbackPorts.Free();
-        var app = await MailHost.BuildAsync(
-        [
-            $"--OrleansMail:DataPath={folder.Path}",
-            $"--OrleansMail:Lmtp:Endpoint=127.0.0.1:{lmtpPort}",
-            $"--OrleansMail:Imap:Endpoint=127.0.0.1:{imapPort}",
-            "--OrleansMail:Storage:Provider=AzureBlob",
-            $"--OrleansMail:Storage:ConnectionString={azurite.ConnectionString}",
-            $"--OrleansMail:Storage:Container=outage{Guid.NewGuid():N}"[..60],
-            "--OrleansMail:BodyCache:MaxCachedBody=0",
-            $"--OrleansMail:Clustering:SiloPort={LoopbackPorts.Free()}",
-            $"--OrleansMail:Clustering:GatewayPort={LoopbackPorts.Free()}",
-            "--Logging:LogLevel:Default=Warning",
-            "--Logging:LogLevel:OrleansMail=Error",
-        ]);
-        await app.StartAsync();
+        var app = await TestMailHost.StartAsync(
+            folder.Path,
+            [
+                "--OrleansMail:Storage:Provider=AzureBlob",
+                $"--OrleansMail:Storage:ConnectionString={azurite.ConnectionString}",
+                $"--OrleansMail:Storage:Container=outage{Guid.NewGuid():N}"[..60],
+                "--OrleansMail:BodyCache:MaxCachedBody=0",
+                "--Logging:LogLevel:OrleansMail=Error",
+            ]);
+        int imapPort = app.ImapPort, lmtpPort = app.LmtpPort;
         try
         {
             var acknowledged = new ConcurrentBag<(int User, string Id)>();
@@ -139,7 +130,6 @@ public sealed partial class StoreOutageTests(ITestOutputHelper output)
         }
         finally
         {
-            await app.StopAsync();
             await app.DisposeAsync();
         }
     }

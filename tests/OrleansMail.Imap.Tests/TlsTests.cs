@@ -3,8 +3,6 @@ using System.Security.Cryptography.X509Certificates;
 using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Security;
-using Microsoft.AspNetCore.Builder;
-using OrleansMail.SiloHost;
 using OrleansMail.Testing;
 using Xunit;
 
@@ -14,9 +12,9 @@ namespace OrleansMail.Imap.Tests;
 public sealed class TlsHost : IAsyncLifetime
 {
     private readonly TempFolder _folder = new();
-    private WebApplication _app = null!;
+    private TestMailHost _host = null!;
 
-    public int ImapPort { get; } = LoopbackPorts.Free();
+    public int ImapPort => _host.ImapPort;
 
     public int TlsPort { get; } = LoopbackPorts.Free();
 
@@ -30,26 +28,19 @@ public sealed class TlsHost : IAsyncLifetime
         var keyPath = Path.Combine(_folder.Path, "key.pem");
         await File.WriteAllTextAsync(certPath, certificate.ExportCertificatePem());
         await File.WriteAllTextAsync(keyPath, key.ExportPkcs8PrivateKeyPem());
-        _app = await MailHost.BuildAsync(
-        [
-            $"--OrleansMail:DataPath={_folder.Path}",
-            $"--OrleansMail:Lmtp:Endpoint=127.0.0.1:{LoopbackPorts.Free()}",
-            $"--OrleansMail:Imap:Endpoint=127.0.0.1:{ImapPort}",
-            $"--OrleansMail:Imap:TlsEndpoint=127.0.0.1:{TlsPort}",
-            "--OrleansMail:Imap:RequireTlsForLogin=true",
-            $"--OrleansMail:Tls:CertificatePath={certPath}",
-            $"--OrleansMail:Tls:KeyPath={keyPath}",
-            $"--OrleansMail:Clustering:SiloPort={LoopbackPorts.Free()}",
-            $"--OrleansMail:Clustering:GatewayPort={LoopbackPorts.Free()}",
-            "--Logging:LogLevel:Default=Warning",
-        ]);
-        await _app.StartAsync();
+        _host = await TestMailHost.StartAsync(
+            _folder.Path,
+            [
+                $"--OrleansMail:Imap:TlsEndpoint=127.0.0.1:{TlsPort}",
+                "--OrleansMail:Imap:RequireTlsForLogin=true",
+                $"--OrleansMail:Tls:CertificatePath={certPath}",
+                $"--OrleansMail:Tls:KeyPath={keyPath}",
+            ]);
     }
 
     public async Task DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await _host.DisposeAsync();
         _folder.Dispose();
     }
 }

@@ -1,11 +1,6 @@
-using System.Net;
-using System.Net.Sockets;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
 using OrleansMail.ObjectStore;
 using OrleansMail.ObjectStore.Faults;
 using OrleansMail.ObjectStore.FileSystem;
-using OrleansMail.SiloHost;
 using OrleansMail.Testing;
 using Xunit;
 
@@ -15,11 +10,11 @@ namespace OrleansMail.Lmtp.Tests;
 public sealed class LmtpHost : IAsyncLifetime
 {
     private readonly TempFolder _folder = new();
-    private WebApplication _app = null!;
+    private TestMailHost _host = null!;
 
-    public int Port { get; } = LoopbackPorts.Free();
+    public int Port => _host.LmtpPort;
 
-    public int GatewayPort { get; } = LoopbackPorts.Free();
+    public int GatewayPort => _host.GatewayPort;
 
     public string PasswdFile => Path.Combine(_folder.Path, "users.passwd");
 
@@ -33,33 +28,26 @@ public sealed class LmtpHost : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        File.WriteAllLines(Path.Combine(_folder.Path, "users.passwd"), ["alice:{PLAIN}secret::::::", "bob:{PLAIN}secret::::::"]);
+        File.WriteAllLines(PasswdFile, ["alice:{PLAIN}secret::::::", "bob:{PLAIN}secret::::::"]);
         Store = new FileSystemObjectStore(Path.Combine(_folder.Path, "store"));
-        _app = await MailHost.BuildAsync(
+        _host = await TestMailHost.StartAsync(
+            _folder.Path,
             [
-                $"--OrleansMail:DataPath={_folder.Path}",
-                $"--OrleansMail:Lmtp:Endpoint=127.0.0.1:{Port}",
-                $"--OrleansMail:Imap:Endpoint=127.0.0.1:{LoopbackPorts.Free()}",
-                $"--OrleansMail:Lmtp:Hostname=mx.test",
-                $"--OrleansMail:Lmtp:MaxLineLength=1000",
+                "--OrleansMail:Lmtp:Hostname=mx.test",
+                "--OrleansMail:Lmtp:MaxLineLength=1000",
                 $"--OrleansMail:Ingest:MaxMessageSize={MaxSize}",
-                $"--OrleansMail:Clustering:SiloPort={LoopbackPorts.Free()}",
-                $"--OrleansMail:Clustering:GatewayPort={GatewayPort}",
                 "--OrleansMail:Accounts:Domains:0=example.org",
-                "--Logging:LogLevel:Default=Warning",
             ],
-            services => services.AddSingleton<IObjectStore>(new FaultInjectingObjectStore(Store, Faults)));
-        await _app.StartAsync();
+            new FaultInjectingObjectStore(Store, Faults));
     }
 
     public async Task DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await _host.DisposeAsync();
         _folder.Dispose();
     }
 
-    public IGrainFactory Grains => _app.Services.GetRequiredService<IGrainFactory>();
+    public IGrainFactory Grains => _host.Grains;
 
     public async Task<LmtpTranscript> ConnectAsync()
     {
@@ -67,7 +55,6 @@ public sealed class LmtpHost : IAsyncLifetime
         await t.ConnectAsync(Port);
         return t;
     }
-
 }
 
 [CollectionDefinition(Name)]

@@ -54,7 +54,7 @@ internal static class ClientWorkloads
             await connection.CommandAsync("EXAMINE INBOX");
             while (Interlocked.Increment(ref done) < messages.Count)
             {
-                await connection.CommandAsync($"FETCH {random.Next(1, 50)} (BODY.PEEK[])");
+                await connection.CommandAsync($"FETCH {random.Next(1, Math.Clamp(connection.Exists + 1, 2, 50))} (BODY.PEEK[])");
                 fetched.Step();
             }
         }));
@@ -81,13 +81,20 @@ internal static class ClientWorkloads
             while (Interlocked.Decrement(ref remaining) >= 0)
             {
                 var command = Pick(random);
-                var n = random.Next(1, 50);
+                if (connection.Exists == 0 && command is "fetch_envelopes" or "fetch_body" or "store" or "expunge")
+                {
+                    command = "append";
+                }
+
+                // Sequence numbers stay within what the server has told this session, as a real client's do.
+                var n = random.Next(1, Math.Max(2, connection.Exists + 1));
+                var last = Math.Min(n + 19, Math.Max(1, connection.Exists));
                 var timer = Stopwatch.StartNew();
                 switch (command)
                 {
                     case "select": await connection.CommandAsync("SELECT INBOX"); break;
                     case "fetch_flags": await connection.CommandAsync("UID FETCH 1:* (FLAGS)"); break;
-                    case "fetch_envelopes": await connection.CommandAsync($"FETCH {n}:{n + 19} (UID FLAGS ENVELOPE)"); break;
+                    case "fetch_envelopes": await connection.CommandAsync($"FETCH {n}:{last} (UID FLAGS ENVELOPE)"); break;
                     case "fetch_body": await connection.CommandAsync($"FETCH {n} (BODY.PEEK[])"); break;
                     case "store": await connection.CommandAsync($"STORE {n} +FLAGS.SILENT (\\Seen)"); break;
                     case "search": await connection.CommandAsync("UID SEARCH UNSEEN"); break;

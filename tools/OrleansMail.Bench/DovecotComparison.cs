@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
-using OrleansMail.SiloHost;
 
 namespace OrleansMail.Bench;
 
@@ -43,23 +40,11 @@ internal static class DovecotComparison
 
         var root = Directory.CreateTempSubdirectory("om-compare-").FullName;
         await File.WriteAllLinesAsync(Path.Combine(root, "users.passwd"), Enumerable.Range(0, users).Select(u => $"user{u}:{{PLAIN}}x::::::"));
-        int imap = BenchPorts.Free(), lmtp = BenchPorts.Free();
-        await using var app = await MailHost.BuildAsync(
-        [
-            $"--OrleansMail:DataPath={root}",
-            $"--OrleansMail:Lmtp:Endpoint=127.0.0.1:{lmtp}",
-            $"--OrleansMail:Imap:Endpoint=127.0.0.1:{imap}",
-            "--OrleansMail:Imap:MaxCommandsPerSecond=100000",
-            $"--OrleansMail:Clustering:SiloPort={BenchPorts.Free()}",
-            $"--OrleansMail:Clustering:GatewayPort={BenchPorts.Free()}",
-            "--Logging:LogLevel:Default=Warning",
-            "--Logging:LogLevel:OrleansMail=Warning",
-        ]);
-        await app.StartAsync();
+        await using var app = await BenchHost.StartAsync(root, null);
         try
         {
             Console.Error.WriteLine("measuring OrleansMail...");
-            await ClientWorkloads.RunAsync(new MailServer("orleansmail", "127.0.0.1", lmtp, imap, Users: users), messages, connections, clients, mixed, figures);
+            await ClientWorkloads.RunAsync(new MailServer("orleansmail", "127.0.0.1", app.LmtpPort, app.ImapPort, Users: users), messages, connections, clients, mixed, figures);
         }
         finally
         {

@@ -1,17 +1,11 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using Azure.Storage.Blobs;
 using Microsoft.Extensions.DependencyInjection;
 using OrleansMail.Grains.Contracts;
 using OrleansMail.MailStorage.Bodies;
 using OrleansMail.MailStorage.Ingest;
-using OrleansMail.ObjectStore;
-using OrleansMail.ObjectStore.Azure;
 using OrleansMail.ObjectStore.Faults;
-using OrleansMail.ObjectStore.FileSystem;
-using OrleansMail.SiloHost;
 
 namespace OrleansMail.Bench;
 
@@ -26,25 +20,15 @@ internal static class ImapFigures
     {
         var root = Directory.CreateTempSubdirectory("om-imap-").FullName;
         await File.WriteAllLinesAsync(Path.Combine(root, "users.passwd"), Enumerable.Range(0, 100).Select(u => $"user{u}:{{PLAIN}}x::::::"));
-        var imapPort = BenchPorts.Free();
-        var args = new List<string>
+        var settings = new List<string>
         {
-            $"--OrleansMail:DataPath={root}",
-            $"--OrleansMail:Lmtp:Endpoint=127.0.0.1:{BenchPorts.Free()}",
-            $"--OrleansMail:Imap:Endpoint=127.0.0.1:{imapPort}",
             "--OrleansMail:Imap:MaxSessionsPerUser=100000",
             "--OrleansMail:Imap:MaxSessionsPerAddress=100000",
-            "--OrleansMail:Imap:MaxCommandsPerSecond=100000",
-            $"--OrleansMail:Clustering:SiloPort={BenchPorts.Free()}",
-            $"--OrleansMail:Clustering:GatewayPort={BenchPorts.Free()}",
-            "--Logging:LogLevel:Default=Warning",
-            "--Logging:LogLevel:OrleansMail=Warning",
         };
-        var store = await BenchStore.CreateAsync(azure, root, args);
-
+        var store = await BenchStore.CreateAsync(azure, root, settings);
         var plan = new FaultPlan(seed);
-        await using var app = await MailHost.BuildAsync([.. args], services => services.AddSingleton<IObjectStore>(new FaultInjectingObjectStore(store, plan)));
-        await app.StartAsync();
+        await using var app = await BenchHost.StartAsync(root, new FaultInjectingObjectStore(store, plan), settings);
+        var imapPort = app.ImapPort;
         try
         {
             var ingest = app.Services.GetRequiredService<MessageIngest>();
@@ -193,6 +177,9 @@ internal static class ImapFigures
 
         public bool Keep { get; set; }
 
+        /// <summary>Messages in the selected mailbox as this session knows it: sequence numbers up to it are valid.</summary>
+        public int Exists { get; private set; }
+
         public static Task<ImapConnection> OpenAsync(int port, string user, string password = "x") =>
             OpenAsync("127.0.0.1", port, user, password);
 
@@ -294,6 +281,23 @@ internal static class ImapFigures
             }
         }
 
+        // The selected mailbox's size as the server last told this session (EXISTS, EXPUNGE).
+        private void TrackExists(string line)
+        {
+            var parts = line.Split(' ');
+            if (parts.Length == 3 && parts[0] == "*" && int.TryParse(parts[1], out var n))
+            {
+                if (parts[2] == "EXISTS")
+                {
+                    Exists = n;
+                }
+                else if (parts[2] == "EXPUNGE")
+                {
+                    Exists--;
+                }
+            }
+        }
+
         private async Task<string> LineAsync()
         {
             while (true)
@@ -303,6 +307,7 @@ internal static class ImapFigures
                 {
                     var line = Encoding.UTF8.GetString(_buffer, _start, newline - _start).TrimEnd('\r');
                     _start = newline + 1;
+                    TrackExists(line);
                     return line;
                 }
 

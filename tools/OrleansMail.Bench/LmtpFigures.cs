@@ -1,15 +1,8 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using Azure.Storage.Blobs;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
 using OrleansMail.ObjectStore;
-using OrleansMail.ObjectStore.Azure;
 using OrleansMail.ObjectStore.Faults;
-using OrleansMail.ObjectStore.FileSystem;
-using OrleansMail.SiloHost;
 
 namespace OrleansMail.Bench;
 
@@ -25,28 +18,17 @@ internal static class LmtpFigures
         var messages = MessageMix.Generate(count, seed);
         var passwd = Path.Combine(root, "users.passwd");
         await File.WriteAllLinesAsync(passwd, Enumerable.Range(0, users).Select(u => $"user{u}:{{PLAIN}}x::::::"));
-        var port = BenchPorts.Free();
-        var args = new List<string>
-        {
-            $"--OrleansMail:DataPath={root}",
-            $"--OrleansMail:Lmtp:Endpoint=127.0.0.1:{port}",
-            "--OrleansMail:Imap:Endpoint=",
-            $"--OrleansMail:Clustering:SiloPort={BenchPorts.Free()}",
-            $"--OrleansMail:Clustering:GatewayPort={BenchPorts.Free()}",
-            "--Logging:LogLevel:Default=Warning",
-        };
-        var raw = await BenchStore.CreateAsync(azure, root, args);
+        var settings = new List<string> { "--OrleansMail:Imap:Endpoint=" };
+        var raw = await BenchStore.CreateAsync(azure, root, settings);
 
         // The latency goes on the server's store and on the baseline's alike, so their ratio stays meaningful.
         raw = new FaultInjectingObjectStore(raw, new FaultPlan(seed) { Latency = latency });
-        var served = raw;
-        await using var app = await MailHost.BuildAsync([.. args], services => services.AddSingleton(served));
-        await app.StartAsync();
+        await using var app = await BenchHost.StartAsync(root, raw, settings);
         try
         {
             // Warm both paths (JIT, grain activations, connections) before measuring.
             await RawAsync(raw, messages.Take(connections * 4).ToList(), connections, "warm");
-            var server = new MailServer("orleansmail", "127.0.0.1", port, 0, Users: users);
+            var server = new MailServer("orleansmail", "127.0.0.1", app.LmtpPort, 0, Users: users);
             await LmtpAsync(server, messages.Take(connections * 4).ToList(), connections);
 
             var (rawSeconds, rawLatencies) = await RawAsync(raw, messages, connections, "raw");

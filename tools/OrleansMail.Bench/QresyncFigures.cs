@@ -1,11 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using OrleansMail.MailStorage.Ingest;
-using OrleansMail.SiloHost;
 
 namespace OrleansMail.Bench;
 
@@ -19,19 +16,8 @@ internal static partial class QresyncFigures
     {
         var root = Directory.CreateTempSubdirectory("om-qresync-").FullName;
         await File.WriteAllLinesAsync(Path.Combine(root, "users.passwd"), ["user0:{PLAIN}x::::::"]);
-        var port = BenchPorts.Free();
-        await using var app = await MailHost.BuildAsync(
-        [
-            $"--OrleansMail:DataPath={root}",
-            $"--OrleansMail:Lmtp:Endpoint=127.0.0.1:{BenchPorts.Free()}",
-            $"--OrleansMail:Imap:Endpoint=127.0.0.1:{port}",
-            "--OrleansMail:Imap:MaxCommandsPerSecond=100000",
-            $"--OrleansMail:Clustering:SiloPort={BenchPorts.Free()}",
-            $"--OrleansMail:Clustering:GatewayPort={BenchPorts.Free()}",
-            "--Logging:LogLevel:Default=Warning",
-            "--Logging:LogLevel:OrleansMail=Warning",
-        ]);
-        await app.StartAsync();
+        await using var app = await BenchHost.StartAsync(root, null);
+        var port = app.ImapPort;
         try
         {
             // A few real bodies, then COPY within the mailbox (index-only, bodies shared) up to the wanted size.

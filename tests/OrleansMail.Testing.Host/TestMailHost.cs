@@ -1,0 +1,59 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using OrleansMail.ObjectStore;
+using OrleansMail.SiloHost;
+
+namespace OrleansMail.Testing;
+
+/// <summary>
+/// The real silo host (silo, LMTP and IMAP listeners) inside the test process, on free loopback ports, with its
+/// data under a folder of the test's; optionally in front of a store the test controls (a fault plan, say).
+/// </summary>
+public sealed class TestMailHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private TestMailHost(WebApplication app, int lmtpPort, int imapPort, int gatewayPort)
+    {
+        _app = app;
+        LmtpPort = lmtpPort;
+        ImapPort = imapPort;
+        GatewayPort = gatewayPort;
+    }
+
+    public int LmtpPort { get; }
+
+    public int ImapPort { get; }
+
+    public int GatewayPort { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public IGrainFactory Grains => _app.Services.GetRequiredService<IGrainFactory>();
+
+    /// <param name="settings">Further configuration, as command-line arguments; they win over the defaults here.</param>
+    /// <param name="store">The object store to use instead of the configured one.</param>
+    public static async Task<TestMailHost> StartAsync(string dataPath, IEnumerable<string> settings, IObjectStore? store = null)
+    {
+        int lmtp = LoopbackPorts.Free(), imap = LoopbackPorts.Free(), gateway = LoopbackPorts.Free();
+        string[] arguments =
+        [
+            $"--OrleansMail:DataPath={dataPath}",
+            $"--OrleansMail:Lmtp:Endpoint=127.0.0.1:{lmtp}",
+            $"--OrleansMail:Imap:Endpoint=127.0.0.1:{imap}",
+            $"--OrleansMail:Clustering:SiloPort={LoopbackPorts.Free()}",
+            $"--OrleansMail:Clustering:GatewayPort={gateway}",
+            "--Logging:LogLevel:Default=Warning",
+            .. settings,
+        ];
+        var app = await MailHost.BuildAsync(arguments, store is null ? null : services => services.AddSingleton(store));
+        await app.StartAsync();
+        return new TestMailHost(app, lmtp, imap, gateway);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
