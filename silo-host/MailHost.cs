@@ -5,12 +5,14 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using OrleansMail.Accounts.Authentication;
 using OrleansMail.Accounts.Directory;
 using OrleansMail.Grains.Hosting;
 using OrleansMail.Imap;
@@ -60,10 +62,19 @@ public static class MailHost
             throw new InvalidOperationException("OrleansMail:Imap:TlsEndpoint needs OrleansMail:Tls:CertificatePath and KeyPath (PEM)");
         }
 
+        if (imap.RequireTlsForLogin && certificate is null)
+        {
+            // Without a certificate there is no TLS to require: starting anyway would take passwords in clear text.
+            throw new InvalidOperationException("OrleansMail:Imap:RequireTlsForLogin needs OrleansMail:Tls:CertificatePath and KeyPath (PEM)");
+        }
+
         var (store, blobs, where) = await CreateStoreAsync(options, dataPath).ConfigureAwait(false);
         builder.Services.AddSingleton<IObjectStore>(new OrleansMail.ObjectStore.Telemetry.InstrumentedObjectStore(store));
         builder.Services.AddSingleton(accounts);
         builder.Services.AddSingleton<IUserDirectory>(sp => new PasswdFileDirectory(accounts, sp.GetRequiredService<ILogger<PasswdFileDirectory>>()));
+        builder.Services.AddSingleton(accounts.PasswordChecks);
+        builder.Services.AddSingleton<PasswordCheckQueue>();
+        builder.Services.AddSingleton<AuthPenalty>();
         builder.Services.AddSingleton(ingestOptions);
         builder.Services.AddSingleton(Options.Create(lmtp));
         builder.Services.AddSingleton<LmtpMetrics>();
@@ -110,7 +121,7 @@ public static class MailHost
             {
                 Listen(kestrel, imap.TlsEndpoint, l =>
                 {
-                    l.UseHttps(certificate!);
+                    l.UseHttps(new HttpsConnectionAdapterOptions { ServerCertificate = certificate, HandshakeTimeout = imap.TlsHandshakeTimeout });
                     l.UseConnectionHandler<ImapConnectionHandler>();
                 });
             }

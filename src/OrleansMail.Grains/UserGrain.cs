@@ -31,6 +31,7 @@ public sealed partial class UserGrain : Grain, IUserGrain
     private readonly IPersistentState<UserManifest> _manifest;
     private readonly IObjectStore _store;
     private readonly UserGrainOptions _options;
+    private readonly Dictionary<Guid, HashSet<string>> _mailboxKeywords = [];
     private readonly ILogger<UserGrain> _log;
     private readonly IClusterMembershipService _membership;
     private readonly ILocalSiloDetails _silo;
@@ -179,6 +180,41 @@ public sealed partial class UserGrain : Grain, IUserGrain
         await CommitAsync([new SubscriptionChanged(Now, normalized, subscribed)]).ConfigureAwait(true);
     }
 
+    /// <summary>
+    /// Keeps the distinct keywords of a mailbox within <see cref="UserGrainOptions.MaxKeywordsPerMailbox"/> (each is
+    /// in every SELECT's FLAGS and every record that carries it). The set is learnt from the records on first use
+    /// and only grows while the grain lives, which errs on the side of the cap.
+    /// </summary>
+    private string[] AdmitKeywords(MailboxState mailbox, string[] keywords, bool refuse)
+    {
+        if (keywords.Length == 0)
+        {
+            return keywords;
+        }
+
+        if (!_mailboxKeywords.TryGetValue(mailbox.Id, out var known))
+        {
+            known = new HashSet<string>(mailbox.Messages.SelectMany(m => m.Keywords), StringComparer.Ordinal);
+            _mailboxKeywords[mailbox.Id] = known;
+        }
+
+        var admitted = new List<string>(keywords.Length);
+        foreach (var keyword in keywords)
+        {
+            if (known.Contains(keyword) || known.Count < _options.MaxKeywordsPerMailbox)
+            {
+                known.Add(keyword);
+                admitted.Add(keyword);
+            }
+            else if (refuse)
+            {
+                throw MailStoreException.LimitReached($"A mailbox holds at most {_options.MaxKeywordsPerMailbox} keywords");
+            }
+        }
+
+        return admitted.Count == keywords.Length ? keywords : [.. admitted];
+    }
+
     public async Task<SaveResult> SaveAsync(SaveRequest request)
     {
         EnsureWritable();
@@ -197,7 +233,8 @@ public sealed partial class UserGrain : Grain, IUserGrain
             BodyId = request.BodyId,
             Uid = mailbox.UidNext,
             Flags = request.Flags,
-            Keywords = Keywords.Normalize(request.Keywords),
+            // A message is never refused for its keywords once its body is stored: past the cap they are dropped.
+            Keywords = AdmitKeywords(mailbox, Keywords.Normalize(request.Keywords), refuse: false),
             ModSeq = mailbox.HighestModSeq + 1,
             InternalDate = request.InternalDate,
             SaveDate = Now,
@@ -233,7 +270,7 @@ public sealed partial class UserGrain : Grain, IUserGrain
         var mailbox = Mailbox(mailboxId);
         await ReserveAsync(1).ConfigureAwait(true);
         var modSeq = mailbox.HighestModSeq + 1;
-        var kw = Keywords.Normalize(keywords);
+        var kw = operation == FlagOperation.Remove ? Keywords.Normalize(keywords) : AdmitKeywords(mailbox, Keywords.Normalize(keywords), refuse: true);
         var entries = new List<JournalEntry>();
         var modified = new List<uint>();
         foreach (var record in Select(mailbox, uids))

@@ -28,5 +28,8 @@ public sealed class UserGrainOptions
     public string CacheDirectory { get; set; } = "";
 
     /// <summary>Expunge history kept per mailbox for QRESYNC before the oldest is folded into DELETEDMODSEQ.</summary>
+    /// <summary>Most distinct keywords one mailbox may hold (Cyrus: 128 user flags per mailbox).</summary>
+    public int MaxKeywordsPerMailbox { get; set; } = 256;
+
     public int ExpungeHistoryLimit { get; set; } = 100_000;
 }

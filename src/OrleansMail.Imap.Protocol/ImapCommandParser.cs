@@ -11,6 +11,7 @@ namespace OrleansMail.Imap.Protocol;
 /// </summary>
 public sealed class ImapCommandParser(ImapParserLimits limits)
 {
+    private ImapParserLimits _limits = limits;
     private enum Mode
     {
         Line,
@@ -27,8 +28,14 @@ public sealed class ImapCommandParser(ImapParserLimits limits)
     private byte[]? _literal;
     private int _literalFilled;
     private long _skipRemaining;
+    private long _commandBytes;
 
-    public ImapParserLimits Limits => limits;
+    /// <summary>The limits in force; a session tightens them before login and relaxes them after (between commands).</summary>
+    public ImapParserLimits Limits
+    {
+        get => _limits;
+        set => _limits = value;
+    }
 
     /// <summary>The tag of the command being parsed, once its first line arrived.</summary>
     public string? CurrentTag => _root.Count > 0 && _root[0].IsAtom ? _root[0].Text : null;
@@ -109,7 +116,7 @@ public sealed class ImapCommandParser(ImapParserLimits limits)
                         var end = buffer.PositionOf((byte)'\n');
                         if (end is null)
                         {
-                            if (buffer.Length > limits.MaxLineLength)
+                            if (buffer.Length > LineBudget)
                             {
                                 var tag = CurrentTag ?? FirstAtom(buffer);
                                 Reset();
@@ -122,13 +129,15 @@ public sealed class ImapCommandParser(ImapParserLimits limits)
                         }
 
                         var lineLength = buffer.Slice(0, end.Value).Length;
-                        if (lineLength > limits.MaxLineLength)
+                        if (lineLength > LineBudget)
                         {
                             var tag = CurrentTag ?? FirstAtom(buffer);
                             Reset();
                             _mode = Mode.SkipToEndOfLine;
                             return Failure(tag, "Command line too long", code: "TOOBIG");
                         }
+
+                        _commandBytes += lineLength + 1;
 
                         var bytes = buffer.Slice(0, end.Value).ToArray();
                         buffer = buffer.Slice(buffer.GetPosition(1, end.Value));
@@ -183,7 +192,7 @@ public sealed class ImapCommandParser(ImapParserLimits limits)
                 continue;
             }
 
-            if (_tokens >= limits.MaxTokens)
+            if (_tokens >= _limits.MaxTokens)
             {
                 return Skip(line, "Too many arguments");
             }
@@ -191,7 +200,7 @@ public sealed class ImapCommandParser(ImapParserLimits limits)
             switch (b)
             {
                 case (byte)'(':
-                    if (_open.Count >= limits.MaxNesting)
+                    if (_open.Count >= _limits.MaxNesting)
                     {
                         return Skip(line, "Lists nested too deeply");
                     }
@@ -302,11 +311,11 @@ public sealed class ImapCommandParser(ImapParserLimits limits)
     {
         if (_open.Count == 0 && IsAppend() && _root.Count >= 3)
         {
-            if (length > limits.MaxStreamedLiteral)
+            if (length > _limits.MaxStreamedLiteral)
             {
                 var tag = CurrentTag;
                 AbandonStreamedLiteral(length, synchronizing);
-                return synchronizing || length <= limits.MaxStreamedLiteral * 2
+                return synchronizing || length <= _limits.MaxStreamedLiteral * 2
                     ? Failure(tag, "Message too large", code: "TOOBIG")
                     : Failure(tag, "Message too large", fatal: true, code: "TOOBIG");
             }
@@ -315,7 +324,7 @@ public sealed class ImapCommandParser(ImapParserLimits limits)
             return new ImapParseResult(ImapParseStatus.StreamLiteral, Tag: CurrentTag, LiteralLength: length, LiteralSynchronizing: synchronizing);
         }
 
-        if (length > limits.MaxArgumentLiteral)
+        if (length > _limits.MaxArgumentLiteral || _commandBytes + length > _limits.MaxCommandSize)
         {
             var tag = CurrentTag ?? FirstAtom(line);
             Reset();
@@ -323,7 +332,7 @@ public sealed class ImapCommandParser(ImapParserLimits limits)
             {
                 // RFC 7888 §4: the bytes are coming anyway. Skip a modest excess; past that, close rather than
                 // read (say) the terabytes a client announced.
-                if (length > (long)limits.MaxArgumentLiteral * 16)
+                if (length > Math.Min((long)_limits.MaxArgumentLiteral, _limits.MaxCommandSize) * _limits.SkipFactor)
                 {
                     return Failure(tag, "Literal too large", fatal: true, code: "TOOBIG");
                 }
@@ -335,6 +344,7 @@ public sealed class ImapCommandParser(ImapParserLimits limits)
             return Failure(tag, "Literal too large", code: "TOOBIG");
         }
 
+        _commandBytes += length;
         _literal = new byte[length];
         _literalFilled = 0;
         _mode = Mode.LiteralData;
@@ -342,6 +352,9 @@ public sealed class ImapCommandParser(ImapParserLimits limits)
             ? new ImapParseResult(ImapParseStatus.NeedContinuation, Tag: CurrentTag, LiteralLength: length, LiteralSynchronizing: true)
             : new ImapParseResult(ImapParseStatus.NeedMore);
     }
+
+    /// <summary>What the next line may take: the line limit, or less when the command has spent most of its budget.</summary>
+    private long LineBudget => Math.Min(_limits.MaxLineLength, Math.Max(0, _limits.MaxCommandSize - _commandBytes));
 
     private bool IsAppend() => _root.Count >= 2 && _root[1].Is("APPEND");
 
@@ -414,6 +427,7 @@ public sealed class ImapCommandParser(ImapParserLimits limits)
         _root = [];
         _open.Clear();
         _tokens = 0;
+        _commandBytes = 0;
         _literal = null;
         _mode = Mode.Line;
     }

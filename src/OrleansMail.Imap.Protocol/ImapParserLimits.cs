@@ -14,6 +14,18 @@ public sealed record ImapParserLimits
 
     public int MaxNesting { get; init; } = 32;
 
+    /// <summary>
+    /// Most bytes one command may bring, its lines and in-memory literals together (streamed APPEND messages aside):
+    /// without it, LITERAL+ lets one command chain literals without end.
+    /// </summary>
+    public long MaxCommandSize { get; init; } = 2 * 1024 * 1024;
+
+    /// <summary>
+    /// A non-synchronizing literal this far past <see cref="MaxCommandSize"/> is not skipped but answered with BYE:
+    /// the client sends it whatever we answer, and reading it only costs us.
+    /// </summary>
+    public int SkipFactor { get; init; } = 16;
+
     /// <summary>Most tokens in one command (guards against "1 2 3 ..." lines of millions of atoms).</summary>
     public int MaxTokens { get; init; } = 100_000;
 }

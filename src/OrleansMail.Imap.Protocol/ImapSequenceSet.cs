@@ -69,19 +69,6 @@ public sealed class ImapSequenceSet
         }
     }
 
-    public bool Contains(uint value, uint largest)
-    {
-        foreach (var (a, b) in Resolve(largest))
-        {
-            if (value >= a && value <= b)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
     private static bool TryNumber(string text, out uint value)
     {
         if (text == "*")

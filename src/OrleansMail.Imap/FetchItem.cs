@@ -72,7 +72,7 @@ internal sealed record FetchItem(FetchKind Kind)
                 items.Add(Parse(item));
             }
 
-            return items;
+            return Distinct(items);
         }
 
         if (!token.IsAtom)
@@ -91,6 +91,33 @@ internal sealed record FetchItem(FetchKind Kind)
             default:
                 return [Parse(token)];
         }
+    }
+
+    /// <summary>
+    /// One item per answer label: "BODY.PEEK[] BODY.PEEK[] ..." asks for one body, not one per repetition. Where a
+    /// peeking and a non-peeking form name the same section, the non-peeking one stays, as it sets \Seen.
+    /// </summary>
+    private static List<FetchItem> Distinct(List<FetchItem> items)
+    {
+        var result = new List<FetchItem>(items.Count);
+        var seen = new Dictionary<(FetchKind, string), int>();
+        foreach (var item in items)
+        {
+            if (seen.TryGetValue((item.Kind, item.Label), out var index))
+            {
+                if (result[index].Peek && !item.Peek)
+                {
+                    result[index] = item;
+                }
+
+                continue;
+            }
+
+            seen[(item.Kind, item.Label)] = result.Count;
+            result.Add(item);
+        }
+
+        return result;
     }
 
     private static FetchItem Parse(ImapToken token)

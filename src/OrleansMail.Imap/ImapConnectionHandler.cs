@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OrleansMail.Accounts.Authentication;
 using OrleansMail.Accounts.Directory;
 using OrleansMail.MailStorage.Bodies;
 using OrleansMail.MailStorage.Ingest;
@@ -13,6 +14,8 @@ namespace OrleansMail.Imap;
 public sealed class ImapConnectionHandler(
     IGrainFactory grains,
     IUserDirectory users,
+    PasswordCheckQueue passwords,
+    AuthPenalty penalty,
     MessageIngest ingest,
     IngestOptions ingestOptions,
     MessageBodies bodies,
@@ -24,7 +27,7 @@ public sealed class ImapConnectionHandler(
     ILogger<ImapConnectionHandler> log,
     TimeProvider time) : ConnectionHandler
 {
-    private readonly ImapServices _services = new(grains, users, ingest, ingestOptions, bodies, summaries, options.Value, limits, metrics, certificate.Certificate, log, time);
+    private readonly ImapServices _services = new(grains, users, passwords, penalty, ingest, ingestOptions, bodies, summaries, options.Value, limits, metrics, certificate.Certificate, log, time);
 
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {

@@ -49,10 +49,13 @@ internal static class ImapFormat
     }
 
     /// <summary>Parses a flag list (STORE, APPEND); \Recent and unknown system flags are refused as RFC 3501 asks.</summary>
+    private const int MaxKeywordsPerCommand = 64;
+
     public static (MessageFlags Flags, string[] Keywords) ParseFlags(IEnumerable<ImapToken> tokens)
     {
         var flags = MessageFlags.None;
         var keywords = new List<string>();
+        var distinct = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var token in tokens)
         {
             if (!token.IsAtom)
@@ -76,8 +79,13 @@ internal static class ImapFormat
             }
             else if (IsValidKeyword(text))
             {
-                if (!keywords.Contains(text, StringComparer.OrdinalIgnoreCase))
+                if (distinct.Add(text))
                 {
+                    if (keywords.Count == MaxKeywordsPerCommand)
+                    {
+                        throw new ImapSyntaxException($"At most {MaxKeywordsPerCommand} keywords at once");
+                    }
+
                     keywords.Add(text);
                 }
             }

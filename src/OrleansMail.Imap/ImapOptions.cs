@@ -17,7 +17,19 @@ public sealed class ImapOptions
 
     public int MaxArgumentLiteral { get; set; } = 64 * 1024;
 
+    /// <summary>
+    /// Most bytes one command may bring before login, literals included: enough for any real LOGIN or AUTHENTICATE,
+    /// far too little to hold memory with.
+    /// </summary>
+    public int MaxPreLoginCommandSize { get; set; } = 8 * 1024;
+
+    /// <summary>Most bytes one command may bring once logged in, its in-memory literals together (APPEND's messages aside).</summary>
+    public long MaxCommandSize { get; set; } = 2 * 1024 * 1024;
+
     public int MaxSessionsPerUser { get; set; } = 50;
+
+    /// <summary>Connections from one address that have not logged in yet (Dovecot's login process limits do this job).</summary>
+    public int MaxUnauthenticatedPerAddress { get; set; } = 20;
 
     public int MaxSessionsPerAddress { get; set; } = 200;
 
@@ -30,7 +42,26 @@ public sealed class ImapOptions
     /// <summary>RFC 3501 §5.4: an autologout timer of at least 30 minutes once logged in.</summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>From connect to login, whatever the client sends meanwhile: traffic does not extend it.</summary>
     public TimeSpan LoginTimeout { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>The TLS handshake of STARTTLS and of the implicit-TLS port.</summary>
+    public TimeSpan TlsHandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a response may wait for a client that does not read before the connection is closed.</summary>
+    public TimeSpan WriteTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Most body sections (BODY[...], BINARY[...]) one FETCH may ask for per message, after duplicates are merged.</summary>
+    public int MaxFetchSections { get; set; } = 32;
+
+    /// <summary>Most messages one MULTIAPPEND may carry.</summary>
+    public int MaxAppendMessages { get; set; } = 1000;
+
+    /// <summary>Most bytes one MULTIAPPEND may carry, all its messages together; 0 is four times the message size limit.</summary>
+    public long MaxAppendBytes { get; set; }
+
+    /// <summary>Longest ID field value kept for the log (RFC 2971 allows 1024; clients send far less).</summary>
+    public int MaxIdFieldLength { get; set; } = 128;
 
     /// <summary>How often an idling session re-subscribes and looks for changes itself (observers are not durable).</summary>
     public TimeSpan IdlePollInterval { get; set; } = TimeSpan.FromSeconds(30);

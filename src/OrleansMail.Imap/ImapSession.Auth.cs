@@ -2,6 +2,7 @@ using System.Net.Security;
 using System.IO.Pipelines;
 using System.Text;
 using Microsoft.Extensions.Logging;
+using OrleansMail.Accounts.Authentication;
 using OrleansMail.Imap.Protocol;
 
 namespace OrleansMail.Imap;
@@ -43,7 +44,8 @@ internal sealed partial class ImapSession
         var list = args.Next("ID parameters");
         if (list.IsList)
         {
-            var fields = list.Items.Select(t => t.IsNil ? "NIL" : t.Text).Chunk(2).Select(p => $"{p[0]}={(p.Length > 1 ? p[1] : "")}");
+            // RFC 2971 §3.3: at most 30 pairs; the client's words reach the log only short and printable.
+            var fields = list.Items.Take(60).Select(t => t.IsNil ? "NIL" : LogSafe(t.Text, Options.MaxIdFieldLength)).Chunk(2).Select(p => $"{p[0]}={(p.Length > 1 ? p[1] : "")}");
             _log.LogInformation("IMAP client {Address} identifies as {Id}", _address, string.Join(", ", fields));
         }
         else if (!list.IsNil)
@@ -71,7 +73,19 @@ internal sealed partial class ImapSession
         }
 
         var ssl = new SslStream(new DuplexPipeStream(_input, _out.Output), leaveInnerStreamOpen: false);
-        await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = _services.Certificate }).ConfigureAwait(false);
+        using var handshake = CancellationTokenSource.CreateLinkedTokenSource(_loginDeadline.Token);
+        handshake.CancelAfter(Options.TlsHandshakeTimeout);
+        try
+        {
+            await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = _services.Certificate }, handshake.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or System.Security.Authentication.AuthenticationException)
+        {
+            // Nothing can be said to the client: the plaintext channel is over and the TLS one never began.
+            _state = new LogoutState();
+            throw new IOException("TLS handshake failed or timed out", e);
+        }
+
         _input = PipeReader.Create(ssl);
         _out.Output = PipeWriter.Create(ssl);
         _tls = true;
@@ -138,7 +152,19 @@ internal sealed partial class ImapSession
     private async Task<string> ChallengeAsync(string challenge)
     {
         await WriteLineAsync("+ " + challenge).ConfigureAwait(false);
-        var line = await ReadLineAsync().ConfigureAwait(false) ?? throw new IOException("connection closed during AUTHENTICATE");
+        string? line;
+        try
+        {
+            line = await ReadLineAsync(Math.Min(Options.MaxLineLength, Options.MaxPreLoginCommandSize), _loginDeadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            _out.Raw("* BYE Autologout; no login in time\r\n");
+            _state = new LogoutState();
+            throw new ImapNoException("AUTHENTICATE timed out");
+        }
+
+        line = line ?? throw new IOException("connection closed during AUTHENTICATE");
         if (line == "*")
         {
             throw new ImapSyntaxException("AUTHENTICATE cancelled");
@@ -161,14 +187,26 @@ internal sealed partial class ImapSession
 
     private async Task<string> CompleteLoginAsync(string login, string password)
     {
-        // Hashing is slow by design (Argon2, bcrypt): keep it off the connection's I/O thread.
-        var user = await Task.Run(() => _services.Users.Authenticate(login, password)).ConfigureAwait(false);
+        // Dovecot's auth_penalty: an address that failed recently waits before its next check is even queued.
+        var penalty = _services.Penalty.DelayFor(_remote);
+        if (penalty > TimeSpan.Zero)
+        {
+            await Task.Delay(penalty, _services.Time).ConfigureAwait(false);
+        }
+
+        var (result, user) = await _services.Passwords.CheckAsync(login, password).ConfigureAwait(false);
+        if (result == LoginResult.Busy)
+        {
+            throw new ImapNoException("UNAVAILABLE", "Too many logins at once; try again shortly");
+        }
+
         if (user is null)
         {
             var failures = ((NotAuthenticatedState)_state).Failures + 1;
             _state = new NotAuthenticatedState(failures);
+            _services.Penalty.Failed(_remote);
             _services.Metrics.AuthFailures.Add(1);
-            _log.LogInformation("IMAP login failed for {Login} from {Address} ({Failures} so far)", Redact(login), _address, failures);
+            _log.LogInformation("IMAP login failed for {Login} from {Address} ({Failures} so far)", LogSafe(login, 64), _address, failures);
             await Task.Delay(Options.AuthFailureDelay * failures, _services.Time).ConfigureAwait(false);
             if (failures >= Options.MaxAuthFailures)
             {
@@ -186,13 +224,21 @@ internal sealed partial class ImapSession
         }
 
         _userLimitKey = key;
+        _services.Penalty.Succeeded(_remote);
         await EnterUserAsync(user).ConfigureAwait(false);
         _log.LogInformation("IMAP login {User} from {Address}", user.UserId, _address);
         return $"[CAPABILITY {Capabilities()}] Logged in";
     }
 
-    /// <summary>Logs keep only the shape of a failed login name, never a password (STYLE.md habit 10).</summary>
-    private static string Redact(string login) => login.Length <= 64 ? login : login[..64] + "…";
+    /// <summary>
+    /// What a client said, fit for a log line: cut short, control characters (a forged second log line) escaped.
+    /// Passwords never get here.
+    /// </summary>
+    private static string LogSafe(string text, int max)
+    {
+        var cut = text.Length <= max ? text : text[..max] + "…";
+        return cut.Any(char.IsControl) ? string.Concat(cut.Select(c => char.IsControl(c) ? $"\\x{(int)c:x2}" : c.ToString())) : cut;
+    }
 
     internal async Task<string?> EnableAsync(ImapCommand command)
     {

@@ -12,7 +12,7 @@ internal sealed partial class ImapSession
         await SyncAsync(allowExpunge: true).ConfigureAwait(false);
         await WriteLineAsync("+ idling").ConfigureAwait(false);
         using var timeout = new CancellationTokenSource(Options.IdleTimeout);
-        var done = ReadLineAsync(timeout.Token);
+        var done = ReadLineAsync(Options.MaxLineLength, timeout.Token);
         while (true)
         {
             var changed = _changed.Task;
@@ -63,7 +63,7 @@ internal sealed partial class ImapSession
                 _log.LogDebug(e, "IDLE could not look for changes");
             }
 
-            await _out.FlushAsync().ConfigureAwait(false);
+            await FlushAsync().ConfigureAwait(false);
             if (_state is LogoutState)
             {
                 return null;

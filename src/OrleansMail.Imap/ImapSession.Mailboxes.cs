@@ -289,7 +289,7 @@ internal sealed partial class ImapSession
 
         var mailboxes = await ListWithDefaultsAsync().ConfigureAwait(false);
         var byName = mailboxes.ToDictionary(m => m.Name, StringComparer.Ordinal);
-        var regexes = patterns.Select(p => PatternRegex(reference, p)).ToList();
+        var matchers = patterns.Select(p => PatternMatcher(reference, p)).OfType<MailboxPattern>().ToList();
 
         // Every existing name plus the parents it implies (they list as \NonExistent / \Noselect).
         var names = new SortedSet<string>(StringComparer.Ordinal);
@@ -304,7 +304,7 @@ internal sealed partial class ImapSession
 
         foreach (var name in names.OrderBy(n => MailboxName.IsInbox(n) ? 0 : 1).ThenBy(n => n, StringComparer.Ordinal))
         {
-            if (!regexes.Any(r => r.IsMatch(name)))
+            if (!matchers.Any(m => m.IsMatch(name)))
             {
                 continue;
             }
@@ -385,32 +385,8 @@ internal sealed partial class ImapSession
         return await Grain.ListMailboxesAsync().ConfigureAwait(false);
     }
 
-    /// <summary>RFC 3501 §6.3.8: "*" matches anything, "%" anything but the delimiter; INBOX matches in any case.</summary>
-    private static Regex PatternRegex(string reference, string pattern)
-    {
-        if (!ModifiedUtf7.TryDecode(pattern, out var decoded))
-        {
-            throw new ImapSyntaxException("Pattern is not valid modified UTF-7");
-        }
-
-        var full = reference + decoded;
-        var regex = new StringBuilder("^");
-        foreach (var c in full)
-        {
-            regex.Append(c switch
-            {
-                '*' => ".*",
-                '%' => "[^/]*",
-                _ => Regex.Escape(c.ToString()),
-            });
-        }
-
-        regex.Append('$');
-        var inboxInsensitive = full.StartsWith("INBOX", StringComparison.OrdinalIgnoreCase)
-            ? "^(?i:INBOX)" + regex.ToString()[("^".Length + Regex.Escape("INBOX").Length)..]
-            : regex.ToString();
-        return new Regex(inboxInsensitive, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
-    }
+    private static MailboxPattern? PatternMatcher(string reference, string pattern) =>
+        ModifiedUtf7.TryDecode(pattern, out var decoded) ? MailboxPattern.Create(reference + decoded) : throw new ImapSyntaxException("Pattern is not valid modified UTF-7");
 
     internal async Task<string?> StatusAsync(ImapCommand command)
     {

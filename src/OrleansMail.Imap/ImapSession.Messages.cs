@@ -26,6 +26,12 @@ internal sealed partial class ImapSession
         var args = new ImapArguments(command.Arguments);
         var set = args.SequenceSet();
         var items = FetchItem.ParseAll(args.Next("FETCH items"));
+        if (items.Count(i => i.Kind == FetchKind.Section) > Options.MaxFetchSections)
+        {
+            // Each section is up to a whole body written per message: the count is what bounds the answer's size.
+            throw new ImapNoException("LIMIT", $"At most {Options.MaxFetchSections} body sections per FETCH");
+        }
+
         ulong changedSince = 0;
         var vanished = false;
         if (args.HasMore)
@@ -245,7 +251,7 @@ internal sealed partial class ImapSession
         _out.Raw(")\r\n");
         if (_out.Unflushed > FlushThreshold)
         {
-            await _out.FlushAsync().ConfigureAwait(false);
+            await FlushAsync().ConfigureAwait(false);
         }
     }
 
@@ -312,15 +318,16 @@ internal sealed partial class ImapSession
             offset += start;
         }
 
-        if (filtered is not null)
+        if (filtered is not null || (data is not null && data.Length >= offset + length))
         {
-            _out.Literal(filtered.AsSpan((int)offset, (int)length));
-            return;
-        }
+            _out.Literal((filtered ?? data).AsSpan((int)offset, (int)length));
 
-        if (data is not null && data.Length >= offset + length)
-        {
-            _out.Literal(data.AsSpan((int)offset, (int)length));
+            // Flush per section, not per message: one FETCH may name many sections of one body.
+            if (_out.Unflushed > FlushThreshold)
+            {
+                await FlushAsync().ConfigureAwait(false);
+            }
+
             return;
         }
 
@@ -331,7 +338,7 @@ internal sealed partial class ImapSession
             return;
         }
 
-        await _out.FlushAsync().ConfigureAwait(false);
+        await FlushAsync().ConfigureAwait(false);
         await using var stream = await _services.Bodies.OpenRangeAsync(User.UserId, message.BodyId, offset, length).ConfigureAwait(false);
         var copied = 0L;
         var buffer = new byte[81920];
@@ -340,7 +347,7 @@ internal sealed partial class ImapSession
         {
             _out.Raw(buffer.AsSpan(0, read));
             copied += read;
-            await _out.FlushAsync().ConfigureAwait(false);
+            await FlushAsync().ConfigureAwait(false);
         }
 
         if (copied < length)

@@ -4,6 +4,7 @@ using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
+using OrleansMail.Accounts.Authentication;
 using OrleansMail.Accounts.Directory;
 using OrleansMail.Errors;
 using OrleansMail.Grains.Contracts;
@@ -26,6 +27,9 @@ internal sealed partial class ImapSession
     private readonly ILogger _log;
     private readonly ImapCommandParser _parser;
     private readonly string _address;
+    private readonly IPAddress? _remote;
+    private readonly CancellationTokenSource _loginDeadline;
+    private string? _unauthenticatedKey;
     private PipeReader _input;
     private readonly ImapResponseWriter _out;
     private ImapState _state = new NotAuthenticatedState(0);
@@ -46,14 +50,29 @@ internal sealed partial class ImapSession
         _tls = tls;
         _input = connection.Transport.Input;
         _out = new ImapResponseWriter(connection.Transport.Output);
-        _parser = new ImapCommandParser(new ImapParserLimits
-        {
-            MaxLineLength = Options.MaxLineLength,
-            MaxArgumentLiteral = Options.MaxArgumentLiteral,
-            MaxStreamedLiteral = services.Ingest.MaxMessageSize,
-        });
-        _address = (connection.RemoteEndPoint as IPEndPoint)?.Address.ToString() ?? "local";
+        _parser = new ImapCommandParser(PreLoginLimits());
+        _remote = (connection.RemoteEndPoint as IPEndPoint)?.Address;
+        _address = _remote?.ToString() ?? "local";
+        _loginDeadline = new CancellationTokenSource(Options.LoginTimeout, services.Time);
     }
+
+    /// <summary>Before login a command may bring a few KiB at most, and no message (APPEND needs a login anyway).</summary>
+    private ImapParserLimits PreLoginLimits() => new()
+    {
+        MaxLineLength = Math.Min(Options.MaxLineLength, Options.MaxPreLoginCommandSize),
+        MaxArgumentLiteral = Math.Min(Options.MaxArgumentLiteral, Options.MaxPreLoginCommandSize),
+        MaxCommandSize = Options.MaxPreLoginCommandSize,
+        MaxStreamedLiteral = 0,
+        SkipFactor = 4,
+    };
+
+    private ImapParserLimits LoggedInLimits() => new()
+    {
+        MaxLineLength = Options.MaxLineLength,
+        MaxArgumentLiteral = Options.MaxArgumentLiteral,
+        MaxCommandSize = Math.Max(Options.MaxCommandSize, Options.MaxLineLength),
+        MaxStreamedLiteral = _services.Ingest.MaxMessageSize,
+    };
 
     private ImapOptions Options => _services.Options;
 
@@ -77,6 +96,16 @@ internal sealed partial class ImapSession
             return;
         }
 
+        var preLoginKey = "pre:" + _address;
+        if (!_services.Limits.TryEnter(preLoginKey, Options.MaxUnauthenticatedPerAddress))
+        {
+            _services.Limits.Leave(addressKey);
+            await WriteLineAsync("* BYE [UNAVAILABLE] Too many connections from your address are not logged in").ConfigureAwait(false);
+            return;
+        }
+
+        _unauthenticatedKey = preLoginKey;
+
         _services.Metrics.Sessions.Add(1);
         try
         {
@@ -98,6 +127,8 @@ internal sealed partial class ImapSession
         }
         finally
         {
+            LeavePreLogin();
+            _loginDeadline.Dispose();
             await LeaveUserAsync().ConfigureAwait(false);
             _services.Limits.Leave(addressKey);
             _services.Metrics.Sessions.Add(-1);
@@ -110,15 +141,17 @@ internal sealed partial class ImapSession
         while (true)
         {
             ReadResult read;
-            using (var timeout = new CancellationTokenSource(_state is NotAuthenticatedState ? Options.LoginTimeout : Options.IdleTimeout))
+            // Before login the deadline is absolute (a client trickling a byte at a time gains nothing); after it,
+            // RFC 3501 §5.4's autologout timer restarts with each read.
+            using (var timeout = _state is NotAuthenticatedState ? null : new CancellationTokenSource(Options.IdleTimeout, _services.Time))
             {
                 try
                 {
-                    read = await _input.ReadAsync(timeout.Token).ConfigureAwait(false);
+                    read = await _input.ReadAsync(timeout?.Token ?? _loginDeadline.Token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
-                    await WriteLineAsync("* BYE Autologout; idle for too long").ConfigureAwait(false);
+                    await WriteLineAsync(_state is NotAuthenticatedState ? "* BYE Autologout; no login in time" : "* BYE Autologout; idle for too long").ConfigureAwait(false);
                     return null;
                 }
             }
@@ -145,12 +178,12 @@ internal sealed partial class ImapSession
                         if (result.Fatal)
                         {
                             _out.Raw("* BYE Too much to skip\r\n");
-                            await _out.FlushAsync().ConfigureAwait(false);
+                            await FlushAsync().ConfigureAwait(false);
                             _input.AdvanceTo(buffer.Start);
                             return null;
                         }
 
-                        await _out.FlushAsync().ConfigureAwait(false);
+                        await FlushAsync().ConfigureAwait(false);
                         continue;
 
                     case ImapParseStatus.StreamLiteral:
@@ -362,8 +395,20 @@ internal sealed partial class ImapSession
         _changed.TrySetResult();
     }
 
+    /// <summary>The session no longer counts against its address's not-logged-in connections.</summary>
+    private void LeavePreLogin()
+    {
+        if (_unauthenticatedKey is not null)
+        {
+            _services.Limits.Leave(_unauthenticatedKey);
+            _unauthenticatedKey = null;
+        }
+    }
+
     private async Task EnterUserAsync(UserEntry user)
     {
+        LeavePreLogin();
+        _parser.Limits = LoggedInLimits();
         _observer = new MailboxChangeObserver(OnChange);
         _observerReference = _services.Grains.CreateObjectReference<IMailboxObserver>(_observer);
         _state = new AuthenticatedState(user);
@@ -424,11 +469,30 @@ internal sealed partial class ImapSession
     private async Task WriteLineAsync(string line)
     {
         _out.Raw(line).CrLf();
-        await _out.FlushAsync().ConfigureAwait(false);
+        await FlushAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Hands what is buffered to the socket and waits while the client is not reading (Kestrel pauses the writer
+    /// past its buffer limit): a client that does not read stalls only itself, and memory stays bounded per
+    /// session. One that stops reading for good is cut off after the write timeout.
+    /// </summary>
+    private async Task FlushAsync()
+    {
+        using var timeout = new CancellationTokenSource(Options.WriteTimeout, _services.Time);
+        try
+        {
+            await _out.FlushAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            _connection.Abort(new ConnectionAbortedException("the client stopped reading"));
+            throw new IOException("the client stopped reading responses");
+        }
     }
 
     /// <summary>Reads one line the client sends outside a command (AUTHENTICATE responses, IDLE's DONE).</summary>
-    private async Task<string?> ReadLineAsync(CancellationToken cancellationToken = default)
+    private async Task<string?> ReadLineAsync(int maxLength, CancellationToken cancellationToken = default)
     {
         while (true)
         {
@@ -442,7 +506,7 @@ internal sealed partial class ImapSession
                 return line;
             }
 
-            if (buffer.Length > Options.MaxLineLength)
+            if (buffer.Length > maxLength)
             {
                 _input.AdvanceTo(buffer.End);
                 throw new ImapSyntaxException("Line too long");
@@ -487,6 +551,8 @@ internal sealed partial class ImapSession
 internal sealed record ImapServices(
     IGrainFactory Grains,
     IUserDirectory Users,
+    PasswordCheckQueue Passwords,
+    AuthPenalty Penalty,
     MessageIngest IngestPath,
     IngestOptions Ingest,
     MessageBodies Bodies,

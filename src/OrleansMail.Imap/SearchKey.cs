@@ -261,11 +261,27 @@ internal abstract record SearchKey
 
     private sealed record Numbers(ImapSequenceSet Values, bool ByUid) : SearchKey
     {
+        private (uint Largest, UidSet Set)? _resolved;
+
         public override SearchNeeds Needs => SearchNeeds.None;
 
-        public override bool Matches(SearchSubject s) =>
-            Values.IsSavedResult ? s.SavedResult.Contains(s.Message.Uid)
-            : ByUid ? Values.Contains(s.Message.Uid, s.LargestUid) : Values.Contains((uint)s.Sequence, (uint)s.Count);
+        /// <summary>A binary search in the normalized set: a set of many ranges costs log(ranges) per message, not ranges.</summary>
+        public override bool Matches(SearchSubject s)
+        {
+            if (Values.IsSavedResult)
+            {
+                return s.SavedResult.Contains(s.Message.Uid);
+            }
+
+            var largest = ByUid ? s.LargestUid : (uint)s.Count;
+            if (_resolved is not { } resolved || resolved.Largest != largest)
+            {
+                resolved = (largest, UidSet.FromRanges(Values.Resolve(largest)));
+                _resolved = resolved;
+            }
+
+            return resolved.Set.Contains(ByUid ? s.Message.Uid : (uint)s.Sequence);
+        }
     }
 
     private sealed record Age(long Seconds, bool Older) : SearchKey

@@ -148,9 +148,11 @@ internal sealed class SelectedMailbox(MailboxInfo info, bool readOnly)
             return result;
         }
 
+        // Normalized to sorted, disjoint ranges first: "1:*,1:*,..." costs its length, not the mailbox size per
+        // repetition, and no UID comes out twice.
         if (byUid)
         {
-            foreach (var (first, last) in set.Resolve(LargestUid))
+            foreach (var (first, last) in UidSet.FromRanges(set.Resolve(LargestUid)).Ranges)
             {
                 var start = _uids.BinarySearch(first);
                 for (var i = start < 0 ? ~start : start; i < _uids.Count && _uids[i] <= last; i++)
@@ -161,22 +163,22 @@ internal sealed class SelectedMailbox(MailboxInfo info, bool readOnly)
         }
         else
         {
-            foreach (var (first, last) in set.Resolve((uint)_uids.Count))
+            var count = (uint)_uids.Count;
+            if (set.Resolve(count).Any(r => r.First > count))
             {
-                if (first > _uids.Count)
-                {
-                    throw new ImapSyntaxException("Invalid message sequence number");
-                }
+                throw new ImapSyntaxException("Invalid message sequence number");
+            }
 
-                for (var seq = first; seq <= Math.Min(last, (uint)_uids.Count); seq++)
+            foreach (var (first, last) in UidSet.FromRanges(set.Resolve(count)).Ranges)
+            {
+                for (var seq = first; seq <= Math.Min(last, count); seq++)
                 {
                     result.Add(_uids[(int)seq - 1]);
                 }
             }
         }
 
-        result.Sort();
-        return result.Distinct().ToList();
+        return result;
     }
 
     public static UidSet ToUidSet(IEnumerable<uint> uids) => UidSet.FromRanges(uids.Select(u => (u, u)));

@@ -16,6 +16,7 @@ public sealed class PasswdFileDirectory : IUserDirectory
     private readonly ILogger<PasswdFileDirectory> _log;
     private readonly Lock _gate = new();
     private Dictionary<string, UserEntry> _users = new(StringComparer.Ordinal);
+    private string _timingEqualiser = "{PLAIN}";
     private (DateTime Written, long Length) _loaded = (DateTime.MinValue, -1);
 
     public PasswdFileDirectory(AccountsOptions options, ILogger<PasswdFileDirectory> log)
@@ -50,8 +51,9 @@ public sealed class PasswdFileDirectory : IUserDirectory
         var entry = FindLogin(login);
         if (entry is null)
         {
-            // Spend similar time on unknown users, so timing does not tell which logins exist.
-            PasswordSchemes.Verify(password, "{SHA512-CRYPT}$6$timingequaliser$");
+            // An unknown user costs one check against a real hash of the file's most common scheme and cost, so
+            // the answer's timing does not tell which logins exist; its result is thrown away.
+            PasswordSchemes.Verify(password, _timingEqualiser);
             return null;
         }
 
@@ -133,7 +135,7 @@ public sealed class PasswdFileDirectory : IUserDirectory
 
             try
             {
-                _users = Parse(File.ReadAllLines(_path));
+                (_users, _timingEqualiser) = Parse(File.ReadAllLines(_path));
                 _loaded = stamp;
                 _log.LogInformation("Loaded {Count} users from {PasswdFile}", _users.Count, _path);
             }
@@ -144,9 +146,10 @@ public sealed class PasswdFileDirectory : IUserDirectory
         }
     }
 
-    private Dictionary<string, UserEntry> Parse(string[] lines)
+    private (Dictionary<string, UserEntry> Users, string TimingEqualiser) Parse(string[] lines)
     {
         var users = new Dictionary<string, UserEntry>(StringComparer.Ordinal);
+        var signatures = new Dictionary<string, (int Count, string Hash)>(StringComparer.Ordinal);
         for (var i = 0; i < lines.Length; i++)
         {
             var line = lines[i].Trim();
@@ -163,31 +166,48 @@ public sealed class PasswdFileDirectory : IUserDirectory
                 continue;
             }
 
-            users[name] = new UserEntry(name, fields.Length > 1 ? fields[1] : "");
+            var hash = fields.Length > 1 ? fields[1] : "";
+            if (PasswordSchemes.ExcessiveCost(hash, _options.PasswordChecks) is { } excess)
+            {
+                // The user still receives mail; only password logins are refused until the hash is replaced.
+                _log.LogWarning("{PasswdFile} line {Line}: the password hash of {User} is refused: {Reason}", _path, i + 1, name, excess);
+                hash = RefusedHash;
+            }
+            else
+            {
+                var signature = PasswordSchemes.CostSignature(hash);
+                signatures[signature] = (signatures.GetValueOrDefault(signature).Count + 1, hash);
+            }
+
+            users[name] = new UserEntry(name, hash);
         }
 
-        return users;
+        var equaliser = signatures.Count == 0 ? "{PLAIN}" : signatures.Values.MaxBy(s => s.Count).Hash;
+        return (users, equaliser);
     }
+
+    /// <summary>Matches no password, at no cost.</summary>
+    private const string RefusedHash = "{REFUSED}";
 
     /// <summary>Appends or replaces a user's line, keeping every other line (and comment) as it was.</summary>
     public static void Upsert(string path, string user, string passwordHash)
     {
         var name = user.Trim().ToLowerInvariant();
-        var lines = File.Exists(path) ? File.ReadAllLines(path).ToList() : [];
         var line = $"{name}:{passwordHash}::::::";
-        var index = lines.FindIndex(l => l.Split(':')[0].Trim().Equals(name, StringComparison.OrdinalIgnoreCase));
-        if (index >= 0)
+        PasswdFileWriter.Rewrite(path, lines =>
         {
-            lines[index] = line;
-        }
-        else
-        {
-            lines.Add(line);
-        }
+            var index = lines.FindIndex(l => l.Split(':')[0].Trim().Equals(name, StringComparison.OrdinalIgnoreCase));
+            if (index >= 0)
+            {
+                lines[index] = line;
+            }
+            else
+            {
+                lines.Add(line);
+            }
 
-        var temp = path + ".tmp";
-        File.WriteAllLines(temp, lines);
-        File.Move(temp, path, overwrite: true);
+            return true;
+        });
     }
 
     /// <summary>Removes a user's line; false when there was none.</summary>
@@ -198,11 +218,12 @@ public sealed class PasswdFileDirectory : IUserDirectory
             return false;
         }
 
-        var lines = File.ReadAllLines(path).ToList();
-        var removed = lines.RemoveAll(l => !l.TrimStart().StartsWith('#') && l.Split(':')[0].Trim().Equals(user.Trim(), StringComparison.OrdinalIgnoreCase));
-        var temp = path + ".tmp";
-        File.WriteAllLines(temp, lines);
-        File.Move(temp, path, overwrite: true);
+        var removed = 0;
+        PasswdFileWriter.Rewrite(path, lines =>
+        {
+            removed = lines.RemoveAll(l => !l.TrimStart().StartsWith('#') && l.Split(':')[0].Trim().Equals(user.Trim(), StringComparison.OrdinalIgnoreCase));
+            return removed > 0;
+        });
         return removed > 0;
     }
 }

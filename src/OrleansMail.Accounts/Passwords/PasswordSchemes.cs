@@ -30,6 +30,101 @@ public static class PasswordSchemes
         };
     }
 
+    /// <summary>
+    /// Why checking against <paramref name="stored"/> would cost more than <paramref name="limits"/> allow, or null
+    /// when it is within them. Unknown or malformed hashes are within them: they fail without computing anything.
+    /// </summary>
+    public static string? ExcessiveCost(string stored, PasswordCheckLimits limits)
+    {
+        var (scheme, data) = Split(stored);
+        switch (CostFamily(scheme, data))
+        {
+            case "SHA512-CRYPT":
+                {
+                    var rounds = Sha512Crypt.Rounds(data);
+                    return rounds > limits.MaxSha512Rounds ? $"SHA512-CRYPT rounds={rounds} exceeds MaxSha512Rounds={limits.MaxSha512Rounds}" : null;
+                }
+
+            case "BLF-CRYPT":
+                {
+                    var parts = data.Split('$');
+                    return parts.Length > 2 && int.TryParse(parts[2], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var cost) && cost > limits.MaxBcryptCost
+                        ? $"BLF-CRYPT cost {cost} exceeds MaxBcryptCost={limits.MaxBcryptCost}"
+                        : null;
+                }
+
+            case "ARGON2ID":
+                {
+                    var (m, t, p) = Argon2Parameters(data);
+                    return m > limits.MaxArgon2MemoryKiB ? $"ARGON2ID m={m} exceeds MaxArgon2MemoryKiB={limits.MaxArgon2MemoryKiB}"
+                        : t > limits.MaxArgon2Iterations ? $"ARGON2ID t={t} exceeds MaxArgon2Iterations={limits.MaxArgon2Iterations}"
+                        : p > limits.MaxArgon2Parallelism ? $"ARGON2ID p={p} exceeds MaxArgon2Parallelism={limits.MaxArgon2Parallelism}"
+                        : null;
+                }
+
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>
+    /// The scheme and its cost parameters without salt or hash ("ARGON2ID m=65536,t=3,p=1"): two hashes with one
+    /// signature take the same time to check.
+    /// </summary>
+    public static string CostSignature(string stored)
+    {
+        var (scheme, data) = Split(stored);
+        return CostFamily(scheme, data) switch
+        {
+            "SHA512-CRYPT" => "SHA512-CRYPT " + Sha512Crypt.Rounds(data).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "BLF-CRYPT" => "BLF-CRYPT " + (data.Split('$') is { Length: > 2 } parts ? parts[2] : ""),
+            "ARGON2ID" => "ARGON2ID " + Argon2Parameters(data),
+            var family => family,
+        };
+    }
+
+    private static string CostFamily(string scheme, string data) => scheme switch
+    {
+        "CRYPT" when data.StartsWith("$6$", StringComparison.Ordinal) => "SHA512-CRYPT",
+        "CRYPT" when data.StartsWith("$2", StringComparison.Ordinal) => "BLF-CRYPT",
+        "CRYPT" when data.StartsWith("$argon2id$", StringComparison.Ordinal) => "ARGON2ID",
+        _ => scheme,
+    };
+
+    private static (int M, int T, int P) Argon2Parameters(string data)
+    {
+        var parts = data.Split('$');
+        int m = 0, t = 0, p = 0;
+        if (parts.Length < 4)
+        {
+            return (m, t, p);
+        }
+
+        foreach (var kv in parts[3].Split(','))
+        {
+            var pair = kv.Split('=');
+            if (pair.Length != 2 || !int.TryParse(pair[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v))
+            {
+                return (0, 0, 0);
+            }
+
+            switch (pair[0])
+            {
+                case "m":
+                    m = v;
+                    break;
+                case "t":
+                    t = v;
+                    break;
+                case "p":
+                    p = v;
+                    break;
+            }
+        }
+
+        return (m, t, p);
+    }
+
     /// <summary>The scheme name (upper case; CRYPT when none is given, Dovecot's default) and the data after it.</summary>
     public static (string Scheme, string Data) Split(string stored)
     {
@@ -75,29 +170,7 @@ public static class PasswordSchemes
             return false;
         }
 
-        int m = 0, t = 0, p = 0;
-        foreach (var kv in parts[3].Split(','))
-        {
-            var pair = kv.Split('=');
-            if (pair.Length != 2 || !int.TryParse(pair[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v))
-            {
-                return false;
-            }
-
-            switch (pair[0])
-            {
-                case "m":
-                    m = v;
-                    break;
-                case "t":
-                    t = v;
-                    break;
-                case "p":
-                    p = v;
-                    break;
-            }
-        }
-
+        var (m, t, p) = Argon2Parameters(data);
         if (m <= 0 || t <= 0 || p <= 0 || m > 4 * 1024 * 1024)
         {
             return false;

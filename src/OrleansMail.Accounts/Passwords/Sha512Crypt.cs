@@ -20,6 +20,21 @@ public static class Sha512Crypt
         [56, 14, 35], [15, 36, 57], [37, 58, 16], [59, 17, 38], [18, 39, 60], [40, 61, 19], [62, 20, 41],
     ];
 
+    /// <summary>The rounds a "$6$[rounds=N$]salt$hash" string asks for (clamped as crypt(3) does); the default when none.</summary>
+    public static int Rounds(string setting)
+    {
+        const string prefix = "$6$rounds=";
+        if (!setting.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            return DefaultRounds;
+        }
+
+        var end = setting.IndexOf('$', prefix.Length);
+        return end > prefix.Length && long.TryParse(setting.AsSpan(prefix.Length, end - prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var r)
+            ? (int)Math.Clamp(r, 1000, 999_999_999)
+            : DefaultRounds;
+    }
+
     /// <summary>Hashes <paramref name="password"/> with the salt (and rounds) of <paramref name="setting"/> ("$6$[rounds=N$]salt[$...]").</summary>
     public static string Hash(string password, string setting)
     {

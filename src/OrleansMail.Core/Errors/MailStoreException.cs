@@ -33,5 +33,7 @@ public class MailStoreException : Exception
 
     public static MailStoreException Invalid(string message) => new(message) { Kind = MailStoreErrorKind.Invalid };
 
+    public static MailStoreException LimitReached(string message) => new(message) { Kind = MailStoreErrorKind.Limit };
+
     public static MailStoreException Unavailable(string message, Exception? inner = null) => new(message, inner) { Kind = MailStoreErrorKind.Unavailable };
 }
