@@ -37,7 +37,7 @@ public static class MailHost
         var section = builder.Configuration.GetSection("OrleansMail");
         var options = section.Get<MailHostOptions>() ?? new MailHostOptions();
         var dataPath = Path.GetFullPath(options.DataPath);
-        Directory.CreateDirectory(dataPath);
+        PrivateData.Prepare(dataPath);
 
         var accounts = section.GetSection("Accounts").Get<AccountsOptions>() ?? new AccountsOptions();
         if (string.IsNullOrEmpty(accounts.PasswdFile))
@@ -52,6 +52,12 @@ public static class MailHost
         }
 
         var ingestOptions = section.GetSection("Ingest").Get<IngestOptions>() ?? new IngestOptions();
+        if (string.IsNullOrEmpty(section.GetSection("Ingest")["TempDirectory"]))
+        {
+            ingestOptions.TempDirectory = Path.Combine(dataPath, "spool");
+        }
+
+        PrivateData.Prepare(ingestOptions.TempDirectory);
         var lmtp = section.GetSection("Lmtp").Get<LmtpOptions>() ?? new LmtpOptions();
         var imap = section.GetSection("Imap").Get<ImapOptions>() ?? new ImapOptions();
         var bodyCache = section.GetSection("BodyCache").Get<BodyCacheOptions>() ?? new BodyCacheOptions();

@@ -626,8 +626,25 @@ public sealed partial class UserGrain : Grain, IUserGrain
             var change = new MailboxChange(id, m?.HighestModSeq ?? 0, m?.UidNext ?? 0, _activationId);
             foreach (var observer in _observers.Keys)
             {
-                _ = observer.OnMailboxChangedAsync(change);
+                _ = NotifyOneAsync(observer, change);
             }
+        }
+    }
+
+    /// <summary>
+    /// An observer whose session is gone (its object reference deleted, its silo or client down) fails the call:
+    /// it is dropped at the first failure instead of being called, and logging, on every change until it ages out.
+    /// </summary>
+    private async Task NotifyOneAsync(IMailboxObserver observer, MailboxChange change)
+    {
+        try
+        {
+            await observer.OnMailboxChangedAsync(change).ConfigureAwait(true);
+        }
+        catch (Exception e)
+        {
+            _observers.Remove(observer);
+            _log.LogDebug(e, "Dropped an observer of {User} that failed a notification", this.GetPrimaryKeyString());
         }
     }
 

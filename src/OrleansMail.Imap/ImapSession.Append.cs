@@ -21,7 +21,11 @@ internal sealed partial class ImapSession
         public MailboxInfo Mailbox { get; } = mailbox;
 
         public List<(IngestedMessage Message, MessageFlags Flags, string[] Keywords, DateTimeOffset? Date)> Messages { get; } = [];
+
+        public long Bytes => Messages.Sum(m => m.Message.Spool.Length);
     }
+
+    private long MaxAppendBytes => Options.MaxAppendBytes > 0 ? Options.MaxAppendBytes : 4 * _services.Ingest.MaxMessageSize;
 
     /// <summary>Streams one message literal into the spool; false when the connection ended.</summary>
     private async Task<bool> StreamAppendLiteralAsync(ImapParseResult literal)
@@ -36,6 +40,11 @@ internal sealed partial class ImapSession
         else if (literal.LiteralLength == 0)
         {
             refusal = "NO [CANNOT] An empty message cannot be saved";
+        }
+        else if (_append is { } pending && (pending.Messages.Count >= Options.MaxAppendMessages || pending.Bytes + literal.LiteralLength > MaxAppendBytes))
+        {
+            // MULTIAPPEND is all or nothing, so everything it carries is spooled until the last message: bound it.
+            refusal = $"NO [LIMIT] One APPEND may carry at most {Options.MaxAppendMessages} messages and {MaxAppendBytes} bytes";
         }
 
         (MessageFlags Flags, string[] Keywords, DateTimeOffset? Date) metadata = (MessageFlags.None, [], null);

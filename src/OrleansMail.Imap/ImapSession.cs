@@ -36,6 +36,7 @@ internal sealed partial class ImapSession
     private bool _tls;
     private IMailboxObserver? _observerReference;
     private MailboxChangeObserver? _observer;
+    private IUserGrain? _observedUser;
     private DateTimeOffset _subscribedAt;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private string? _userLimitKey;
@@ -411,6 +412,7 @@ internal sealed partial class ImapSession
         _parser.Limits = LoggedInLimits();
         _observer = new MailboxChangeObserver(OnChange);
         _observerReference = _services.Grains.CreateObjectReference<IMailboxObserver>(_observer);
+        _observedUser = _services.Grains.GetGrain<IUserGrain>(user.UserId);
         _state = new AuthenticatedState(user);
         await ResubscribeIfDueAsync(force: true).ConfigureAwait(false);
     }
@@ -449,11 +451,12 @@ internal sealed partial class ImapSession
             _userLimitKey = null;
         }
 
-        if (_observerReference is not null && _state is AuthenticatedState or SelectedState)
+        // Whatever state the session ended in (a BYE sets LogoutState first), its subscription goes with it.
+        if (_observerReference is not null && _observedUser is { } observed)
         {
             try
             {
-                await Grain.UnsubscribeAsync(_observerReference).ConfigureAwait(false);
+                await observed.UnsubscribeAsync(_observerReference).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
@@ -464,6 +467,7 @@ internal sealed partial class ImapSession
         }
 
         _observerReference = null;
+        _observedUser = null;
     }
 
     private async Task WriteLineAsync(string line)

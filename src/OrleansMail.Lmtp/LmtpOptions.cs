@@ -13,6 +13,12 @@ public sealed class LmtpOptions
 
     public int MaxRecipients { get; set; } = 1000;
 
+    /// <summary>
+    /// Deliver "user+folder@domain" into the folder of exactly that name when it exists (Dovecot's
+    /// lmtp_save_to_detail_mailbox); never creates one. Off by default: any sender could file mail into any folder.
+    /// </summary>
+    public bool SaveToDetailMailbox { get; set; }
+
     /// <summary>A session idle this long is closed (RFC 5321 §4.5.3.2 suggests 5 minutes).</summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(5);
 }

@@ -372,16 +372,22 @@ public sealed class LmtpSession(
         var prefix = TracePrefix(address);
         try
         {
-            MailStorage.Ingest.DeliveryTarget target = new(user.UserId, MailboxName: string.IsNullOrEmpty(user.Detail) ? MailboxName.Inbox : user.Detail, TracePrefix: prefix);
+            MailStorage.Ingest.DeliveryTarget target = new(user.UserId, MailboxName: MailboxName.Inbox, TracePrefix: prefix);
+            if (options.SaveToDetailMailbox && !string.IsNullOrEmpty(user.Detail) && await ingest.FindExistingMailboxAsync(user.UserId, user.Detail).ConfigureAwait(false) is { } folder)
+            {
+                // lmtp_save_to_detail_mailbox: only a folder of exactly that name, and only one that exists.
+                target = target with { MailboxName = null, MailboxId = folder };
+            }
+
             Grains.Contracts.SaveResult saved;
             try
             {
                 saved = await ingest.DeliverAsync(message, target).ConfigureAwait(false);
             }
-            catch (MailStoreException e) when (e.Kind is MailStoreErrorKind.NotFound or MailStoreErrorKind.Invalid && target.MailboxName != MailboxName.Inbox)
+            catch (MailStoreException e) when (e.Kind == MailStoreErrorKind.NotFound && target.MailboxId is not null)
             {
-                // lmtp_save_to_detail_mailbox: the detail names a folder only when it exists.
-                saved = await ingest.DeliverAsync(message, target with { MailboxName = MailboxName.Inbox }).ConfigureAwait(false);
+                // The folder was deleted since we looked: INBOX it is.
+                saved = await ingest.DeliverAsync(message, target with { MailboxId = null, MailboxName = MailboxName.Inbox }).ConfigureAwait(false);
             }
 
             log.LogDebug("Delivered to {User} uid {Uid}", user.UserId, saved.Uid);

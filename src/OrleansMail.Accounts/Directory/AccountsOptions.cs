@@ -14,12 +14,6 @@ public sealed class AccountsOptions
     /// <summary>Separates the user from the detail in "user+detail@domain" (Dovecot's recipient_delimiter).</summary>
     public string RecipientDelimiter { get; set; } = "+";
 
-    /// <summary>
-    /// Deliver "user+folder@domain" into "folder" when a folder of exactly that name exists (Dovecot's
-    /// lmtp_save_to_detail_mailbox); off by default, since any sender could then file mail into any folder.
-    /// </summary>
-    public bool SaveToDetailMailbox { get; set; }
-
     /// <summary>The caps on what checking a password may cost: the budget an attacker meets before login.</summary>
     public PasswordCheckLimits PasswordChecks { get; set; } = new();
 }

@@ -1,10 +1,8 @@
-using Orleans.Concurrency;
-
 namespace OrleansMail.Grains.Contracts;
 
 /// <summary>A front-end session listening for changes (IMAP IDLE, untagged EXISTS/EXPUNGE between commands).</summary>
 public interface IMailboxObserver : IGrainObserver
 {
-    [OneWay]
+    /// <summary>Not one-way: the grain learns from the failed call that a session is gone and drops it.</summary>
     Task OnMailboxChangedAsync(MailboxChange change);
 }

@@ -9,5 +9,6 @@ public sealed class IngestOptions
     /// <summary>Messages up to this size spool in memory; larger ones go to a temp file.</summary>
     public int MemorySpoolThreshold { get; set; } = 256 * 1024;
 
+    /// <summary>Where spool files go (0600, deleted on close); the silo host puts them under its data path, never in a shared temp folder.</summary>
     public string TempDirectory { get; set; } = Path.GetTempPath();
 }

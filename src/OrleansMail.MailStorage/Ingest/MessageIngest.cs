@@ -24,6 +24,31 @@ public sealed class MessageIngest(IObjectStore store, IGrainFactory grains, Inge
         return new IngestedMessage(spool, summary);
     }
 
+    /// <summary>The id of the user's mailbox named exactly <paramref name="name"/> (INBOX in any case), or null: never creates one.</summary>
+    public async Task<Guid?> FindExistingMailboxAsync(string userId, string name)
+    {
+        var mailboxes = await grains.GetGrain<IUserGrain>(userId).ListMailboxesAsync().ConfigureAwait(false);
+        var normalized = Mail.MailboxName.IsInbox(name) ? Mail.MailboxName.Inbox : name;
+        return mailboxes.FirstOrDefault(m => string.Equals(m.Name, normalized, StringComparison.Ordinal))?.Id;
+    }
+
+    /// <summary>
+    /// The summary to index with. The body is durable by now, so nothing about the message may turn into a refusal
+    /// or a transient 451 that the sender retries forever: a summary that cannot be built or encoded is replaced by
+    /// an opaque one.
+    /// </summary>
+    private static async Task<byte[]> EncodedSummaryAsync(IngestedMessage message, long prefixLength)
+    {
+        try
+        {
+            return (await message.Summary.ConfigureAwait(false)).Shifted(prefixLength).Encode();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return SummaryBuilder.Opaque(message.Spool.Length).Shifted(prefixLength).Encode();
+        }
+    }
+
     /// <summary>Stores one copy durably and indexes it; a transient failure is <see cref="MailStoreErrorKind.Unavailable"/> (LMTP 451).</summary>
     public async Task<SaveResult> DeliverAsync(IngestedMessage message, DeliveryTarget target, CancellationToken cancellationToken = default)
     {
@@ -46,8 +71,29 @@ public sealed class MessageIngest(IObjectStore store, IGrainFactory grains, Inge
             throw MailStoreException.Unavailable("the message store is unavailable", e);
         }
 
-        var summary = await message.Summary.ConfigureAwait(false);
-        var request = new SaveRequest(bodyId, mailboxId, null, target.Flags, keywords, internalDate, size, summary.Shifted(prefix.Length).Encode());
+        var request = new SaveRequest(bodyId, mailboxId, null, target.Flags, keywords, internalDate, size, await EncodedSummaryAsync(message, prefix.Length).ConfigureAwait(false));
+        try
+        {
+            return await SaveAsync(user, request, target, mailboxName).ConfigureAwait(false);
+        }
+        catch (MailStoreException e) when (e.Kind is not MailStoreErrorKind.Unavailable)
+        {
+            // Refused for good: nothing will ever index this body, and an unclean restart's recovery would
+            // otherwise bring it back beside the copy the sender's retry stores. Best effort; GC backs it up.
+            try
+            {
+                await store.DeleteAsync(name, cancellationToken: CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (ObjectStoreUnavailableException)
+            {
+            }
+
+            throw;
+        }
+    }
+
+    private async Task<SaveResult> SaveAsync(IUserGrain user, SaveRequest request, DeliveryTarget target, string mailboxName)
+    {
         try
         {
             return await user.SaveAsync(request).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using OrleansMail.IO;
 using System.Security.Cryptography;
 
 namespace OrleansMail.MailStorage.Ingest;
@@ -42,7 +43,7 @@ public sealed class SpooledMessage : IAsyncDisposable
 
                 if (spool is MemoryStream memory && total > memoryThreshold)
                 {
-                    var file = new FileStream(Path.Combine(tempDirectory, "spool-" + Guid.NewGuid().ToString("N")), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+                    var file = new FileStream(Path.Combine(tempDirectory, "spool-" + Guid.NewGuid().ToString("N")), PrivateFile.Create(FileMode.CreateNew, FileAccess.ReadWrite, FileOptions.DeleteOnClose | FileOptions.Asynchronous));
                     memory.Position = 0;
                     await memory.CopyToAsync(file, cancellationToken).ConfigureAwait(false);
                     spool = file;

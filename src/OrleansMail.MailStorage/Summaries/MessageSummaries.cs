@@ -41,7 +41,17 @@ public sealed class MessageSummaries(IGrainFactory grains, MessageBodies bodies)
             for (var k = 0; k < chunk.Length; k++)
             {
                 var i = chunk[k];
-                var summary = stored[k] is { } bytes ? MessageSummary.Decode(bytes) : await SummariseAsync(user, userId, messages[i].BodyId, messages[i].Size, cancellationToken).ConfigureAwait(false);
+                MessageSummary summary;
+                try
+                {
+                    summary = stored[k] is { } bytes ? MessageSummary.Decode(bytes) : await SummariseAsync(user, userId, messages[i].BodyId, messages[i].Size, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is System.Text.Json.JsonException or InvalidDataException or NotSupportedException)
+                {
+                    // One message's bad summary must not fail a FETCH or SEARCH of the whole mailbox.
+                    summary = SummaryBuilder.Opaque(messages[i].Size);
+                }
+
                 result[i] = summary;
                 Remember(messages[i].BodyId, summary);
             }

@@ -13,7 +13,8 @@ public sealed record MessageSummary(
     [property: JsonPropertyName("preview")] string? Preview,
     [property: JsonPropertyName("hdr")] long HeaderLength)
 {
-    private static readonly JsonSerializerOptions Json = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+    // Summaries nest two JSON levels per MIME level; SummaryBuilder.MaxDepth keeps them well inside this.
+    private static readonly JsonSerializerOptions Json = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, MaxDepth = 256 };
 
     public byte[] Encode() => JsonSerializer.SerializeToUtf8Bytes(this, Json);
 

@@ -7,13 +7,25 @@ public static class SummaryBuilder
 {
     private const int PreviewLength = 256;
 
+    /// <summary>
+    /// Deepest nesting of multiparts and attached messages described part by part; deeper ones become opaque
+    /// leaves. Clients show nothing deeper, and the summary must always serialize (Dovecot caps nesting at 100).
+    /// </summary>
+    public const int MaxDepth = 24;
+
+    /// <summary>Most parts described in one message; the multipart that would exceed it becomes an opaque leaf.</summary>
+    public const int MaxParts = 2000;
+
+    /// <summary>MimeKit stops building the tree this deep, so a hostile message cannot cost stack or time past it.</summary>
+    private static readonly ParserOptions Parsing = new() { MaxMimeDepth = MaxDepth * 2 };
+
     /// <summary>Summarises the message in <paramref name="content"/> (seekable); MimeKit keeps large parts on the stream, not in memory.</summary>
     public static async Task<MessageSummary> BuildAsync(Stream content, CancellationToken cancellationToken = default)
     {
         var offsets = new Dictionary<MimeEntity, (long Begin, long HeadersEnd, long End, long Lines)>(ReferenceEqualityComparer.Instance);
         var begins = new Dictionary<MimeEntity, long>(ReferenceEqualityComparer.Instance);
         long messageHeadersEnd = 0;
-        var parser = new MimeParser(content, MimeFormat.Entity, persistent: true);
+        var parser = new MimeParser(Parsing, content, MimeFormat.Entity, persistent: true);
         parser.MimeEntityBegin += (_, e) => begins[e.Entity] = e.BeginOffset;
         parser.MimeEntityEnd += (_, e) => offsets[e.Entity] = (begins.GetValueOrDefault(e.Entity), e.HeadersEndOffset, e.EndOffset, e.Lines);
         parser.MimeMessageEnd += (_, e) =>
@@ -28,18 +40,63 @@ public static class SummaryBuilder
         {
             message = await parser.ParseMessageAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (FormatException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
             // Not a parsable message: still stored byte for byte (as Dovecot does), described as one text part.
-            return new MessageSummary(
-                new MessageEnvelope(null, null, [], [], [], [], [], [], null, null),
-                EmptyText() with { Octets = content.Length },
-                null,
-                0);
+            return Opaque(content.Length);
         }
 
-        var body = message.Body is null ? EmptyText() : Part(message.Body, offsets);
-        return new MessageSummary(Envelope(message), body, Preview(message), messageHeadersEnd);
+        try
+        {
+            var body = message.Body is null ? EmptyText() : Part(message.Body, offsets, depth: 0, new PartBudget());
+            return new MessageSummary(Envelope(message), body, Preview(message), messageHeadersEnd);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Whatever the store accepted must be indexable: a message MimeKit parses but we cannot describe is
+            // described as one opaque part rather than refused after its body is durable.
+            return Opaque(content.Length);
+        }
+    }
+
+    /// <summary>The summary of a message nothing is known of but its length: one text part, no envelope.</summary>
+    public static MessageSummary Opaque(long length) => new(
+        new MessageEnvelope(null, null, [], [], [], [], [], [], null, null),
+        EmptyText() with { Octets = length },
+        null,
+        0);
+
+    /// <summary>What is left of <see cref="MaxParts"/> while a message is described.</summary>
+    private sealed class PartBudget
+    {
+        public int Remaining { get; set; } = MaxParts;
+    }
+
+    private static int CountParts(MimeEntity entity, int limit)
+    {
+        var count = 1;
+        var pending = new Stack<MimeEntity>();
+        pending.Push(entity);
+        while (pending.Count > 0 && count <= limit)
+        {
+            switch (pending.Pop())
+            {
+                case Multipart multipart:
+                    foreach (var child in multipart)
+                    {
+                        count++;
+                        pending.Push(child);
+                    }
+
+                    break;
+                case MessagePart { Message.Body: { } inner }:
+                    count++;
+                    pending.Push(inner);
+                    break;
+            }
+        }
+
+        return count;
     }
 
     /// <summary>A header's value as it stands in the message (encoded words kept), unfolded: what IMAP's ENVELOPE returns.</summary>
@@ -57,7 +114,7 @@ public static class SummaryBuilder
 
     private static BodyPartSummary EmptyText() => new() { Type = "text", Subtype = "plain", Parameters = new() { ["charset"] = "us-ascii" }, Encoding = "7bit" };
 
-    private static BodyPartSummary Part(MimeEntity entity, Dictionary<MimeEntity, (long Begin, long HeadersEnd, long End, long Lines)> offsets)
+    private static BodyPartSummary Part(MimeEntity entity, Dictionary<MimeEntity, (long Begin, long HeadersEnd, long End, long Lines)> offsets, int depth, PartBudget budget)
     {
         var (begin, headersEnd, end, lines) = offsets.GetValueOrDefault(entity);
         var type = entity.ContentType;
@@ -80,13 +137,21 @@ public static class SummaryBuilder
             Octets = Math.Max(0, end - headersEnd),
             Lines = lines,
         };
+        budget.Remaining--;
+        if (entity is Multipart or MessagePart && (depth >= MaxDepth || CountParts(entity, budget.Remaining) > budget.Remaining))
+        {
+            // Too deep or too many: the part keeps its bytes and offsets (BODY[n] still reads them) but is not
+            // described further.
+            return summary with { Type = "application", Subtype = "octet-stream", Parameters = null };
+        }
+
         return entity switch
         {
-            Multipart multipart => summary with { Parts = multipart.Select(p => Part(p, offsets)).ToArray() },
+            Multipart multipart => summary with { Parts = multipart.Select(p => Part(p, offsets, depth + 1, budget)).ToArray() },
             MessagePart { Message: { } inner } => summary with
             {
                 MessageEnvelope = Envelope(inner),
-                MessageBody = inner.Body is null ? EmptyText() : Part(inner.Body, offsets),
+                MessageBody = inner.Body is null ? EmptyText() : Part(inner.Body, offsets, depth + 1, budget),
             },
             _ => summary,
         };

@@ -1,3 +1,4 @@
+using OrleansMail.IO;
 using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
@@ -20,7 +21,8 @@ public sealed class FileSystemObjectStore : IObjectStore
     public FileSystemObjectStore(string root)
     {
         _root = Path.GetFullPath(root);
-        Directory.CreateDirectory(Path.Combine(_root, TempFolder));
+        CreatePrivateDirectory(_root);
+        CreatePrivateDirectory(Path.Combine(_root, TempFolder));
     }
 
     public async Task<bool> CreateAsync(string name, Stream content, IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default)
@@ -39,7 +41,7 @@ public sealed class FileSystemObjectStore : IObjectStore
         {
             try
             {
-                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                CreatePrivateDirectory(Path.GetDirectoryName(path)!);
                 if (File.Exists(path))
                 {
                     File.Delete(temp);
@@ -206,12 +208,25 @@ public sealed class FileSystemObjectStore : IObjectStore
         return Path.Combine(_root, name.Replace('/', Path.DirectorySeparatorChar));
     }
 
+    /// <summary>Mail is private: folders the store creates are 0700 (bodies are 0600, see <see cref="PrivateFile"/>).</summary>
+    private static void CreatePrivateDirectory(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(path);
+        }
+        else
+        {
+            Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+    }
+
     private async Task<string> WriteTempAsync(Stream content, string etag, IReadOnlyDictionary<string, string>? metadata, CancellationToken cancellationToken)
     {
         var temp = Path.Combine(_root, TempFolder, Guid.NewGuid().ToString("N"));
         try
         {
-            var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous);
+            var file = new FileStream(temp, PrivateFile.Create(FileMode.CreateNew, FileAccess.Write, FileOptions.Asynchronous));
             await using (file.ConfigureAwait(false))
             {
                 var header = JsonSerializer.SerializeToUtf8Bytes(new Header(etag, metadata ?? new Dictionary<string, string>()), HeaderContext.Default.Header);
