@@ -171,6 +171,26 @@ public static class MailHost
         else
         {
             silo.UseLocalhostClustering(clustering.SiloPort, clustering.GatewayPort);
+
+            // The embedded default's silo and gateway ports answer only on loopback: nothing outside the box can
+            // join the cluster or call a grain.
+            silo.Configure<EndpointOptions>(o =>
+            {
+                o.AdvertisedIPAddress = IPAddress.Loopback;
+                o.SiloListeningEndpoint = new IPEndPoint(IPAddress.Loopback, clustering.SiloPort);
+                o.GatewayListeningEndpoint = new IPEndPoint(IPAddress.Loopback, clustering.GatewayPort);
+            });
+        }
+
+        if (!string.IsNullOrEmpty(clustering.CertificatePath))
+        {
+            silo.UseClusterTls(ClusterTls.Load(clustering.CertificatePath, clustering.KeyPath));
+        }
+        else if (string.Equals(clustering.Provider, "AzureTable", StringComparison.OrdinalIgnoreCase) && !clustering.AllowPlaintext)
+        {
+            throw new InvalidOperationException(
+                "A cluster (OrleansMail:Clustering:Provider=AzureTable) needs OrleansMail:Clustering:CertificatePath and KeyPath (PEM): " +
+                "silos and the admin CLI authenticate each other with it. Set OrleansMail:Clustering:AllowPlaintext=true only on a network nobody else can reach.");
         }
 
         silo.Configure<ClusterMembershipOptions>(m =>

@@ -1,6 +1,13 @@
 // OrleansMail on Azure: a storage account (bodies, index, manifests in Blob; cluster membership in Table) and the
-// silo host as a scalable container app in a VNet (TCP ingress for IMAP, LMTP reachable inside the VNet only).
-//   az deployment group create -g mail -f silo-host/main.bicep -p image=myregistry.azurecr.io/orleansmail:1.0
+// silo host as a scalable container app in a VNet.
+//   az deployment group create -g mail -f silo-host/main.bicep -p image=myregistry.azurecr.io/orleansmail:1.0 keyVaultName=mail-kv
+// Locked down by default:
+//   - IMAP is reachable from the internet only as implicit TLS on 993 (RFC 8314); the plaintext listener is off and
+//     login without TLS is refused anyway (RequireTlsForLogin). The certificate and key (PEM) come from Key Vault.
+//   - LMTP (2424) is reachable only inside the Container Apps environment, for the MTA deployed beside it; LMTP has
+//     no authentication, exactly as Dovecot's LMTP behind Postfix.
+//   - The Orleans silo and gateway ports have no ingress at all; replicas reach each other inside the VNet, with
+//     mutual TLS on the cluster certificate from Key Vault (the admin CLI needs it too: --cluster-cert/--cluster-key).
 // The local index cache lives on the replica's own disk (EmptyDir): Container Apps has no per-replica persistent
 // volume, so a replica that dies loses only the flag changes and expunges it made since its last checkpoint
 // (30 s by default); messages acknowledged over LMTP or APPEND are never lost.
@@ -19,6 +26,21 @@ param image string
 @description('Fewest and most silos.')
 param minReplicas int = 2
 param maxReplicas int = 6
+
+@description('A Key Vault in this resource group holding the PEM secrets named below.')
+param keyVaultName string
+
+@description('Key Vault secret: the IMAP server certificate chain (PEM).')
+param imapCertificateEntry string = 'imap-certificate'
+
+@description('Key Vault secret: the IMAP server key (PEM).')
+param imapPrivatePemEntry string = 'imap-key'
+
+@description('Key Vault secret: the cluster certificate every silo and the admin CLI present (PEM).')
+param clusterCertificateEntry string = 'cluster-certificate'
+
+@description('Key Vault secret: the cluster certificate key (PEM).')
+param clusterPrivatePemEntry string = 'cluster-key'
 
 @description('IMAP connections per replica before another replica is added.')
 param connectionsPerReplica int = 2000
@@ -88,7 +110,7 @@ resource network 'Microsoft.Network/virtualNetworks@2024-01-01' = {
   }
 }
 
-resource environment 'Microsoft.App/managedEnvironments@2024-03-01' = {
+resource appEnvironment 'Microsoft.App/managedEnvironments@2024-03-01' = {
   name: '${name}-env'
   location: location
   properties: {
@@ -108,7 +130,7 @@ resource environment 'Microsoft.App/managedEnvironments@2024-03-01' = {
 }
 
 resource accountsStorage 'Microsoft.App/managedEnvironments/storages@2024-03-01' = {
-  parent: environment
+  parent: appEnvironment
   name: 'accounts'
   properties: {
     azureFile: {
@@ -122,20 +144,55 @@ resource accountsStorage 'Microsoft.App/managedEnvironments/storages@2024-03-01'
 
 var connectionString = 'DefaultEndpointsProtocol=https;AccountName=${storage.name};AccountKey=${storage.listKeys().keys[0].value};EndpointSuffix=${environment().suffixes.storage}'
 
+resource vault 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
+  name: keyVaultName
+}
+
+// The silo reads its certificates from Key Vault under its own identity, never from the template's parameters.
+resource siloIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
+  name: '${name}-silo'
+  location: location
+}
+
+var keyVaultSecretsUser = subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '4633458b-17de-408a-b874-0445c86b69e6')
+
+resource vaultAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: vault
+  name: guid(vault.id, siloIdentity.id, keyVaultSecretsUser)
+  properties: {
+    roleDefinitionId: keyVaultSecretsUser
+    principalId: siloIdentity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
 resource silo 'Microsoft.App/containerApps@2024-03-01' = {
   name: '${name}-silo'
   location: location
+  dependsOn: [ vaultAccess ]
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: { '${siloIdentity.id}': {} }
+  }
   properties: {
-    environmentId: environment.id
+    environmentId: appEnvironment.id
     workloadProfileName: 'Consumption'
     configuration: {
-      secrets: [ { name: 'storage', value: connectionString } ]
+      secrets: [
+        { name: 'storage', value: connectionString }
+        { name: 'imap-cert', keyVaultUrl: '${vault.properties.vaultUri}secrets/${imapCertificateEntry}', identity: siloIdentity.id }
+        { name: 'imap-key', keyVaultUrl: '${vault.properties.vaultUri}secrets/${imapPrivatePemEntry}', identity: siloIdentity.id }
+        { name: 'cluster-cert', keyVaultUrl: '${vault.properties.vaultUri}secrets/${clusterCertificateEntry}', identity: siloIdentity.id }
+        { name: 'cluster-key', keyVaultUrl: '${vault.properties.vaultUri}secrets/${clusterPrivatePemEntry}', identity: siloIdentity.id }
+      ]
       ingress: {
+        // Only IMAP over TLS faces the internet.
         external: true
         transport: 'tcp'
-        targetPort: 1143
-        exposedPort: 143
+        targetPort: 1993
+        exposedPort: 993
         additionalPortMappings: [
+          // LMTP, for the MTA inside this environment only.
           { external: false, targetPort: 2424, exposedPort: 2424 }
         ]
       }
@@ -154,19 +211,36 @@ resource silo 'Microsoft.App/containerApps@2024-03-01' = {
             { name: 'OrleansMail__Clustering__ClusterId', value: name }
             { name: 'OrleansMail__Clustering__ServiceId', value: name }
             { name: 'OrleansMail__Clustering__AdvertisedAddress', value: 'auto' }
-            { name: 'OrleansMail__Imap__Endpoint', value: '0.0.0.0:1143' }
+            { name: 'OrleansMail__Clustering__CertificatePath', value: '/secrets/cluster.pem' }
+            { name: 'OrleansMail__Clustering__KeyPath', value: '/secrets/cluster.key' }
+            { name: 'OrleansMail__Imap__Endpoint', value: '' }
+            { name: 'OrleansMail__Imap__TlsEndpoint', value: '0.0.0.0:1993' }
+            { name: 'OrleansMail__Imap__RequireTlsForLogin', value: 'true' }
+            { name: 'OrleansMail__Tls__CertificatePath', value: '/secrets/imap.pem' }
+            { name: 'OrleansMail__Tls__KeyPath', value: '/secrets/imap.key' }
             { name: 'OrleansMail__Lmtp__Endpoint', value: '0.0.0.0:2424' }
             { name: 'OrleansMail__Accounts__PasswdFile', value: '/accounts/users.passwd' }
           ]
           volumeMounts: [
             { volumeName: 'data', mountPath: '/data' }
             { volumeName: 'accounts', mountPath: '/accounts' }
+            { volumeName: 'secrets', mountPath: '/secrets' }
           ]
         }
       ]
       volumes: [
         { name: 'data', storageType: 'EmptyDir' }
         { name: 'accounts', storageType: 'AzureFile', storageName: accountsStorage.name }
+        {
+          name: 'secrets'
+          storageType: 'Secret'
+          secrets: [
+            { secretRef: 'imap-cert', path: 'imap.pem' }
+            { secretRef: 'imap-key', path: 'imap.key' }
+            { secretRef: 'cluster-cert', path: 'cluster.pem' }
+            { secretRef: 'cluster-key', path: 'cluster.key' }
+          ]
+        }
       ]
       scale: {
         minReplicas: minReplicas
@@ -182,5 +256,5 @@ resource silo 'Microsoft.App/containerApps@2024-03-01' = {
   }
 }
 
-output imapEndpoint string = '${silo.properties.configuration.ingress.fqdn}:143'
+output imapEndpoint string = '${silo.properties.configuration.ingress.fqdn}:993'
 output storageAccount string = storage.name

@@ -42,6 +42,7 @@ internal sealed partial class ImapSession
     private string? _userLimitKey;
     private long _rateWindowStart;
     private int _rateCount;
+    private int _badCommands;
 
     public ImapSession(ConnectionContext connection, ImapServices services, bool tls)
     {
@@ -176,9 +177,9 @@ internal sealed partial class ImapSession
                         DiscardAppend();
                         var code = result.ErrorCode is null ? "" : $"[{result.ErrorCode}] ";
                         _out.Raw($"{result.Tag ?? "*"} BAD {code}{result.Error}\r\n");
-                        if (result.Fatal)
+                        if (result.Fatal || ++_badCommands >= Options.MaxBadCommands)
                         {
-                            _out.Raw("* BYE Too much to skip\r\n");
+                            _out.Raw(result.Fatal ? "* BYE Too much to skip\r\n" : "* BYE Too many invalid commands\r\n");
                             await FlushAsync().ConfigureAwait(false);
                             _input.AdvanceTo(buffer.Start);
                             return null;
@@ -218,14 +219,14 @@ internal sealed partial class ImapSession
         if (!ImapCommandTable.TryGet(command.Name, out var spec) || (command.Uid && !spec.HasUidForm))
         {
             DiscardAppend();
-            await WriteLineAsync($"{command.Tag} BAD Unknown command {(command.Uid ? "UID " : "")}{command.Name}").ConfigureAwait(false);
+            await AnswerBadAsync(command.Tag, $"Unknown command {(command.Uid ? "UID " : "")}{command.Name}").ConfigureAwait(false);
             return;
         }
 
         if (!spec.States.HasFlag(CurrentStates()))
         {
             DiscardAppend();
-            await WriteLineAsync($"{command.Tag} BAD {command.Name} is not valid in this state").ConfigureAwait(false);
+            await AnswerBadAsync(command.Tag, $"{command.Name} is not valid in this state").ConfigureAwait(false);
             return;
         }
 
@@ -247,7 +248,8 @@ internal sealed partial class ImapSession
         }
         catch (ImapSyntaxException e)
         {
-            status = "BAD " + e.Message;
+            await AnswerBadAsync(command.Tag, e.Message).ConfigureAwait(false);
+            return;
         }
         catch (ImapNoException e)
         {
@@ -269,6 +271,19 @@ internal sealed partial class ImapSession
         }
 
         await WriteLineAsync($"{command.Tag} {status}").ConfigureAwait(false);
+    }
+
+    /// <summary>A tagged BAD; past <see cref="ImapOptions.MaxBadCommands"/> of them the session is closed.</summary>
+    private async Task AnswerBadAsync(string tag, string text)
+    {
+        _out.Raw($"{tag} BAD {text}\r\n");
+        if (++_badCommands >= Options.MaxBadCommands)
+        {
+            _out.Raw("* BYE Too many invalid commands\r\n");
+            _state = new LogoutState();
+        }
+
+        await FlushAsync().ConfigureAwait(false);
     }
 
     private ImapStates CurrentStates() => _state switch

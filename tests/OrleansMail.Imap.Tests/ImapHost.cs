@@ -70,35 +70,7 @@ public sealed class ImapHost : IAsyncLifetime
     }
 
     /// <summary>Delivers a message over LMTP as an MTA would; returns the final reply.</summary>
-    public async Task<string> DeliverAsync(string user, string message)
-    {
-        using var tcp = new TcpClient();
-        await tcp.ConnectAsync("127.0.0.1", LmtpPort);
-        var stream = tcp.GetStream();
-        var reader = new StreamReader(stream, Encoding.UTF8);
-        async Task<string> Reply()
-        {
-            string line;
-            do
-            {
-                line = await reader.ReadLineAsync() ?? throw new IOException("closed");
-            }
-            while (line.Length > 3 && line[3] == '-');
-            return line;
-        }
-
-        await Reply();
-        var body = message.Replace("\r\n", "\n", StringComparison.Ordinal).Replace("\n", "\r\n", StringComparison.Ordinal);
-        var dotted = string.Join("\r\n", body.Split("\r\n").Select(l => l.StartsWith('.') ? "." + l : l));
-        await stream.WriteAsync(Encoding.UTF8.GetBytes($"LHLO test\r\nMAIL FROM:<sender@example.org>\r\nRCPT TO:<{user}@localhost>\r\nDATA\r\n"));
-        for (var i = 0; i < 4; i++)
-        {
-            await Reply();
-        }
-
-        await stream.WriteAsync(Encoding.UTF8.GetBytes(dotted + (dotted.EndsWith("\r\n", StringComparison.Ordinal) ? "" : "\r\n") + ".\r\nQUIT\r\n"));
-        return await Reply();
-    }
+    public Task<string> DeliverAsync(string user, string message) => LmtpDelivery.DeliverMessageAsync(LmtpPort, $"{user}@localhost", message);
 
     public static string Message(string subject, string body = "Hello there.", string from = "Sender <sender@example.org>") =>
         $"From: {from}\r\nTo: Someone <someone@example.org>\r\nSubject: {subject}\r\nDate: Tue, 3 Nov 2026 10:00:00 +0000\r\nMessage-ID: <{Guid.NewGuid():N}@example.org>\r\n\r\n{body}\r\n";

@@ -21,13 +21,7 @@ public sealed class TlsHost : IAsyncLifetime
     public async Task InitializeAsync()
     {
         File.WriteAllLines(Path.Combine(_folder.Path, "users.passwd"), ["carol:{PLAIN}secret::::::"]);
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest("CN=imap.test", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
-        var certPath = Path.Combine(_folder.Path, "cert.pem");
-        var keyPath = Path.Combine(_folder.Path, "key.pem");
-        await File.WriteAllTextAsync(certPath, certificate.ExportCertificatePem());
-        await File.WriteAllTextAsync(keyPath, key.ExportPkcs8PrivateKeyPem());
+        var (certPath, keyPath) = SelfSignedPem.Write(_folder.Path, "imap.test");
         _host = await TestMailHost.StartAsync(
             _folder.Path,
             [

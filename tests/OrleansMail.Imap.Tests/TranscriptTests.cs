@@ -384,7 +384,7 @@ public sealed class TranscriptTests(ImapHost host)
     public async Task A_connection_that_never_logs_in_is_closed_after_the_login_timeout()
     {
         await using var t = await host.TranscriptAsync();
-        Assert.Equal("* BYE Autologout; idle for too long", await t.LineAsync(TimeSpan.FromSeconds(20)));
+        Assert.Equal("* BYE Autologout; no login in time", await t.LineAsync(TimeSpan.FromSeconds(20)));
         Assert.True(await t.ClosedAsync());
     }
 

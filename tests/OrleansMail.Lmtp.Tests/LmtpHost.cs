@@ -35,6 +35,7 @@ public sealed class LmtpHost : IAsyncLifetime
             [
                 "--OrleansMail:Lmtp:Hostname=mx.test",
                 "--OrleansMail:Lmtp:MaxLineLength=1000",
+                "--OrleansMail:Lmtp:SaveToDetailMailbox=true",
                 $"--OrleansMail:Ingest:MaxMessageSize={MaxSize}",
                 "--OrleansMail:Accounts:Domains:0=example.org",
             ],

@@ -73,6 +73,28 @@ public sealed class LmtpTranscriptTests(LmtpHost host)
     }
 
     [Fact]
+    public async Task A_detail_matches_existing_folders_exactly_and_never_creates_one()
+    {
+        // Undefended: "+SENT" created a new \Sent folder, and names matched without case.
+        var alice = host.Grains.GetGrain<IUserGrain>("alice");
+        var folder = await alice.CreateMailboxAsync("Receipts-" + Guid.NewGuid().ToString("N")[..6]);
+        var before = (await alice.ListMailboxesAsync()).Select(m => m.Name).ToHashSet();
+        var inbox = (await alice.GetMailboxAsync("INBOX")).Messages;
+        foreach (var detail in new[] { "SENT", "trash", folder.Name.ToUpperInvariant(), "New/Folder" })
+        {
+            await using var t = await GreetedAsync();
+            await t.SendAsync($"MAIL FROM:<>\r\nRCPT TO:<alice+{detail}@example.org>\r\nDATA\r\n");
+            await t.RepliesAsync(3);
+            await t.SendAsync("Subject: misfiled\r\n\r\nx\r\n.\r\n");
+            Assert.StartsWith("250 2.0.0", await t.ReplyAsync(), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(before, (await alice.ListMailboxesAsync()).Select(m => m.Name).ToHashSet());
+        Assert.Equal(0, (await alice.GetMailboxAsync(folder.Name)).Messages);
+        Assert.Equal(inbox + 4, (await alice.GetMailboxAsync("INBOX")).Messages);
+    }
+
+    [Fact]
     public async Task Bdat_chunks_are_stored_byte_exact_with_8bit_and_smtputf8()
     {
         await using var t = await GreetedAsync();

@@ -14,6 +14,13 @@ namespace OrleansMail.Lmtp.Tests;
 /// <summary>A silo host running as its own process on Azurite (Table clustering, Blob storage), as an operator runs it.</summary>
 internal sealed partial record SiloHostProcess(Process Process, int LmtpPort, int ImapPort, int GatewayPort, int SiloPort)
 {
+    /// <summary>One cluster certificate for every silo the tests start: a cluster on Azure Table requires one.</summary>
+    public static readonly Lazy<(string CertificatePath, string KeyPath)> ClusterCertificate = new(() =>
+    {
+        var folder = Directory.CreateTempSubdirectory("orleansmail-cluster-cert").FullName;
+        return SelfSignedPem.Write(folder, "orleansmail-cluster");
+    });
+
     private const int SigStop = 19;
     private const int SigCont = 18;
 
@@ -32,6 +39,8 @@ internal sealed partial record SiloHostProcess(Process Process, int LmtpPort, in
             $"--OrleansMail:Storage:ConnectionString={azurite.ConnectionString}",
             $"--OrleansMail:Storage:Container={container}",
             "--OrleansMail:Clustering:Provider=AzureTable",
+            $"--OrleansMail:Clustering:CertificatePath={ClusterCertificate.Value.CertificatePath}",
+            $"--OrleansMail:Clustering:KeyPath={ClusterCertificate.Value.KeyPath}",
             $"--OrleansMail:Clustering:ClusterId={clusterId}",
             $"--OrleansMail:Clustering:SiloPort={siloPort}",
             $"--OrleansMail:Clustering:GatewayPort={gateway}",
@@ -83,11 +92,17 @@ internal sealed partial record SiloHostProcess(Process Process, int LmtpPort, in
     }
 
     /// <summary>An ordinary Orleans client of one cluster, the way the admin CLI connects.</summary>
-    public static async Task<IHost> ConnectClientAsync(AzuriteServer azurite, string clusterId)
+    /// <param name="withCertificate">False: a stranger who reaches the gateway but lacks the cluster certificate.</param>
+    public static async Task<IHost> ConnectClientAsync(AzuriteServer azurite, string clusterId, bool withCertificate = true)
     {
         var host = Host.CreateDefaultBuilder()
             .UseOrleansClient(client =>
             {
+                if (withCertificate)
+                {
+                    client.UseClusterTls(ClusterTls.Load(ClusterCertificate.Value.CertificatePath, ClusterCertificate.Value.KeyPath));
+                }
+
                 client.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(azurite.ConnectionString));
                 client.Configure<ClusterOptions>(o =>
                 {

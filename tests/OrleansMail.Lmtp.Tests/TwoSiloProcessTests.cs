@@ -119,6 +119,12 @@ public sealed partial class TwoSiloHostProcessTests(ITestOutputHelper output)
     /// <summary>How many times each Message-ID is indexed (and its body stored), read through an ordinary cluster client.</summary>
     private static async Task<Dictionary<string, int>> StoredMessageIdsAsync(AzuriteServer azurite, string clusterId, string container)
     {
+        // The gateways are reachable, but a client without the cluster certificate fails the mutual-TLS handshake.
+        var stranger = SiloHostProcess.ConnectClientAsync(azurite, clusterId, withCertificate: false);
+        var refused = await Task.WhenAny(stranger, Task.Delay(TimeSpan.FromSeconds(90)));
+        Assert.Same(stranger, refused);
+        Assert.True(stranger.IsFaulted, "a client without the cluster certificate joined the cluster");
+
         using var client = await SiloHostProcess.ConnectClientAsync(azurite, clusterId);
         var grains = client.Services.GetRequiredService<IGrainFactory>();
         var store = new AzureBlobObjectStore(azurite.CreateBlobServiceClient().GetBlobContainerClient(container));

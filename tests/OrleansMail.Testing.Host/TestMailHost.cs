@@ -13,9 +13,10 @@ public sealed class TestMailHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private TestMailHost(WebApplication app, int lmtpPort, int imapPort, int gatewayPort)
+    private TestMailHost(WebApplication app, int lmtpPort, int imapPort, int gatewayPort, int siloPort)
     {
         _app = app;
+        SiloPort = siloPort;
         LmtpPort = lmtpPort;
         ImapPort = imapPort;
         GatewayPort = gatewayPort;
@@ -27,6 +28,8 @@ public sealed class TestMailHost : IAsyncDisposable
 
     public int GatewayPort { get; }
 
+    public int SiloPort { get; }
+
     public IServiceProvider Services => _app.Services;
 
     public IGrainFactory Grains => _app.Services.GetRequiredService<IGrainFactory>();
@@ -35,20 +38,20 @@ public sealed class TestMailHost : IAsyncDisposable
     /// <param name="store">The object store to use instead of the configured one.</param>
     public static async Task<TestMailHost> StartAsync(string dataPath, IEnumerable<string> settings, IObjectStore? store = null)
     {
-        int lmtp = LoopbackPorts.Free(), imap = LoopbackPorts.Free(), gateway = LoopbackPorts.Free();
+        int lmtp = LoopbackPorts.Free(), imap = LoopbackPorts.Free(), gateway = LoopbackPorts.Free(), silo = LoopbackPorts.Free();
         string[] arguments =
         [
             $"--OrleansMail:DataPath={dataPath}",
             $"--OrleansMail:Lmtp:Endpoint=127.0.0.1:{lmtp}",
             $"--OrleansMail:Imap:Endpoint=127.0.0.1:{imap}",
-            $"--OrleansMail:Clustering:SiloPort={LoopbackPorts.Free()}",
+            $"--OrleansMail:Clustering:SiloPort={silo}",
             $"--OrleansMail:Clustering:GatewayPort={gateway}",
             "--Logging:LogLevel:Default=Warning",
             .. settings,
         ];
         var app = await MailHost.BuildAsync(arguments, store is null ? null : services => services.AddSingleton(store));
         await app.StartAsync();
-        return new TestMailHost(app, lmtp, imap, gateway);
+        return new TestMailHost(app, lmtp, imap, gateway, silo);
     }
 
     public async ValueTask DisposeAsync()

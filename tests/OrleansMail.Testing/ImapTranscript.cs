@@ -6,20 +6,29 @@ namespace OrleansMail.Testing;
 /// <summary>A raw IMAP conversation over a real socket: send lines, read until the tagged answer.</summary>
 public sealed class ImapTranscript : IAsyncDisposable
 {
-    private readonly TcpClient _tcp = new();
+    private TcpClient _tcp = new();
     private NetworkStream _stream = null!;
     private readonly List<byte> _pending = [];
 
     public string Greeting { get; private set; } = "";
 
-    public async Task ConnectAsync(int port)
+    /// <param name="from">A loopback address of the 127/8 block to connect from: another client address, as far as the server can tell.</param>
+    public async Task ConnectAsync(int port, System.Net.IPAddress? from = null)
     {
+        if (from is not null)
+        {
+            _tcp.Dispose();
+            _tcp = new TcpClient(new System.Net.IPEndPoint(from, 0));
+        }
+
         await _tcp.ConnectAsync("127.0.0.1", port);
         _stream = _tcp.GetStream();
         Greeting = await LineAsync();
     }
 
     public async Task SendAsync(string text) => await _stream.WriteAsync(Encoding.UTF8.GetBytes(text));
+
+    public async Task SendAsync(byte[] bytes) => await _stream.WriteAsync(bytes);
 
     /// <summary>Sends "tag command" and returns every line up to and including the tagged one.</summary>
     public async Task<List<string>> CommandAsync(string tag, string command)

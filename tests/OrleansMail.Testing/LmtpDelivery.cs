@@ -41,4 +41,35 @@ public static class LmtpDelivery
             return "4xx " + e.GetType().Name;
         }
     }
+
+    /// <summary>Delivers <paramref name="message"/> (any line endings) to one recipient; returns the final reply.</summary>
+    public static async Task<string> DeliverMessageAsync(int port, string rcpt, string message)
+    {
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync("127.0.0.1", port).ConfigureAwait(false);
+        var stream = tcp.GetStream();
+        var reader = new StreamReader(stream, Encoding.UTF8);
+        async Task<string> Reply()
+        {
+            string line;
+            do
+            {
+                line = await reader.ReadLineAsync().ConfigureAwait(false) ?? throw new IOException("closed");
+            }
+            while (line.Length > 3 && line[3] == '-');
+            return line;
+        }
+
+        await Reply().ConfigureAwait(false);
+        var body = message.Replace("\r\n", "\n", StringComparison.Ordinal).Replace("\n", "\r\n", StringComparison.Ordinal);
+        var dotted = string.Join("\r\n", body.Split("\r\n").Select(l => l.StartsWith('.') ? "." + l : l));
+        await stream.WriteAsync(Encoding.UTF8.GetBytes($"LHLO test\r\nMAIL FROM:<sender@example.org>\r\nRCPT TO:<{rcpt}>\r\nDATA\r\n")).ConfigureAwait(false);
+        for (var i = 0; i < 4; i++)
+        {
+            await Reply().ConfigureAwait(false);
+        }
+
+        await stream.WriteAsync(Encoding.UTF8.GetBytes(dotted + (dotted.EndsWith("\r\n", StringComparison.Ordinal) ? "" : "\r\n") + ".\r\nQUIT\r\n")).ConfigureAwait(false);
+        return await Reply().ConfigureAwait(false);
+    }
 }

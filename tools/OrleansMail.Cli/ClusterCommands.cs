@@ -32,6 +32,11 @@ internal static class ClusterCommands
                 client.UseLocalhostClustering(target.GatewayPort);
             }
 
+            if (!string.IsNullOrEmpty(target.CertificatePath))
+            {
+                client.UseClusterTls(ClusterTls.Load(target.CertificatePath, target.KeyPath));
+            }
+
             client.Services.AddMailStoreSerialization();
         });
         using var host = builder.Build();

@@ -21,7 +21,9 @@ var gateway = new Option<int>("--gateway-port") { Description = "Gateway port of
 var azure = new Option<string?>("--azure") { Description = "Azure Storage connection string of a cluster's membership table", Recursive = true };
 var clusterId = new Option<string>("--cluster-id") { DefaultValueFactory = _ => "orleansmail", Recursive = true };
 var serviceId = new Option<string>("--service-id") { DefaultValueFactory = _ => "orleansmail", Recursive = true };
-ClusterTarget Target(ParseResult p) => new(p.GetValue(gateway), p.GetValue(azure), p.GetValue(clusterId)!, p.GetValue(serviceId)!);
+var clusterCert = new Option<string?>("--cluster-cert") { Description = "The cluster certificate (PEM) of a cluster that uses TLS", Recursive = true };
+var clusterKey = new Option<string?>("--cluster-key") { Description = "The cluster certificate's key (PEM)", Recursive = true };
+ClusterTarget Target(ParseResult p) => new(p.GetValue(gateway), p.GetValue(azure), p.GetValue(clusterId)!, p.GetValue(serviceId)!, p.GetValue(clusterCert), p.GetValue(clusterKey));
 
 // A grain activated for a name nobody has would leave a lease and a manifest behind: check the directory first.
 int UnknownUser(ParseResult p, string who)
@@ -109,6 +111,8 @@ root.Options.Add(gateway);
 root.Options.Add(azure);
 root.Options.Add(clusterId);
 root.Options.Add(serviceId);
+root.Options.Add(clusterCert);
+root.Options.Add(clusterKey);
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0 && !args.Any(a => a is "-h" or "--help" or "-?"))
 {
