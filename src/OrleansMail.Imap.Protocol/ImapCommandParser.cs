@@ -29,6 +29,7 @@ public sealed class ImapCommandParser(ImapParserLimits limits)
     private int _literalFilled;
     private long _skipRemaining;
     private long _commandBytes;
+    private long _skipped;
 
     /// <summary>The limits in force; a session tightens them before login and relaxes them after (between commands).</summary>
     public ImapParserLimits Limits
@@ -58,6 +59,11 @@ public sealed class ImapCommandParser(ImapParserLimits limits)
                         var take = Math.Min(_skipRemaining, buffer.Length);
                         buffer = buffer.Slice(take);
                         _skipRemaining -= take;
+                        if ((_skipped += take) > SkipBudget)
+                        {
+                            return TooMuchToSkip(ref buffer);
+                        }
+
                         if (_skipRemaining > 0)
                         {
                             return new ImapParseResult(ImapParseStatus.NeedMore);
@@ -74,12 +80,22 @@ public sealed class ImapCommandParser(ImapParserLimits limits)
                         {
                             // Keep only a short tail: enough to see a literal marker that ends the line.
                             var keep = Math.Min(buffer.Length, 24);
+                            if ((_skipped += buffer.Length - keep) > SkipBudget)
+                            {
+                                return TooMuchToSkip(ref buffer);
+                            }
+
                             buffer = buffer.Slice(buffer.Length - keep);
                             return new ImapParseResult(ImapParseStatus.NeedMore);
                         }
 
                         var line = buffer.Slice(0, end.Value);
                         buffer = buffer.Slice(buffer.GetPosition(1, end.Value));
+                        if ((_skipped += line.Length + 1) > SkipBudget)
+                        {
+                            return TooMuchToSkip(ref buffer);
+                        }
+
                         var marker = LiteralMarker(line);
                         if (marker is { Length: var n, Synchronizing: false })
                         {
@@ -89,6 +105,7 @@ public sealed class ImapCommandParser(ImapParserLimits limits)
                             continue;
                         }
 
+                        _skipped = 0;
                         _mode = Mode.Line;
                         continue;
                     }
@@ -351,6 +368,20 @@ public sealed class ImapCommandParser(ImapParserLimits limits)
         return synchronizing
             ? new ImapParseResult(ImapParseStatus.NeedContinuation, Tag: CurrentTag, LiteralLength: length, LiteralSynchronizing: true)
             : new ImapParseResult(ImapParseStatus.NeedMore);
+    }
+
+    /// <summary>
+    /// How much of one refused command is read and thrown away before the connection is closed instead: a client
+    /// that keeps a refused command going (literal after literal) is not one that wants an answer.
+    /// </summary>
+    private long SkipBudget => Math.Max(_limits.MaxLineLength, _limits.MaxCommandSize) * _limits.SkipFactor;
+
+    private ImapParseResult TooMuchToSkip(ref ReadOnlySequence<byte> buffer)
+    {
+        buffer = buffer.Slice(buffer.Length);
+        _skipped = 0;
+        Reset();
+        return Failure(null, "Command too large", fatal: true, code: "TOOBIG");
     }
 
     /// <summary>What the next line may take: the line limit, or less when the command has spent most of its budget.</summary>

@@ -173,8 +173,9 @@ public sealed class PasswdFileDirectory : IUserDirectory
                 _log.LogWarning("{PasswdFile} line {Line}: the password hash of {User} is refused: {Reason}", _path, i + 1, name, excess);
                 hash = RefusedHash;
             }
-            else
+            else if (!PasswordSchemes.IsPlaintext(hash))
             {
+                // Plaintext entries cost nothing either way; the hashed ones are what timing could tell apart.
                 var signature = PasswordSchemes.CostSignature(hash);
                 signatures[signature] = (signatures.GetValueOrDefault(signature).Count + 1, hash);
             }

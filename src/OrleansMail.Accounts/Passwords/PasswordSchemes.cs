@@ -125,6 +125,9 @@ public static class PasswordSchemes
         return (m, t, p);
     }
 
+    /// <summary>True for {PLAIN}-style entries, which store the password itself.</summary>
+    public static bool IsPlaintext(string stored) => Split(stored).Scheme is "PLAIN" or "CLEAR" or "CLEARTEXT";
+
     /// <summary>The scheme name (upper case; CRYPT when none is given, Dovecot's default) and the data after it.</summary>
     public static (string Scheme, string Data) Split(string stored)
     {
@@ -183,9 +186,24 @@ public static class PasswordSchemes
             return false;
         }
 
-        using var argon = new Argon2id(Encoding.UTF8.GetBytes(password)) { Salt = salt, Iterations = t, MemorySize = m, DegreeOfParallelism = p };
-        return CryptographicOperations.FixedTimeEquals(argon.GetBytes(expected.Length), expected);
+        bool matches;
+        using (var argon = new Argon2id(Encoding.UTF8.GetBytes(password)) { Salt = salt, Iterations = t, MemorySize = m, DegreeOfParallelism = p })
+        {
+            matches = CryptographicOperations.FixedTimeEquals(argon.GetBytes(expected.Length), expected);
+        }
+
+        if (m >= LargeArgon2MemoryKiB)
+        {
+            // The library's m KiB block is garbage the moment the check ends, but on the large-object heap it stays
+            // until the next full collection: a burst of failed logins would keep one block per check, not one per
+            // running check. The check cost far more than this collection does.
+            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false);
+        }
+
+        return matches;
     }
+
+    private const int LargeArgon2MemoryKiB = 16 * 1024;
 
     private static string CreateArgon2id(string password)
     {
