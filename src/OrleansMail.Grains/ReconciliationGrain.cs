@@ -8,7 +8,7 @@ using OrleansMail.ObjectStore;
 
 namespace OrleansMail.Grains;
 
-/// <summary>Computes merges for UserGrain (DESIGN.md): it reads the base and the diverged chain, and returns the merged index; UserGrain commits it.</summary>
+/// <summary>Computes merges for UserGrain (docs/architecture.md): it reads the base and the diverged chain, and returns the merged index; UserGrain commits it.</summary>
 /// <remarks>Placed beside its caller: the current index travels in the call, and should not cross the network.</remarks>
 [PreferLocalPlacement]
 public sealed class ReconciliationGrain(IObjectStore store, ILogger<ReconciliationGrain> log) : Grain, IReconciliationGrain

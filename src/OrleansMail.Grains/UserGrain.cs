@@ -14,7 +14,7 @@ using OrleansMail.ObjectStore.Leases;
 namespace OrleansMail.Grains;
 
 /// <summary>
-/// One user's mail store (DESIGN.md, Grains): the index in memory, every change journaled to the silo's disk,
+/// One user's mail store (docs/architecture.md, Grains): the index in memory, every change journaled to the silo's disk,
 /// checkpointed to the object store, guarded by the lease and the manifest's ETag.
 /// </summary>
 public sealed partial class UserGrain : Grain, IUserGrain
@@ -576,7 +576,7 @@ public sealed partial class UserGrain : Grain, IUserGrain
         return batch;
     }
 
-    /// <summary>Persist (memory + local journal), then notify (STYLE.md habit 6); checkpoint if enough piled up.</summary>
+    /// <summary>Persist (memory + local journal), then notify (docs/architecture.md, house rules: persist, then notify); checkpoint if enough piled up.</summary>
     private async Task CommitAsync(IEnumerable<JournalEntry> entries)
     {
         var touched = new HashSet<Guid>();

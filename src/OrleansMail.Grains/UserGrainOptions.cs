@@ -3,7 +3,7 @@ namespace OrleansMail.Grains;
 /// <summary>Tuning of UserGrain: lease, checkpoints, the allocation cap, recovery and body GC (section OrleansMail:Store).</summary>
 public sealed class UserGrainOptions
 {
-    /// <summary>Lease length; renewed every quarter of it, refused for writes in its last quarter (DESIGN.md: short, 15 s).</summary>
+    /// <summary>Lease length; renewed every quarter of it, refused for writes in its last quarter (docs/architecture.md: short, 15 s).</summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>A dirty index is checkpointed at least this often.</summary>

@@ -1,6 +1,6 @@
 namespace OrleansMail.Imap.Protocol;
 
-/// <summary>Limits checked before anything is parsed or buffered (STYLE.md habit 2).</summary>
+/// <summary>Limits checked before anything is parsed or buffered (docs/architecture.md, house rules).</summary>
 public sealed record ImapParserLimits
 {
     /// <summary>Longest command line, literals excluded (Dovecot: imap_max_line_length 64 KiB).</summary>

@@ -2,7 +2,7 @@ using System.IO.Pipelines;
 
 namespace OrleansMail.Imap;
 
-/// <summary>A connection's pipes as one stream, so STARTTLS can run SslStream over them (PLATFORM-NOTES: Kestrel TLS).</summary>
+/// <summary>A connection's pipes as one stream, so STARTTLS can run SslStream over them.</summary>
 internal sealed class DuplexPipeStream(PipeReader input, PipeWriter output) : Stream
 {
     private readonly Stream _read = input.AsStream(leaveOpen: true);

@@ -1,6 +1,6 @@
 namespace OrleansMail.Imap;
 
-/// <summary>Every command the server knows, where it is valid, and how it treats sequence numbers (STYLE.md habit 4).</summary>
+/// <summary>Every command the server knows, where it is valid, and how it treats sequence numbers (docs/architecture.md, house rules).</summary>
 internal static class ImapCommandTable
 {
     private static readonly Dictionary<string, ImapCommandSpec> Commands = new ImapCommandSpec[]

@@ -453,7 +453,7 @@ internal sealed partial class ImapSession
 
         if (View is { } view)
         {
-            // Observers are not durable (DESIGN.md): a re-subscription is also when we look for changes we may have missed.
+            // Observers are not durable (docs/architecture.md): a re-subscription is also when we look for changes we may have missed.
             view.Dirty = true;
         }
     }
@@ -498,12 +498,18 @@ internal sealed partial class ImapSession
     /// </summary>
     private async Task FlushAsync()
     {
-        using var timeout = new CancellationTokenSource(Options.WriteTimeout, _services.Time);
+        var flush = _out.FlushAsync();
+        if (flush.IsCompletedSuccessfully)
+        {
+            // The usual case: the client reads, nothing waits, and no timer is needed.
+            return;
+        }
+
         try
         {
-            await _out.FlushAsync(timeout.Token).ConfigureAwait(false);
+            await flush.AsTask().WaitAsync(Options.WriteTimeout, _services.Time).ConfigureAwait(false);
         }
-        catch (OperationCanceledException)
+        catch (TimeoutException)
         {
             _connection.Abort(new ConnectionAbortedException("the client stopped reading"));
             throw new IOException("the client stopped reading responses");

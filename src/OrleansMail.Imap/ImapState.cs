@@ -2,7 +2,7 @@ using OrleansMail.Accounts.Directory;
 
 namespace OrleansMail.Imap;
 
-/// <summary>A session's state with the data that belongs to it (RFC 3501 §3; STYLE.md habit 5).</summary>
+/// <summary>A session's state with the data that belongs to it (RFC 3501 §3; docs/architecture.md, house rules).</summary>
 internal abstract record ImapState;
 
 /// <summary>Before login; counts failed attempts.</summary>

@@ -8,7 +8,7 @@ namespace OrleansMail.ObjectStore;
 public interface IObjectStore
 {
     /// <summary>
-    /// Durable create-once write (DESIGN.md "durable"): true when this call created the object, false when an
+    /// Durable create-once write (docs/architecture.md "durable"): true when this call created the object, false when an
     /// object of that name already existed (it is left untouched).
     /// </summary>
     Task<bool> CreateAsync(string name, Stream content, IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default);

@@ -9,7 +9,7 @@ using Xunit;
 
 namespace OrleansMail.Grains.Tests;
 
-/// <summary>DESIGN.md's promises under the abnormal cases, on multi-silo clusters over Azurite.</summary>
+/// <summary>docs/architecture.md's promises under the abnormal cases, on multi-silo clusters over Azurite.</summary>
 [Collection(ClusterCollection.Name)]
 public sealed class DurabilityTests(AzuriteFixture azurite) : IDisposable
 {

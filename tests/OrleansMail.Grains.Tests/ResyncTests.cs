@@ -8,7 +8,7 @@ using Xunit;
 namespace OrleansMail.Grains.Tests;
 
 /// <summary>
-/// DESIGN.md promises 3 and 4 as a QRESYNC client sees them (RFC 7162): a client that kept (UID → message, flags)
+/// docs/architecture.md promises 3 and 4 as a QRESYNC client sees them (RFC 7162): a client that kept (UID → message, flags)
 /// and a HIGHESTMODSEQ resynchronises from <c>GetChangesAsync</c> after a silo kill, after the dead node's journal
 /// is merged, and after a zombie's work is merged; its rebuilt view must equal a fresh full listing, and no UID it
 /// knew may name another message.

@@ -8,7 +8,7 @@ using Xunit;
 
 namespace OrleansMail.Imap.Tests;
 
-/// <summary>The pure parser fed whole, byte at a time and in many segments: all three must agree (STYLE.md habit 11).</summary>
+/// <summary>The pure parser fed whole, byte at a time and in many segments: all three must agree (docs/architecture.md, house rules).</summary>
 public sealed class ParserTests
 {
     private static readonly ImapParserLimits Limits = new() { MaxLineLength = 200, MaxArgumentLiteral = 100, MaxStreamedLiteral = 1000 };

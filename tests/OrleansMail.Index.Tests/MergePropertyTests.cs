@@ -5,7 +5,7 @@ using Xunit;
 
 namespace OrleansMail.Index.Tests;
 
-/// <summary>The merge promises of DESIGN.md as properties over random divergent journals.</summary>
+/// <summary>The merge promises of docs/architecture.md as properties over random divergent journals.</summary>
 public sealed class MergePropertyTests
 {
     [Property(MaxTest = 150)]

@@ -6,7 +6,7 @@ using Xunit;
 
 namespace OrleansMail.Index.Tests;
 
-/// <summary>Each merge rule of DESIGN.md on a small hand-made case.</summary>
+/// <summary>Each merge rule of docs/architecture.md on a small hand-made case.</summary>
 public sealed class MergeRuleTests
 {
     private static readonly Guid ActA = new("00000000-0000-0000-0000-0000000000aa");

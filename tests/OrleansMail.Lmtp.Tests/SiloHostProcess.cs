@@ -93,7 +93,7 @@ internal sealed partial record SiloHostProcess(Process Process, int LmtpPort, in
 
     /// <summary>An ordinary Orleans client of one cluster, the way the admin CLI connects.</summary>
     /// <param name="withCertificate">False: a stranger who reaches the gateway but lacks the cluster certificate.</param>
-    public static async Task<IHost> ConnectClientAsync(AzuriteServer azurite, string clusterId, bool withCertificate = true)
+    public static async Task<IHost> ConnectClientAsync(AzuriteServer azurite, string clusterId, bool withCertificate = true, CancellationToken cancellationToken = default)
     {
         var host = Host.CreateDefaultBuilder()
             .UseOrleansClient(client =>
@@ -112,7 +112,16 @@ internal sealed partial record SiloHostProcess(Process Process, int LmtpPort, in
                 client.Services.AddMailStoreSerialization();
             })
             .Build();
-        await host.StartAsync();
+        try
+        {
+            await host.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
+
         return host;
     }
 

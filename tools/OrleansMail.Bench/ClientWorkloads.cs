@@ -4,7 +4,7 @@ namespace OrleansMail.Bench;
 
 /// <summary>
 /// The client side of the side-by-side figures, the same code for every server: LMTP deliveries over C
-/// connections, APPENDs and body FETCHes from K IMAP clients, then a mixed IMAP client profile (SELECT, FETCH
+/// connections, APPENDs, body FETCHes and logins from K IMAP clients, then a mixed IMAP client profile (SELECT, FETCH
 /// flags / envelopes / bodies, STORE, SEARCH, APPEND, EXPUNGE, IDLE) with operations/s and latency per command.
 /// </summary>
 internal static class ClientWorkloads
@@ -59,6 +59,21 @@ internal static class ClientWorkloads
             }
         }));
         figures[$"{name}_fetch_per_s"] = messages.Count / watch.Elapsed.TotalSeconds;
+
+        // Logins: connect, LOGIN, LOGOUT, as mail clients that poll do; what a password check costs shows here.
+        var logins = Math.Max(200, clients * 20);
+        var loggedIn = new ProgressLine($"{name} logins", logins);
+        var started = -1;
+        watch.Restart();
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(async c =>
+        {
+            while (Interlocked.Increment(ref started) < logins)
+            {
+                await using var connection = await OpenAsync(server, c);
+                loggedIn.Step();
+            }
+        }));
+        figures[$"{name}_logins_per_s"] = logins / watch.Elapsed.TotalSeconds;
 
         if (mixedOperations > 0)
         {

@@ -3,7 +3,7 @@ using OrleansMail.Mail;
 
 namespace OrleansMail.Grains.Storage;
 
-/// <summary>The metadata a body object carries so that recovery can index it without the index (DESIGN.md promise 1).</summary>
+/// <summary>The metadata a body object carries so that recovery can index it without the index (docs/architecture.md promise 1).</summary>
 public static class BodyMetadata
 {
     public const string Mailbox = "mailbox";

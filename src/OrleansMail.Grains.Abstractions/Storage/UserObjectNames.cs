@@ -2,7 +2,7 @@ using OrleansMail.Identity;
 
 namespace OrleansMail.Grains.Storage;
 
-/// <summary>The object names of one user (DESIGN.md, data layout); {u} is the encoded canonical user id.</summary>
+/// <summary>The object names of one user (docs/architecture.md, data layout); {u} is the encoded canonical user id.</summary>
 public sealed class UserObjectNames(string encodedUser)
 {
     public string User { get; } = encodedUser;

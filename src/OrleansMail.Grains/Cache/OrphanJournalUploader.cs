@@ -6,7 +6,7 @@ using OrleansMail.ObjectStore;
 namespace OrleansMail.Grains.Cache;
 
 /// <summary>
-/// The returning node (DESIGN.md): uploads local journals that were never checkpointed as log segments, so the
+/// The returning node (docs/architecture.md): uploads local journals that were never checkpointed as log segments, so the
 /// user's next activation merges them. A segment already in the store (uploaded before the manifest write was
 /// lost) is continued with only the entries it lacks.
 /// </summary>

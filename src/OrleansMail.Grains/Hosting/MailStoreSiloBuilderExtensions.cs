@@ -48,7 +48,7 @@ public static class MailStoreSiloBuilderExtensions
         return builder;
     }
 
-    /// <summary>Manifests through Orleans' Azure blob grain storage, serialized as clean JSON (PLATFORM-NOTES: never the type-named default).</summary>
+    /// <summary>Manifests through Orleans' Azure blob grain storage, serialized as clean JSON (never the type-named default: a rename would make old state unreadable).</summary>
     public static ISiloBuilder UseAzureBlobManifests(this ISiloBuilder builder, BlobServiceClient client, string containerName)
     {
         builder.AddAzureBlobGrainStorage(MailStoreNames.GrainStorage, (OptionsBuilder<AzureBlobStorageOptions> ob) => ob.Configure<IServiceProvider>((o, sp) =>

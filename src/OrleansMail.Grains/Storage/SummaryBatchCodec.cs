@@ -2,7 +2,7 @@ using System.Text;
 
 namespace OrleansMail.Grains.Storage;
 
-/// <summary>Summary batches: an immutable map of body id to summary bytes, loaded on demand (DESIGN.md, summary/).</summary>
+/// <summary>Summary batches: an immutable map of body id to summary bytes, loaded on demand (docs/architecture.md, summary/).</summary>
 public static class SummaryBatchCodec
 {
     private const uint Magic = 0x4D55534F; // "OSUM"

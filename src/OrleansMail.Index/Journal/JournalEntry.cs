@@ -27,7 +27,7 @@ public sealed record FlagsChanged(long Timestamp, Guid MailboxId, uint Uid, Mess
 
 public sealed record MessagesExpunged(long Timestamp, Guid MailboxId, UidSet Uids, ulong ModSeq) : JournalEntry(Timestamp);
 
-/// <summary>UIDNEXT/HIGHESTMODSEQ raised past anything a dead writer may have handed out (DESIGN.md, allocation cap).</summary>
+/// <summary>UIDNEXT/HIGHESTMODSEQ raised past anything a dead writer may have handed out (docs/architecture.md, allocation cap).</summary>
 public sealed record CountersRaised(long Timestamp, Guid MailboxId, uint UidNext, ulong HighestModSeq) : JournalEntry(Timestamp);
 
 /// <summary>A tombstoned body was deleted from the store; its tombstone can go.</summary>

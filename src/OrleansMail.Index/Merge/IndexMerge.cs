@@ -4,7 +4,7 @@ using OrleansMail.Mail;
 namespace OrleansMail.Index.Merge;
 
 /// <summary>
-/// Three-way merge of two journals that diverged from one checkpoint (DESIGN.md, merge rules). Symmetric in its two
+/// Three-way merge of two journals that diverged from one checkpoint (docs/architecture.md, merge rules). Symmetric in its two
 /// sides and deterministic: every choice is made by record id, mailbox id or (timestamp, activation id), never by
 /// argument order, so Merge(base, a, b) and Merge(base, b, a) give the same bytes.
 /// </summary>

@@ -8,7 +8,7 @@ using OrleansMail.ObjectStore;
 namespace OrleansMail.MailStorage.Ingest;
 
 /// <summary>
-/// The one ingest path for LMTP and APPEND (DESIGN.md, front ends): spool once while hashing, summarise with
+/// The one ingest path for LMTP and APPEND (docs/architecture.md, front ends): spool once while hashing, summarise with
 /// MimeKit, then per recipient write its copy durably with the metadata recovery needs and only then ask the
 /// user's grain to index it. An answer of success therefore means promise 1 holds.
 /// </summary>

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace OrleansMail.ObjectStore.Leases;
 
 /// <summary>
-/// The per-user "in use" flag (DESIGN.md): a small object updated only by conditional writes, so it works the same
+/// The per-user "in use" flag (docs/architecture.md): a small object updated only by conditional writes, so it works the same
 /// on Azure and on the file system. Short and renewed; taken over when released, expired, or held by a silo that
 /// membership declares dead. Its holder counts it valid only until <see cref="ValidUntil"/>, a safety margin
 /// before anyone else may take it, and refuses writes after that.
