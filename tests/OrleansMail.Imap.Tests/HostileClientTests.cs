@@ -23,25 +23,28 @@ public sealed class HostileClientTests(HostileHost host, ITestOutputHelper outpu
         await using var t = await host.ConnectAsync();
         var chunk = new byte[8000];
         Array.Fill(chunk, (byte)'x');
-        var before = HostileHost.ResidentBytes();
         var sent = 0L;
-        await t.SendAsync("a1 LOGIN {8000+}\r\n");
-        try
-        {
-            for (var i = 0; i < 12_000 && sent < 96 * MiB; i++)
+        var growth = await HostileHost.PeakGrowthAsync(
+            async () =>
             {
-                await t.SendAsync(chunk);
-                await t.SendAsync(" {8000+}\r\n");
-                sent += chunk.Length;
-            }
-        }
-        catch (IOException)
-        {
-            // The server closed the connection: what the defence does once the budget is spent.
-        }
+                await t.SendAsync("a1 LOGIN {8000+}\r\n");
+                try
+                {
+                    for (var i = 0; i < 12_000 && sent < 96 * MiB; i++)
+                    {
+                        await t.SendAsync(chunk);
+                        await t.SendAsync(" {8000+}\r\n");
+                        sent += chunk.Length;
+                    }
+                }
+                catch (IOException)
+                {
+                    // The server closed the connection: what the defence does once the budget is spent.
+                }
+            },
+            TimeSpan.FromMilliseconds(500));
 
-        var growth = HostileHost.ResidentBytes() - before;
-        output.WriteLine($"sent {sent / MiB} MiB before the server closed; resident growth {growth / MiB} MiB");
+        output.WriteLine($"sent {sent / MiB} MiB before the server closed; peak resident growth {growth / MiB} MiB");
         Assert.True(await t.ClosedAsync(), "the connection should be closed");
         Assert.True(sent < 16 * MiB, $"the server read {sent / MiB} MiB of one pre-login command before closing");
         Assert.True(growth < 40 * MiB, $"resident memory grew {growth / MiB} MiB");
@@ -57,14 +60,15 @@ public sealed class HostileClientTests(HostileHost host, ITestOutputHelper outpu
     }
 
     [Fact]
-    public async Task A_legitimate_login_stays_quick_while_24_connections_hammer_password_checks()
+    public async Task A_legitimate_login_stays_quick_while_24_connections_send_long_passwords()
     {
         using var stop = new CancellationTokenSource();
         var attempts = 0;
         var cpuBefore = HostileHost.CpuTime();
         var attackers = Enumerable.Range(0, 24).Select(async i =>
         {
-            var password = new string('p', 400 + i);
+            // Undefended: SHA512-CRYPT's cost grows with the square of the password: seconds of CPU per 60 KiB attempt.
+            var password = new string('p', (60 * 1024) + i);
             while (!stop.IsCancellationRequested)
             {
                 try
@@ -72,11 +76,19 @@ public sealed class HostileClientTests(HostileHost host, ITestOutputHelper outpu
                     await using var t = await host.ConnectAsync(IPAddress.Parse("127.0.0.1"));
                     for (var k = 0; k < 3 && !stop.IsCancellationRequested; k++)
                     {
-                        await t.CommandAsync($"x{k}", $"LOGIN {(k % 2 == 0 ? "alice" : "nosuchuser")} {{{password.Length}+}}\r\n{password}");
+                        await t.SendAsync($"x{k} LOGIN {(k % 2 == 0 ? "alice" : "nosuchuser")} {{{password.Length}}}\r\n");
+                        if (!(await t.LineAsync(TimeSpan.FromSeconds(60))).StartsWith('+'))
+                        {
+                            await Task.Delay(20);
+                            break;
+                        }
+
+                        await t.SendAsync(password + "\r\n");
+                        await t.UntilTaggedAsync($"x{k}");
                         Interlocked.Increment(ref attempts);
                     }
                 }
-                catch (IOException)
+                catch (Exception e) when (e is IOException or OperationCanceledException)
                 {
                 }
             }
@@ -98,8 +110,8 @@ public sealed class HostileClientTests(HostileHost host, ITestOutputHelper outpu
         latencies.Sort();
         var p50 = latencies[latencies.Count / 2];
         var p99 = latencies[^1];
-        output.WriteLine($"legitimate LOGIN during the storm: p50 {p50:F0} ms, max {p99:F0} ms; {attempts} hostile attempts; CPU {cpu.TotalSeconds:F1} s");
-        Assert.True(p99 < 5000, $"a legitimate login took {p99:F0} ms during the storm");
+        output.WriteLine($"legitimate LOGIN during the storm: p50 {p50:F0} ms, max {p99:F0} ms; {attempts} hostile attempts answered; CPU {cpu.TotalSeconds:F1} s");
+        Assert.True(p99 < 2000, $"a legitimate login took {p99:F0} ms during the storm");
     }
 
     [Fact]
@@ -128,7 +140,7 @@ public sealed class HostileClientTests(HostileHost host, ITestOutputHelper outpu
         var growth = peak - before;
         output.WriteLine($"peak resident growth during 12 parallel Argon2 failures: {growth / MiB} MiB");
         Assert.All(answers, a => Assert.Contains(" NO ", a));
-        Assert.True(growth < (HostileHost.MaxConcurrentChecks + 3) * 64 * MiB, $"resident memory grew {growth / MiB} MiB");
+        Assert.True(growth < (HostileHost.MaxConcurrentChecks + 1) * 64 * MiB, $"resident memory grew {growth / MiB} MiB");
     }
 
     [Fact]
@@ -163,7 +175,8 @@ public sealed class HostileClientTests(HostileHost host, ITestOutputHelper outpu
     [Fact]
     public async Task Login_time_does_not_tell_which_users_exist()
     {
-        // Undefended: about 5 ms for an unknown user against 400 ms for a known one.
+        // Undefended: an unknown user cost one SHA512-CRYPT check whatever the file held; against the Argon2id
+        // hashes the admin CLI writes, about 5 ms against 400 ms.
         // A fresh address for each attempt: the per-address penalty must not be what is measured.
         var next = 0;
         async Task<double> TimeAsync(string user)
@@ -178,7 +191,7 @@ public sealed class HostileClientTests(HostileHost host, ITestOutputHelper outpu
         var unknown = new List<double>();
         for (var i = 0; i < 4; i++)
         {
-            known.Add(await TimeAsync("alice"));
+            known.Add(await TimeAsync("argon"));
             unknown.Add(await TimeAsync("nobody" + i));
         }
 
@@ -279,17 +292,18 @@ public sealed class HostileClientTests(HostileHost host, ITestOutputHelper outpu
 
         // Undefended: each repetition wrote the ~330 KB body again into memory: 1000 of them, ~330 MB.
         var repeated = string.Join(' ', Enumerable.Repeat("BODY.PEEK[]", 1000));
-        var before = HostileHost.ResidentBytes();
-        await t.SendAsync($"f1 FETCH 1 ({repeated})\r\n");
-        await t.SendAsync($"f2 FETCH 1 ({string.Join(' ', Enumerable.Range(0, 40).Select(i => $"BODY.PEEK[]<{i}.400000>"))})\r\n");
-        for (var i = 0; i < 30; i++)
-        {
-            await t.SendAsync($"f{i + 3} FETCH 1 (BODY.PEEK[] BODY.PEEK[TEXT] BODY.PEEK[HEADER])\r\n");
-        }
-
-        await Task.Delay(3000);
-        var growth = HostileHost.ResidentBytes() - before;
-        output.WriteLine($"resident growth with 32 unread FETCH commands: {growth / MiB} MiB");
+        var growth = await HostileHost.PeakGrowthAsync(
+            async () =>
+            {
+                await t.SendAsync($"f1 FETCH 1 ({repeated})\r\n");
+                await t.SendAsync($"f2 FETCH 1 ({string.Join(' ', Enumerable.Range(0, 40).Select(i => $"BODY.PEEK[]<{i}.400000>"))})\r\n");
+                for (var i = 0; i < 30; i++)
+                {
+                    await t.SendAsync($"f{i + 3} FETCH 1 (BODY.PEEK[] BODY.PEEK[TEXT] BODY.PEEK[HEADER])\r\n");
+                }
+            },
+            TimeSpan.FromSeconds(3));
+        output.WriteLine($"peak resident growth with 32 unread FETCH commands: {growth / MiB} MiB");
         Assert.True(growth < 60 * MiB, $"resident memory grew {growth / MiB} MiB");
 
         // Now read: the first answer carries the body once, the second is refused, the rest arrive.
@@ -334,13 +348,18 @@ public sealed class HostileClientTests(HostileHost host, ITestOutputHelper outpu
     {
         await using var t = await host.LoginAsync("user5");
         await t.CommandAsync("c", "CREATE aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/bbbbbbbbbbbbbbbbbbbbbbbbbbb");
-        var pattern = string.Concat(Enumerable.Repeat("*a%", 600)) + "z";
-        var cpuBefore = HostileHost.CpuTime();
-        var answer = await t.CommandAsync("l", $"LIST \"\" \"{pattern}\"");
-        var cpu = HostileHost.CpuTime() - cpuBefore;
-        output.WriteLine($"LIST with a {pattern.Length}-character pattern: CPU {cpu.TotalMilliseconds:F0} ms");
-        Assert.StartsWith("l OK", answer[^1]);
-        Assert.True(cpu < TimeSpan.FromMilliseconds(500), $"CPU {cpu.TotalMilliseconds:F0} ms");
+
+        // Undefended (a regular expression with a 1 s timeout): about a second of CPU, then NO [UNAVAILABLE].
+        foreach (var pattern in new[] { string.Concat(Enumerable.Repeat("*%", 1000)) + "x", string.Concat(Enumerable.Repeat("*a%", 600)) + "z" })
+        {
+            var cpuBefore = HostileHost.CpuTime();
+            var answer = await t.CommandAsync("l", $"LIST \"\" \"{pattern}\"");
+            var cpu = HostileHost.CpuTime() - cpuBefore;
+            output.WriteLine($"LIST with a {pattern.Length}-character pattern: {answer[^1]}; CPU {cpu.TotalMilliseconds:F0} ms");
+            Assert.StartsWith("l OK", answer[^1]);
+            Assert.True(cpu < TimeSpan.FromMilliseconds(300), $"CPU {cpu.TotalMilliseconds:F0} ms");
+        }
+
 
         // Still a correct matcher.
         Assert.Contains((await t.CommandAsync("m", "LIST \"\" \"a%/%\""))[..^1], l => l.Contains("bbbb", StringComparison.Ordinal));

@@ -32,6 +32,8 @@ public sealed class HostileHost : IAsyncLifetime
             $"alice:{PasswordSchemes.Create("secret", "SHA512-CRYPT")}::::::",
             $"bob:{PasswordSchemes.Create("secret", "SHA512-CRYPT")}::::::",
             $"argon:{PasswordSchemes.Create("secret")}::::::",
+            $"dora:{PasswordSchemes.Create("secret")}::::::",
+            $"erin:{PasswordSchemes.Create("secret")}::::::",
         };
         lines.AddRange(Enumerable.Range(0, 20).Select(i => $"user{i}:{{PLAIN}}secret::::::"));
         await File.WriteAllLinesAsync(Path.Combine(_folder.Path, "users.passwd"), lines);
@@ -79,6 +81,33 @@ public sealed class HostileHost : IAsyncLifetime
     {
         using var self = Process.GetCurrentProcess();
         return self.WorkingSet64;
+    }
+
+    /// <summary>
+    /// The peak growth of resident memory while <paramref name="attack"/> runs and for <paramref name="settle"/>
+    /// after it, sampled every 20 ms from a collected baseline (garbage of earlier tests must not count).
+    /// </summary>
+    public static async Task<long> PeakGrowthAsync(Func<Task> attack, TimeSpan settle)
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        var before = ResidentBytes();
+        var peak = before;
+        using var stop = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                peak = Math.Max(peak, ResidentBytes());
+                await Task.Delay(20);
+            }
+        });
+        await attack();
+        await Task.Delay(settle);
+        await stop.CancelAsync();
+        await sampler;
+        return peak - before;
     }
 
     /// <summary>This process's CPU time so far.</summary>

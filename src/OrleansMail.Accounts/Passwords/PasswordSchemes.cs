@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using Konscious.Security.Cryptography;
+using Geralt;
 
 namespace OrleansMail.Accounts.Passwords;
 
@@ -164,68 +164,34 @@ public static class PasswordSchemes
         }
     }
 
-    /// <summary>"$argon2id$v=19$m=65536,t=3,p=1$salt$hash", the PHC string libsodium and Dovecot write (base64 without padding).</summary>
+    /// <summary>
+    /// "$argon2id$v=19$m=65536,t=3,p=1$salt$hash", the PHC string libsodium and Dovecot write, checked by libsodium
+    /// itself (as Dovecot does): its m KiB block is native memory, freed the moment the check ends, so a burst of
+    /// checks leaves no garbage behind for the collector.
+    /// </summary>
     private static bool VerifyArgon2id(string password, string data)
     {
-        var parts = data.Split('$');
-        if (password.Length == 0 || parts.Length != 6 || parts[1] != "argon2id" || parts[2] != "v=19")
-        {
-            return false;
-        }
-
         var (m, t, p) = Argon2Parameters(data);
-        if (m <= 0 || t <= 0 || p <= 0 || m > 4 * 1024 * 1024)
+        if (password.Length == 0 || m <= 0 || t <= 0 || p <= 0 || m > 4 * 1024 * 1024 || !data.StartsWith("$argon2id$v=19$", StringComparison.Ordinal))
         {
             return false;
         }
 
-        var salt = FromBase64(parts[4]);
-        var expected = FromBase64(parts[5]);
-        if (salt is null || expected is null || expected.Length == 0)
+        try
+        {
+            return Argon2id.VerifyHash(data, Encoding.UTF8.GetBytes(password));
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or CryptographicException)
         {
             return false;
         }
-
-        bool matches;
-        using (var argon = new Argon2id(Encoding.UTF8.GetBytes(password)) { Salt = salt, Iterations = t, MemorySize = m, DegreeOfParallelism = p })
-        {
-            matches = CryptographicOperations.FixedTimeEquals(argon.GetBytes(expected.Length), expected);
-        }
-
-        if (m >= LargeArgon2MemoryKiB)
-        {
-            // The library's m KiB block is garbage the moment the check ends, but on the large-object heap it stays
-            // until the next full collection: a burst of failed logins would keep one block per check, not one per
-            // running check. A background collection frees it without pausing the silo's grains.
-            GC.Collect(2, GCCollectionMode.Forced, blocking: false, compacting: false);
-        }
-
-        return matches;
     }
-
-    private const int LargeArgon2MemoryKiB = 16 * 1024;
 
     private static string CreateArgon2id(string password)
     {
-        var salt = RandomNumberGenerator.GetBytes(16);
-        const int m = 65536, t = 3, p = 1;
-        using var argon = new Argon2id(Encoding.UTF8.GetBytes(password)) { Salt = salt, Iterations = t, MemorySize = m, DegreeOfParallelism = p };
-        var hash = argon.GetBytes(32);
-        return $"$argon2id$v=19$m={m},t={t},p={p}${ToBase64(salt)}${ToBase64(hash)}";
-    }
-
-    private static string ToBase64(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=');
-
-    private static byte[]? FromBase64(string text)
-    {
-        var padded = text.PadRight(text.Length + ((4 - (text.Length % 4)) % 4), '=');
-        try
-        {
-            return Convert.FromBase64String(padded);
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
+        const int Iterations = 3, MemoryKiB = 65536;
+        Span<char> encoded = stackalloc char[Argon2id.HashSize];
+        Argon2id.ComputeHash(encoded, Encoding.UTF8.GetBytes(password), Iterations, MemoryKiB * 1024);
+        return encoded.TrimEnd('\0').ToString();
     }
 }
