@@ -32,6 +32,7 @@ public sealed partial class UserGrain : Grain, IUserGrain
     private readonly IObjectStore _store;
     private readonly UserGrainOptions _options;
     private readonly Dictionary<Guid, HashSet<string>> _mailboxKeywords = [];
+    private static readonly TimeSpan NotificationTimeout = TimeSpan.FromSeconds(5);
     private readonly ILogger<UserGrain> _log;
     private readonly IClusterMembershipService _membership;
     private readonly ILocalSiloDetails _silo;
@@ -426,7 +427,8 @@ public sealed partial class UserGrain : Grain, IUserGrain
         _silo.SiloAddress.ToString(),
         _index.Tombstones.Count,
         _lastCheckpointBytes,
-        _loadedFrom));
+        _loadedFrom,
+        _observers.Count));
 
     public Task CheckpointAsync() => CheckpointCoreAsync(forceSnapshot: false);
 
@@ -632,14 +634,16 @@ public sealed partial class UserGrain : Grain, IUserGrain
     }
 
     /// <summary>
-    /// An observer whose session is gone (its object reference deleted, its silo or client down) fails the call:
-    /// it is dropped at the first failure instead of being called, and logging, on every change until it ages out.
+    /// An observer whose session is gone (its object reference deleted, its silo or client down) fails the call or
+    /// never answers: it is dropped at the first such notification instead of being called, and logging, on every
+    /// change until it ages out. A live session answers in milliseconds; one dropped by mistake resubscribes at its
+    /// next poll (sessions do every <c>IdlePollInterval</c>).
     /// </summary>
     private async Task NotifyOneAsync(IMailboxObserver observer, MailboxChange change)
     {
         try
         {
-            await observer.OnMailboxChangedAsync(change).ConfigureAwait(true);
+            await observer.OnMailboxChangedAsync(change).WaitAsync(NotificationTimeout, _time).ConfigureAwait(true);
         }
         catch (Exception e)
         {

@@ -462,6 +462,54 @@ public sealed class HostileClientTests(HostileHost host, ITestOutputHelper outpu
         Assert.Contains("* STATUS INBOX (MESSAGES 1)", await t.CommandAsync("s2", "STATUS INBOX (MESSAGES)"));
     }
 
+    [Fact]
+    public async Task Sessions_that_end_leave_no_observer_behind_and_a_dead_one_is_dropped_at_its_first_notification()
+    {
+        // Undefended: observers of closed sessions stayed subscribed, and every change logged an error per observer.
+        const string user = "user11";
+        var grain = host.Grains.GetGrain<Grains.Contracts.IUserGrain>(user);
+        var sessions = new List<Testing.ImapTranscript>();
+        for (var i = 0; i < 3; i++)
+        {
+            var t = await host.LoginAsync(user);
+            await t.CommandAsync("s", "SELECT INBOX");
+            sessions.Add(t);
+        }
+
+        Assert.Equal(3, (await grain.GetStatsAsync()).Observers);
+        await sessions[0].CommandAsync("o", "LOGOUT");
+        await sessions[1].DisposeAsync(); // dropped without a word
+        await sessions[2].SendAsync("x1 DELETE INBOX/nothing\r\n");
+        await sessions[2].DisposeAsync();
+        await WaitForAsync(async () => (await grain.GetStatsAsync()).Observers == 0);
+
+        // An observer whose session vanished without unsubscribing (its process died) never answers its first
+        // notification: dropped after the grain's 5 s notification timeout, not kept until it ages out.
+        var observer = host.Grains.CreateObjectReference<Grains.Contracts.IMailboxObserver>(new SilentObserver());
+        await grain.SubscribeAsync(observer);
+        host.Grains.DeleteObjectReference<Grains.Contracts.IMailboxObserver>(observer);
+        Assert.Equal(1, (await grain.GetStatsAsync()).Observers);
+        Assert.StartsWith("250", await host.DeliverAsync(user, "Subject: wake the observers\r\n\r\nx\r\n"));
+        var watch = Stopwatch.StartNew();
+        await WaitForAsync(async () => (await grain.GetStatsAsync()).Observers == 0);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(15), $"the dead observer stayed {watch.Elapsed.TotalSeconds:F0} s");
+    }
+
+    private static async Task WaitForAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(40);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the condition did not come true in 40 s");
+            await Task.Delay(100);
+        }
+    }
+
+    private sealed class SilentObserver : Grains.Contracts.IMailboxObserver
+    {
+        public Task OnMailboxChangedAsync(Grains.Contracts.MailboxChange change) => Task.CompletedTask;
+    }
+
     private static int CountOccurrences(string text, string value)
     {
         var count = 0;

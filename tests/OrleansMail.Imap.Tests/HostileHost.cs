@@ -21,6 +21,8 @@ public sealed class HostileHost : IAsyncLifetime
 
     public string DataPath => _folder.Path;
 
+    public IGrainFactory Grains => _host.Grains;
+
     public const int MaxConcurrentChecks = 2;
 
     public const int PreLoginCommandSize = 8 * 1024;

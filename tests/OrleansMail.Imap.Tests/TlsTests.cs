@@ -27,6 +27,7 @@ public sealed class TlsHost : IAsyncLifetime
             [
                 $"--OrleansMail:Imap:TlsEndpoint=127.0.0.1:{TlsPort}",
                 "--OrleansMail:Imap:RequireTlsForLogin=true",
+                "--OrleansMail:Imap:TlsHandshakeTimeout=00:00:02",
                 $"--OrleansMail:Tls:CertificatePath={certPath}",
                 $"--OrleansMail:Tls:KeyPath={keyPath}",
             ]);
@@ -54,6 +55,25 @@ public sealed class TlsTests(TlsHost host) : IClassFixture<TlsHost>
         Assert.Contains("LOGINDISABLED", t.Greeting);
         Assert.DoesNotContain("AUTH=PLAIN", t.Greeting);
         Assert.Equal("a1 NO [PRIVACYREQUIRED] Use STARTTLS or the TLS port first", (await t.CommandAsync("a1", "LOGIN carol secret"))[^1]);
+    }
+
+    [Fact]
+    public async Task A_TLS_handshake_that_never_comes_is_cut_after_the_handshake_timeout()
+    {
+        // Undefended: STARTTLS waited for the client's handshake for ever, holding a connection slot.
+        await using var t = new ImapTranscript();
+        await t.ConnectAsync(host.ImapPort);
+        Assert.StartsWith("s OK", (await t.CommandAsync("s", "STARTTLS"))[^1]);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        Assert.True(await t.ClosedAsync());
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(8), $"STARTTLS: closed after {watch.Elapsed.TotalSeconds:F1} s");
+
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync("127.0.0.1", host.TlsPort);
+        watch.Restart();
+        var n = await tcp.GetStream().ReadAsync(new byte[16], new CancellationTokenSource(TimeSpan.FromSeconds(20)).Token);
+        Assert.Equal(0, n);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(8), $"implicit TLS: closed after {watch.Elapsed.TotalSeconds:F1} s");
     }
 
     [Fact]

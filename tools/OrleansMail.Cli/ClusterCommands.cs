@@ -75,6 +75,7 @@ internal static class ClusterCommands
         Console.WriteLine($"bytes           {stats.Bytes}");
         Console.WriteLine($"checkpoint      {stats.CheckpointSeq} ({stats.PendingChanges} changes pending, last {stats.LastCheckpointBytes} bytes)");
         Console.WriteLine($"lease holder    {stats.Silo} (activation {stats.ActivationId:N}, index loaded from {stats.LoadedFrom})");
+        Console.WriteLine($"sessions        {stats.Observers} listening for changes");
         Console.WriteLine($"tombstones      {stats.Tombstones}");
         foreach (var m in await grain.ListMailboxesAsync().ConfigureAwait(false))
         {

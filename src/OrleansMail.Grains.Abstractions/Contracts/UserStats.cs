@@ -12,4 +12,5 @@ public sealed record UserStats(
     [property: Id(6)] string Silo,
     [property: Id(7)] int Tombstones,
     [property: Id(8)] long LastCheckpointBytes,
-    [property: Id(9)] string LoadedFrom);
+    [property: Id(9)] string LoadedFrom,
+    [property: Id(10)] int Observers = 0);
