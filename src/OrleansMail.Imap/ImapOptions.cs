@@ -28,7 +28,7 @@ public sealed class ImapOptions
 
     public int MaxSessionsPerUser { get; set; } = 50;
 
-    /// <summary>BAD answers a session may earn before it is closed (Dovecot: 20); a client that keeps sending garbage is not a client.</summary>
+    /// <summary>BAD answers in a row before a session is closed (Dovecot: 20); a client that keeps sending garbage is not a client.</summary>
     public int MaxBadCommands { get; set; } = 20;
 
     /// <summary>Connections from one address that have not logged in yet (Dovecot's login process limits do this job).</summary>

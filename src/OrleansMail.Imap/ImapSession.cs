@@ -245,6 +245,9 @@ internal sealed partial class ImapSession
             }
 
             status = "OK " + text;
+
+            // As Dovecot's bad_counter: only BADs in a row count, so a long session's occasional BAD never adds up.
+            _badCommands = 0;
         }
         catch (ImapSyntaxException e)
         {
@@ -273,7 +276,7 @@ internal sealed partial class ImapSession
         await WriteLineAsync($"{command.Tag} {status}").ConfigureAwait(false);
     }
 
-    /// <summary>A tagged BAD; past <see cref="ImapOptions.MaxBadCommands"/> of them the session is closed.</summary>
+    /// <summary>A tagged BAD; past <see cref="ImapOptions.MaxBadCommands"/> of them in a row the session is closed.</summary>
     private async Task AnswerBadAsync(string tag, string text)
     {
         _out.Raw($"{tag} BAD {text}\r\n");
