@@ -127,10 +127,15 @@ public sealed partial class UserGrain
 
         if (_cache is not null)
         {
-            _journal = LocalJournal.Open(_cache.UserDirectory(_names.User), new SegmentHeader(_activationId, manifest.Seq + 1, manifest.Seq));
+            _journal = LocalJournal.Open(_cache.UserDirectory(_names.User), new SegmentHeader(_activationId, manifest.Seq + 1, manifest.Seq), _cache.JournalFiles);
             foreach (var e in _pending)
             {
                 _journal.Append(e);
+            }
+
+            if (_pending.Count > 0 && _options.SyncJournal)
+            {
+                await _journal.SyncAsync().ConfigureAwait(true);
             }
         }
 

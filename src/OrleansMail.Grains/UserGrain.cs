@@ -599,6 +599,12 @@ public sealed partial class UserGrain : Grain, IUserGrain
             });
         }
 
+        if (_journal is not null && _options.SyncJournal)
+        {
+            // Durable before anyone hears of it: promise 3 holds across a power loss, not only a killed process.
+            await _journal.SyncAsync().ConfigureAwait(true);
+        }
+
         Notify(touched);
         if (_pending.Count >= _options.CheckpointChangeThreshold)
         {

@@ -27,6 +27,13 @@ public sealed class UserGrainOptions
     /// <summary>The silo's local index cache (snapshots and journals); empty disables it.</summary>
     public string CacheDirectory { get; set; } = "";
 
+    /// <summary>
+    /// Sync the local journal to the disk before acknowledging a change, so a power loss (not only a killed process)
+    /// keeps flag changes, expunges, COPYs and folder changes made since the last checkpoint. Off only on hosts whose
+    /// cache disk does not outlive the host anyway.
+    /// </summary>
+    public bool SyncJournal { get; set; } = true;
+
     /// <summary>Expunge history kept per mailbox for QRESYNC before the oldest is folded into DELETEDMODSEQ.</summary>
     /// <summary>Most distinct keywords one mailbox may hold (Cyrus: 128 user flags per mailbox).</summary>
     public int MaxKeywordsPerMailbox { get; set; } = 256;

@@ -1,3 +1,4 @@
+using OrleansMail.Grains.Cache;
 using System.Collections.Concurrent;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.DependencyInjection;
@@ -44,7 +45,8 @@ public sealed class MailCluster : IAsyncDisposable
     /// <summary>The cache folder the next started silo uses instead of its own (a node returning with its old disk).</summary>
     public string? NextSiloCache { get; set; }
 
-    public static async Task<MailCluster> StartAsync(StoreSetup storage, int silos = 1, Action<UserGrainOptions>? tune = null)
+    /// <param name="journalFiles">How the silos open local journal files (a power-loss layer, say).</param>
+    public static async Task<MailCluster> StartAsync(StoreSetup storage, int silos = 1, Action<UserGrainOptions>? tune = null, Func<string, JournalFile>? journalFiles = null)
     {
         MailCluster? self = null;
         var builder = new InProcessTestClusterBuilder((short)silos);
@@ -62,6 +64,11 @@ public sealed class MailCluster : IAsyncDisposable
                 o.CacheDirectory = self!.CacheOf(name);
                 tune?.Invoke(o);
             });
+            if (journalFiles is not null)
+            {
+                silo.Services.AddSingleton(_ => new LocalIndexCache(self!.CacheOf(name)) { JournalFiles = journalFiles });
+            }
+
             if (storage.Blobs is { } blobs)
             {
                 silo.UseAzureBlobManifests(blobs, storage.ManifestContainer);

@@ -14,6 +14,9 @@ public sealed class LocalIndexCache(string root)
 
     public string UserDirectory(string encodedUser) => Path.Combine(root, encodedUser);
 
+    /// <summary>How local journal files are opened; a test puts a power-loss layer here.</summary>
+    public Func<string, JournalFile> JournalFiles { get; init; } = path => new JournalFile(path);
+
     public UserIndex? TryLoad(string encodedUser, long seq, Guid writer)
     {
         var path = Path.Combine(UserDirectory(encodedUser), SnapshotFile);

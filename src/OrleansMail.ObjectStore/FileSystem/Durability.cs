@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace OrleansMail.ObjectStore.FileSystem;
 
 /// <summary>fsync of a directory, which .NET has no API for: without it a rename may not survive a power cut.</summary>
-internal static partial class Durability
+public static partial class Durability
 {
     private const int ReadOnlyDirectory = 0x10000; // O_RDONLY | O_DIRECTORY on Linux
 

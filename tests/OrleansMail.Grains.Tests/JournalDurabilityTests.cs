@@ -1,0 +1,74 @@
+using OrleansMail.Grains.Cache;
+using OrleansMail.Grains.Storage;
+using OrleansMail.Index.Format;
+using OrleansMail.Index.Journal;
+using OrleansMail.Mail;
+using OrleansMail.ObjectStore;
+using OrleansMail.ObjectStore.FileSystem;
+using OrleansMail.Testing;
+using Xunit;
+
+namespace OrleansMail.Grains.Tests;
+
+/// <summary>
+/// The local journal across a power loss, not only a killed process: whatever the grain acknowledged is on the disk
+/// (synced) when the call returns, and a returning node uploads all of it.
+/// </summary>
+[Collection(ClusterCollection.Name)]
+public sealed class JournalDurabilityTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public async Task Every_acknowledged_change_is_synced_before_the_call_returns()
+    {
+        // Undefended: entries were only handed to the OS; a power loss took everything since the header.
+        const string id = "powerloss";
+        await using var cluster = await MailCluster.StartAsync(StoreSetup.FileSystem(_folder), silos: 1, journalFiles: PowerLossJournalFile.Create);
+        var user = cluster.User(id);
+        for (var i = 0; i < 5; i++)
+        {
+            await TestMessages.SaveAsync(cluster.Store, user, id, "INBOX", "m" + i);
+        }
+
+        var inbox = await user.GetMailboxAsync("INBOX");
+        await user.StoreFlagsAsync(inbox.Id, UidSet.Range(1, 3), FlagOperation.Add, MessageFlags.Flagged, []);
+        await user.CopyAsync(inbox.Id, UidSet.Range(4, 5), (await user.CreateMailboxAsync("Kept")).Id, move: false);
+        await user.ExpungeAsync(inbox.Id, UidSet.Range(1, 1));
+
+        var journals = PowerLossJournalFile.All.Where(j => j.Key.Contains(id, StringComparison.Ordinal)).Select(j => j.Value).ToList();
+        Assert.NotEmpty(journals);
+        Assert.All(journals, j => Assert.Equal(j.Written, j.Synced));
+        Assert.Contains(journals, j => j.Synced > 64);
+    }
+
+    [Fact]
+    public async Task After_a_power_loss_the_returning_node_uploads_every_synced_entry()
+    {
+        var cache = Path.Combine(_folder.Path, "cache", "u1");
+        var header = new SegmentHeader(Guid.NewGuid(), 5, 4);
+        var box = Guid.NewGuid();
+        PowerLossJournalFile? file = null;
+        var journal = LocalJournal.Open(cache, header, path => file = new PowerLossJournalFile(path));
+        var acknowledged = new List<JournalEntry>();
+        for (var i = 0; i < 3; i++)
+        {
+            var e = new MailboxCreated(1000 + i, Guid.NewGuid(), $"Folder{i}", SpecialUse.None, (uint)(10 + i));
+            journal.Append(e);
+            await journal.SyncAsync();
+            acknowledged.Add(e);
+        }
+
+        journal.Append(new FlagsChanged(2000, box, 1, MessageFlags.Seen, [], 9)); // never synced: never acknowledged
+        file!.LosePower();
+
+        var store = new FileSystemObjectStore(Path.Combine(_folder.Path, "store"));
+        var uploader = new OrphanJournalUploader(store, new LocalIndexCache(Path.Combine(_folder.Path, "cache")), Microsoft.Extensions.Logging.Abstractions.NullLogger<OrphanJournalUploader>.Instance);
+        Assert.Equal(1, await uploader.UploadAsync("u1", null));
+        var segment = await store.ReadBytesAsync(new UserObjectNames("u1").Index(header.ObjectName));
+        Assert.NotNull(segment);
+        Assert.Equal(acknowledged, JournalSegment.Read(segment!).Entries);
+    }
+}
