@@ -71,4 +71,56 @@ public sealed class JournalDurabilityTests : IDisposable
         Assert.NotNull(segment);
         Assert.Equal(acknowledged, JournalSegment.Read(segment!).Entries);
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task The_uploader_continues_after_every_staged_segment_of_the_journal(int staged)
+    {
+        // Undefended: only the first staged segment was skipped; the tail's create collided with the second one,
+        // failed unnoticed, and the journal was deleted: every change acknowledged after it was lost.
+        var cache = Path.Combine(_folder.Path, "cache", "u2");
+        var activation = Guid.NewGuid();
+        var entries = Enumerable.Range(0, (staged * 2) + 3).Select(i => (JournalEntry)new MailboxCreated(1000 + i, Guid.NewGuid(), $"F{i}", SpecialUse.None, (uint)(10 + i))).ToList();
+        var journal = LocalJournal.Open(cache, new SegmentHeader(activation, 7, 6));
+        foreach (var e in entries)
+        {
+            journal.Append(e);
+        }
+
+        await journal.SyncAsync();
+        journal.Dispose();
+
+        var store = new FileSystemObjectStore(Path.Combine(_folder.Path, "store-" + staged));
+        var names = new UserObjectNames("u2");
+        for (var k = 0; k < staged; k++)
+        {
+            // What checkpoint attempts 7, 8, ... uploaded before their manifest writes failed: two entries each.
+            var header = new SegmentHeader(activation, 7 + k, 6 + k);
+            Assert.True(await store.CreateAsync(names.Index(header.ObjectName), JournalSegment.ToBytes(header, entries.Skip(k * 2).Take(2).ToList())));
+        }
+
+        var uploader = new OrphanJournalUploader(store, new LocalIndexCache(Path.Combine(_folder.Path, "cache")), Microsoft.Extensions.Logging.Abstractions.NullLogger<OrphanJournalUploader>.Instance);
+        Assert.Equal(1, await uploader.UploadAsync("u2", null));
+
+        // The chain 7 → 8 → ... holds every entry once, in order, each segment on the one before it.
+        var replayed = new List<JournalEntry>();
+        for (var seq = 7L; ; seq++)
+        {
+            var bytes = await store.ReadBytesAsync(names.Index(SegmentNames.Log(seq, activation)));
+            if (bytes is null)
+            {
+                Assert.Equal(7 + staged + 1, seq);
+                break;
+            }
+
+            var (header, read) = JournalSegment.Read(bytes);
+            Assert.Equal(seq - 1, header.BaseSeq);
+            replayed.AddRange(read);
+        }
+
+        Assert.Equal(entries, replayed);
+        Assert.False(File.Exists(Path.Combine(cache, LocalJournal.FileName(activation))));
+    }
 }

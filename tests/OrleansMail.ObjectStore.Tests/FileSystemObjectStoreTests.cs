@@ -31,5 +31,16 @@ public sealed class FileSystemObjectStoreTests : ObjectStoreContract, IDisposabl
         Assert.DoesNotContain((await Store.ListAllAsync("").ToListAsync()), e => e.Name.StartsWith(".tmp", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_lock_file_left_by_a_killed_process_is_no_object()
+    {
+        // Undefended: "users/u/lease.lock" was listed, and recovery read it as a body.
+        await Store.CreateAsync("users/u/msg/2026112900/a", [1]);
+        Directory.CreateDirectory(Path.Combine(_folder.Path, "users", "u"));
+        await File.WriteAllBytesAsync(Path.Combine(_folder.Path, "users", "u", "lease.lock"), []);
+        await File.WriteAllBytesAsync(Path.Combine(_folder.Path, "users", "u", "msg", "2026112900", "b.lock"), []);
+        Assert.Equal(["users/u/msg/2026112900/a"], (await Store.ListAllAsync("users/u/").ToListAsync()).Select(e => e.Name));
+    }
+
     public void Dispose() => _folder.Dispose();
 }

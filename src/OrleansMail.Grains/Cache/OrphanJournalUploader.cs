@@ -31,25 +31,41 @@ public sealed class OrphanJournalUploader(IObjectStore store, LocalIndexCache ca
                 continue;
             }
 
-            if (entries.Count > 0)
+            // Checkpoint attempts whose manifest write failed may have staged several segments of this very journal
+            // (log-N, log-N+1, ...), each holding the next run of its entries: skip every one of them, then upload
+            // what is left as the next segment of that chain, so a replay finds each base it needs.
+            var done = true;
+            while (entries.Count > 0)
             {
-                var existing = await store.ReadBytesAsync(names.Index(header.ObjectName), cancellationToken).ConfigureAwait(false);
-                if (existing is not null)
+                var name = names.Index(header.ObjectName);
+                var existing = await store.ReadBytesAsync(name, cancellationToken).ConfigureAwait(false);
+                if (existing is null)
                 {
-                    var already = JournalSegment.Read(existing).Entries.Count;
-                    entries = entries.Skip(already).ToList();
-                    header = new SegmentHeader(header.ActivationId, header.Seq + 1, header.Seq);
+                    if (await store.CreateAsync(name, JournalSegment.ToBytes(header, entries), null, cancellationToken).ConfigureAwait(false))
+                    {
+                        uploaded++;
+                        log.LogInformation("Uploaded {Count} never-checkpointed journal entries of {User} as {Segment}", entries.Count, encodedUser, header.ObjectName);
+                        break;
+                    }
+
+                    // Created meanwhile (a late staged upload): go on after what it holds.
+                    existing = await store.ReadBytesAsync(name, cancellationToken).ConfigureAwait(false);
+                    if (existing is null)
+                    {
+                        log.LogWarning("Could not upload the local journal {Path} of {User}; kept for the next start", path, encodedUser);
+                        done = false;
+                        break;
+                    }
                 }
 
-                if (entries.Count > 0)
-                {
-                    await store.CreateAsync(names.Index(header.ObjectName), JournalSegment.ToBytes(header, entries), null, cancellationToken).ConfigureAwait(false);
-                    uploaded++;
-                    log.LogInformation("Uploaded {Count} never-checkpointed journal entries of {User} as {Segment}", entries.Count, encodedUser, header.ObjectName);
-                }
+                entries = entries.Skip(JournalSegment.Read(existing).Entries.Count).ToList();
+                header = new SegmentHeader(header.ActivationId, header.Seq + 1, header.Seq);
             }
 
-            File.Delete(path);
+            if (done)
+            {
+                File.Delete(path);
+            }
         }
 
         return uploaded;

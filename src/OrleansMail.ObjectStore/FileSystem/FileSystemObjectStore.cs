@@ -135,7 +135,8 @@ public sealed class FileSystemObjectStore : IObjectStore
             foreach (var file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
             {
                 var name = Path.GetRelativePath(_root, file).Replace(Path.DirectorySeparatorChar, '/');
-                if (name.StartsWith(TempFolder + "/", StringComparison.Ordinal) || !name.StartsWith(prefix, StringComparison.Ordinal))
+                // A path lock's file is no object: one left behind by a killed process must not reach recovery.
+                if (name.StartsWith(TempFolder + "/", StringComparison.Ordinal) || !name.StartsWith(prefix, StringComparison.Ordinal) || name.EndsWith(PathLock.Suffix, StringComparison.Ordinal))
                 {
                     continue;
                 }

@@ -6,6 +6,9 @@ namespace OrleansMail.ObjectStore.FileSystem;
 /// </summary>
 internal static class PathLock
 {
+    /// <summary>The lock file beside the object it guards.</summary>
+    public const string Suffix = ".lock";
+
     private static readonly Dictionary<string, SemaphoreSlim> Gates = [];
 
     public static async Task<IDisposable> AcquireAsync(string path, CancellationToken cancellationToken)
@@ -28,7 +31,7 @@ internal static class PathLock
             {
                 try
                 {
-                    var file = new FileStream(path + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+                    var file = new FileStream(path + Suffix, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
                     return new Releaser(gate, file);
                 }
                 catch (IOException) when (attempt < 500)
