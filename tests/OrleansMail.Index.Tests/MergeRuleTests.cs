@@ -30,6 +30,43 @@ public sealed class MergeRuleTests
     }
 
     [Fact]
+    public void A_mailbox_both_sides_created_keeps_the_higher_UIDVALIDITY_and_renumbers_what_only_the_other_had()
+    {
+        // Undefended: the merge took the lower UIDVALIDITY, so the successor's clients saw it go back, and the dead
+        // node's message kept UID 1, below the UIDNEXT those clients had been shown.
+        var empty = new UserIndex();
+        var early = Guid.NewGuid();
+        var late = Guid.NewGuid();
+        var merged = IndexMerge.Merge(
+            empty,
+            new JournalSide(ActA, [new MailboxCreated(1, Inbox, "INBOX", SpecialUse.None, 100), new MessageAdded(2, Inbox, Msg(early, 1, 2))]),
+            new JournalSide(ActB, [new MailboxCreated(5, Inbox, "INBOX", SpecialUse.None, 200), new MessageAdded(6, Inbox, Msg(late, 1, 2)), new MessageAdded(7, Inbox, Msg(Guid.NewGuid(), 2, 3))])).Index;
+        var inbox = merged.FindMailbox(Inbox)!;
+        Assert.Equal(200u, inbox.UidValidity);
+        Assert.True(merged.LastUidValidity >= 200);
+        var dead = inbox.Messages.Single(r => r.RecordId == early);
+        Assert.True(dead.Uid >= 3, $"the dead side's message kept UID {dead.Uid}, below the UIDNEXT 3 the other side showed");
+        Assert.Equal(inbox.Messages.Count, inbox.Messages.Select(r => r.Uid).Distinct().Count());
+    }
+
+    [Fact]
+    public void A_message_only_one_side_has_gets_a_UID_above_the_UIDNEXT_the_other_side_showed()
+    {
+        // Undefended: the zombie's UID 3 came back while the successor's clients had been shown UIDNEXT 1003; a
+        // client that syncs from its last UIDNEXT never fetched it.
+        var b = BaseWithTwoMessages(out _, out _);
+        var zombies = Guid.NewGuid();
+        var merged = IndexMerge.Merge(
+            b,
+            new JournalSide(ActA, [new MessageAdded(10, Inbox, Msg(zombies, 3, 4))]),
+            new JournalSide(ActB, [new CountersRaised(11, Inbox, 1003, 1003), new MessageAdded(12, Inbox, Msg(Guid.NewGuid(), 1003, 1004))])).Index;
+        var inbox = merged.FindMailbox(Inbox)!;
+        Assert.True(inbox.Messages.Single(r => r.RecordId == zombies).Uid >= 1004);
+        Assert.Contains(inbox.Expunged, e => e.First <= 3 && e.Last >= 3);
+        Assert.Equal(4, inbox.Messages.Count);
+    }
+
+    [Fact]
     public void Expunge_on_either_side_wins_over_a_flag_change()
     {
         var b = BaseWithTwoMessages(out _, out _);

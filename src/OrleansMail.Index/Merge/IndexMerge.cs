@@ -124,6 +124,13 @@ public static class IndexMerge
             }
         }
 
+        // One mailbox id with two UIDVALIDITYs: both sides created it independently (a user's first node died
+        // before its first checkpoint, and recovery recreated INBOX on the successor). UIDVALIDITY never goes back
+        // for any client (RFC 3501 §2.3.1.1; mbsync stops at any change), so the higher one stays, and every record
+        // only the other side had is new to the clients that kept it: it takes a UID above both UIDNEXTs.
+        var uidValidity = Math.Max(ma.UidValidity, mbb.UidValidity);
+        var dropped = ma.UidValidity == mbb.UidValidity ? null : ma.UidValidity < mbb.UidValidity ? ma : mbb;
+
         var baseById = mb?.Messages.ToDictionary(r => r.RecordId) ?? [];
         var aById = ma.Messages.ToDictionary(r => r.RecordId);
         var bById = mbb.Messages.ToDictionary(r => r.RecordId);
@@ -162,10 +169,17 @@ public static class IndexMerge
 
             var (only, mine, other) = ra is not null ? (ra, sa.State, mbb) : (rbb!, sb.State, ma);
             candidates.Add(batches.Remap(only, mine));
+            if (dropped is not null && ReferenceEquals(other == mbb ? ma : mbb, dropped))
+            {
+                needsNewUid.Add(rid);
+                continue;
+            }
 
             // The other side used this UID for something else after the base (present or already expunged): ambiguous.
+            // And below the other side's UIDNEXT the other side's clients never look again (RFC 3501 §2.3.1.1: new
+            // messages get ascending UIDs; mbsync, offlineimap and fetchmail sync from UIDNEXT on): a fresh UID.
             var otherAtUid = other.FindByUid(only.Uid);
-            if ((otherAtUid is not null && otherAtUid.RecordId != rid) || (only.Uid >= baseUidNext && otherAtUid is null && IsExpunged(other, only.Uid)))
+            if ((otherAtUid is not null && otherAtUid.RecordId != rid) || (only.Uid >= baseUidNext && otherAtUid is null && IsExpunged(other, only.Uid)) || only.Uid < other.UidNext)
             {
                 needsNewUid.Add(rid);
             }
@@ -251,7 +265,7 @@ public static class IndexMerge
             throw new IndexCorruptException($"merge left a live UID in the expunged set of {ma.Id}");
         }
 
-        var merged = NewLike(ma, name, Math.Min(ma.UidValidity, mbb.UidValidity), uidNext, anyFresh ? fresh : fresh - 1, floor);
+        var merged = NewLike(ma, name, uidValidity, uidNext, anyFresh ? fresh : fresh - 1, floor);
         merged.SpecialUse = specialUse;
         merged.LoadSorted(final, expunged);
         return merged;
