@@ -147,6 +147,25 @@ public sealed class MergeRuleTests
     }
 
     [Fact]
+    public void A_resurrected_mailbox_comes_back_under_a_new_UIDVALIDITY()
+    {
+        // Undefended: it came back as UIDVALIDITY 101 with UIDNEXT 3 and HIGHESTMODSEQ 3, while the deleting side's
+        // clients had been shown UIDNEXT 1002 and HIGHESTMODSEQ 1003 for that very UIDVALIDITY.
+        var b = BaseWithTwoMessages(out _, out _);
+        var work = Guid.NewGuid();
+        b.Apply(new MailboxCreated(4, work, "Work", SpecialUse.None, 101));
+        b.Apply(new MessageAdded(5, work, Msg(Guid.NewGuid(), 1, 2)));
+        var merged = IndexMerge.Merge(
+            b,
+            new JournalSide(ActA, [new CountersRaised(9, work, 1002, 1003), new MailboxDeleted(10, work)]),
+            new JournalSide(ActB, [new MessageAdded(11, work, Msg(Guid.NewGuid(), 2, 3))])).Index;
+        var box = merged.FindMailbox(work)!;
+        Assert.True(box.UidValidity > 101);
+        Assert.Equal(merged.LastUidValidity, box.UidValidity);
+        Assert.Single(box.Messages);
+    }
+
+    [Fact]
     public void A_mailbox_deleted_on_one_side_and_only_flagged_on_the_other_is_gone()
     {
         var b = BaseWithTwoMessages(out _, out _);

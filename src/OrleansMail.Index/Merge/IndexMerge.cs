@@ -20,10 +20,12 @@ public static class IndexMerge
         var batches = MergeBatchNames(@base, sa.State, sb.State);
 
         var mailboxes = new List<MailboxState>();
+        var lastUidValidity = Math.Max(sa.State.LastUidValidity, sb.State.LastUidValidity);
+        var resurrection = lastUidValidity + 1;
         var ids = @base.Mailboxes.Keys.Concat(sa.State.Mailboxes.Keys).Concat(sb.State.Mailboxes.Keys).Distinct().Order();
         foreach (var id in ids)
         {
-            var merged = MergeMailbox(@base.FindMailbox(id), sa, sb, id, batches, reassigned);
+            var merged = MergeMailbox(@base.FindMailbox(id), sa, sb, id, batches, reassigned, resurrection);
             if (merged is not null)
             {
                 mailboxes.Add(merged);
@@ -59,7 +61,7 @@ public static class IndexMerge
         }
 
         var index = UserIndex.Assemble(
-            Math.Max(sa.State.LastUidValidity, sb.State.LastUidValidity),
+            mailboxes.Select(m => m.UidValidity).Append(lastUidValidity).Max(),
             mailboxes,
             subscriptions,
             tombstones,
@@ -67,7 +69,7 @@ public static class IndexMerge
         return new MergeResult(index, reassigned, renamed);
     }
 
-    private static MailboxState? MergeMailbox(MailboxState? mb, ReplayedSide sa, ReplayedSide sb, Guid id, BatchMap batches, List<UidReassignment> reassigned)
+    private static MailboxState? MergeMailbox(MailboxState? mb, ReplayedSide sa, ReplayedSide sb, Guid id, BatchMap batches, List<UidReassignment> reassigned, uint resurrection)
     {
         var ma = sa.State.FindMailbox(id);
         var mbb = sb.State.FindMailbox(id);
@@ -92,9 +94,13 @@ public static class IndexMerge
                 return null;
             }
 
+            // The deleting side's clients were shown counters this side never reached (a successor raises them by
+            // the allocation cap): coming back under its old UIDVALIDITY with lower UIDNEXT and HIGHESTMODSEQ would
+            // leave them a ghost and hide a message. As a new mailbox, under a UIDVALIDITY above every earlier one
+            // of the user, every client resyncs it whole (RFC 3501 §2.3.1.1).
             var dropped = present.Messages.Where(r => !added.Contains(r)).Select(r => r.Uid).ToList();
             var fresh = present.HighestModSeq + 1;
-            var survivor = NewLike(present, present.Name, present.UidValidity, present.UidNext, dropped.Count > 0 ? fresh : present.HighestModSeq, present.DeletedModSeq);
+            var survivor = NewLike(present, present.Name, resurrection, present.UidNext, dropped.Count > 0 ? fresh : present.HighestModSeq, present.DeletedModSeq);
             var expunged = present.Expunged.ToList();
             if (dropped.Count > 0)
             {
