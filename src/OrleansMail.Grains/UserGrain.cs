@@ -325,12 +325,24 @@ public sealed partial class UserGrain : Grain, IUserGrain
         var sourceUids = new List<uint>(records.Count);
         var destinationUids = new List<uint>(records.Count);
 
-        // Chunks keep every step under the allocation cap, so one huge COPY cannot outrun a checkpoint.
+        // Chunks keep every step under the allocation cap, so one huge COPY cannot outrun a checkpoint. A COPY is all
+        // or nothing (RFC 3501 §6.4.7): when a later chunk cannot be committed (its checkpoint fails), the copies
+        // already made are expunged again before the failure is reported, so a client's retry duplicates nothing.
+        // Each chunk leaves room under the cap for that one expunge.
         var chunk = Math.Max(1, (_options.AllocationCap / 2) - 2);
         for (var start = 0; start < records.Count; start += chunk)
         {
             var part = records.Skip(start).Take(chunk).ToList();
-            await ReserveAsync(part.Count + 2).ConfigureAwait(true);
+            try
+            {
+                await ReserveAsync(part.Count + 2).ConfigureAwait(true);
+            }
+            catch (Exception) when (!move && destinationUids.Count > 0)
+            {
+                await UndoCopiesAsync(destination, destinationUids).ConfigureAwait(true);
+                throw;
+            }
+
             var modSeq = destination.HighestModSeq + 1;
             var entries = new List<JournalEntry>(part.Count + 1);
             var uid = destination.UidNext;
@@ -352,6 +364,13 @@ public sealed partial class UserGrain : Grain, IUserGrain
 
         var expunged = move ? UidSet.FromRanges(sourceUids.Select(u => (u, u))) : UidSet.Empty;
         return new CopyResult(destination.UidValidity, [.. sourceUids], [.. destinationUids], expunged);
+    }
+
+    private async Task UndoCopiesAsync(MailboxState destination, List<uint> copies)
+    {
+        var set = UidSet.FromRanges(copies.Select(u => (u, u)));
+        await CommitAsync(ExpungeEntries(destination, set, destination.HighestModSeq + 1)).ConfigureAwait(true);
+        _log.LogWarning("User {User}: a COPY failed partway; its {Count} copies were expunged again", _names.User, copies.Count);
     }
 
     public Task<uint> ClaimRecentAsync(Guid mailboxId, uint upToUid)
