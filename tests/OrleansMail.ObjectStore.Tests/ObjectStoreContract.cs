@@ -174,6 +174,25 @@ public abstract class ObjectStoreContract
     }
 
     [Fact]
+    public async Task A_renewal_whose_answer_was_lost_keeps_the_lease()
+    {
+        // Undefended: the renewal had landed, the holder kept the old ETag, its next renewal got 412 and fenced
+        // itself: 15 s of 451, then an unclean takeover that cost every QRESYNC client a full resync.
+        var plan = new Faults.FaultPlan();
+        var lease = new UserLease(new Faults.FaultInjectingObjectStore(Store, plan), "users/u5/lease", "silo-a", Guid.NewGuid(), TimeSpan.FromSeconds(30));
+        await lease.AcquireAsync(_ => Task.FromResult(false));
+        plan.FailAfterWriteRate = 1;
+        await Assert.ThrowsAsync<ObjectStoreUnavailableException>(() => lease.RenewAsync());
+        plan.FailAfterWriteRate = 0;
+        await lease.RenewAsync();
+        Assert.True(lease.IsValid);
+
+        // Someone else's lease is still someone else's.
+        await new UserLease(Store, "users/u5/lease", "silo-b", Guid.NewGuid(), TimeSpan.FromSeconds(30)).AcquireAsync(_ => Task.FromResult(true));
+        await Assert.ThrowsAsync<LeaseLostException>(() => lease.RenewAsync());
+    }
+
+    [Fact]
     public async Task A_lease_left_by_an_earlier_activation_on_the_same_silo_is_taken_at_once_as_unclean()
     {
         var lost = new UserLease(Store, "users/u4/lease", "silo-a", Guid.NewGuid(), TimeSpan.FromSeconds(30));

@@ -16,6 +16,7 @@ public sealed class UserLease
     private readonly Guid _activationId;
     private readonly TimeSpan _duration;
     private readonly TimeProvider _time;
+    private readonly SemaphoreSlim _writes = new(1, 1);
     private string? _etag;
     private DateTimeOffset _expiresAt;
 
@@ -110,17 +111,41 @@ public sealed class UserLease
     /// <summary>Extends the lease; <see cref="LeaseLostException"/> when someone else took it meanwhile.</summary>
     public async Task RenewAsync(CancellationToken cancellationToken = default)
     {
-        var etag = _etag ?? throw new LeaseLostException($"{_name} is not held");
-        var next = new LeaseRecord(_holderSilo, _activationId, LeaseState.Active, _time.GetUtcNow() + _duration);
+        // One write at a time: a renewal timer and a long recovery's KeepAsync must not race each other on one ETag.
+        await _writes.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            _etag = await _store.ReplaceAsync(_name, Serialize(next), etag, null, cancellationToken).ConfigureAwait(false);
-            _expiresAt = next.ExpiresAt;
+            var etag = _etag ?? throw new LeaseLostException($"{_name} is not held");
+            var next = new LeaseRecord(_holderSilo, _activationId, LeaseState.Active, _time.GetUtcNow() + _duration);
+            try
+            {
+                _etag = await _store.ReplaceAsync(_name, Serialize(next), etag, null, cancellationToken).ConfigureAwait(false);
+                _expiresAt = next.ExpiresAt;
+            }
+            catch (ObjectConditionFailedException e)
+            {
+                // A renewal whose answer was lost (or retried by the SDK after its first write landed) moved the ETag
+                // under us: if the lease still names this activation, nobody else wrote it, and it is still ours.
+                var (current, currentETag) = await ReadAsync(_store, _name, cancellationToken).ConfigureAwait(false);
+                if (current is { State: LeaseState.Active } && current.ActivationId == _activationId && current.HolderSilo == _holderSilo && currentETag is not null)
+                {
+                    _etag = await _store.ReplaceAsync(_name, Serialize(next), currentETag, null, cancellationToken).ConfigureAwait(false);
+                    _expiresAt = next.ExpiresAt;
+                    return;
+                }
+
+                _etag = null;
+                throw new LeaseLostException($"{_name} was taken by another holder", e);
+            }
         }
         catch (ObjectConditionFailedException e)
         {
             _etag = null;
             throw new LeaseLostException($"{_name} was taken by another holder", e);
+        }
+        finally
+        {
+            _writes.Release();
         }
     }
 
