@@ -67,6 +67,56 @@ public sealed class MergeRuleTests
     }
 
     [Fact]
+    public void What_the_dead_node_expunged_moved_or_filed_after_recovery_re_indexed_it_stays_that_way()
+    {
+        // Undefended: recovery on the successor re-indexed the dead node's late deliveries; at merge they were
+        // one-sided and kept, so deleted mail came back, moved mail sat in two places, filed mail in INBOX too.
+        var b = BaseWithTwoMessages(out _, out _);
+        var deleted = Guid.NewGuid();
+        var moved = Guid.NewGuid();
+        var filed = Guid.NewGuid();
+        var kept = Guid.NewGuid();
+        var archive = Guid.NewGuid();
+        var movedCopy = Guid.NewGuid();
+        var dead = new JournalSide(ActA,
+        [
+            new MessageAdded(10, Inbox, Msg(deleted, 3, 4)),
+            new MessageAdded(11, Inbox, Msg(moved, 4, 5)),
+            new MessageAdded(12, Inbox, Msg(kept, 5, 6)),
+            new MailboxCreated(13, archive, "Archive", SpecialUse.None, 150),
+            new MessageAdded(14, archive, Msg(filed, 1, 2)),
+            new MessagesExpunged(15, Inbox, UidSet.Of(3), 7),
+            new MessageAdded(16, archive, Msg(movedCopy, 2, 3) with { BodyId = moved }),
+            new MessagesExpunged(17, Inbox, UidSet.Of(4), 8),
+        ]);
+
+        // The successor's recovery: every body the dead node stored, indexed from its metadata (INBOX, as the
+        // metadata of the filed one names a mailbox the successor never heard of).
+        var successor = new JournalSide(ActB,
+        [
+            new CountersRaised(20, Inbox, 1003, 1004),
+            new MessageAdded(21, Inbox, Msg(deleted, 1003, 1005)),
+            new MessageAdded(22, Inbox, Msg(moved, 1004, 1006)),
+            new MessageAdded(23, Inbox, Msg(kept, 1005, 1007)),
+            new MessageAdded(24, Inbox, Msg(filed, 1006, 1008)),
+        ]);
+        foreach (var (x, y) in new[] { (dead, successor), (successor, dead) })
+        {
+            var merged = IndexMerge.Merge(b, x, y).Index;
+            var inbox = merged.FindMailbox(Inbox)!;
+            var records = merged.Mailboxes.Values.SelectMany(m => m.Messages.Select(r => (Box: m.Name, r.RecordId))).ToList();
+            Assert.DoesNotContain(records, r => r.RecordId == deleted);
+            Assert.Equal([("Archive", movedCopy)], records.Where(r => r.RecordId == movedCopy || r.RecordId == moved));
+            Assert.Equal([("Archive", filed)], records.Where(r => r.RecordId == filed));
+            Assert.Single(records, r => r.RecordId == kept);
+            foreach (var uid in new uint[] { 1003, 1004, 1006 })
+            {
+                Assert.Contains(inbox.Expunged, e => e.First <= uid && e.Last >= uid);
+            }
+        }
+    }
+
+    [Fact]
     public void Expunge_on_either_side_wins_over_a_flag_change()
     {
         var b = BaseWithTwoMessages(out _, out _);

@@ -88,7 +88,9 @@ public static class IndexMerge
             }
 
             // Deleted on one side. It survives only if the other side added messages to it; then it keeps just those.
-            var added = present.Messages.Where(r => mb.FindByUid(r.Uid)?.RecordId != r.RecordId).ToList();
+            // A message the deleting side itself had (the other side only has it from recovery) went with the mailbox.
+            var deleter = ma is null ? sa : sb;
+            var added = present.Messages.Where(r => mb.FindByUid(r.Uid)?.RecordId != r.RecordId && !deleter.FlagStamps.ContainsKey(r.RecordId)).ToList();
             if (added.Count == 0)
             {
                 return null;
@@ -144,6 +146,7 @@ public static class IndexMerge
 
         var candidates = new List<MessageRecord>();
         var needsNewUid = new SortedSet<Guid>();
+        var vanished = new List<uint>();
         foreach (var rid in baseById.Keys.Concat(aById.Keys).Concat(bById.Keys).Distinct().Order())
         {
             var rb = baseById.GetValueOrDefault(rid);
@@ -174,6 +177,22 @@ public static class IndexMerge
             }
 
             var (only, mine, other) = ra is not null ? (ra, sa.State, mbb) : (rbb!, sb.State, ma);
+            if ((ra is not null ? sb : sa).FlagStamps.ContainsKey(rid))
+            {
+                // The other side had this very record after the base and no longer has it here: it expunged or moved
+                // it (or filed it elsewhere). This side can only have it from recovery, which re-indexes what a dead
+                // node stored without knowing what that node did next: the node that did it knows best.
+                vanished.Add(only.Uid);
+                if (other.FindByUid(only.Uid) is { } clash && clash.RecordId != rid)
+                {
+                    // That UID now names another message on the other side: it moves, so no client keeps a UID
+                    // that named two messages.
+                    needsNewUid.Add(clash.RecordId);
+                }
+
+                continue;
+            }
+
             candidates.Add(batches.Remap(only, mine));
             if (dropped is not null && ReferenceEquals(other == mbb ? ma : mbb, dropped))
             {
@@ -202,7 +221,6 @@ public static class IndexMerge
 
         var fresh = Math.Max(ma.HighestModSeq, mbb.HighestModSeq) + 1;
         var uidNext = Math.Max(ma.UidNext, mbb.UidNext);
-        var vanished = new List<uint>();
         var final = new List<MessageRecord>(candidates.Count);
         var anyFresh = false;
         foreach (var r in candidates)
