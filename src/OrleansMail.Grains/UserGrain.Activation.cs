@@ -60,6 +60,47 @@ public sealed partial class UserGrain
             Period = _options.CheckpointInterval,
             Interleave = false,
         });
+
+        // A segment uploaded while this activation lives (a zombie's hand-over, a returning node whose call did not
+        // get through) is found by this scan at the latest: a user kept active by an IDLE session still merges it.
+        this.RegisterGrainTimer(_ => ScanForeignSegmentsAsync(), new GrainTimerCreationOptions
+        {
+            DueTime = _options.ForeignSegmentScanInterval,
+            Period = _options.ForeignSegmentScanInterval,
+            Interleave = false,
+        });
+    }
+
+    public async Task<int> MergeForeignSegmentsAsync()
+    {
+        EnsureWritable();
+        var before = _manifest.State.Merged.Count;
+        if (!await MergeDivergedAsync(CancellationToken.None).ConfigureAwait(true))
+        {
+            return _manifest.State.Merged.Count - before;
+        }
+
+        // As at activation: commit the merged index as a snapshot checkpoint before anything else is acknowledged,
+        // then tell the sessions; the merged changes carry modseqs above both sides, so they resync by CHANGEDSINCE.
+        await CheckpointCoreAsync(forceSnapshot: true).ConfigureAwait(true);
+        _mailboxKeywords.Clear();
+        Notify([.. _index.Mailboxes.Keys]);
+        return _manifest.State.Merged.Count - before;
+    }
+
+    private async Task ScanForeignSegmentsAsync()
+    {
+        try
+        {
+            if (!_fenced)
+            {
+                await MergeForeignSegmentsAsync().ConfigureAwait(true);
+            }
+        }
+        catch (Exception e) when (e is MailStoreException or ObjectStoreUnavailableException)
+        {
+            _log.LogDebug(e, "User {User}: looking for foreign segments failed; the next scan retries", _names.User);
+        }
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)

@@ -35,6 +35,12 @@ public sealed class UserGrainOptions
     public bool SyncJournal { get; set; } = true;
 
     /// <summary>Expunge history kept per mailbox for QRESYNC before the oldest is folded into DELETEDMODSEQ.</summary>
+    /// <summary>
+    /// How often an active user lists its index objects for segments it has not merged (one List call each time):
+    /// the backstop for the direct call a returning node makes after its upload.
+    /// </summary>
+    public TimeSpan ForeignSegmentScanInterval { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Most distinct keywords one mailbox may hold (Cyrus: 128 user flags per mailbox).</summary>
     public int MaxKeywordsPerMailbox { get; set; } = 256;
 

@@ -133,6 +133,66 @@ public sealed class DurabilityTests(AzuriteFixture azurite) : IDisposable
     }
 
     [Fact]
+    public async Task A_returning_node_s_changes_reach_a_user_that_stays_active_without_a_new_activation()
+    {
+        // Undefended: the returned journal was merged only at the user's next activation; a user kept active by an
+        // IDLE session never got it, and once the history floor passed the segment, never at all.
+        const string id = "stayactive";
+        var storage = await StoreSetup.AzureAsync(azurite.Server, _folder);
+        await using var cluster = await MailCluster.StartAsync(storage, silos: 2);
+        var user = cluster.User(id);
+        for (var i = 0; i < 20; i++)
+        {
+            await TestMessages.SaveAsync(cluster.Store, user, id, "INBOX", "m" + i);
+        }
+
+        await user.CheckpointAsync();
+        var inbox = await user.GetMailboxAsync("INBOX");
+        await user.StoreFlagsAsync(inbox.Id, UidSet.Range(1, 5), FlagOperation.Add, MessageFlags.Flagged, []);
+        var flaggedBodies = (await TestMessages.ListingAsync(user)).Where(r => r.Uid <= 5).Select(r => r.Body).ToHashSet();
+
+        var dead = await cluster.SiloOfAsync(id);
+        var deadDisk = cluster.CacheOf(dead.Name);
+        cluster.PlanOf(dead).Down = true;
+        await cluster.Cluster.KillSiloAsync(dead);
+        await MailCluster.RetryAsync(() => TestMessages.ListingAsync(user));
+        var successor = (await user.GetStatsAsync()).ActivationId;
+        var observer = new CountingObserver();
+        await user.SubscribeAsync(cluster.Client.CreateObjectReference<IMailboxObserver>(observer));
+
+        cluster.NextSiloCache = deadDisk;
+        cluster.PlanOf(dead).Down = false;
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        await cluster.Cluster.StartAdditionalSiloAsync();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        List<(string Mailbox, uint Uid, Guid Body, MessageFlags Flags, ulong ModSeq)> listing;
+        do
+        {
+            await Task.Delay(200);
+            listing = await MailCluster.RetryAsync(() => TestMessages.ListingAsync(user));
+        }
+        while (!listing.Where(r => flaggedBodies.Contains(r.Body)).All(r => r.Flags.HasFlag(MessageFlags.Flagged)) && DateTime.UtcNow < deadline);
+
+        Assert.All(listing.Where(r => flaggedBodies.Contains(r.Body)), r => Assert.True(r.Flags.HasFlag(MessageFlags.Flagged)));
+        Assert.Equal(successor, (await user.GetStatsAsync()).ActivationId);
+        Assert.True(observer.Changes > 0, "the sessions were not told of the merged changes");
+        Console.WriteLine($"returned changes visible to the active user {watch.Elapsed.TotalSeconds:F1} s after the node started");
+    }
+
+    private sealed class CountingObserver : IMailboxObserver
+    {
+        private int _changes;
+
+        public int Changes => Volatile.Read(ref _changes);
+
+        public Task OnMailboxChangedAsync(MailboxChange change)
+        {
+            Interlocked.Increment(ref _changes);
+            return Task.CompletedTask;
+        }
+    }
+
+    [Fact]
     public async Task A_zombie_loses_the_manifest_race_and_the_next_activation_merges_both_sides()
     {
         const string id = "zombie";

@@ -17,4 +17,23 @@ public static class UserKey
             && userId.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-' or '_');
         return plain ? userId : "x-" + Convert.ToHexStringLower(Encoding.UTF8.GetBytes(userId));
     }
+
+    /// <summary>The user id an encoded "{u}" stands for; null when it is not one <see cref="Encode"/> makes.</summary>
+    public static string? TryDecode(string encoded)
+    {
+        if (!encoded.StartsWith("x-", StringComparison.Ordinal))
+        {
+            return encoded.Length > 0 && Encode(encoded) == encoded ? encoded : null;
+        }
+
+        try
+        {
+            var decoded = Encoding.UTF8.GetString(Convert.FromHexString(encoded.AsSpan(2)));
+            return decoded.Length > 0 && Encode(decoded) == encoded ? decoded : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
 }

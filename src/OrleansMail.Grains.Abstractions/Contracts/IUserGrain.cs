@@ -94,4 +94,11 @@ public interface IUserGrain : IGrainWithStringKey
     /// <summary>Checkpoints, releases the lease and deactivates (admin; tests).</summary>
     [Alias("deactivate")]
     Task DeactivateAsync();
+
+    /// <summary>
+    /// Merges, while active, the index segments in the store that this activation has neither applied nor merged (a
+    /// returning node's upload, a zombie's hand-over); sessions hear of the merged changes as of any other. Returns
+    /// how many segments were merged.
+    /// </summary>
+    Task<int> MergeForeignSegmentsAsync();
 }

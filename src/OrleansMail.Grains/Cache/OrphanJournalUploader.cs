@@ -71,19 +71,25 @@ public sealed class OrphanJournalUploader(IObjectStore store, LocalIndexCache ca
         return uploaded;
     }
 
-    /// <summary>At silo start: every user's leftovers.</summary>
-    public async Task UploadAllAsync(CancellationToken cancellationToken)
+    /// <summary>At silo start: every user's leftovers. Returns the encoded users that had some uploaded.</summary>
+    public async Task<List<string>> UploadAllAsync(CancellationToken cancellationToken)
     {
+        var uploaded = new List<string>();
         foreach (var user in cache.Users())
         {
             try
             {
-                await UploadAsync(user, null, cancellationToken).ConfigureAwait(false);
+                if (await UploadAsync(user, null, cancellationToken).ConfigureAwait(false) > 0)
+                {
+                    uploaded.Add(user);
+                }
             }
             catch (ObjectStoreUnavailableException e)
             {
                 log.LogWarning(e, "Could not upload local journals of {User}; the next start retries", user);
             }
         }
+
+        return uploaded;
     }
 }
