@@ -16,6 +16,7 @@ public sealed class MailStoreMetrics : IDisposable
         CheckpointBytes = _meter.CreateHistogram<long>("orleansmail.store.checkpoint.bytes", unit: "By", description: "Bytes uploaded by a checkpoint");
         Recoveries = _meter.CreateCounter<long>("orleansmail.store.recoveries", description: "Activations after an unclean end");
         Merges = _meter.CreateCounter<long>("orleansmail.store.merges", description: "Diverged journal chains merged");
+        CollectedBodiesDropped = _meter.CreateCounter<long>("orleansmail.store.collected_bodies_dropped", description: "Records a late journal brought back whose bodies had been collected; expunged at merge");
     }
 
     public UpDownCounter<long> ActiveUsers { get; }
@@ -27,6 +28,8 @@ public sealed class MailStoreMetrics : IDisposable
     public Counter<long> Recoveries { get; }
 
     public Counter<long> Merges { get; }
+
+    public Counter<long> CollectedBodiesDropped { get; }
 
     public void Dispose() => _meter.Dispose();
 }

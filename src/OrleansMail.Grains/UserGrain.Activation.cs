@@ -251,7 +251,9 @@ public sealed partial class UserGrain
                 manifest.Writer,
                 lineageAfter,
                 names)).ConfigureAwait(true);
+            var referencedBefore = _index.Mailboxes.Values.SelectMany(m => m.Messages).Select(r => r.BodyId).ToHashSet();
             _index = IndexReader.ReadSnapshot(outcome.MergedState);
+            await DropRecordsWithCollectedBodiesAsync(referencedBefore, cancellationToken).ConfigureAwait(true);
             manifest.Merged.AddRange(names);
             mergedAny = true;
             _metrics.Merges.Add(1);
@@ -259,6 +261,43 @@ public sealed partial class UserGrain
         }
 
         return mergedAny;
+    }
+
+    /// <summary>
+    /// A journal can return after the grace period its bodies were kept for (a node away for days): what it brings
+    /// back whose body was collected meanwhile would be a record with nothing behind it. Such records become
+    /// expunges, reported like any other and logged. Only records the merge brought in are checked (one HEAD each):
+    /// a body the live index referenced was never collected.
+    /// </summary>
+    private async Task DropRecordsWithCollectedBodiesAsync(HashSet<Guid> referencedBefore, CancellationToken cancellationToken)
+    {
+        var exists = new Dictionary<Guid, bool>();
+        foreach (var mailbox in _index.Mailboxes.Values.ToList())
+        {
+            var gone = new List<uint>();
+            foreach (var r in mailbox.Messages.Where(r => !referencedBefore.Contains(r.BodyId)))
+            {
+                if (!exists.TryGetValue(r.BodyId, out var present))
+                {
+                    present = await GuardAsync(() => _store.GetPropertiesAsync(_names.Body(r.BodyId), cancellationToken)).ConfigureAwait(true) is not null;
+                    exists[r.BodyId] = present;
+                }
+
+                if (!present)
+                {
+                    gone.Add(r.Uid);
+                }
+            }
+
+            if (gone.Count > 0)
+            {
+                var e = new MessagesExpunged(Now, mailbox.Id, UidSet.FromRanges(gone.Select(u => (u, u))), mailbox.HighestModSeq + 1);
+                _index.Apply(e);
+                _pending.Add(e);
+                _metrics.CollectedBodiesDropped.Add(gone.Count);
+                _log.LogWarning("User {User}: {Count} returned records in {Mailbox} name bodies collected while their journal was away; expunged", _names.User, gone.Count, mailbox.Name);
+            }
+        }
     }
 
     /// <summary>After an unclean end nothing the dead writer handed out may be handed out again (promise 4).</summary>

@@ -179,6 +179,58 @@ public sealed class DurabilityTests(AzuriteFixture azurite) : IDisposable
         Console.WriteLine($"returned changes visible to the active user {watch.Elapsed.TotalSeconds:F1} s after the node started");
     }
 
+    [Fact]
+    public async Task A_journal_returning_after_its_bodies_were_collected_brings_back_no_record_without_a_body()
+    {
+        // Undefended: on the dead node the user copied X to Archive; on the successor X was deleted and its body
+        // collected; the returning journal's merge kept Archive's copy, a record whose body no longer existed.
+        const string id = "lategc";
+        var storage = await StoreSetup.AzureAsync(azurite.Server, _folder);
+        await using var cluster = await MailCluster.StartAsync(storage, silos: 2);
+        var user = cluster.User(id);
+        var (body, _) = await TestMessages.SaveAsync(cluster.Store, user, id, "INBOX", "doomed");
+        await TestMessages.SaveAsync(cluster.Store, user, id, "INBOX", "kept");
+        await user.CheckpointAsync();
+        var inbox = await user.GetMailboxAsync("INBOX");
+        var archive = await user.CreateMailboxAsync("Archive");
+        await user.CopyAsync(inbox.Id, UidSet.Of(1), archive.Id, move: false);
+
+        var dead = await cluster.SiloOfAsync(id);
+        var deadDisk = cluster.CacheOf(dead.Name);
+        cluster.PlanOf(dead).Down = true;
+        await cluster.Cluster.KillSiloAsync(dead);
+
+        // On the successor: X is deleted and, the grace period being zero here, its body collected.
+        inbox = await MailCluster.RetryAsync(() => user.GetMailboxAsync("INBOX"));
+        var doomed = (await TestMessages.ListingAsync(user)).Single(r => r.Body == body);
+        await user.StoreFlagsAsync(inbox.Id, UidSet.Of(doomed.Uid), FlagOperation.Add, MessageFlags.Deleted, []);
+        await user.ExpungeAsync(inbox.Id, UidSet.Of(doomed.Uid));
+        await user.CheckpointAsync();
+        await user.CollectGarbageAsync();
+        var names = UserObjectNames.For(id);
+        Assert.Null(await cluster.Store.GetPropertiesAsync(names.Body(body)));
+
+        // The dead node returns with its disk, long after.
+        cluster.NextSiloCache = deadDisk;
+        cluster.PlanOf(dead).Down = false;
+        await cluster.Cluster.StartAdditionalSiloAsync();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while ((await MailCluster.RetryAsync(() => user.ListMailboxesAsync())).All(m => m.Name != "Archive") && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+        }
+
+        var listing = await TestMessages.ListingAsync(user);
+        Assert.Contains((await user.ListMailboxesAsync()), m => m.Name == "Archive");
+        Assert.DoesNotContain(listing, r => r.Body == body);
+        foreach (var r in listing)
+        {
+            Assert.NotNull(await cluster.Store.GetPropertiesAsync(names.Body(r.Body)));
+        }
+
+        Assert.Single(listing);
+    }
+
     private sealed class CountingObserver : IMailboxObserver
     {
         private int _changes;
