@@ -120,7 +120,8 @@ public sealed class HostileHost : IAsyncLifetime
     }
 }
 
-[CollectionDefinition(Name)]
+/// <summary>Runs alone, after the parallel collections: its tests measure this process's memory and CPU.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class HostileHostCollection : ICollectionFixture<HostileHost>
 {
     public const string Name = "hostile-host";
