@@ -114,6 +114,12 @@ public sealed partial class UserGrain : Grain, IUserGrain
             }
         }
 
+        // Every LIST walks all mailboxes (a pattern costs its length per name): their number is a budget too.
+        if (!MailboxName.IsInbox(normalized) && _index.Mailboxes.Count + entries.Count + 1 > _options.MaxMailboxes)
+        {
+            throw MailStoreException.LimitReached($"A user holds at most {_options.MaxMailboxes} mailboxes");
+        }
+
         uidValidity = NextUidValidity(uidValidity);
         var id = MailboxName.IsInbox(normalized) ? InboxId() : Guid.NewGuid();
         entries.Add(new MailboxCreated(Now, id, normalized, specialUse, uidValidity));

@@ -41,6 +41,9 @@ public sealed class UserGrainOptions
     /// </summary>
     public TimeSpan ForeignSegmentScanInterval { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>Most mailboxes one user may have (CREATE answers NO [LIMIT] past it).</summary>
+    public int MaxMailboxes { get; set; } = 10_000;
+
     /// <summary>Most distinct keywords one mailbox may hold (Cyrus: 128 user flags per mailbox).</summary>
     public int MaxKeywordsPerMailbox { get; set; } = 256;
 

@@ -1,5 +1,5 @@
 using System.Text;
-using System.Text.RegularExpressions;
+using OrleansMail.Errors;
 using OrleansMail.Grains.Contracts;
 using OrleansMail.Imap.Protocol;
 using OrleansMail.Mail;
@@ -292,6 +292,7 @@ internal sealed partial class ImapSession
         var matchers = patterns.Select(p => PatternMatcher(reference, p)).OfType<MailboxPattern>().ToList();
 
         // Every existing name plus the parents it implies (they list as \NonExistent / \Noselect).
+        SortedSet<string>? subscribedNames = null;
         var names = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var m in mailboxes)
         {
@@ -310,9 +311,9 @@ internal sealed partial class ImapSession
             }
 
             byName.TryGetValue(name, out var info);
-            var hasChildren = names.Any(n => n.Length > name.Length && n.StartsWith(name + MailboxName.Delimiter, StringComparison.Ordinal));
+            var hasChildren = HasBelow(names, name);
             var subscribed = info?.Subscribed ?? false;
-            var childSubscribed = recursiveMatch && mailboxes.Any(m => m.Subscribed && MailboxName.IsBelow(m.Name, name));
+            var childSubscribed = recursiveMatch && HasBelow(subscribedNames ??= new SortedSet<string>(mailboxes.Where(m => m.Subscribed).Select(m => m.Name), StringComparer.Ordinal), name);
             if (selectSubscribed && !subscribed && !childSubscribed)
             {
                 continue;
@@ -376,13 +377,32 @@ internal sealed partial class ImapSession
             return mailboxes;
         }
 
-        foreach (var name in missing)
+        try
         {
-            await Grain.GetMailboxAsync(name).ConfigureAwait(false);
-            await Grain.SetSubscriptionAsync(name, true).ConfigureAwait(false);
+            foreach (var name in missing)
+            {
+                await Grain.GetMailboxAsync(name).ConfigureAwait(false);
+                await Grain.SetSubscriptionAsync(name, true).ConfigureAwait(false);
+            }
+        }
+        catch (MailStoreException e) when (e.Kind == MailStoreErrorKind.Limit)
+        {
+            // A user at the mailbox limit still gets a listing, without the defaults that no longer fit.
         }
 
         return await Grain.ListMailboxesAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Whether a sorted set holds a name below <paramref name="name"/>: ordinally they lie between "name/" and
+    /// "name0" ('0' follows the delimiter; only "name0" itself is there and not below), so this is one range
+    /// lookup, not a scan per listed name.
+    /// </summary>
+    private static bool HasBelow(SortedSet<string> sorted, string name)
+    {
+        var after = name + (char)(MailboxName.Delimiter + 1);
+        var view = sorted.GetViewBetween(name + MailboxName.Delimiter, after);
+        return view.Min is { } first && !string.Equals(first, after, StringComparison.Ordinal);
     }
 
     private static MailboxPattern? PatternMatcher(string reference, string pattern) =>

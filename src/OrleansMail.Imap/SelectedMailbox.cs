@@ -164,12 +164,13 @@ internal sealed class SelectedMailbox(MailboxInfo info, bool readOnly)
         else
         {
             var count = (uint)_uids.Count;
-            if (set.Resolve(count).Any(r => r.First > count))
+            var ranges = set.Resolve(count).ToList();
+            if (ranges.Any(r => r.First > count))
             {
                 throw new ImapSyntaxException("Invalid message sequence number");
             }
 
-            foreach (var (first, last) in UidSet.FromRanges(set.Resolve(count)).Ranges)
+            foreach (var (first, last) in UidSet.FromRanges(ranges).Ranges)
             {
                 for (var seq = first; seq <= Math.Min(last, count); seq++)
                 {

@@ -94,10 +94,7 @@ public sealed class DurabilityTests(AzuriteFixture azurite) : IDisposable
         var flaggedBodies = handedOut.Where(r => r.Uid <= 10).Select(r => r.Body).ToHashSet();
 
         // The node dies without another word to the store (an in-process kill would still try to checkpoint).
-        var dead = await cluster.SiloOfAsync(id);
-        var deadDisk = cluster.CacheOf(dead.Name);
-        cluster.PlanOf(dead).Down = true;
-        await cluster.Cluster.KillSiloAsync(dead);
+        var dead = await cluster.KillSiloOfAsync(id);
 
         var recovered = await MailCluster.RetryAsync(() => TestMessages.ListingAsync(user));
         Assert.Equal(80, recovered.Count);
@@ -113,9 +110,7 @@ public sealed class DurabilityTests(AzuriteFixture azurite) : IDisposable
         Assert.All(recovered.Where(r => flaggedBodies.Contains(r.Body)), r => Assert.False(r.Flags.HasFlag(MessageFlags.Flagged)));
 
         // The dead node comes back with its disk: its never-checkpointed journal is uploaded and merged.
-        cluster.NextSiloCache = deadDisk;
-        cluster.PlanOf(dead).Down = false; // in case the new silo reuses the dead one's name (and fault plan)
-        await cluster.Cluster.StartAdditionalSiloAsync();
+        await cluster.ReturnAsync(dead);
         await user.DeactivateAsync();
         var merged = await MailCluster.RetryAsync(() => TestMessages.ListingAsync(user));
         Assert.Equal(80, merged.Count);
@@ -151,19 +146,14 @@ public sealed class DurabilityTests(AzuriteFixture azurite) : IDisposable
         await user.StoreFlagsAsync(inbox.Id, UidSet.Range(1, 5), FlagOperation.Add, MessageFlags.Flagged, []);
         var flaggedBodies = (await TestMessages.ListingAsync(user)).Where(r => r.Uid <= 5).Select(r => r.Body).ToHashSet();
 
-        var dead = await cluster.SiloOfAsync(id);
-        var deadDisk = cluster.CacheOf(dead.Name);
-        cluster.PlanOf(dead).Down = true;
-        await cluster.Cluster.KillSiloAsync(dead);
+        var dead = await cluster.KillSiloOfAsync(id);
         await MailCluster.RetryAsync(() => TestMessages.ListingAsync(user));
         var successor = (await user.GetStatsAsync()).ActivationId;
         var observer = new CountingObserver();
         await user.SubscribeAsync(cluster.Client.CreateObjectReference<IMailboxObserver>(observer));
 
-        cluster.NextSiloCache = deadDisk;
-        cluster.PlanOf(dead).Down = false;
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        await cluster.Cluster.StartAdditionalSiloAsync();
+        await cluster.ReturnAsync(dead);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         List<(string Mailbox, uint Uid, Guid Body, MessageFlags Flags, ulong ModSeq)> listing;
         do
@@ -195,10 +185,7 @@ public sealed class DurabilityTests(AzuriteFixture azurite) : IDisposable
         var archive = await user.CreateMailboxAsync("Archive");
         await user.CopyAsync(inbox.Id, UidSet.Of(1), archive.Id, move: false);
 
-        var dead = await cluster.SiloOfAsync(id);
-        var deadDisk = cluster.CacheOf(dead.Name);
-        cluster.PlanOf(dead).Down = true;
-        await cluster.Cluster.KillSiloAsync(dead);
+        var dead = await cluster.KillSiloOfAsync(id);
 
         // On the successor: X is deleted and, the grace period being zero here, its body collected.
         inbox = await MailCluster.RetryAsync(() => user.GetMailboxAsync("INBOX"));
@@ -211,9 +198,7 @@ public sealed class DurabilityTests(AzuriteFixture azurite) : IDisposable
         Assert.Null(await cluster.Store.GetPropertiesAsync(names.Body(body)));
 
         // The dead node returns with its disk, long after.
-        cluster.NextSiloCache = deadDisk;
-        cluster.PlanOf(dead).Down = false;
-        await cluster.Cluster.StartAdditionalSiloAsync();
+        await cluster.ReturnAsync(dead);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while ((await MailCluster.RetryAsync(() => user.ListMailboxesAsync())).All(m => m.Name != "Archive") && DateTime.UtcNow < deadline)
         {

@@ -116,6 +116,30 @@ public sealed class MailCluster : IAsyncDisposable
         return Cluster.Silos.Single(s => s.SiloAddress.ToString() == stats.Silo);
     }
 
+    /// <summary>
+    /// Kills the silo hosting <paramref name="user"/> without another word to the store (an in-process kill would
+    /// still try to checkpoint); its disk stays behind for <see cref="ReturnAsync"/>.
+    /// </summary>
+    public async Task<DeadSilo> KillSiloOfAsync(string user)
+    {
+        var silo = await SiloOfAsync(user);
+        var disk = CacheOf(silo.Name);
+        PlanOf(silo).Down = true;
+        await Cluster.KillSiloAsync(silo);
+        return new DeadSilo(silo, disk);
+    }
+
+    /// <summary>The dead silo comes back with its disk: a new silo on its cache folder, whose start uploads its journals.</summary>
+    public async Task ReturnAsync(DeadSilo dead)
+    {
+        NextSiloCache = dead.Disk;
+        PlanOf(dead.Silo).Down = false; // in case the new silo reuses the dead one's name (and fault plan)
+        await Cluster.StartAdditionalSiloAsync();
+    }
+
+    /// <summary>A silo killed by <see cref="KillSiloOfAsync"/> and the cache folder it left.</summary>
+    public sealed record DeadSilo(InProcessSiloHandle Silo, string Disk);
+
     /// <summary>Calls until the store answers: activations fail as transient while a dead holder's lease is live.</summary>
     public static async Task<T> RetryAsync<T>(Func<Task<T>> call, TimeSpan? patience = null)
     {

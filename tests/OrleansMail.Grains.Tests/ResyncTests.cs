@@ -105,10 +105,7 @@ public sealed class ResyncTests(AzuriteFixture azurite) : IDisposable
         await user.ExpungeAsync(inbox.Id);
         var sawTail = await SnapshotAsync(user);
 
-        var dead = await cluster.SiloOfAsync(id);
-        var deadDisk = cluster.CacheOf(dead.Name);
-        cluster.PlanOf(dead).Down = true;
-        await cluster.Cluster.KillSiloAsync(dead);
+        var dead = await cluster.KillSiloOfAsync(id);
 
         // Both clients, the one that saw the lost tail and the one that did not, rebuild the survivor's truth.
         var afterKill = await SnapshotAsync(user);
@@ -119,9 +116,7 @@ public sealed class ResyncTests(AzuriteFixture azurite) : IDisposable
         AssertSameAsFullListing(fromBefore, afterKill, beforeTail);
 
         // The dead node returns with its disk; its journal is merged. A client of the survivor resyncs again.
-        cluster.NextSiloCache = deadDisk;
-        cluster.PlanOf(dead).Down = false;
-        await cluster.Cluster.StartAdditionalSiloAsync();
+        await cluster.ReturnAsync(dead);
         await user.DeactivateAsync();
         var afterMerge = await MailCluster.RetryAsync(() => SnapshotAsync(user));
         var (fromSurvivor, _) = await ResyncAsync(user, afterKill);

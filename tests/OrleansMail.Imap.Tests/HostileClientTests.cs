@@ -403,6 +403,28 @@ public sealed class HostileClientTests(HostileHost host, ITestOutputHelper outpu
     }
 
     [Fact]
+    public async Task Mailboxes_per_user_are_bounded()
+    {
+        // Undefended: any number of mailboxes, each walked by every LIST.
+        await using var t = await host.LoginAsync("user12");
+        var created = 0;
+        string answer;
+        while ((answer = (await t.CommandAsync("c", $"CREATE box{created}"))[^1]).StartsWith("c OK", StringComparison.Ordinal))
+        {
+            Assert.True(++created <= 6, "more mailboxes than the limit of 6");
+        }
+
+        Assert.StartsWith("c NO [LIMIT]", answer);
+        Assert.True(created >= 5, $"refused after {created} mailboxes");
+
+        Assert.StartsWith("d OK", (await t.CommandAsync("d", "DELETE box0"))[^1]);
+        Assert.StartsWith("c OK", (await t.CommandAsync("c", "CREATE now-it-fits"))[^1]);
+
+        // At the limit LIST still answers (the default folders that no longer fit are left out).
+        Assert.StartsWith("l OK", (await t.CommandAsync("l", "LIST \"\" *"))[^1]);
+    }
+
+    [Fact]
     public async Task MULTIAPPEND_is_bounded()
     {
         await using var t = await host.LoginAsync("user7");

@@ -51,6 +51,7 @@ public sealed class HostileHost : IAsyncLifetime
                 "--OrleansMail:Accounts:PasswordChecks:PenaltyInitial=00:00:00.500",
                 "--OrleansMail:Accounts:PasswordChecks:PenaltyMax=00:00:02",
                 "--OrleansMail:Store:MaxKeywordsPerMailbox=10",
+                "--OrleansMail:Store:MaxMailboxes=6",
                 "--OrleansMail:Ingest:MaxMessageSize=2000000",
             ]);
     }
