@@ -17,6 +17,7 @@ public sealed class MailStoreMetrics : IDisposable
         Recoveries = _meter.CreateCounter<long>("orleansmail.store.recoveries", description: "Activations after an unclean end");
         Merges = _meter.CreateCounter<long>("orleansmail.store.merges", description: "Diverged journal chains merged");
         CollectedBodiesDropped = _meter.CreateCounter<long>("orleansmail.store.collected_bodies_dropped", description: "Records a late journal brought back whose bodies had been collected; expunged at merge");
+        SalvagedChanges = _meter.CreateCounter<long>("orleansmail.store.salvage.changes_not_placed", description: "Flag changes and expunges of a journal older than the kept history that could not be placed");
     }
 
     public UpDownCounter<long> ActiveUsers { get; }
@@ -30,6 +31,8 @@ public sealed class MailStoreMetrics : IDisposable
     public Counter<long> Merges { get; }
 
     public Counter<long> CollectedBodiesDropped { get; }
+
+    public Counter<long> SalvagedChanges { get; }
 
     public void Dispose() => _meter.Dispose();
 }

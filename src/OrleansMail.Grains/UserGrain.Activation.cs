@@ -7,6 +7,7 @@ using OrleansMail.Grains.Storage;
 using OrleansMail.Identity;
 using OrleansMail.Index.Format;
 using OrleansMail.Index.Journal;
+using OrleansMail.Index.Merge;
 using OrleansMail.Index.Model;
 using OrleansMail.Mail;
 using OrleansMail.ObjectStore;
@@ -211,12 +212,11 @@ public sealed partial class UserGrain
     private async Task<bool> MergeDivergedAsync(CancellationToken cancellationToken)
     {
         var manifest = _manifest.State;
-        var known = manifest.Segments.Select(s => s.Name).Concat(manifest.Merged).ToHashSet(StringComparer.Ordinal);
         var chains = new SortedDictionary<Guid, List<(long Seq, string Name)>>();
         await foreach (var entry in _store.ListAllAsync(_names.IndexPrefix, cancellationToken).ConfigureAwait(true))
         {
             var name = entry.Name[_names.IndexPrefix.Length..];
-            if (!known.Contains(name) && SegmentNames.TryParseLog(name, out var seq, out var act) && seq > manifest.HistoryFloorSeq)
+            if (SegmentNames.TryParseLog(name, out var seq, out var act) && !manifest.Accounts(name, seq))
             {
                 if (!chains.TryGetValue(act, out var chain))
                 {
@@ -237,8 +237,9 @@ public sealed partial class UserGrain
             var baseSeq = first.BaseSeq;
             if (baseSeq < manifest.HistoryFloorSeq || baseSeq > manifest.Seq)
             {
-                _log.LogWarning("User {User}: diverged segments {Segments} start from checkpoint {Base}, outside kept history; not merged", _names.User, string.Join(',', names), baseSeq);
+                await SalvageChainAsync(loader, names, baseSeq, cancellationToken).ConfigureAwait(true);
                 manifest.Merged.AddRange(names);
+                mergedAny = true;
                 continue;
             }
 
@@ -264,6 +265,40 @@ public sealed partial class UserGrain
     }
 
     /// <summary>
+    /// A chain whose starting checkpoint is no longer kept (its node was away longer than the kept history) cannot be
+    /// merged three-way: its surviving messages come back as recovery would file them, its older changes are logged.
+    /// </summary>
+    private async Task SalvageChainAsync(IndexLoader loader, string[] names, long baseSeq, CancellationToken cancellationToken)
+    {
+        var chain = new List<JournalEntry>();
+        foreach (var name in names)
+        {
+            chain.AddRange((await loader.ReadSegmentAsync(name, cancellationToken).ConfigureAwait(true)).Entries);
+        }
+
+        var referencedBefore = _index.Mailboxes.Values.SelectMany(m => m.Messages).Select(r => r.BodyId).ToHashSet();
+        var result = JournalSalvage.Salvage(_index, chain, Now, NextUidValidity, InboxId());
+        foreach (var e in result.Entries)
+        {
+            _index.Apply(e);
+            _pending.Add(e);
+            _journal?.Append(e);
+        }
+
+        await DropRecordsWithCollectedBodiesAsync(referencedBefore, cancellationToken).ConfigureAwait(true);
+        _metrics.Merges.Add(1);
+        _metrics.SalvagedChanges.Add(result.ChangesNotPlaced);
+        _log.LogWarning(
+            "User {User}: segments {Segments} start from checkpoint {Base}, below the kept history: {Salvaged} messages brought back, {Present} already here, {Lost} older flag changes or expunges not placed",
+            _names.User,
+            string.Join(',', names),
+            baseSeq,
+            result.Salvaged,
+            result.AlreadyPresent,
+            result.ChangesNotPlaced);
+    }
+
+    /// <summary>
     /// A journal can return after the grace period its bodies were kept for (a node away for days): what it brings
     /// back whose body was collected meanwhile would be a record with nothing behind it. Such records become
     /// expunges, reported like any other and logged. Only records the merge brought in are checked (one HEAD each):
@@ -271,32 +306,21 @@ public sealed partial class UserGrain
     /// </summary>
     private async Task DropRecordsWithCollectedBodiesAsync(HashSet<Guid> referencedBefore, CancellationToken cancellationToken)
     {
-        var exists = new Dictionary<Guid, bool>();
-        foreach (var mailbox in _index.Mailboxes.Values.ToList())
+        var collected = new HashSet<Guid>();
+        foreach (var body in CollectedBodies.BroughtIn(_index, referencedBefore))
         {
-            var gone = new List<uint>();
-            foreach (var r in mailbox.Messages.Where(r => !referencedBefore.Contains(r.BodyId)))
+            if (await GuardAsync(() => _store.GetPropertiesAsync(_names.Body(body), cancellationToken)).ConfigureAwait(true) is null)
             {
-                if (!exists.TryGetValue(r.BodyId, out var present))
-                {
-                    present = await GuardAsync(() => _store.GetPropertiesAsync(_names.Body(r.BodyId), cancellationToken)).ConfigureAwait(true) is not null;
-                    exists[r.BodyId] = present;
-                }
-
-                if (!present)
-                {
-                    gone.Add(r.Uid);
-                }
+                collected.Add(body);
             }
+        }
 
-            if (gone.Count > 0)
-            {
-                var e = new MessagesExpunged(Now, mailbox.Id, UidSet.FromRanges(gone.Select(u => (u, u))), mailbox.HighestModSeq + 1);
-                _index.Apply(e);
-                _pending.Add(e);
-                _metrics.CollectedBodiesDropped.Add(gone.Count);
-                _log.LogWarning("User {User}: {Count} returned records in {Mailbox} name bodies collected while their journal was away; expunged", _names.User, gone.Count, mailbox.Name);
-            }
+        foreach (var e in CollectedBodies.Expunges(_index, collected, Now))
+        {
+            _index.Apply(e);
+            _pending.Add(e);
+            _metrics.CollectedBodiesDropped.Add(e.Uids.Count);
+            _log.LogWarning("User {User}: {Count} returned records in {Mailbox} name bodies collected while their journal was away; expunged", _names.User, e.Uids.Count, _index.FindMailbox(e.MailboxId)!.Name);
         }
     }
 

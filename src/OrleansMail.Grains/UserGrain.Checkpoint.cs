@@ -64,6 +64,13 @@ public sealed partial class UserGrain
         var old = _manifest.State;
         var next = old.Clone();
         next.Writer = _activationId;
+        if (old.Format < 2)
+        {
+            next.LegacyFloorSeq = old.HistoryFloorSeq;
+            next.Format = 2;
+        }
+
+        await DeleteRetiredAsync(next).ConfigureAwait(true);
         next.RecoveryFloor = Math.Max(old.RecoveryFloor, started.ToUnixTimeMilliseconds());
         var seq = old.Seq;
         var covered = 0;
@@ -122,8 +129,11 @@ public sealed partial class UserGrain
                 bytes += data.Length;
                 if (next.Snapshots.Count > KeptSnapshots)
                 {
-                    next.Snapshots.RemoveRange(0, next.Snapshots.Count - KeptSnapshots);
+                    var dropped = next.Snapshots.Count - KeptSnapshots;
+                    next.Retired.AddRange(next.Snapshots.Take(dropped).Select(s => s.Name));
+                    next.Snapshots.RemoveRange(0, dropped);
                     next.HistoryFloorSeq = next.Snapshots[0].Seq;
+                    next.Retired.AddRange(next.Segments.Where(s => s.Seq <= next.HistoryFloorSeq).Select(s => s.Name));
                     next.Segments.RemoveAll(s => s.Seq <= next.HistoryFloorSeq);
                 }
             }
@@ -175,6 +185,27 @@ public sealed partial class UserGrain
     }
 
     /// <summary>
+    /// Deletes the history an earlier checkpoint compacted away (its manifest no longer names it, so no reader needs
+    /// it); what could not be deleted stays listed for the next checkpoint.
+    /// </summary>
+    private async Task DeleteRetiredAsync(UserManifest next)
+    {
+        foreach (var name in next.Retired.ToList())
+        {
+            try
+            {
+                await _store.DeleteAsync(_names.Index(name)).ConfigureAwait(true);
+                next.Retired.Remove(name);
+            }
+            catch (ObjectStoreUnavailableException e)
+            {
+                _log.LogDebug(e, "User {User}: deleting compacted {Object} failed; the next checkpoint retries", _names.User, name);
+                return;
+            }
+        }
+    }
+
+    /// <summary>
     /// After a lost ETag race: if the stored manifest is our own (a write whose answer was lost), adopt it and
     /// drop what it already made durable; true then. Otherwise another writer exists.
     /// </summary>
@@ -214,11 +245,10 @@ public sealed partial class UserGrain
 
         // A segment no manifest reaches may still reference a body (a zombie's COPY): wait until it is merged.
         var manifest = _manifest.State;
-        var known = manifest.Segments.Select(s => s.Name).Concat(manifest.Merged).ToHashSet(StringComparer.Ordinal);
         await foreach (var entry in _store.ListAllAsync(_names.IndexPrefix).ConfigureAwait(true))
         {
             var name = entry.Name[_names.IndexPrefix.Length..];
-            if (SegmentNames.TryParseLog(name, out var seq, out _) && seq > manifest.HistoryFloorSeq && !known.Contains(name))
+            if (SegmentNames.TryParseLog(name, out var seq, out _) && !manifest.Accounts(name, seq))
             {
                 _log.LogInformation("User {User}: body GC waits for unmerged segment {Segment}", _names.User, name);
                 return 0;

@@ -121,7 +121,7 @@ public sealed partial class UserGrain : Grain, IUserGrain
         }
 
         uidValidity = NextUidValidity(uidValidity);
-        var id = MailboxName.IsInbox(normalized) ? InboxId() : Guid.NewGuid();
+        var id = MailboxIdFor(normalized);
         entries.Add(new MailboxCreated(Now, id, normalized, specialUse, uidValidity));
         await CommitAsync(entries).ConfigureAwait(true);
         return Info(_index.FindMailbox(id)!);
@@ -562,9 +562,29 @@ public sealed partial class UserGrain : Grain, IUserGrain
     private uint NextUidValidity(uint after) => Math.Max(after + 1, (uint)Math.Min(uint.MaxValue, _time.GetUtcNow().ToUnixTimeSeconds()));
 
     /// <summary>INBOX has one id per user, so two writers that each create it on first use create the same mailbox.</summary>
-    private Guid InboxId()
+    private Guid InboxId() => WellKnownId(MailboxName.Inbox);
+
+    /// <summary>
+    /// INBOX and the special-use folders created on first use have one id per user, like INBOX: two writers that
+    /// each create "Sent" (a client's first LIST on each side of a failure) create the same mailbox, which a merge
+    /// joins instead of renaming one to "Sent-1a2b3c4d". Every other name gets a fresh id: a mailbox keeps its id
+    /// through a rename, so names alone cannot identify mailboxes. A well-known name whose id a renamed mailbox
+    /// still holds gets a fresh one too.
+    /// </summary>
+    private Guid MailboxIdFor(string normalized)
     {
-        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes("INBOX\n" + _names.User));
+        if (!MailboxName.IsInbox(normalized) && !CreatedOnFirstUse.Keys.Contains(normalized, StringComparer.Ordinal))
+        {
+            return Guid.NewGuid();
+        }
+
+        var id = WellKnownId(normalized);
+        return _index.FindMailbox(id) is null ? id : Guid.NewGuid();
+    }
+
+    private Guid WellKnownId(string name)
+    {
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(name + "\n" + _names.User));
         return new Guid(hash.AsSpan(0, 16));
     }
 

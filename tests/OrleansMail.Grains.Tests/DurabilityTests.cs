@@ -216,6 +216,68 @@ public sealed class DurabilityTests(AzuriteFixture azurite) : IDisposable
         Assert.Single(listing);
     }
 
+    [Fact]
+    public async Task A_journal_older_than_the_kept_history_brings_its_messages_back_and_nothing_deleted()
+    {
+        // Undefended: the successor's checkpoints compacted history past the checkpoint the dead node's journal
+        // started from; the returning segment was then neither merged nor collected, without a log line, and the
+        // COPY and the filed delivery it held never came back.
+        const string id = "ancient";
+        var storage = await StoreSetup.AzureAsync(azurite.Server, _folder);
+        await using var cluster = await MailCluster.StartAsync(storage, silos: 2, tune: o => o.CompactionSegments = 1);
+        var user = cluster.User(id);
+        var (original, _) = await TestMessages.SaveAsync(cluster.Store, user, id, "INBOX", "original");
+        await user.CheckpointAsync();
+
+        // After the checkpoint, on the node about to die: a folder, a COPY into it, a delivery filed there, and one
+        // delivery to INBOX the user then deletes on the successor.
+        var inbox = await user.GetMailboxAsync("INBOX");
+        var archive = await user.CreateMailboxAsync("Archive");
+        await user.CopyAsync(inbox.Id, UidSet.Of(1), archive.Id, move: false);
+        var (filed, _) = await TestMessages.SaveAsync(cluster.Store, user, id, "Archive", "filed");
+        var (deleted, _) = await TestMessages.SaveAsync(cluster.Store, user, id, "INBOX", "deleted");
+        var dead = await cluster.KillSiloOfAsync(id);
+
+        // The successor's recovery re-indexes both deliveries (Archive is unknown to it: INBOX); the user deletes
+        // one; then enough checkpoints go by for the kept history to pass the dead node's base.
+        inbox = await MailCluster.RetryAsync(() => user.GetMailboxAsync("INBOX"));
+        var recovered = await TestMessages.ListingAsync(user);
+        var doomed = recovered.Single(r => r.Body == deleted);
+        await user.StoreFlagsAsync(inbox.Id, UidSet.Of(doomed.Uid), FlagOperation.Add, MessageFlags.Deleted, []);
+        await user.ExpungeAsync(inbox.Id, UidSet.Of(doomed.Uid));
+        for (var i = 0; i < 6; i++)
+        {
+            await user.StoreFlagsAsync(inbox.Id, UidSet.Of(recovered.Single(r => r.Body == original).Uid), i % 2 == 0 ? FlagOperation.Add : FlagOperation.Remove, MessageFlags.Seen, []);
+            await user.CheckpointAsync();
+        }
+
+        // Compacted history is deleted, not kept for ever: three snapshots kept, the one retired last still there.
+        var manifest = UserObjectNames.For(id);
+        var snapshots = await cluster.Store.ListAllAsync(manifest.IndexPrefix).CountAsync(e => e.Name[manifest.IndexPrefix.Length..].StartsWith("snap-", StringComparison.Ordinal));
+        Assert.InRange(snapshots, 3, 4);
+        await cluster.ReturnAsync(dead);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while ((await MailCluster.RetryAsync(() => user.ListMailboxesAsync())).All(m => m.Name != "Archive") && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+        }
+
+        var listing = await TestMessages.ListingAsync(user);
+        Assert.Contains(listing, r => r.Mailbox == "Archive" && r.Body == original);
+        Assert.DoesNotContain(listing, r => r.Body == deleted);
+        Assert.Single(listing, r => r.Body == filed);
+        Assert.Equal(2, listing.Count(r => r.Body == original));
+        foreach (var box in listing.GroupBy(r => r.Mailbox))
+        {
+            Assert.Equal(box.Count(), box.Select(r => r.Uid).Distinct().Count());
+        }
+
+        foreach (var r in listing)
+        {
+            Assert.NotNull(await cluster.Store.GetPropertiesAsync(manifest.Body(r.Body)));
+        }
+    }
+
     private sealed class CountingObserver : IMailboxObserver
     {
         private int _changes;

@@ -13,6 +13,9 @@ internal sealed class JournalSimulator
     private static readonly string[] Names = ["INBOX", "Work", "Work/Plans", "Lists", "Sent", "Trash", "Archive"];
     private static readonly string[] KeywordPool = ["$Forwarded", "$Junk", "todo", "later"];
 
+    /// <summary>The one id of every user's INBOX in these histories.</summary>
+    public static readonly Guid InboxId = new("1b0c0000-0000-0000-0000-000000000001");
+
     private readonly Random _random;
     private readonly List<Guid> _sharedBodies;
     private long _clock;
@@ -55,7 +58,10 @@ internal sealed class JournalSimulator
                 name += "-" + _random.Next(1000);
             }
 
-            return new MailboxCreated(_clock, NewGuid(), name, SpecialUse.None, Math.Max(State.LastUidValidity + 1, 1000));
+            // INBOX has one id per user, as in UserGrain: two writers that each create it create the same mailbox.
+            var id = name == "INBOX" ? InboxId : NewGuid();
+            // UIDVALIDITY from the clock, as UserGrain takes it: a later writer's is higher.
+            return new MailboxCreated(_clock, id, name, SpecialUse.None, Math.Max(State.LastUidValidity + 1, (uint)(_clock / 1000)));
         }
 
         var box = boxes[_random.Next(boxes.Count)];

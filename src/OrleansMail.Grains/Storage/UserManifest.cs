@@ -6,7 +6,8 @@ namespace OrleansMail.Grains.Storage;
 /// </summary>
 public sealed class UserManifest
 {
-    public int Format { get; set; } = 1;
+    /// <summary>2 since compacted history is deleted and listed in <see cref="Retired"/>; 1 before.</summary>
+    public int Format { get; set; } = 2;
 
     /// <summary>The last checkpoint's sequence number.</summary>
     public long Seq { get; set; }
@@ -23,8 +24,17 @@ public sealed class UserManifest
     /// <summary>Segments of other writers already merged: merging one twice changes nothing.</summary>
     public List<string> Merged { get; set; } = [];
 
-    /// <summary>Segments with sequence at or below this are history no longer kept (they cannot be merged).</summary>
+    /// <summary>Snapshots and segments at or below this are history no longer kept: a chain starting there is salvaged, not merged.</summary>
     public long HistoryFloorSeq { get; set; }
+
+    /// <summary>
+    /// Lineage objects compaction dropped from this manifest, deleted from the store by the next checkpoint. Until
+    /// then they are not foreign segments: every other unknown segment is merged, whatever its sequence.
+    /// </summary>
+    public List<string> Retired { get; set; } = [];
+
+    /// <summary>A format-1 manifest's floor: its compacted lineage segments were kept in the store, unlisted.</summary>
+    public long LegacyFloorSeq { get; set; }
 
     /// <summary>Unix ms: every body created before this is indexed or tombstoned in the checkpointed index.</summary>
     public long RecoveryFloor { get; set; }
@@ -38,8 +48,14 @@ public sealed class UserManifest
         Segments = [.. Segments],
         Merged = [.. Merged],
         HistoryFloorSeq = HistoryFloorSeq,
+        Retired = [.. Retired],
+        LegacyFloorSeq = LegacyFloorSeq,
         RecoveryFloor = RecoveryFloor,
     };
+
+    /// <summary>Whether a segment in the store is one this manifest accounts for (lineage, merged, or retired).</summary>
+    public bool Accounts(string name, long seq) =>
+        seq <= (Format < 2 ? HistoryFloorSeq : LegacyFloorSeq) || Segments.Any(s => s.Name == name) || Merged.Contains(name) || Retired.Contains(name);
 
     /// <summary>The snapshot and segments whose replay gives the state at checkpoint <paramref name="seq"/>.</summary>
     public (string? Snapshot, List<string> Segments) StateAt(long seq)

@@ -81,10 +81,14 @@ public static class IndexMerge
         if (ma is null || mbb is null)
         {
             var (present, side) = ma is not null ? (ma, sa.State) : (mbb!, sb.State);
+            var otherSide = ma is null ? sa : sb;
             if (mb is null)
             {
-                // Created after the base on one side only: nothing to merge.
-                return Remap(present, side, batches);
+                // Created after the base on one side only. A record the other side had and no longer has anywhere
+                // was filed here by a dead node, re-indexed into INBOX by recovery (this mailbox did not exist there),
+                // then deleted or moved by the user: it stays deleted.
+                var gone = present.Messages.Where(r => OtherSideDisowns(r.RecordId, present, otherSide)).ToList();
+                return gone.Count == 0 ? Remap(present, side, batches) : Without(present, side, gone, batches);
             }
 
             // Deleted on one side. It survives only if the other side added messages to it; then it keeps just those.
@@ -167,17 +171,31 @@ public static class IndexMerge
             {
                 var newer = ReplayedSide.IsLater(sb.FlagStamps.GetValueOrDefault(rid), sb.ActivationId, sa.FlagStamps.GetValueOrDefault(rid), sa.ActivationId) ? rbb : ra;
                 var pick = batches.Remap(newer, newer == ra ? sa.State : sb.State);
-                candidates.Add(pick);
                 if (ra.Uid != rbb.Uid)
                 {
-                    needsNewUid.Add(rid);
+                    // Both hold it under different UIDs (the successor's recovery re-indexed the dead node's delivery
+                    // above its raised counters). The higher one is new to the other side's clients too (at or
+                    // above the UIDNEXT they were shown) and keeps the live side's clients undisturbed; only when
+                    // it is not does the record move to a fresh UID.
+                    var (high, low, lowBox, highBox) = ra.Uid > rbb.Uid ? (ra.Uid, rbb.Uid, mbb, ma) : (rbb.Uid, ra.Uid, ma, mbb);
+                    if (dropped is null && high >= lowBox.UidNext && highBox.FindByUid(low) is null)
+                    {
+                        pick = pick with { Uid = high };
+                        vanished.Add(low);
+                    }
+                    else
+                    {
+                        needsNewUid.Add(rid);
+                    }
                 }
+
+                candidates.Add(pick);
 
                 continue;
             }
 
             var (only, mine, other) = ra is not null ? (ra, sa.State, mbb) : (rbb!, sb.State, ma);
-            if ((ra is not null ? sb : sa).FlagStamps.ContainsKey(rid))
+            if (OtherSideDisowns(rid, ra is not null ? ma : mbb, ra is not null ? sb : sa))
             {
                 // The other side had this very record after the base and no longer has it here: it expunged or moved
                 // it (or filed it elsewhere). This side can only have it from recovery, which re-indexes what a dead
@@ -409,6 +427,42 @@ public static class IndexMerge
     {
         var copy = NewLike(m, m.Name, m.UidValidity, m.UidNext, m.HighestModSeq, m.DeletedModSeq);
         copy.LoadSorted(m.Messages.Select(r => batches.Remap(r, side)), m.Expunged);
+        return copy;
+    }
+
+    /// <summary>
+    /// Whether a record only this side holds in <paramref name="here"/> must go: the other side had this very record
+    /// after the base and no longer has it here. This side can then only have it from recovery (or the other from
+    /// recovery), which re-indexes what a dead node stored without knowing what that node did next: the node that
+    /// did it knows best. Gone from the other side: expunged or moved, it stays so. Held elsewhere there: recovery
+    /// files a body into INBOX only when the mailbox its delivery named did not exist on the recovering node, so
+    /// the place that is not INBOX is the one the user chose (ties, which recovery cannot make, go by mailbox id).
+    /// </summary>
+    private static bool OtherSideDisowns(Guid recordId, MailboxState here, ReplayedSide other)
+    {
+        if (!other.FlagStamps.ContainsKey(recordId))
+        {
+            return false;
+        }
+
+        if (other.MailboxOf(recordId) is not { } there || there.Id == here.Id)
+        {
+            return true;
+        }
+
+        var hereIsInbox = MailboxName.IsInbox(here.Name);
+        var thereIsInbox = MailboxName.IsInbox(there.Name);
+        return hereIsInbox != thereIsInbox ? hereIsInbox : here.Id.CompareTo(there.Id) > 0;
+    }
+
+    /// <summary>A copy of <paramref name="m"/> without <paramref name="gone"/>, their UIDs expunged at a fresh modseq its clients have not seen.</summary>
+    private static MailboxState Without(MailboxState m, UserIndex side, List<MessageRecord> gone, BatchMap batches)
+    {
+        var fresh = m.HighestModSeq + 1;
+        var copy = NewLike(m, m.Name, m.UidValidity, m.UidNext, fresh, m.DeletedModSeq);
+        var expunged = m.Expunged.ToList();
+        expunged.AddRange(UidSet.FromRanges(gone.Select(r => (r.Uid, r.Uid))).Ranges.Select(r => new ExpungedRange(r.First, r.Last, fresh)));
+        copy.LoadSorted(m.Messages.Except(gone).Select(r => batches.Remap(r, side)), expunged);
         return copy;
     }
 

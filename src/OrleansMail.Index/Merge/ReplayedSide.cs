@@ -41,6 +41,15 @@ public sealed class ReplayedSide
         }
     }
 
+    private Dictionary<Guid, MailboxState>? _mailboxOfRecord;
+
+    /// <summary>The mailbox that holds a record at the end of this side, if any (built once: a merge asks per one-sided record).</summary>
+    public MailboxState? MailboxOf(Guid recordId)
+    {
+        _mailboxOfRecord ??= State.Mailboxes.Values.SelectMany(m => m.Messages.Select(r => (r.RecordId, m))).ToDictionary(x => x.RecordId, x => x.m);
+        return _mailboxOfRecord.GetValueOrDefault(recordId);
+    }
+
     private ReplayedSide(Guid activationId, UserIndex state)
     {
         ActivationId = activationId;
