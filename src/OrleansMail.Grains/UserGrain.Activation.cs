@@ -74,7 +74,11 @@ public sealed partial class UserGrain
 
     public async Task<int> MergeForeignSegmentsAsync()
     {
-        EnsureWritable();
+        if (_fenced)
+        {
+            throw MailStoreException.Unavailable("another writer took this user over; retry");
+        }
+
         var before = _manifest.State.Merged.Count;
         if (!await MergeDivergedAsync(CancellationToken.None).ConfigureAwait(true))
         {
@@ -227,6 +231,13 @@ public sealed partial class UserGrain
             }
         }
 
+        if (chains.Count == 0)
+        {
+            return false;
+        }
+
+        // Found one: from here on this activation writes (a periodic scan that finds nothing costs one listing).
+        await EnsureWritableAsync().ConfigureAwait(true);
         var mergedAny = false;
         var loader = new IndexLoader(_store, _names);
         foreach (var (act, chain) in chains.OrderBy(c => c.Value.Min(s => s.Seq)).ThenBy(c => c.Key))
@@ -433,6 +444,15 @@ public sealed partial class UserGrain
 
     private async Task RenewLeaseAsync(CancellationToken cancellationToken)
     {
+        // Only while writes come, or changes wait for their checkpoint: an idle user (a phone in IDLE for days)
+        // costs no store writes; its next write takes the lease back first (EnsureWritableAsync).
+        if (!_writesSinceRenewal && _pending.Count == 0 && _pendingSummaries.Count == 0 && !_options.RenewLeaseWhileIdle)
+        {
+            return;
+        }
+
+        _writesSinceRenewal = false;
+
         // Bounded: a renewal stuck on an unreachable store would hold the timer, and the lease would stay lapsed
         // long after the store came back (the next tick renews on our unchanged ETag and writes resume). The bound
         // is the time left before the lease really expires, never less than a period: a merely slow store (a busy

@@ -138,10 +138,11 @@ public sealed partial class UserGrain
                 }
             }
 
-            // Past the lease's validity someone else may hold the user: leave the segment for a merge, write no manifest.
+            // Past the lease's validity someone else may hold the user: take it back first (conditional on our
+            // ETag, so it fails if anyone else wrote it), or leave the segment for a merge and write no manifest.
             if (!_lease.IsValid)
             {
-                throw MailStoreException.Unavailable("the lease lapsed; checkpoint deferred");
+                await EnsureWritableAsync().ConfigureAwait(true);
             }
 
             next.Seq = seq;
@@ -235,13 +236,14 @@ public sealed partial class UserGrain
 
     public async Task<int> CollectGarbageAsync()
     {
-        EnsureWritable();
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         var due = _index.Tombstones.Where(t => t.Value + (long)_options.GarbageGracePeriod.TotalMilliseconds <= now).Select(t => t.Key).ToList();
         if (due.Count == 0)
         {
-            return 0;
+            return 0; // before the lease check: tombstones waiting out their grace period cost no lease write
         }
+
+        await EnsureWritableAsync().ConfigureAwait(true);
 
         // A segment no manifest reaches may still reference a body (a zombie's COPY): wait until it is merged.
         var manifest = _manifest.State;

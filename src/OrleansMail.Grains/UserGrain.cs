@@ -42,6 +42,9 @@ public sealed partial class UserGrain : Grain, IUserGrain
     private readonly LocalIndexCache? _cache;
     private readonly Guid _activationId = Guid.NewGuid();
     private readonly List<JournalEntry> _pending = [];
+
+    /// <summary>Set by every write, cleared by each renewal: an activation that writes nothing renews nothing.</summary>
+    private bool _writesSinceRenewal;
     private readonly List<(long Seq, string Name, int Entries)> _staged = [];
     private readonly Dictionary<Guid, byte[]> _pendingSummaries = [];
     private readonly Dictionary<string, Dictionary<Guid, byte[]>> _summaryBatches = new(StringComparer.Ordinal);
@@ -100,7 +103,7 @@ public sealed partial class UserGrain : Grain, IUserGrain
             throw MailStoreException.AlreadyExists($"mailbox {normalized} already exists");
         }
 
-        EnsureWritable();
+        await EnsureWritableAsync().ConfigureAwait(true);
         var entries = new List<JournalEntry>();
         var uidValidity = _index.LastUidValidity;
 
@@ -136,7 +139,7 @@ public sealed partial class UserGrain : Grain, IUserGrain
             throw MailStoreException.AlreadyExists($"mailbox {target} already exists");
         }
 
-        EnsureWritable();
+        await EnsureWritableAsync().ConfigureAwait(true);
         if (source.Name == MailboxName.Inbox)
         {
             // RFC 3501 §6.3.5: renaming INBOX moves its messages to the new name and leaves INBOX empty.
@@ -171,7 +174,7 @@ public sealed partial class UserGrain : Grain, IUserGrain
             throw MailStoreException.Invalid("INBOX cannot be deleted");
         }
 
-        EnsureWritable();
+        await EnsureWritableAsync().ConfigureAwait(true);
         await CommitAsync([new MailboxDeleted(Now, mailbox.Id)]).ConfigureAwait(true);
     }
 
@@ -183,7 +186,7 @@ public sealed partial class UserGrain : Grain, IUserGrain
             return;
         }
 
-        EnsureWritable();
+        await EnsureWritableAsync().ConfigureAwait(true);
         await CommitAsync([new SubscriptionChanged(Now, normalized, subscribed)]).ConfigureAwait(true);
     }
 
@@ -224,7 +227,7 @@ public sealed partial class UserGrain : Grain, IUserGrain
 
     public async Task<SaveResult> SaveAsync(SaveRequest request)
     {
-        EnsureWritable();
+        await EnsureWritableAsync().ConfigureAwait(true);
         if (_index.IsBodyReferenced(request.BodyId) && _index.FindRecord(request.BodyId) is var (existingBox, existing))
         {
             return new SaveResult(existingBox.Id, existingBox.UidValidity, existing.Uid, existing.ModSeq, AlreadyIndexed: true);
@@ -273,7 +276,7 @@ public sealed partial class UserGrain : Grain, IUserGrain
 
     public async Task<StoreResult> StoreFlagsAsync(Guid mailboxId, UidSet uids, FlagOperation operation, MessageFlags flags, string[] keywords, ulong unchangedSince = 0)
     {
-        EnsureWritable();
+        await EnsureWritableAsync().ConfigureAwait(true);
         var mailbox = Mailbox(mailboxId);
         await ReserveAsync(1).ConfigureAwait(true);
         var modSeq = mailbox.HighestModSeq + 1;
@@ -307,7 +310,7 @@ public sealed partial class UserGrain : Grain, IUserGrain
 
     public async Task<ExpungeResult> ExpungeAsync(Guid mailboxId, UidSet? uids = null)
     {
-        EnsureWritable();
+        await EnsureWritableAsync().ConfigureAwait(true);
         var mailbox = Mailbox(mailboxId);
         var doomed = Select(mailbox, uids ?? UidSet.Range(1, uint.MaxValue)).Where(r => r.Flags.HasFlag(MessageFlags.Deleted)).Select(r => (r.Uid, r.Uid)).ToList();
         if (doomed.Count == 0)
@@ -324,7 +327,7 @@ public sealed partial class UserGrain : Grain, IUserGrain
 
     public async Task<CopyResult> CopyAsync(Guid sourceMailboxId, UidSet uids, Guid destinationMailboxId, bool move)
     {
-        EnsureWritable();
+        await EnsureWritableAsync().ConfigureAwait(true);
         var source = Mailbox(sourceMailboxId);
         var destination = Mailbox(destinationMailboxId);
         var records = Select(source, uids).ToList();
@@ -480,7 +483,7 @@ public sealed partial class UserGrain : Grain, IUserGrain
 
     public async Task<int> RecoverNowAsync()
     {
-        EnsureWritable();
+        await EnsureWritableAsync().ConfigureAwait(true);
         var recovered = await RecoverAsync(CancellationToken.None, everything: true).ConfigureAwait(true);
         try
         {
@@ -714,16 +717,44 @@ public sealed partial class UserGrain : Grain, IUserGrain
         _allocatedSinceCheckpoint += allocations;
     }
 
-    private void EnsureWritable()
+    /// <summary>
+    /// Before anything is acknowledged: this activation must still hold the lease. An idle activation lets it lapse
+    /// (renewals cost a billed write each, docs/architecture.md "Leases"), so the first write after a quiet
+    /// period takes it back with one write conditional on the ETag this activation last wrote: if anyone else
+    /// wrote the lease meanwhile (a successor took the user over), that write fails and this activation is fenced.
+    /// </summary>
+    private async Task EnsureWritableAsync()
     {
         if (_fenced)
         {
             throw MailStoreException.Unavailable("another writer took this user over; retry");
         }
 
+        _writesSinceRenewal = true;
+        if (_lease.IsValid)
+        {
+            return;
+        }
+
+        try
+        {
+            await _lease.RenewAsync().ConfigureAwait(true);
+        }
+        catch (LeaseLostException e)
+        {
+            _log.LogError(e, "User {User}: lease lost to another holder while idle; this activation stops writing", _names.User);
+            _fenced = true;
+            DeactivateOnIdle();
+            throw MailStoreException.Unavailable("another writer took this user over; retry", e);
+        }
+        catch (ObjectStoreUnavailableException e)
+        {
+            throw MailStoreException.Unavailable("the user's lease cannot be renewed (store unreachable); retry", e);
+        }
+
         if (!_lease.IsValid)
         {
-            throw MailStoreException.Unavailable("the user's lease is not renewed (store unreachable); retry");
+            throw MailStoreException.Unavailable("the user's lease is not renewed (store too slow); retry");
         }
     }
 

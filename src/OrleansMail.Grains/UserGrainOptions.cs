@@ -3,8 +3,18 @@ namespace OrleansMail.Grains;
 /// <summary>Tuning of UserGrain: lease, checkpoints, the allocation cap, recovery and body GC (section OrleansMail:Store).</summary>
 public sealed class UserGrainOptions
 {
-    /// <summary>Lease length; renewed every quarter of it, refused for writes in its last quarter (docs/architecture.md: short, 15 s).</summary>
+    /// <summary>
+    /// Lease length; renewed every quarter of it while writes come, refused for writes in its last quarter
+    /// (docs/architecture.md, "Leases": short, 15 s). An idle user's lease lapses; its next write takes it back.
+    /// </summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Renew the lease of every active user, busy or idle (the behaviour before idle leases): a billed write per
+    /// active user every quarter of <see cref="LeaseDuration"/>, in exchange for a duplicate activation being
+    /// refused rather than taking an idle user over. For measurements and cautious operators.
+    /// </summary>
+    public bool RenewLeaseWhileIdle { get; set; }
 
     /// <summary>A dirty index is checkpointed at least this often.</summary>
     public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(30);
@@ -34,7 +44,6 @@ public sealed class UserGrainOptions
     /// </summary>
     public bool SyncJournal { get; set; } = true;
 
-    /// <summary>Expunge history kept per mailbox for QRESYNC before the oldest is folded into DELETEDMODSEQ.</summary>
     /// <summary>
     /// How often an active user lists its index objects for segments it has not merged (one List call each time):
     /// the backstop for the direct call a returning node makes after its upload.
@@ -47,5 +56,6 @@ public sealed class UserGrainOptions
     /// <summary>Most distinct keywords one mailbox may hold (Cyrus: 128 user flags per mailbox).</summary>
     public int MaxKeywordsPerMailbox { get; set; } = 256;
 
+    /// <summary>Expunge history kept per mailbox for QRESYNC before the oldest is folded into DELETEDMODSEQ.</summary>
     public int ExpungeHistoryLimit { get; set; } = 100_000;
 }

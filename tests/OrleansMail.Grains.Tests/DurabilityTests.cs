@@ -278,19 +278,6 @@ public sealed class DurabilityTests(AzuriteFixture azurite) : IDisposable
         }
     }
 
-    private sealed class CountingObserver : IMailboxObserver
-    {
-        private int _changes;
-
-        public int Changes => Volatile.Read(ref _changes);
-
-        public Task OnMailboxChangedAsync(MailboxChange change)
-        {
-            Interlocked.Increment(ref _changes);
-            return Task.CompletedTask;
-        }
-    }
-
     [Fact]
     public async Task A_zombie_loses_the_manifest_race_and_the_next_activation_merges_both_sides()
     {

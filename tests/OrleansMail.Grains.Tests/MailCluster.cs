@@ -35,6 +35,9 @@ public sealed class MailCluster : IAsyncDisposable
 
     public InProcessTestCluster Cluster { get; }
 
+    /// <summary>Every store operation the silos issued, by "kind name" (create, replace, read, ranged-read, head, list, delete).</summary>
+    public ConcurrentDictionary<string, int> Operations { get; } = new();
+
     public IClusterClient Client => Cluster.Client;
 
     public string Root { get; }
@@ -54,7 +57,7 @@ public sealed class MailCluster : IAsyncDisposable
         builder.ConfigureSilo((options, silo) =>
         {
             var name = options.SiloName;
-            silo.Services.AddSingleton<IObjectStore>(_ => new FaultInjectingObjectStore(storage.Store, self!._plans.GetOrAdd(name, _ => new FaultPlan())));
+            silo.Services.AddSingleton<IObjectStore>(_ => new CountingObjectStore(new FaultInjectingObjectStore(storage.Store, self!._plans.GetOrAdd(name, _ => new FaultPlan())), self!.Operations));
             silo.AddMailStore(o =>
             {
                 o.LeaseDuration = TimeSpan.FromSeconds(6);

@@ -15,8 +15,8 @@ namespace OrleansMail.Lmtp.Tests;
 /// Node failures with real silo-host processes on Azurite, each ending in a merge that clients can see. A zombie:
 /// two independent single-silo clusters share one storage account; the first is frozen with SIGSTOP while serving
 /// a user, past its lease; the second takes the user over and works on it; the first is resumed with SIGCONT,
-/// acknowledges nothing more and hands its journal to the store; QRESYNC clients of either side resync to the
-/// merge. A returning node: a silo killed after flag changes it never checkpointed comes back with its disk, and
+/// acknowledges nothing more and hands its journal to the store, which the successor, kept active by an IDLE
+/// session, merges live; QRESYNC clients of either side resync to the merge. A returning node: a silo killed after flag changes it never checkpointed comes back with its disk, and
 /// the flags reappear.
 /// </summary>
 public sealed partial class NodeFailureProcessTests(ITestOutputHelper output)
@@ -34,7 +34,9 @@ public sealed partial class NodeFailureProcessTests(ITestOutputHelper output)
         var container = "zombie" + suffix;
         string[] quiet = ["--OrleansMail:Store:CheckpointInterval=01:00:00"];
         var a = SiloHostProcess.Start(azurite, folder.Path, passwd, container, "za-" + suffix, 0, settings: quiet);
-        var b = SiloHostProcess.Start(azurite, folder.Path, passwd, container, "zb-" + suffix, 1, settings: quiet);
+
+        // The successor's periodic scan finds the zombie's hand-over (every 10 minutes by default; 3 s here).
+        var b = SiloHostProcess.Start(azurite, folder.Path, passwd, container, "zb-" + suffix, 1, settings: [.. quiet, "--OrleansMail:Store:ForeignSegmentScanInterval=00:00:03"]);
         try
         {
             await SiloHostProcess.WaitForGreetingAsync(a.LmtpPort);
@@ -75,6 +77,12 @@ public sealed partial class NodeFailureProcessTests(ITestOutputHelper output)
             await onB.CommandAsync("b4", "EXPUNGE");
             var seenByB = await SnapshotAsync(onB, "b5");
 
+            // A phone in IDLE keeps the successor's activation alive throughout: nothing forces a new one.
+            await using var idle = await LoginAsync(b.ImapPort);
+            await idle.CommandAsync("i1", "SELECT INBOX");
+            await idle.SendAsync("i2 IDLE\r\n");
+            Assert.StartsWith("+", await idle.LineAsync());
+
             // Resumed, the zombie answers but acknowledges nothing: its lease lapsed while it slept.
             a.Thaw();
             Assert.StartsWith("a6 NO", (await onA.CommandAsync("a6", "UID STORE 4 +FLAGS (\\Seen)"))[^1]);
@@ -88,11 +96,17 @@ public sealed partial class NodeFailureProcessTests(ITestOutputHelper output)
                 await Task.Delay(250);
             }
 
-            // The next activation merges: both sides' changes, every acknowledged message once.
-            using (var clientB = await SiloHostProcess.ConnectClientAsync(azurite, "zb-" + suffix))
+            // The live activation merges it and tells the IDLE session: both sides' changes, every acknowledged message once.
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            string line;
+            do
             {
-                await clientB.Services.GetRequiredService<IGrainFactory>().GetGrain<IUserGrain>(User).DeactivateAsync();
+                line = await idle.LineAsync(TimeSpan.FromSeconds(60));
             }
+            while (!line.StartsWith("* VANISHED", StringComparison.Ordinal) && !line.EndsWith(" EXPUNGE", StringComparison.Ordinal) && !line.Contains(" FETCH ", StringComparison.Ordinal));
+            output.WriteLine($"the zombie's hand-over reached the IDLE session {watch.Elapsed.TotalSeconds:F1} s after it left the silo's disk");
+            await idle.SendAsync("DONE\r\n");
+            await idle.UntilTaggedAsync("i2");
 
             await using var check = await LoginAsync(b.ImapPort);
             await check.CommandAsync("c1", "SELECT INBOX");
@@ -100,6 +114,7 @@ public sealed partial class NodeFailureProcessTests(ITestOutputHelper output)
             await check.SendAsync("c3 UID FETCH 1:* (BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])\r\n");
             var ids = MessageIdPattern().Matches(string.Join('\n', await check.ResponsesUntilTaggedAsync("c3"))).Select(m => m.Groups[1].Value).Order().ToList();
             output.WriteLine($"merged: {string.Join(", ", truth.Flags.Select(f => $"{f.Key}={f.Value}"))}; ids {string.Join(' ', ids)}");
+            output.WriteLine($"messages under a UID neither side had shown (renumbered by the merge): {truth.Flags.Keys.Count(u => !seenByA.Flags.ContainsKey(u) && !seenByB.Flags.ContainsKey(u))}");
             Assert.Equal(["a-only", "b-only", "m0", "m1", "m3", "m4"], ids);
             Assert.Equal(@"\Answered", truth.Flags[1]);
             Assert.Equal(@"\Answered", truth.Flags[2]);
