@@ -444,9 +444,9 @@ public sealed partial class UserGrain
 
     private async Task RenewLeaseAsync(CancellationToken cancellationToken)
     {
-        // Only while writes come, or changes wait for their checkpoint: an idle user (a phone in IDLE for days)
-        // costs no store writes; its next write takes the lease back first (EnsureWritableAsync).
-        if (!_writesSinceRenewal && _pending.Count == 0 && _pendingSummaries.Count == 0 && !_options.RenewLeaseWhileIdle)
+        // Only while writes come: an idle user (a phone in IDLE for days) costs no store writes; its next write,
+        // or the checkpoint of changes still pending, takes the lease back first (EnsureWritableAsync).
+        if (!_writesSinceRenewal && !_options.RenewLeaseWhileIdle)
         {
             return;
         }

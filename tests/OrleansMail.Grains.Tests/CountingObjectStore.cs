@@ -20,7 +20,7 @@ public sealed class CountingObjectStore(IObjectStore inner, ConcurrentDictionary
 
     public Task<StoredObject?> ReadAsync(string name, ByteRange? range = null, CancellationToken cancellationToken = default)
     {
-        Count(range is null ? "read" : "ranged-read", name);
+        Count(range is null ? "read" : "ranged_read", name);
         return inner.ReadAsync(name, range, cancellationToken);
     }
 

@@ -223,6 +223,26 @@ internal static class ImapFigures
             }
         }
 
+        /// <summary>Waits in IDLE for <paramref name="duration"/>, as an always-on phone does, then leaves it; returns the lines pushed meanwhile.</summary>
+        public async Task<int> IdleForAsync(TimeSpan duration)
+        {
+            var tag = $"b{++_tag}";
+            await _stream.WriteAsync(Encoding.ASCII.GetBytes($"{tag} IDLE\r\n"));
+            while (!(await LineAsync()).StartsWith('+'))
+            {
+            }
+
+            await Task.Delay(duration);
+            await _stream.WriteAsync("DONE\r\n"u8.ToArray());
+            var pushed = 0;
+            while (!(await LineAsync()).StartsWith(tag + " ", StringComparison.Ordinal))
+            {
+                pushed++;
+            }
+
+            return pushed;
+        }
+
         /// <summary>Enters IDLE and leaves it at once: the round trips a client pays to start and end waiting.</summary>
         public async Task IdleAsync()
         {

@@ -160,8 +160,25 @@ latencyCommand.SetAction(async (parse, cancellationToken) =>
     return await Report.WriteAsync(figures, parse.GetValue(output), cancellationToken);
 });
 
+var idleSeconds = new Option<int>("--idle-seconds") { Description = "How long the idle IDLE client is watched (scaled to an hour)", DefaultValueFactory = _ => 120 };
+var priceWrite = new Option<double>("--price-write") { Description = "USD per 10,000 write operations (Azure Blob, Hot, LRS)", DefaultValueFactory = _ => 0.065 };
+var priceRead = new Option<double>("--price-read") { Description = "USD per 10,000 read operations (Azure Blob, Hot, LRS)", DefaultValueFactory = _ => 0.005 };
+var priceList = new Option<double>("--price-list") { Description = "USD per 10,000 list operations (Azure Blob, Hot, LRS)", DefaultValueFactory = _ => 0.065 };
+var deliveriesPerDay = new Option<int>("--deliveries-per-day") { Description = "Deliveries per user and day in the cost model", DefaultValueFactory = _ => 50 };
+var sessionsPerDay = new Option<int>("--sessions-per-day") { Description = "IMAP sessions per user and day in the cost model, besides the always-on IDLE client", DefaultValueFactory = _ => 20 };
+var bill = new Command("bill", "Object-store operations per delivery, session, checkpoint and idle hour, and their cost per user-month, with the idle-lease renewals of before and as shipped")
+{
+    idleSeconds, priceWrite, priceRead, priceList, deliveriesPerDay, sessionsPerDay, output,
+};
+bill.SetAction(async (parse, cancellationToken) =>
+{
+    var prices = new BillFigures.Prices(parse.GetValue(priceWrite), parse.GetValue(priceRead), parse.GetValue(priceList));
+    var figures = await BillFigures.MeasureAsync(parse.GetValue(idleSeconds), prices, parse.GetValue(deliveriesPerDay), parse.GetValue(sessionsPerDay));
+    return await Report.WriteAsync(figures, parse.GetValue(output), cancellationToken);
+});
+
 var root = new RootCommand("OrleansMail benchmarks: each figure with its baseline from the same run")
 {
-    core, lmtp, imap, qresync, dovecot, remote, open, checkpoint, latencyCommand,
+    core, lmtp, imap, qresync, dovecot, remote, open, checkpoint, latencyCommand, bill,
 };
 return await root.Parse(args).InvokeAsync();

@@ -25,7 +25,7 @@ public sealed class InstrumentedObjectStore : IObjectStore, IDisposable
         TimeAsync("replace", () => _inner.ReplaceAsync(name, content, ifMatch, metadata, cancellationToken));
 
     public Task<StoredObject?> ReadAsync(string name, ByteRange? range = null, CancellationToken cancellationToken = default) =>
-        TimeAsync("read", () => _inner.ReadAsync(name, range, cancellationToken));
+        TimeAsync(range is null ? "read" : "ranged_read", () => _inner.ReadAsync(name, range, cancellationToken));
 
     public Task<ObjectProperties?> GetPropertiesAsync(string name, CancellationToken cancellationToken = default) =>
         TimeAsync("properties", () => _inner.GetPropertiesAsync(name, cancellationToken));
