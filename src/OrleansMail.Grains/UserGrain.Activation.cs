@@ -79,10 +79,10 @@ public sealed partial class UserGrain
             throw MailStoreException.Unavailable("another writer took this user over; retry");
         }
 
-        var before = _manifest.State.Merged.Count;
-        if (!await MergeDivergedAsync(CancellationToken.None).ConfigureAwait(true))
+        var merged = await MergeDivergedAsync(CancellationToken.None).ConfigureAwait(true);
+        if (merged == 0)
         {
-            return _manifest.State.Merged.Count - before;
+            return 0;
         }
 
         // As at activation: commit the merged index as a snapshot checkpoint before anything else is acknowledged,
@@ -90,7 +90,7 @@ public sealed partial class UserGrain
         await CheckpointCoreAsync(forceSnapshot: true).ConfigureAwait(true);
         _mailboxKeywords.Clear();
         Notify([.. _index.Mailboxes.Keys]);
-        return _manifest.State.Merged.Count - before;
+        return merged;
     }
 
     private async Task ScanForeignSegmentsAsync()
@@ -159,9 +159,10 @@ public sealed partial class UserGrain
         // Orleans read the manifest before the lease was ours; a holder that ended meanwhile may have moved it.
         await _manifest.ReadStateAsync(cancellationToken).ConfigureAwait(true);
         var manifest = _manifest.State;
+        _durableRetired = [.. manifest.Retired];
         _index = await LoadCurrentAsync(manifest, cancellationToken).ConfigureAwait(true);
         await _lease.KeepAsync(cancellationToken).ConfigureAwait(true);
-        var merged = await MergeDivergedAsync(cancellationToken).ConfigureAwait(true);
+        var merged = await MergeDivergedAsync(cancellationToken).ConfigureAwait(true) > 0;
         await _lease.KeepAsync(cancellationToken).ConfigureAwait(true);
         if (acquisition.PreviousEndedUncleanly)
         {
@@ -213,7 +214,7 @@ public sealed partial class UserGrain
     }
 
     /// <summary>Merges every segment in the store that the manifest neither applied nor merged, chain by chain (one chain per writer).</summary>
-    private async Task<bool> MergeDivergedAsync(CancellationToken cancellationToken)
+    private async Task<int> MergeDivergedAsync(CancellationToken cancellationToken)
     {
         var manifest = _manifest.State;
         var chains = new SortedDictionary<Guid, List<(long Seq, string Name)>>();
@@ -233,12 +234,12 @@ public sealed partial class UserGrain
 
         if (chains.Count == 0)
         {
-            return false;
+            return 0;
         }
 
         // Found one: from here on this activation writes (a periodic scan that finds nothing costs one listing).
         await EnsureWritableAsync().ConfigureAwait(true);
-        var mergedAny = false;
+        var mergedSegments = 0;
         var loader = new IndexLoader(_store, _names);
         foreach (var (act, chain) in chains.OrderBy(c => c.Value.Min(s => s.Seq)).ThenBy(c => c.Key))
         {
@@ -249,8 +250,8 @@ public sealed partial class UserGrain
             if (baseSeq < manifest.HistoryFloorSeq || baseSeq > manifest.Seq)
             {
                 await SalvageChainAsync(loader, names, baseSeq, cancellationToken).ConfigureAwait(true);
-                manifest.Merged.AddRange(names);
-                mergedAny = true;
+                manifest.Retired.AddRange(names);
+                mergedSegments += names.Length;
                 continue;
             }
 
@@ -266,13 +267,15 @@ public sealed partial class UserGrain
             var referencedBefore = _index.Mailboxes.Values.SelectMany(m => m.Messages).Select(r => r.BodyId).ToHashSet();
             _index = IndexReader.ReadSnapshot(outcome.MergedState);
             await DropRecordsWithCollectedBodiesAsync(referencedBefore, cancellationToken).ConfigureAwait(true);
-            manifest.Merged.AddRange(names);
-            mergedAny = true;
+            // Merged into the index the next checkpoint writes: from then on the segments are history like any
+            // other, retired and deleted by the checkpoint after it (a manifest no longer lists merged names forever).
+            manifest.Retired.AddRange(names);
+            mergedSegments += names.Length;
             _metrics.Merges.Add(1);
             _log.LogWarning("User {User}: merged {Count} diverged segments of activation {Activation} ({Reassigned} UIDs renumbered)", _names.User, names.Length, act, outcome.ReassignedUids);
         }
 
-        return mergedAny;
+        return mergedSegments;
     }
 
     /// <summary>

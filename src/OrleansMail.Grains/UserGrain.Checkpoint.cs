@@ -148,6 +148,7 @@ public sealed partial class UserGrain
             next.Seq = seq;
             _manifest.State = next;
             await _manifest.WriteStateAsync().ConfigureAwait(true);
+            _durableRetired = [.. next.Retired];
             _lastCheckpointBytes = bytes;
             _metrics.Checkpoints.Add(1, new KeyValuePair<string, object?>("outcome", "ok"));
             _metrics.CheckpointBytes.Record(bytes);
@@ -191,7 +192,9 @@ public sealed partial class UserGrain
     /// </summary>
     private async Task DeleteRetiredAsync(UserManifest next)
     {
-        foreach (var name in next.Retired.ToList())
+        // Only what a stored manifest already retired: a merge retires its segments in memory, and until the
+        // checkpoint holding the merged index lands they are all a crash would have.
+        foreach (var name in next.Retired.Where(_durableRetired.Contains).ToList())
         {
             try
             {
@@ -227,6 +230,7 @@ public sealed partial class UserGrain
             return false;
         }
 
+        _durableRetired = [.. stored.Retired];
         var durable = _staged.Where(s => s.Seq <= stored.Seq).ToList();
         _pending.RemoveRange(0, durable.Sum(s => s.Entries));
         _staged.RemoveAll(s => s.Seq <= stored.Seq);

@@ -43,6 +43,9 @@ public sealed partial class UserGrain : Grain, IUserGrain
     private readonly Guid _activationId = Guid.NewGuid();
     private readonly List<JournalEntry> _pending = [];
 
+    /// <summary>The retired names of the last manifest read or written: only those may be deleted.</summary>
+    private HashSet<string> _durableRetired = [];
+
     /// <summary>Set by every write, cleared by each renewal: an activation that writes nothing renews nothing.</summary>
     private bool _writesSinceRenewal;
     private readonly List<(long Seq, string Name, int Entries)> _staged = [];

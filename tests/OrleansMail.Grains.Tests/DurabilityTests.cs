@@ -255,6 +255,7 @@ public sealed class DurabilityTests(AzuriteFixture azurite) : IDisposable
         var manifest = UserObjectNames.For(id);
         var snapshots = await cluster.Store.ListAllAsync(manifest.IndexPrefix).CountAsync(e => e.Name[manifest.IndexPrefix.Length..].StartsWith("snap-", StringComparison.Ordinal));
         Assert.InRange(snapshots, 3, 4);
+        var lineage = await cluster.Store.ListAllAsync(manifest.IndexPrefix).Select(e => e.Name).ToHashSetAsync();
         await cluster.ReturnAsync(dead);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while ((await MailCluster.RetryAsync(() => user.ListMailboxesAsync())).All(m => m.Name != "Archive") && DateTime.UtcNow < deadline)
@@ -276,6 +277,14 @@ public sealed class DurabilityTests(AzuriteFixture azurite) : IDisposable
         {
             Assert.NotNull(await cluster.Store.GetPropertiesAsync(manifest.Body(r.Body)));
         }
+
+        // Merged, the returned segments are history like any other: the checkpoint after the merge deletes them.
+        await user.StoreFlagsAsync(inbox.Id, UidSet.Of(recovered.Single(r => r.Body == original).Uid), FlagOperation.Add, MessageFlags.Flagged, []);
+        await user.CheckpointAsync();
+        var live = (await user.GetStatsAsync()).ActivationId.ToString("N");
+        var returned = await cluster.Store.ListAllAsync(manifest.IndexPrefix).Select(e => e.Name)
+            .Where(n => n.Contains("/log-", StringComparison.Ordinal) && !lineage.Contains(n) && !n.Contains(live, StringComparison.Ordinal)).ToListAsync();
+        Assert.Empty(returned);
     }
 
     [Fact]

@@ -21,7 +21,7 @@ public sealed class UserManifest
     /// <summary>Log segments of the lineage after the oldest retained snapshot, by sequence.</summary>
     public List<ManifestObject> Segments { get; set; } = [];
 
-    /// <summary>Segments of other writers already merged: merging one twice changes nothing.</summary>
+    /// <summary>Segments of other writers merged before merged segments were retired like other history (kept for old manifests).</summary>
     public List<string> Merged { get; set; } = [];
 
     /// <summary>Snapshots and segments at or below this are history no longer kept: a chain starting there is salvaged, not merged.</summary>
