@@ -425,7 +425,7 @@ public sealed partial class UserGrain
             return inbox;
         }
 
-        var e = new MailboxCreated(Now, InboxId(), MailboxName.Inbox, SpecialUse.None, NextUidValidity(_index.LastUidValidity));
+        var e = new MailboxCreated(Now, InboxId(), MailboxName.Inbox, SpecialUse.None, FirstUidValidity(MailboxName.Inbox, InboxId(), _index.LastUidValidity));
         _index.Apply(e);
         _pending.Add(e);
         return _index.FindMailbox(MailboxName.Inbox)!;

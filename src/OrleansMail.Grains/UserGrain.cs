@@ -19,6 +19,9 @@ namespace OrleansMail.Grains;
 /// </summary>
 public sealed partial class UserGrain : Grain, IUserGrain
 {
+    /// <summary>INBOX and the folders created on first use, in the order a first LIST creates them.</summary>
+    private static readonly string[] WellKnownNames = [MailboxName.Inbox, "Drafts", "Sent", "Trash", "Junk", "Archive"];
+
     private static readonly Dictionary<string, SpecialUse> CreatedOnFirstUse = new(StringComparer.OrdinalIgnoreCase)
     {
         ["Drafts"] = SpecialUse.Drafts,
@@ -126,8 +129,8 @@ public sealed partial class UserGrain : Grain, IUserGrain
             throw MailStoreException.LimitReached($"A user holds at most {_options.MaxMailboxes} mailboxes");
         }
 
-        uidValidity = NextUidValidity(uidValidity);
         var id = MailboxIdFor(normalized);
+        uidValidity = FirstUidValidity(normalized, id, uidValidity);
         entries.Add(new MailboxCreated(Now, id, normalized, specialUse, uidValidity));
         await CommitAsync(entries).ConfigureAwait(true);
         return Info(_index.FindMailbox(id)!);
@@ -586,6 +589,31 @@ public sealed partial class UserGrain : Grain, IUserGrain
 
         var id = WellKnownId(normalized);
         return _index.FindMailbox(id) is null ? id : Guid.NewGuid();
+    }
+
+    /// <summary>
+    /// The UIDVALIDITY of a new mailbox: above every earlier one of the user (RFC 3501 §2.3.1.1). For the first
+    /// incarnation of INBOX or a special-use folder (its well-known id, nothing above the value yet) it is derived
+    /// from the lease's birth, which every writer of the user reads alike: two writers that each create "Sent" on
+    /// either side of a failure give it the same UIDVALIDITY, and the merge changes it for no client (mbsync stops
+    /// at any change of a mailbox it holds messages of). Every later one comes from the clock.
+    /// </summary>
+    private uint FirstUidValidity(string normalized, Guid id, uint after)
+    {
+        // An empty index long after the user's birth is a lost index being rebuilt, not a first activation: its
+        // clients hold UIDs under the derived values already, so those must not come back.
+        var rank = Array.IndexOf(WellKnownNames, normalized);
+        var young = _time.GetUtcNow() - _lease.Born < TimeSpan.FromHours(1);
+        if (rank >= 0 && id == WellKnownId(normalized) && (after > 0 || young))
+        {
+            var derived = (uint)Math.Clamp(_lease.Born.ToUnixTimeSeconds() + rank, 1, uint.MaxValue);
+            if (derived > after)
+            {
+                return derived;
+            }
+        }
+
+        return NextUidValidity(after);
     }
 
     private Guid WellKnownId(string name)

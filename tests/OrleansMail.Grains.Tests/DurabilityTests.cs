@@ -288,6 +288,41 @@ public sealed class DurabilityTests(AzuriteFixture azurite) : IDisposable
     }
 
     [Fact]
+    public async Task Both_sides_of_a_failure_that_each_create_Sent_make_one_mailbox_that_keeps_its_UIDVALIDITY()
+    {
+        // Undefended: each side's first LIST created "Sent" with its own id and clock-based UIDVALIDITY; the merge
+        // renamed one "Sent-1a2b3c4d" (or, with one id, kept the higher UIDVALIDITY): either way the clients of one
+        // side saw their Sent change identity, and mbsync refuses a UIDVALIDITY change of a mailbox it holds mail of.
+        const string id = "twosent";
+        var storage = await StoreSetup.AzureAsync(azurite.Server, _folder);
+        await using var cluster = await MailCluster.StartAsync(storage, silos: 2);
+        var user = cluster.User(id);
+        await TestMessages.SaveAsync(cluster.Store, user, id, "INBOX", "first");
+        await user.CheckpointAsync();
+        var onDead = await user.GetMailboxAsync("Sent");
+        await TestMessages.SaveAsync(cluster.Store, user, id, "Sent", "sent-before");
+        var dead = await cluster.KillSiloOfAsync(id);
+
+        await Task.Delay(TimeSpan.FromSeconds(1.5)); // a clock-based UIDVALIDITY would differ now
+        var onSuccessor = await MailCluster.RetryAsync(() => user.GetMailboxAsync("Sent"));
+        await TestMessages.SaveAsync(cluster.Store, user, id, "Sent", "sent-after");
+        Assert.Equal(onDead.Id, onSuccessor.Id);
+        Assert.Equal(onDead.UidValidity, onSuccessor.UidValidity);
+
+        await cluster.ReturnAsync(dead);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while ((await TestMessages.ListingAsync(user)).Count(r => r.Mailbox == "Sent") < 2 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+        }
+
+        var mailboxes = await user.ListMailboxesAsync();
+        var sent = Assert.Single(mailboxes, m => m.Name.StartsWith("Sent", StringComparison.Ordinal));
+        Assert.Equal(onDead.UidValidity, sent.UidValidity);
+        Assert.Equal(2, (await TestMessages.ListingAsync(user)).Count(r => r.Mailbox == "Sent"));
+    }
+
+    [Fact]
     public async Task A_zombie_loses_the_manifest_race_and_the_next_activation_merges_both_sides()
     {
         const string id = "zombie";

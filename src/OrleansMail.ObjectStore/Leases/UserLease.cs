@@ -42,6 +42,12 @@ public sealed class UserLease
 
     public bool IsValid => _etag is not null && _time.GetUtcNow() < ValidUntil;
 
+    /// <summary>
+    /// When the user's lease object was first created: the same for every holder, before and after any failure,
+    /// so writers that never saw each other's work can still agree on values derived from it.
+    /// </summary>
+    public DateTimeOffset Born { get; private set; }
+
     public static async Task<(LeaseRecord? Record, string? ETag)> ReadAsync(IObjectStore store, string name, CancellationToken cancellationToken = default)
     {
         var obj = await store.ReadAsync(name, null, cancellationToken).ConfigureAwait(false);
@@ -62,7 +68,8 @@ public sealed class UserLease
     {
         var (current, etag) = await ReadAsync(_store, _name, cancellationToken).ConfigureAwait(false);
         var now = _time.GetUtcNow();
-        var mine = new LeaseRecord(_holderSilo, _activationId, LeaseState.Active, now + _duration);
+        Born = current?.Born ?? now;
+        var mine = new LeaseRecord(_holderSilo, _activationId, LeaseState.Active, now + _duration, Born);
         if (current is null)
         {
             if (!await _store.CreateAsync(_name, Serialize(mine), null, cancellationToken).ConfigureAwait(false))
@@ -116,7 +123,7 @@ public sealed class UserLease
         try
         {
             var etag = _etag ?? throw new LeaseLostException($"{_name} is not held");
-            var next = new LeaseRecord(_holderSilo, _activationId, LeaseState.Active, _time.GetUtcNow() + _duration);
+            var next = new LeaseRecord(_holderSilo, _activationId, LeaseState.Active, _time.GetUtcNow() + _duration, Born);
             try
             {
                 _etag = await _store.ReplaceAsync(_name, Serialize(next), etag, null, cancellationToken).ConfigureAwait(false);
@@ -157,7 +164,7 @@ public sealed class UserLease
             return;
         }
 
-        var released = new LeaseRecord(_holderSilo, _activationId, LeaseState.Released, _time.GetUtcNow());
+        var released = new LeaseRecord(_holderSilo, _activationId, LeaseState.Released, _time.GetUtcNow(), Born);
         try
         {
             await _store.ReplaceAsync(_name, Serialize(released), _etag, null, cancellationToken).ConfigureAwait(false);
@@ -178,7 +185,7 @@ public sealed class UserLease
             return;
         }
 
-        var abandoned = new LeaseRecord(_holderSilo, _activationId, LeaseState.Active, _time.GetUtcNow() - _duration);
+        var abandoned = new LeaseRecord(_holderSilo, _activationId, LeaseState.Active, _time.GetUtcNow() - _duration, Born);
         try
         {
             await _store.ReplaceAsync(_name, Serialize(abandoned), _etag, null, cancellationToken).ConfigureAwait(false);
