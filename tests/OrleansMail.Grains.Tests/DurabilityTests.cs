@@ -199,11 +199,7 @@ public sealed class DurabilityTests(AzuriteFixture azurite) : IDisposable
 
         // The dead node returns with its disk, long after.
         await cluster.ReturnAsync(dead);
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while ((await MailCluster.RetryAsync(() => user.ListMailboxesAsync())).All(m => m.Name != "Archive") && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(200);
-        }
+        await MailCluster.EventuallyAsync(async () => (await MailCluster.RetryAsync(() => user.ListMailboxesAsync())).Any(m => m.Name == "Archive"));
 
         var listing = await TestMessages.ListingAsync(user);
         Assert.Contains((await user.ListMailboxesAsync()), m => m.Name == "Archive");
@@ -257,11 +253,7 @@ public sealed class DurabilityTests(AzuriteFixture azurite) : IDisposable
         Assert.InRange(snapshots, 3, 4);
         var lineage = await cluster.Store.ListAllAsync(manifest.IndexPrefix).Select(e => e.Name).ToHashSetAsync();
         await cluster.ReturnAsync(dead);
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while ((await MailCluster.RetryAsync(() => user.ListMailboxesAsync())).All(m => m.Name != "Archive") && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(200);
-        }
+        await MailCluster.EventuallyAsync(async () => (await MailCluster.RetryAsync(() => user.ListMailboxesAsync())).Any(m => m.Name == "Archive"));
 
         var listing = await TestMessages.ListingAsync(user);
         Assert.Contains(listing, r => r.Mailbox == "Archive" && r.Body == original);
@@ -310,11 +302,7 @@ public sealed class DurabilityTests(AzuriteFixture azurite) : IDisposable
         Assert.Equal(onDead.UidValidity, onSuccessor.UidValidity);
 
         await cluster.ReturnAsync(dead);
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while ((await TestMessages.ListingAsync(user)).Count(r => r.Mailbox == "Sent") < 2 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(200);
-        }
+        await MailCluster.EventuallyAsync(async () => (await TestMessages.ListingAsync(user)).Count(r => r.Mailbox == "Sent") >= 2);
 
         var mailboxes = await user.ListMailboxesAsync();
         var sent = Assert.Single(mailboxes, m => m.Name.StartsWith("Sent", StringComparison.Ordinal));

@@ -143,6 +143,16 @@ public sealed class MailCluster : IAsyncDisposable
     /// <summary>A silo killed by <see cref="KillSiloOfAsync"/> and the cache folder it left.</summary>
     public sealed record DeadSilo(InProcessSiloHandle Silo, string Disk);
 
+    /// <summary>Polls <paramref name="condition"/> until it holds or a minute has passed (the caller's asserts then say what is missing).</summary>
+    public static async Task EventuallyAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (!await condition() && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+        }
+    }
+
     /// <summary>Calls until the store answers: activations fail as transient while a dead holder's lease is live.</summary>
     public static async Task<T> RetryAsync<T>(Func<Task<T>> call, TimeSpan? patience = null)
     {
