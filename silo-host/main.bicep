@@ -42,6 +42,9 @@ param clusterCertificateEntry string = 'cluster-certificate'
 @description('Key Vault secret: the cluster certificate key (PEM).')
 param clusterPrivatePemEntry string = 'cluster-key'
 
+@description('Bodies older than this (and at least 128 KiB) move to the Cool access tier, once: old mail is rarely read again. Empty keeps every body Hot.')
+param coolAfter string = '30.00:00:00'
+
 @description('IMAP connections per replica before another replica is added.')
 param connectionsPerReplica int = 2000
 
@@ -220,6 +223,7 @@ resource silo 'Microsoft.App/containerApps@2024-03-01' = {
             { name: 'OrleansMail__Tls__KeyPath', value: '/secrets/imap.key' }
             { name: 'OrleansMail__Lmtp__Endpoint', value: '0.0.0.0:2424' }
             { name: 'OrleansMail__Accounts__PasswdFile', value: '/accounts/users.passwd' }
+            { name: 'OrleansMail__Store__CoolAfter', value: empty(coolAfter) ? '00:00:00' : coolAfter }
           ]
           volumeMounts: [
             { volumeName: 'data', mountPath: '/data' }

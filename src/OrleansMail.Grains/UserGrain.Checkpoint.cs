@@ -16,6 +16,7 @@ public sealed partial class UserGrain
 
     private async Task PeriodicCheckpointAsync(CancellationToken cancellationToken)
     {
+        await CoolBodiesWhenDueAsync().ConfigureAwait(true);
         await TryCheckpointAsync().ConfigureAwait(true);
         if (_index.Tombstones.Count > 0)
         {
@@ -55,7 +56,7 @@ public sealed partial class UserGrain
             throw MailStoreException.Unavailable("another writer took this user over; retry");
         }
 
-        if (_pending.Count == 0 && _pendingSummaries.Count == 0 && !forceSnapshot)
+        if (_pending.Count == 0 && _pendingSummaries.Count == 0 && !forceSnapshot && !_manifestDirty)
         {
             return;
         }
@@ -149,6 +150,7 @@ public sealed partial class UserGrain
             _manifest.State = next;
             await _manifest.WriteStateAsync().ConfigureAwait(true);
             _durableRetired = [.. next.Retired];
+            _manifestDirty = false;
             _lastCheckpointBytes = bytes;
             _metrics.Checkpoints.Add(1, new KeyValuePair<string, object?>("outcome", "ok"));
             _metrics.CheckpointBytes.Record(bytes);

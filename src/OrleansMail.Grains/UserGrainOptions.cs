@@ -34,6 +34,18 @@ public sealed class UserGrainOptions
     /// <summary>How long a tombstoned body is kept before GC deletes it.</summary>
     public TimeSpan GarbageGracePeriod { get; set; } = TimeSpan.FromDays(1);
 
+    /// <summary>
+    /// Bodies older than this move to the cool storage class (Azure's Cool tier: cheaper to keep, dearer to read),
+    /// once, by the user's daily pass; zero (the default) leaves every body hot. Old mail is rarely read again.
+    /// </summary>
+    public TimeSpan CoolAfter { get; set; }
+
+    /// <summary>
+    /// Only bodies at least this large move: the move is one billed operation, and below about 100 KiB the
+    /// cheaper storage takes more than a year to pay it back.
+    /// </summary>
+    public long CoolMinBytes { get; set; } = 128 * 1024;
+
     /// <summary>The silo's local index cache (snapshots and journals); empty disables it.</summary>
     public string CacheDirectory { get; set; } = "";
 

@@ -26,4 +26,7 @@ public interface IObjectStore
 
     /// <summary>Deletes (only if the ETag matches, when given); false when there was nothing to delete.</summary>
     Task<bool> DeleteAsync(string name, string? ifMatch = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Moves an object to another storage class; false when the store has only one (a folder) or the object is gone.</summary>
+    Task<bool> SetStorageClassAsync(string name, StorageClass storageClass, CancellationToken cancellationToken = default);
 }

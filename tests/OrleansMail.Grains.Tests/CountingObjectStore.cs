@@ -42,6 +42,12 @@ public sealed class CountingObjectStore(IObjectStore inner, ConcurrentDictionary
         return inner.DeleteAsync(name, ifMatch, cancellationToken);
     }
 
+    public Task<bool> SetStorageClassAsync(string name, StorageClass storageClass, CancellationToken cancellationToken = default)
+    {
+        Count("set_class", name);
+        return inner.SetStorageClassAsync(name, storageClass, cancellationToken);
+    }
+
     /// <summary>The writes among the counted operations: what Azure bills at its highest per-operation price.</summary>
     public static int Writes(IReadOnlyDictionary<string, int> counts) =>
         counts.Where(c => c.Key.StartsWith("create ", StringComparison.Ordinal) || c.Key.StartsWith("replace ", StringComparison.Ordinal) || c.Key.StartsWith("delete ", StringComparison.Ordinal)).Sum(c => c.Value);

@@ -79,6 +79,15 @@ public sealed class DeploymentTemplateTests
         }
     }
 
+    [Fact]
+    public void Old_large_bodies_move_to_the_cool_tier_unless_the_operator_says_otherwise()
+    {
+        var env = Environment(ContainerApp());
+        Assert.Contains("coolAfter", env.GetValueOrDefault("OrleansMail__Store__CoolAfter"), StringComparison.Ordinal);
+        var parameter = Template.Value["parameters"]!["coolAfter"]!;
+        Assert.True(TimeSpan.Parse(parameter["defaultValue"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture) > TimeSpan.Zero);
+    }
+
     private static JsonObject ContainerApp() =>
         Template.Value["resources"]!.AsArray().Single(r => r!["type"]!.GetValue<string>() == "Microsoft.App/containerApps")!.AsObject();
 

@@ -83,6 +83,10 @@ public interface IUserGrain : IGrainWithStringKey
     [Alias("gc")]
     Task<int> CollectGarbageAsync();
 
+    /// <summary>Moves bodies older than Store:CoolAfter and at least Store:CoolMinBytes to the cool storage class; returns how many.</summary>
+    [Alias("cool")]
+    Task<int> CoolBodiesAsync();
+
     /// <summary>Compares the index with the stored bodies; reports, never deletes (admin `verify`).</summary>
     [Alias("verify")]
     Task<VerifyReport> VerifyAsync();

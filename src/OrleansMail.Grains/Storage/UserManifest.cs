@@ -36,6 +36,9 @@ public sealed class UserManifest
     /// <summary>A format-1 manifest's floor: its compacted lineage segments were kept in the store, unlisted.</summary>
     public long LegacyFloorSeq { get; set; }
 
+    /// <summary>Unix ms: every body created before this that was large enough has been moved to the cool storage class.</summary>
+    public long CooledBefore { get; set; }
+
     /// <summary>Unix ms: every body created before this is indexed or tombstoned in the checkpointed index.</summary>
     public long RecoveryFloor { get; set; }
 
@@ -51,6 +54,7 @@ public sealed class UserManifest
         Retired = [.. Retired],
         LegacyFloorSeq = LegacyFloorSeq,
         RecoveryFloor = RecoveryFloor,
+        CooledBefore = CooledBefore,
     };
 
     /// <summary>Whether a segment in the store is one this manifest accounts for (lineage, merged, or retired).</summary>

@@ -130,6 +130,20 @@ public sealed class AzureBlobObjectStore : IObjectStore
         }
     }
 
+    public async Task<bool> SetStorageClassAsync(string name, StorageClass storageClass, CancellationToken cancellationToken = default)
+    {
+        var tier = storageClass == StorageClass.Cool ? AccessTier.Cool : AccessTier.Hot;
+        try
+        {
+            await Guard(() => _container.GetBlobClient(name).SetAccessTierAsync(tier, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return false;
+        }
+    }
+
     public async Task<bool> DeleteAsync(string name, string? ifMatch = null, CancellationToken cancellationToken = default)
     {
         var conditions = ifMatch is null ? null : new BlobRequestConditions { IfMatch = new ETag(ifMatch) };

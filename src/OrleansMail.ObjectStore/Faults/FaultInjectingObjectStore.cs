@@ -45,6 +45,12 @@ public sealed class FaultInjectingObjectStore(IObjectStore inner, FaultPlan plan
         return await inner.DeleteAsync(name, ifMatch, cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task<bool> SetStorageClassAsync(string name, StorageClass storageClass, CancellationToken cancellationToken = default)
+    {
+        await BeforeAsync(name, cancellationToken).ConfigureAwait(false);
+        return await inner.SetStorageClassAsync(name, storageClass, cancellationToken).ConfigureAwait(false);
+    }
+
     private async Task BeforeAsync(string name, CancellationToken cancellationToken)
     {
         var delay = plan.Latency + TimeSpan.FromTicks((long)(plan.Jitter.Ticks * plan.Next()));

@@ -168,6 +168,9 @@ public sealed class FileSystemObjectStore : IObjectStore
         return Task.FromResult(new ObjectPage(items, next));
     }
 
+    /// <summary>A folder has one storage class.</summary>
+    public Task<bool> SetStorageClassAsync(string name, StorageClass storageClass, CancellationToken cancellationToken = default) => Task.FromResult(false);
+
     public async Task<bool> DeleteAsync(string name, string? ifMatch = null, CancellationToken cancellationToken = default)
     {
         var path = PathOf(name);

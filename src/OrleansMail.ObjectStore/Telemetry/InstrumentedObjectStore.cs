@@ -36,6 +36,9 @@ public sealed class InstrumentedObjectStore : IObjectStore, IDisposable
     public Task<bool> DeleteAsync(string name, string? ifMatch = null, CancellationToken cancellationToken = default) =>
         TimeAsync("delete", () => _inner.DeleteAsync(name, ifMatch, cancellationToken));
 
+    public Task<bool> SetStorageClassAsync(string name, StorageClass storageClass, CancellationToken cancellationToken = default) =>
+        TimeAsync("set_class", () => _inner.SetStorageClassAsync(name, storageClass, cancellationToken));
+
     public void Dispose() => _meter.Dispose();
 
     private async Task<T> TimeAsync<T>(string operation, Func<Task<T>> call)
