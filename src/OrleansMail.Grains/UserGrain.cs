@@ -469,20 +469,42 @@ public sealed partial class UserGrain : Grain, IUserGrain
     public async Task<VerifyReport> VerifyAsync()
     {
         var stored = new HashSet<Guid>();
+        var sharedContent = new Dictionary<Guid, string>();
         await foreach (var entry in _store.ListAllAsync(_names.MessagesPrefix).ConfigureAwait(true))
         {
             if (UserObjectNames.TryParseBody(entry.Name, out var id, out _))
             {
                 stored.Add(id);
+                if (entry.Metadata.TryGetValue(SharedContent.ContentKey, out var content))
+                {
+                    sharedContent[id] = content;
+                }
             }
         }
 
         var records = _index.Mailboxes.Values.SelectMany(m => m.Messages).ToList();
         var referenced = records.Select(r => r.BodyId).ToHashSet();
+
+        // A copy of a message stored once is only whole with its shared content (one look per content).
+        var contentPresent = new Dictionary<string, bool>(StringComparer.Ordinal);
+        var missingContent = new HashSet<Guid>();
+        foreach (var (body, content) in sharedContent.Where(c => referenced.Contains(c.Key)))
+        {
+            if (!contentPresent.TryGetValue(content, out var present))
+            {
+                contentPresent[content] = present = await GuardAsync(() => _store.GetPropertiesAsync(content)).ConfigureAwait(true) is not null;
+            }
+
+            if (!present)
+            {
+                missingContent.Add(body);
+            }
+        }
+
         return new VerifyReport(
             records.Count,
             stored.Count,
-            [.. referenced.Where(b => !stored.Contains(b)).Order()],
+            [.. referenced.Where(b => !stored.Contains(b) || missingContent.Contains(b)).Order()],
             [.. stored.Where(b => !referenced.Contains(b) && !_index.Tombstones.ContainsKey(b)).Order()],
             [.. _index.Tombstones.Keys.Where(stored.Contains).Order()]);
     }

@@ -21,4 +21,10 @@ public sealed class LmtpOptions
 
     /// <summary>A session idle this long is closed (RFC 5321 §4.5.3.2 suggests 5 minutes).</summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// A message to several local recipients is stored once, each recipient keeping only its trace headers
+    /// (docs/architecture.md, "Single instance"); false stores a whole copy per recipient, as before.
+    /// </summary>
+    public bool SingleInstance { get; set; } = true;
 }

@@ -348,9 +348,14 @@ public sealed class LmtpSession(
 
         try
         {
-            foreach (var (address, user) in _recipients)
+            // Several local recipients: the content is stored once and each gets its trace headers and a reference.
+            var shared = failure is null && _recipients.Count > 1 && options.SingleInstance
+                ? await ingest.ShareAsync(message!, [.. _recipients.Select(r => r.User.UserId)]).ConfigureAwait(false)
+                : null;
+            for (var i = 0; i < _recipients.Count; i++)
             {
-                var reply = failure ?? await DeliverOneAsync(message!, address, user).ConfigureAwait(false);
+                var (address, user) = _recipients[i];
+                var reply = failure ?? await DeliverOneAsync(message!, address, user, shared?[i]).ConfigureAwait(false);
                 metrics.Deliveries.Add(1, new KeyValuePair<string, object?>("result", reply.Code.ToString(CultureInfo.InvariantCulture)));
                 await ReplyAsync(reply).ConfigureAwait(false);
             }
@@ -367,12 +372,12 @@ public sealed class LmtpSession(
         }
     }
 
-    private async Task<LmtpReply> DeliverOneAsync(IngestedMessage message, string address, ResolvedRecipient user)
+    private async Task<LmtpReply> DeliverOneAsync(IngestedMessage message, string address, ResolvedRecipient user, MailStorage.Ingest.SharedCopy? shared)
     {
         var prefix = TracePrefix(address);
         try
         {
-            MailStorage.Ingest.DeliveryTarget target = new(user.UserId, MailboxName: MailboxName.Inbox, TracePrefix: prefix);
+            MailStorage.Ingest.DeliveryTarget target = new(user.UserId, MailboxName: MailboxName.Inbox, TracePrefix: prefix, Shared: shared);
             if (options.SaveToDetailMailbox && !string.IsNullOrEmpty(user.Detail) && await ingest.FindExistingMailboxAsync(user.UserId, user.Detail).ConfigureAwait(false) is { } folder)
             {
                 // lmtp_save_to_detail_mailbox: only a folder of exactly that name, and only one that exists.

@@ -1,6 +1,8 @@
 using System.Text;
 using OrleansMail.Errors;
 using OrleansMail.Grains.Storage;
+using OrleansMail.Grains.Contracts;
+using OrleansMail.MailStorage.Bodies;
 using OrleansMail.MailStorage.Ingest;
 using OrleansMail.MailStorage.Summaries;
 using OrleansMail.Mail;
@@ -40,6 +42,62 @@ public sealed class IngestTests : EmbeddedClusterTest
     {
         await base.InitializeAsync();
         _ingest = new MessageIngest(Cluster.Store, Cluster.Client, new IngestOptions { MaxMessageSize = 5_000_000, MemorySpoolThreshold = 64 * 1024, TempDirectory = Folder }, TimeProvider.System);
+    }
+
+    [Fact]
+    public async Task A_message_stored_once_for_three_users_is_deleted_when_the_last_copy_is_collected()
+    {
+        await using var message = await _ingest.ReceiveAsync(new MemoryStream(Encoding.UTF8.GetBytes(Multipart)));
+        string[] users = ["si-a", "si-b", "si-c"];
+        var copies = (await _ingest.ShareAsync(message, users))!;
+        var content = Assert.Single(copies.Select(c => c.ContentName).Distinct());
+        var saved = new List<SaveResult>();
+        for (var i = 0; i < users.Length; i++)
+        {
+            var prefix = Encoding.ASCII.GetBytes($"Delivered-To: {users[i]}@example.org\r\n");
+            saved.Add(await _ingest.DeliverAsync(message, new DeliveryTarget(users[i], TracePrefix: prefix, Shared: copies[i])));
+        }
+
+        // Each user reads its own trace headers, then the one stored content.
+        var bodies = new MessageBodies(Cluster.Store, new BodyCacheOptions());
+        for (var i = 0; i < users.Length; i++)
+        {
+            var expected = Encoding.ASCII.GetBytes($"Delivered-To: {users[i]}@example.org\r\n" + Multipart);
+            Assert.Equal(expected, await bodies.ReadAsync(users[i], copies[i].BodyId));
+            Assert.Empty((await Cluster.User(users[i]).VerifyAsync()).MissingBodies);
+        }
+
+        // Two of three delete it: the content stays for the third, which still reads it whole.
+        for (var i = 0; i < 2; i++)
+        {
+            await ExpungeAndCollectAsync(users[i], saved[i]);
+            Assert.NotNull(await Cluster.Store.GetPropertiesAsync(content));
+        }
+
+        Assert.Equal(Encoding.ASCII.GetBytes("Delivered-To: si-c@example.org\r\n" + Multipart), await new MessageBodies(Cluster.Store, new BodyCacheOptions()).ReadAsync("si-c", copies[2].BodyId));
+
+        // The last one out deletes it.
+        await ExpungeAndCollectAsync(users[2], saved[2]);
+        Assert.Null(await Cluster.Store.GetPropertiesAsync(content));
+    }
+
+    [Fact]
+    public async Task Verify_reports_a_copy_whose_shared_content_is_gone()
+    {
+        await using var message = await _ingest.ReceiveAsync(new MemoryStream(Encoding.UTF8.GetBytes(Multipart)));
+        var copies = (await _ingest.ShareAsync(message, ["sv-a", "sv-b"]))!;
+        await _ingest.DeliverAsync(message, new DeliveryTarget("sv-a", Shared: copies[0]));
+        await _ingest.DeliverAsync(message, new DeliveryTarget("sv-b", Shared: copies[1]));
+        await Cluster.Store.DeleteAsync(copies[0].ContentName);
+        Assert.Equal([copies[0].BodyId], (await Cluster.User("sv-a").VerifyAsync()).MissingBodies);
+    }
+
+    private async Task ExpungeAndCollectAsync(string userId, SaveResult saved)
+    {
+        var user = Cluster.User(userId);
+        await user.StoreFlagsAsync(saved.MailboxId, UidSet.Of(saved.Uid), FlagOperation.Add, MessageFlags.Deleted, []);
+        await user.ExpungeAsync(saved.MailboxId, UidSet.Of(saved.Uid));
+        Assert.Equal(1, await user.CollectGarbageAsync());
     }
 
     [Fact]

@@ -22,12 +22,16 @@ public sealed class ImapHost : IAsyncLifetime
 
     public FaultPlan Faults { get; } = new();
 
+    /// <summary>The host's object store as it is, without the fault plan: to look at what was stored.</summary>
+    public FileSystemObjectStore Store { get; private set; } = null!;
+
     public const long MaxSize = 300_000;
 
     public async Task InitializeAsync()
     {
         File.WriteAllLines(Path.Combine(_folder.Path, "users.passwd"), Enumerable.Range(0, 200).Select(i => $"user{i}:{{PLAIN}}secret::::::"));
         var store = new FileSystemObjectStore(Path.Combine(_folder.Path, "store"));
+        Store = store;
         _host = await TestMailHost.StartAsync(
             _folder.Path,
             [

@@ -2,6 +2,7 @@ using System.Text;
 using OrleansMail.Grains.Contracts;
 using OrleansMail.Grains.Storage;
 using OrleansMail.Mail;
+using OrleansMail.MailStorage.Bodies;
 using OrleansMail.ObjectStore;
 using Xunit;
 
@@ -25,12 +26,13 @@ public sealed class LmtpTranscriptTests(LmtpHost host)
         return t;
     }
 
+    /// <summary>The user's last message as every reader composes it (its own object, and the content stored once when shared).</summary>
     private async Task<byte[]> LastStoredBodyAsync(string user)
     {
         var grain = host.Grains.GetGrain<IUserGrain>(user);
         var inbox = await grain.GetMailboxAsync("INBOX");
         var last = (await grain.FetchAsync(inbox.Id, UidSet.Range(1, uint.MaxValue))).Last();
-        return (await host.Store.ReadBytesAsync(UserObjectNames.For(user).Body(last.BodyId)))!;
+        return await new MessageBodies(host.Store, new BodyCacheOptions()).ReadAsync(user, last.BodyId);
     }
 
     [Fact]

@@ -12,8 +12,8 @@ namespace OrleansMail.Bench;
 /// <summary>
 /// The object-store operations OrleansMail issues per delivery, per IMAP session, per checkpoint and per idle hour
 /// of an always-on IDLE client, counted from the store's own metrics (meter "OrleansMail.ObjectStore") on the real
-/// silo host, and what they cost per user-month at Azure's per-operation prices. Measured twice in one run: with
-/// the idle-lease renewals of before (<c>Store:RenewLeaseWhileIdle=true</c>) and as shipped.
+/// silo host, and what they cost per user-month at Azure's per-operation prices. Measured twice in one run: as
+/// before (<c>Store:RenewLeaseWhileIdle=true</c>, <c>Lmtp:SingleInstance=false</c>) and as shipped.
 /// </summary>
 internal static class BillFigures
 {
@@ -101,7 +101,7 @@ internal static class BillFigures
         });
         listener.Start();
 
-        await using var app = await BenchHost.StartAsync(root, null, $"--OrleansMail:Accounts:PasswdFile={passwd}", $"--OrleansMail:Store:RenewLeaseWhileIdle={renewIdle}");
+        await using var app = await BenchHost.StartAsync(root, null, $"--OrleansMail:Accounts:PasswdFile={passwd}", $"--OrleansMail:Store:RenewLeaseWhileIdle={renewIdle}", $"--OrleansMail:Lmtp:SingleInstance={!renewIdle}");
         var user = app.Services.GetRequiredService<IGrainFactory>().GetGrain<IUserGrain>(User);
         var result = new Dictionary<string, Dictionary<string, double>>();
         async Task<T> Count<T>(string scenario, Func<Task<T>> step, double scale = 1)

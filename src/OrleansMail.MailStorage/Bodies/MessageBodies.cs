@@ -1,4 +1,7 @@
+using System.Collections.Concurrent;
 using OrleansMail.Errors;
+using OrleansMail.Identity;
+using OrleansMail.MailStorage.Ingest;
 using OrleansMail.Grains.Storage;
 using OrleansMail.ObjectStore;
 
@@ -11,6 +14,9 @@ namespace OrleansMail.MailStorage.Bodies;
 public sealed class MessageBodies(IObjectStore store, BodyCacheOptions options)
 {
     private readonly BodyCache _cache = new(options.MaxBytes);
+
+    /// <summary>Each shared copy's trace headers and content name, read once per silo (bounded: cleared when full).</summary>
+    private readonly ConcurrentDictionary<string, (byte[] Prefix, string Content)> _shared = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Task<byte[]>> _inFlight = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
@@ -37,6 +43,16 @@ public sealed class MessageBodies(IObjectStore store, BodyCacheOptions options)
     /// <summary>A range of a body of any size, streamed.</summary>
     public async Task<Stream> OpenRangeAsync(string userId, Guid bodyId, long offset, long length, CancellationToken cancellationToken = default)
     {
+        if (BodyIds.IsShared(bodyId))
+        {
+            // This recipient's trace headers, then the content stored once: the range spans them as one message.
+            var (prefix, content) = await SharedLayoutAsync(userId, bodyId, cancellationToken).ConfigureAwait(false);
+            var head = offset < prefix.Length ? prefix.AsSpan((int)offset, (int)Math.Min(length, prefix.Length - offset)).ToArray() : [];
+            var rest = length - head.Length;
+            var tail = rest > 0 ? await OpenAsync(content, new ByteRange(Math.Max(0, offset - prefix.Length), rest), cancellationToken).ConfigureAwait(false) : Stream.Null;
+            return new PrefixedStream(head, tail);
+        }
+
         try
         {
             var stored = await store.ReadAsync(UserObjectNames.For(userId).Body(bodyId), new ByteRange(offset, length), cancellationToken).ConfigureAwait(false)
@@ -83,11 +99,70 @@ public sealed class MessageBodies(IObjectStore store, BodyCacheOptions options)
 
     private async Task<byte[]> ReadRangeAsync(string userId, Guid bodyId, ByteRange? range, CancellationToken cancellationToken)
     {
+        if (BodyIds.IsShared(bodyId))
+        {
+            // Whole, or a head (offset 0): the trace headers, then as much of the shared content as asked for.
+            var (prefix, content) = await SharedLayoutAsync(userId, bodyId, cancellationToken).ConfigureAwait(false);
+            var wanted = range?.Length;
+            if (wanted is { } w && w <= prefix.Length)
+            {
+                return prefix.AsSpan(0, (int)w).ToArray();
+            }
+
+            await using var tail = await OpenAsync(content, new ByteRange(0, wanted - prefix.Length), cancellationToken).ConfigureAwait(false);
+            using var memory = new MemoryStream();
+            memory.Write(prefix);
+            await tail.CopyToAsync(memory, cancellationToken).ConfigureAwait(false);
+            return memory.ToArray();
+        }
+
         try
         {
             await using var stored = await store.ReadAsync(UserObjectNames.For(userId).Body(bodyId), range, cancellationToken).ConfigureAwait(false)
                 ?? throw MailStoreException.NotFound("the message body is missing from the store");
             return await stored.ReadAllBytesAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (ObjectStoreUnavailableException e)
+        {
+            throw MailStoreException.Unavailable("the message store is unavailable", e);
+        }
+    }
+
+    private async Task<(byte[] Prefix, string Content)> SharedLayoutAsync(string userId, Guid bodyId, CancellationToken cancellationToken)
+    {
+        var key = $"{userId}\n{bodyId:N}";
+        if (_shared.TryGetValue(key, out var known))
+        {
+            return known;
+        }
+
+        try
+        {
+            await using var stored = await store.ReadAsync(UserObjectNames.For(userId).Body(bodyId), null, cancellationToken).ConfigureAwait(false)
+                ?? throw MailStoreException.NotFound("the message body is missing from the store");
+            var prefix = await stored.ReadAllBytesAsync(cancellationToken).ConfigureAwait(false);
+            var content = stored.Properties.Metadata.GetValueOrDefault(SharedContent.ContentKey)
+                ?? throw MailStoreException.NotFound("a shared copy names no content");
+            if (_shared.Count >= 100_000)
+            {
+                _shared.Clear();
+            }
+
+            return _shared[key] = (prefix, content);
+        }
+        catch (ObjectStoreUnavailableException e)
+        {
+            throw MailStoreException.Unavailable("the message store is unavailable", e);
+        }
+    }
+
+    private async Task<Stream> OpenAsync(string name, ByteRange range, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var stored = await store.ReadAsync(name, range, cancellationToken).ConfigureAwait(false)
+                ?? throw MailStoreException.NotFound("the shared message content is missing from the store");
+            return stored.Content;
         }
         catch (ObjectStoreUnavailableException e)
         {

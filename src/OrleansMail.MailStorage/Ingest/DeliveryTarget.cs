@@ -2,7 +2,11 @@ using OrleansMail.Mail;
 
 namespace OrleansMail.MailStorage.Ingest;
 
-/// <summary>Where one copy goes: a canonical user, a mailbox (by id, or by name with INBOX as the default), initial flags, and its own trace headers.</summary>
+/// <summary>
+/// Where one copy goes: a canonical user, a mailbox (by id, or by name with INBOX as the default), initial flags,
+/// and its own trace headers; with <paramref name="Shared"/>, the content is already stored once for several
+/// recipients and this copy is that recipient's trace headers and a reference to it.
+/// </summary>
 public sealed record DeliveryTarget(
     string UserId,
     string? MailboxName = null,
@@ -10,4 +14,5 @@ public sealed record DeliveryTarget(
     MessageFlags Flags = MessageFlags.None,
     string[]? Keywords = null,
     DateTimeOffset? InternalDate = null,
-    byte[]? TracePrefix = null);
+    byte[]? TracePrefix = null,
+    SharedCopy? Shared = null);

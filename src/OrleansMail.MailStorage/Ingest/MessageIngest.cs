@@ -49,6 +49,39 @@ public sealed class MessageIngest(IObjectStore store, IGrainFactory grains, Inge
         }
     }
 
+    /// <summary>
+    /// Stores the content of a message for several local recipients once (docs/architecture.md, "Single
+    /// instance"), naming the objects each recipient's delivery will write, and returns each recipient's place in
+    /// it (in <paramref name="userIds"/> order, at most <see cref="SharedContent.MaxRecipients"/> per stored
+    /// content); null when the store is unavailable, and each delivery then stores (and fails) on its own.
+    /// </summary>
+    public async Task<SharedCopy[]?> ShareAsync(IngestedMessage message, IReadOnlyList<string> userIds, CancellationToken cancellationToken = default)
+    {
+        var copies = new List<SharedCopy>(userIds.Count);
+        foreach (var group in userIds.Chunk(SharedContent.MaxRecipients))
+        {
+            var now = time.GetUtcNow();
+            var contentName = SharedContent.Name(BodyIds.New(now));
+            var planned = group.Select(u => (User: u, BodyId: BodyIds.NewShared(now))).ToList();
+            var metadata = new Dictionary<string, string>
+            {
+                [SharedContent.RecipientsKey] = string.Join(',', planned.Select(p => UserObjectNames.For(p.User).Body(p.BodyId))),
+            };
+            try
+            {
+                await store.CreateAsync(contentName, message.Spool.OpenRead(), metadata, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ObjectStoreUnavailableException)
+            {
+                return null;
+            }
+
+            copies.AddRange(planned.Select(p => new SharedCopy(p.BodyId, contentName)));
+        }
+
+        return [.. copies];
+    }
+
     /// <summary>Stores one copy durably and indexes it; a transient failure is <see cref="MailStoreErrorKind.Unavailable"/> (LMTP 451).</summary>
     public async Task<SaveResult> DeliverAsync(IngestedMessage message, DeliveryTarget target, CancellationToken cancellationToken = default)
     {
@@ -56,15 +89,23 @@ public sealed class MessageIngest(IObjectStore store, IGrainFactory grains, Inge
         var mailboxName = target.MailboxName ?? Mail.MailboxName.Inbox;
         var mailboxId = target.MailboxId ?? await _mailboxIds.GetAsync(target.UserId, mailboxName, () => user.GetMailboxAsync(mailboxName)).ConfigureAwait(false);
         var prefix = target.TracePrefix ?? [];
-        var bodyId = BodyIds.New(time.GetUtcNow());
+        var bodyId = target.Shared?.BodyId ?? BodyIds.New(time.GetUtcNow());
         var internalDate = (target.InternalDate ?? time.GetUtcNow()).ToUnixTimeMilliseconds();
         var size = prefix.Length + message.Spool.Length;
         var keywords = target.Keywords ?? [];
         var metadata = BodyMetadata.Create(mailboxId, target.Flags, keywords, internalDate, size, message.Spool.Sha256);
         var name = UserObjectNames.For(target.UserId).Body(bodyId);
+        Stream content = new PrefixedStream(prefix, message.Spool.OpenRead());
+        if (target.Shared is { } shared)
+        {
+            // Only this recipient's trace headers; the content is stored once, already, under the shared name.
+            metadata[SharedContent.ContentKey] = shared.ContentName;
+            content = new MemoryStream(prefix, writable: false);
+        }
+
         try
         {
-            await store.CreateAsync(name, new PrefixedStream(prefix, message.Spool.OpenRead()), metadata, cancellationToken).ConfigureAwait(false);
+            await store.CreateAsync(name, content, metadata, cancellationToken).ConfigureAwait(false);
         }
         catch (ObjectStoreUnavailableException e)
         {
