@@ -293,30 +293,5 @@ public sealed partial class UserGrain
         return deleted;
     }
 
-    /// <summary>
-    /// Deletes this user's copy of a message stored once for several (docs/architecture.md, "Single instance"),
-    /// then the shared content if no recipient's copy is left: the last one out, looking at the others until it
-    /// finds one (each copy is deleted only after its own user's grace period, so a content is never deleted while
-    /// a copy names it). Two last ones at once may both leave it: a leak `verify` reports, never a loss.
-    /// </summary>
-    private async Task DeleteSharedCopyAsync(Guid body)
-    {
-        var mine = _names.Body(body);
-        var content = (await _store.GetPropertiesAsync(mine).ConfigureAwait(true))?.Metadata.GetValueOrDefault(SharedContent.ContentKey);
-        await _store.DeleteAsync(mine).ConfigureAwait(true);
-        if (content is null || await _store.GetPropertiesAsync(content).ConfigureAwait(true) is not { } shared)
-        {
-            return;
-        }
-
-        foreach (var other in shared.Metadata.GetValueOrDefault(SharedContent.RecipientsKey, "").Split(',', StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (other != mine && await _store.GetPropertiesAsync(other).ConfigureAwait(true) is not null)
-            {
-                return;
-            }
-        }
-
-        await _store.DeleteAsync(content).ConfigureAwait(true);
-    }
+    private Task DeleteSharedCopyAsync(Guid body) => SharedCopies.DeleteCopyAsync(_store, _names.Body(body));
 }
