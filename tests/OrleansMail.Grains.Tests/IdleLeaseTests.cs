@@ -41,16 +41,28 @@ public sealed class IdleLeaseTests : IDisposable
 
         // The checkpoint and the body GC of the expunge settle; then the user is left alone, its session listening.
         var lease = UserObjectNames.For(id).Lease;
-        await Task.Delay(TimeSpan.FromSeconds(4));
         var before = CountingObjectStore.Writes(cluster.Operations);
+        for (var settled = 0; settled < 10; settled++)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            var now = CountingObjectStore.Writes(cluster.Operations);
+            if (now == before)
+            {
+                break;
+            }
+
+            before = now;
+        }
+
         await Task.Delay(TimeSpan.FromSeconds(8)); // 16 renewal periods, 8 checkpoint ticks, 8 scans
         var idleWrites = CountingObjectStore.Writes(cluster.Operations) - before;
         Assert.Equal(0, idleWrites);
 
-        // The next write takes the lease back first (one conditional write), then goes on as ever.
+        // The next write takes the lease back first (one conditional write; the renewal timer, seeing a write, may
+        // add one more at once), then goes on as ever.
         var leaseWrites = cluster.Operations.GetValueOrDefault("replace " + lease);
         await user.StoreFlagsAsync(inbox.Id, UidSet.Of(1), FlagOperation.Add, MessageFlags.Seen, []);
-        Assert.Equal(leaseWrites + 1, cluster.Operations.GetValueOrDefault("replace " + lease));
+        Assert.InRange(cluster.Operations.GetValueOrDefault("replace " + lease), leaseWrites + 1, leaseWrites + 2);
         await user.CheckpointAsync();
         Assert.Equal(MessageFlags.Seen, (await TestMessages.ListingAsync(user)).Single().Flags);
         Assert.True(listener.Changes > 0);

@@ -17,7 +17,8 @@ public static class JournalSalvage
     /// <summary>The entries that bring <paramref name="chain"/>'s surviving messages into <paramref name="current"/>.</summary>
     public static SalvageResult Salvage(UserIndex current, IReadOnlyList<JournalEntry> chain, long now, Func<uint, uint> nextUidValidity, Guid inboxId)
     {
-        var held = new Dictionary<(Guid Mailbox, uint Uid), MessageRecord>();
+        // What the chain added and still held at its end, by mailbox and UID (the chain's own UIDs).
+        var held = new Dictionary<Guid, SortedDictionary<uint, MessageRecord>>();
         var names = new Dictionary<Guid, (string Name, SpecialUse Use)>();
         var ignored = 0;
         foreach (var e in chain)
@@ -31,31 +32,49 @@ public static class JournalSalvage
                     names[r.MailboxId] = (r.Name, n.Use);
                     break;
                 case MailboxDeleted d:
-                    ignored += held.Keys.Count(k => k.Mailbox == d.MailboxId);
-                    foreach (var k in held.Keys.Where(k => k.Mailbox == d.MailboxId).ToList())
+                    held.Remove(d.MailboxId);
+                    if (!names.ContainsKey(d.MailboxId))
                     {
-                        held.Remove(k);
+                        ignored++; // a mailbox older than the chain: its deletion cannot be placed
                     }
 
                     break;
                 case MessageAdded a:
-                    held[(a.MailboxId, a.Record.Uid)] = a.Record;
+                    if (!held.TryGetValue(a.MailboxId, out var box))
+                    {
+                        held[a.MailboxId] = box = [];
+                    }
+
+                    box[a.Record.Uid] = a.Record;
                     break;
-                case FlagsChanged f when held.TryGetValue((f.MailboxId, f.Uid), out var r):
-                    held[(f.MailboxId, f.Uid)] = r with { Flags = f.Flags, Keywords = f.Keywords };
+                case FlagsChanged f when held.GetValueOrDefault(f.MailboxId)?.TryGetValue(f.Uid, out var r) == true:
+                    held[f.MailboxId][f.Uid] = r! with { Flags = f.Flags, Keywords = f.Keywords };
                     break;
                 case FlagsChanged:
                     ignored++;
                     break;
                 case MessagesExpunged x:
-                    foreach (var k in held.Keys.Where(k => k.Mailbox == x.MailboxId && x.Uids.Contains(k.Uid)).ToList())
                     {
-                        held.Remove(k);
-                    }
+                        var removed = 0L;
+                        if (held.TryGetValue(x.MailboxId, out var from))
+                        {
+                            var gone = x.Uids.Count <= from.Count ? x.Uids.Where(from.ContainsKey).ToList() : from.Keys.Where(x.Uids.Contains).ToList();
+                            foreach (var uid in gone)
+                            {
+                                from.Remove(uid);
+                            }
 
-                    // Expunges of messages older than the journal: their UIDs may since name other messages.
-                    ignored++;
-                    break;
+                            removed = gone.Count;
+                        }
+
+                        // Expunges of messages older than the chain: their UIDs may since name other messages.
+                        if (x.Uids.Count > removed)
+                        {
+                            ignored++;
+                        }
+
+                        break;
+                    }
             }
         }
 
@@ -66,7 +85,7 @@ public static class JournalSalvage
 
         // A message the journal added and then expunged, moved or deleted with its mailbox: the live side can only
         // hold it from recovery, which re-indexed the body without knowing what came next. The journal knows best.
-        var stillHeld = held.Values.Select(r => r.RecordId).ToHashSet();
+        var stillHeld = held.Values.SelectMany(b => b.Values).Select(r => r.RecordId).ToHashSet();
         var undone = chain.OfType<MessageAdded>().Select(a => a.Record.RecordId).Where(id => !stillHeld.Contains(id)).ToHashSet();
         foreach (var box in work.Mailboxes.Values.ToList())
         {
@@ -79,7 +98,7 @@ public static class JournalSalvage
             }
         }
 
-        foreach (var ((mailboxId, _), heldRecord) in held.OrderBy(h => h.Key.Mailbox).ThenBy(h => h.Key.Uid))
+        foreach (var (mailboxId, heldRecord) in held.OrderBy(h => h.Key).SelectMany(h => h.Value.Values.Select(r => (h.Key, r))))
         {
             var record = heldRecord;
             var refiled = false;
