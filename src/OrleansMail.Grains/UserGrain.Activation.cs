@@ -135,6 +135,7 @@ public sealed partial class UserGrain
 
         try
         {
+            _flushSummaries = true; // leaving: what the next activation would otherwise rebuild from the bodies
             await CheckpointCoreAsync(forceSnapshot: false).ConfigureAwait(true);
             _journal?.Close(delete: true);
             _journal = null;

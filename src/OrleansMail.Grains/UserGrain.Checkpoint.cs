@@ -57,7 +57,11 @@ public sealed partial class UserGrain
             throw MailStoreException.Unavailable("another writer took this user over; retry");
         }
 
-        if (_pending.Count == 0 && _pendingSummaries.Count == 0 && !forceSnapshot && !_manifestDirty)
+        // Summaries are a cache (a lost one is rebuilt from its body), so they wait for a batch worth an object of
+        // its own: a checkpoint after one delivery writes its segment and the manifest, not a third object.
+        var writeSummaries = _pendingSummaries.Count > 0
+            && (forceSnapshot || _flushSummaries || _pendingSummaries.Values.Sum(v => (long)v.Length) >= _options.SummaryBatchBytes);
+        if (_pending.Count == 0 && !writeSummaries && !forceSnapshot && !_manifestDirty)
         {
             return;
         }
@@ -85,7 +89,7 @@ public sealed partial class UserGrain
 
         try
         {
-            if (_pendingSummaries.Count > 0)
+            if (writeSummaries)
             {
                 var batchName = SegmentNames.SummaryBatch(seq + 1, _activationId);
                 await _store.CreateAsync(_names.Index(batchName), SummaryBatchCodec.Encode(_pendingSummaries)).ConfigureAwait(true);

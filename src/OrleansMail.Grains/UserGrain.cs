@@ -46,6 +46,9 @@ public sealed partial class UserGrain : Grain, IUserGrain
     private readonly Guid _activationId = Guid.NewGuid();
     private readonly List<JournalEntry> _pending = [];
 
+    /// <summary>Set when the activation ends: its last checkpoint writes every pending summary, however few.</summary>
+    private bool _flushSummaries;
+
     /// <summary>The retired names of the last manifest read or written: only those may be deleted.</summary>
     private HashSet<string> _durableRetired = [];
 

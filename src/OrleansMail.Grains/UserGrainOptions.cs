@@ -46,6 +46,13 @@ public sealed class UserGrainOptions
     /// </summary>
     public long CoolMinBytes { get; set; } = 128 * 1024;
 
+    /// <summary>
+    /// Message summaries wait in memory until this many bytes are pending (or the user deactivates) and then go
+    /// to the store as one batch: a summary is a cache, rebuilt from its body if a crash loses it, and a batch per
+    /// checkpoint would cost a billed write per delivery.
+    /// </summary>
+    public long SummaryBatchBytes { get; set; } = 64 * 1024;
+
     /// <summary>The silo's local index cache (snapshots and journals); empty disables it.</summary>
     public string CacheDirectory { get; set; } = "";
 

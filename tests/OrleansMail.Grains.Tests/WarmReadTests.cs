@@ -43,6 +43,32 @@ public sealed class WarmReadTests : IDisposable
         Assert.True(issued.Count == 0, "a warm SELECT and FETCH issued " + string.Join(", ", issued));
     }
 
+    [Fact]
+    public async Task A_checkpoint_after_one_delivery_writes_its_segment_and_the_manifest_and_nothing_more()
+    {
+        // Undefended: every checkpoint that followed a delivery also wrote a summary batch of one summary.
+        const string id = "onecheckpoint";
+        await using var cluster = await MailCluster.StartAsync(StoreSetup.FileSystem(_folder));
+        var user = cluster.User(id);
+        var inbox = await user.GetMailboxAsync("INBOX");
+        await user.CheckpointAsync();
+        var body = Identity.BodyIds.New(DateTimeOffset.UtcNow);
+        await user.SaveAsync(new SaveRequest(body, inbox.Id, null, MessageFlags.None, [], 0, 10, [7, 7, 7]));
+        var before = cluster.Operations.ToDictionary(o => o.Key, o => o.Value);
+        await user.CheckpointAsync();
+        // The lease's renewal timer runs beside the checkpoint; its writes are another figure (IdleLeaseTests).
+        var writes = cluster.Operations.Where(o => !o.Key.StartsWith("read", StringComparison.Ordinal) && !o.Key.StartsWith("head", StringComparison.Ordinal) && !o.Key.StartsWith("list", StringComparison.Ordinal) && !o.Key.EndsWith("/lease", StringComparison.Ordinal))
+            .Select(o => (o.Key, Count: o.Value - before.GetValueOrDefault(o.Key))).Where(o => o.Count > 0).ToList();
+        Assert.Single(writes, w => w.Key.Contains("/index/log-", StringComparison.Ordinal));
+        Assert.DoesNotContain(writes, w => w.Key.Contains("/index/sum-", StringComparison.Ordinal));
+        Assert.Equal(2, writes.Sum(w => w.Count)); // the segment and the manifest
+
+        // Leaving, the user writes what summaries it holds; the next activation reads them from the store.
+        await user.DeactivateAsync();
+        Assert.Equal([7, 7, 7], (await user.GetSummariesAsync([body]))[0]);
+        Assert.Contains(cluster.Operations, o => o.Key.StartsWith("create ", StringComparison.Ordinal) && o.Key.Contains("/index/sum-", StringComparison.Ordinal));
+    }
+
     /// <summary>What the IMAP session asks the grain for on SELECT and on FETCH (FLAGS ENVELOPE BODYSTRUCTURE).</summary>
     private static async Task SelectAndFetchAsync(IUserGrain user, List<Guid> bodies)
     {
