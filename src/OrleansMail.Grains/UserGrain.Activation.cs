@@ -265,7 +265,7 @@ public sealed partial class UserGrain
                 manifest.Writer,
                 lineageAfter,
                 names)).ConfigureAwait(true);
-            var referencedBefore = _index.Mailboxes.Values.SelectMany(m => m.Messages).Select(r => r.BodyId).ToHashSet();
+            var referencedBefore = _index.ReferencedBodies();
             _index = IndexReader.ReadSnapshot(outcome.MergedState);
             await DropRecordsWithCollectedBodiesAsync(referencedBefore, cancellationToken).ConfigureAwait(true);
             // Merged into the index the next checkpoint writes: from then on the segments are history like any
@@ -291,7 +291,7 @@ public sealed partial class UserGrain
             chain.AddRange((await loader.ReadSegmentAsync(name, cancellationToken).ConfigureAwait(true)).Entries);
         }
 
-        var referencedBefore = _index.Mailboxes.Values.SelectMany(m => m.Messages).Select(r => r.BodyId).ToHashSet();
+        var referencedBefore = _index.ReferencedBodies();
         var result = JournalSalvage.Salvage(_index, chain, Now, NextUidValidity, InboxId());
         foreach (var e in result.Entries)
         {

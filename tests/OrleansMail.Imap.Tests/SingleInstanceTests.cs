@@ -1,8 +1,8 @@
-using System.Net.Sockets;
 using System.Text;
 using MailKit;
 using OrleansMail.Grains.Storage;
 using OrleansMail.ObjectStore;
+using OrleansMail.Testing;
 using Xunit;
 
 namespace OrleansMail.Imap.Tests;
@@ -21,10 +21,11 @@ public sealed class SingleInstanceTests(ImapHost host)
     {
         var users = Enumerable.Range(0, 5).Select(_ => host.NewUser()).ToArray();
         var alone = host.NewUser();
-        var original = Encoding.ASCII.GetBytes(Multipart(padding));
+        var message = Multipart(padding);
+        var original = Encoding.ASCII.GetBytes(message);
         var sharedBefore = await CountAsync("shared/");
-        Assert.All(await DeliverAsync(users, original), r => Assert.StartsWith("250", r, StringComparison.Ordinal));
-        Assert.StartsWith("250", (await DeliverAsync([alone], original))[0], StringComparison.Ordinal);
+        Assert.All(await LmtpDelivery.DeliverMessageAsync(host.LmtpPort, [.. users.Select(u => u + "@localhost")], message), r => Assert.StartsWith("250", r, StringComparison.Ordinal));
+        Assert.StartsWith("250", await host.DeliverAsync(alone, message), StringComparison.Ordinal);
         Assert.Equal(sharedBefore + 1, await CountAsync("shared/"));
 
         using var reference = await host.ConnectAsync(alone);
@@ -68,43 +69,6 @@ public sealed class SingleInstanceTests(ImapHost host)
         }
 
         return memory.ToArray();
-    }
-
-    /// <summary>One LMTP transaction to every one of <paramref name="users"/>; the replies to DATA, one per recipient.</summary>
-    private async Task<List<string>> DeliverAsync(string[] users, byte[] message)
-    {
-        using var tcp = new TcpClient();
-        await tcp.ConnectAsync("127.0.0.1", host.LmtpPort);
-        var stream = tcp.GetStream();
-        var reader = new StreamReader(stream, Encoding.ASCII);
-        async Task<string> Reply()
-        {
-            string line;
-            do
-            {
-                line = await reader.ReadLineAsync() ?? throw new IOException("closed");
-            }
-            while (line.Length > 3 && line[3] == '-');
-            return line;
-        }
-
-        await Reply();
-        var envelope = $"LHLO test\r\nMAIL FROM:<sender@example.org>\r\n{string.Concat(users.Select(u => $"RCPT TO:<{u}@localhost>\r\n"))}DATA\r\n";
-        await stream.WriteAsync(Encoding.ASCII.GetBytes(envelope));
-        for (var i = 0; i < users.Length + 3; i++)
-        {
-            await Reply();
-        }
-
-        await stream.WriteAsync(message);
-        await stream.WriteAsync(".\r\n"u8.ToArray());
-        var replies = new List<string>();
-        for (var i = 0; i < users.Length; i++)
-        {
-            replies.Add(await Reply());
-        }
-
-        return replies;
     }
 
     private static string Multipart(int padding) =>

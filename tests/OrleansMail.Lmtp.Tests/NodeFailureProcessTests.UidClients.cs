@@ -94,24 +94,13 @@ public sealed partial class NodeFailureProcessTests
                 await box.CloseAsync();
             }
 
-            await using var idle = await LoginAsync(second.ImapPort);
-            await idle.CommandAsync("i1", "SELECT INBOX");
-            await idle.SendAsync("i2 IDLE\r\n");
-            Assert.StartsWith("+", await idle.LineAsync());
+            await using var idle = await IdleOnInboxAsync(second.ImapPort);
 
             // The dead node returns with its disk: its journal goes to the store and is merged into the live user.
             var watch = Stopwatch.StartNew();
             returned = SiloHostProcess.Start(azurite, folder.Path, passwd, container, cluster, 0, replacing: first, settings: quiet);
-            string line;
-            do
-            {
-                line = await idle.LineAsync(TimeSpan.FromSeconds(120));
-            }
-            while (!line.StartsWith("* VANISHED", StringComparison.Ordinal) && !line.EndsWith(" EXPUNGE", StringComparison.Ordinal));
-            watch.Stop();
+            await UntilMailboxChangesAsync(idle, TimeSpan.FromSeconds(120));
             output.WriteLine($"the returned node's changes reached the IDLE session {watch.Elapsed.TotalSeconds:F1} s after its process started");
-            await idle.SendAsync("DONE\r\n");
-            await idle.UntilTaggedAsync("i2");
 
             // Every client converges: each acknowledged message once, where the user last put it; none deleted.
             var truth = new Dictionary<string, List<string>>

@@ -78,10 +78,7 @@ public sealed partial class NodeFailureProcessTests(ITestOutputHelper output)
             var seenByB = await SnapshotAsync(onB, "b5");
 
             // A phone in IDLE keeps the successor's activation alive throughout: nothing forces a new one.
-            await using var idle = await LoginAsync(b.ImapPort);
-            await idle.CommandAsync("i1", "SELECT INBOX");
-            await idle.SendAsync("i2 IDLE\r\n");
-            Assert.StartsWith("+", await idle.LineAsync());
+            await using var idle = await IdleOnInboxAsync(b.ImapPort);
 
             // Resumed, the zombie answers but acknowledges nothing: its lease lapsed while it slept.
             a.Thaw();
@@ -98,15 +95,8 @@ public sealed partial class NodeFailureProcessTests(ITestOutputHelper output)
 
             // The live activation merges it and tells the IDLE session: both sides' changes, every acknowledged message once.
             var watch = System.Diagnostics.Stopwatch.StartNew();
-            string line;
-            do
-            {
-                line = await idle.LineAsync(TimeSpan.FromSeconds(60));
-            }
-            while (!line.StartsWith("* VANISHED", StringComparison.Ordinal) && !line.EndsWith(" EXPUNGE", StringComparison.Ordinal) && !line.Contains(" FETCH ", StringComparison.Ordinal));
+            await UntilMailboxChangesAsync(idle, TimeSpan.FromSeconds(60));
             output.WriteLine($"the zombie's hand-over reached the IDLE session {watch.Elapsed.TotalSeconds:F1} s after it left the silo's disk");
-            await idle.SendAsync("DONE\r\n");
-            await idle.UntilTaggedAsync("i2");
 
             await using var check = await LoginAsync(b.ImapPort);
             await check.CommandAsync("c1", "SELECT INBOX");
@@ -254,6 +244,29 @@ public sealed partial class NodeFailureProcessTests(ITestOutputHelper output)
         Assert.StartsWith("l1 OK", (await t.CommandAsync("l1", $"LOGIN {User} x"))[^1]);
         Assert.StartsWith("l2 OK", (await t.CommandAsync("l2", "ENABLE QRESYNC"))[^1]);
         return t;
+    }
+
+    /// <summary>A session that selected INBOX and waits in IDLE (tag i2), as a phone does.</summary>
+    private static async Task<ImapTranscript> IdleOnInboxAsync(int port)
+    {
+        var idle = await LoginAsync(port);
+        await idle.CommandAsync("i1", "SELECT INBOX");
+        await idle.SendAsync("i2 IDLE\r\n");
+        Assert.StartsWith("+", await idle.LineAsync());
+        return idle;
+    }
+
+    /// <summary>Waits in IDLE until the server pushes a change to the mailbox (an expunge or a flag change), then leaves IDLE.</summary>
+    private static async Task UntilMailboxChangesAsync(ImapTranscript idle, TimeSpan patience)
+    {
+        string line;
+        do
+        {
+            line = await idle.LineAsync(patience);
+        }
+        while (!line.StartsWith("* VANISHED", StringComparison.Ordinal) && !line.EndsWith(" EXPUNGE", StringComparison.Ordinal) && !line.Contains(" FETCH ", StringComparison.Ordinal));
+        await idle.SendAsync("DONE\r\n");
+        await idle.UntilTaggedAsync("i2");
     }
 
     /// <summary>What a client keeps of the selected INBOX: UIDVALIDITY, HIGHESTMODSEQ and each UID's flags.</summary>

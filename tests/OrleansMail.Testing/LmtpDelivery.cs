@@ -43,7 +43,11 @@ public static class LmtpDelivery
     }
 
     /// <summary>Delivers <paramref name="message"/> (any line endings) to one recipient; returns the final reply.</summary>
-    public static async Task<string> DeliverMessageAsync(int port, string rcpt, string message)
+    public static async Task<string> DeliverMessageAsync(int port, string rcpt, string message) =>
+        (await DeliverMessageAsync(port, [rcpt], message).ConfigureAwait(false))[0];
+
+    /// <summary>Delivers <paramref name="message"/> (any line endings) to several recipients in one transaction; the replies to DATA, one per recipient.</summary>
+    public static async Task<List<string>> DeliverMessageAsync(int port, IReadOnlyList<string> rcpts, string message)
     {
         using var tcp = new TcpClient();
         await tcp.ConnectAsync("127.0.0.1", port).ConfigureAwait(false);
@@ -63,13 +67,19 @@ public static class LmtpDelivery
         await Reply().ConfigureAwait(false);
         var body = message.Replace("\r\n", "\n", StringComparison.Ordinal).Replace("\n", "\r\n", StringComparison.Ordinal);
         var dotted = string.Join("\r\n", body.Split("\r\n").Select(l => l.StartsWith('.') ? "." + l : l));
-        await stream.WriteAsync(Encoding.UTF8.GetBytes($"LHLO test\r\nMAIL FROM:<sender@example.org>\r\nRCPT TO:<{rcpt}>\r\nDATA\r\n")).ConfigureAwait(false);
-        for (var i = 0; i < 4; i++)
+        await stream.WriteAsync(Encoding.UTF8.GetBytes($"LHLO test\r\nMAIL FROM:<sender@example.org>\r\n{string.Concat(rcpts.Select(r => $"RCPT TO:<{r}>\r\n"))}DATA\r\n")).ConfigureAwait(false);
+        for (var i = 0; i < rcpts.Count + 3; i++)
         {
             await Reply().ConfigureAwait(false);
         }
 
         await stream.WriteAsync(Encoding.UTF8.GetBytes(dotted + (dotted.EndsWith("\r\n", StringComparison.Ordinal) ? "" : "\r\n") + ".\r\nQUIT\r\n")).ConfigureAwait(false);
-        return await Reply().ConfigureAwait(false);
+        var replies = new List<string>(rcpts.Count);
+        for (var i = 0; i < rcpts.Count; i++)
+        {
+            replies.Add(await Reply().ConfigureAwait(false));
+        }
+
+        return replies;
     }
 }

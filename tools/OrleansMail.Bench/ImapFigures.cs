@@ -232,37 +232,24 @@ internal static class ImapFigures
             {
             }
 
-            await Task.Delay(duration);
+            if (duration > TimeSpan.Zero)
+            {
+                await Task.Delay(duration);
+            }
+
             await _stream.WriteAsync("DONE\r\n"u8.ToArray());
             var pushed = 0;
-            while (!(await LineAsync()).StartsWith(tag + " ", StringComparison.Ordinal))
+            string line;
+            while (!(line = await LineAsync()).StartsWith(tag + " ", StringComparison.Ordinal))
             {
                 pushed++;
             }
 
-            return pushed;
+            return line.StartsWith(tag + " OK", StringComparison.Ordinal) ? pushed : throw new InvalidOperationException(line);
         }
 
         /// <summary>Enters IDLE and leaves it at once: the round trips a client pays to start and end waiting.</summary>
-        public async Task IdleAsync()
-        {
-            var tag = $"b{++_tag}";
-            await _stream.WriteAsync(Encoding.ASCII.GetBytes($"{tag} IDLE\r\n"));
-            while (!(await LineAsync()).StartsWith('+'))
-            {
-            }
-
-            await _stream.WriteAsync("DONE\r\n"u8.ToArray());
-            while (true)
-            {
-                var line = await LineAsync();
-                if (line.StartsWith(tag + " ", StringComparison.Ordinal))
-                {
-                    _ = line.StartsWith(tag + " OK", StringComparison.Ordinal) ? 0 : throw new InvalidOperationException(line);
-                    return;
-                }
-            }
-        }
+        public Task IdleAsync() => IdleForAsync(TimeSpan.Zero);
 
         /// <summary>APPENDs one message with a non-synchronizing literal (RFC 7888), as a client with LITERAL+ does.</summary>
         public async Task AppendAsync(string mailbox, byte[] message)

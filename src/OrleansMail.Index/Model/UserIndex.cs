@@ -32,6 +32,9 @@ public sealed class UserIndex
 
     public bool IsBodyReferenced(Guid bodyId) => _bodyReferences.ContainsKey(bodyId);
 
+    /// <summary>Every body some record names, as a set of its own (the index keeps changing after it is taken).</summary>
+    public HashSet<Guid> ReferencedBodies() => [.. _bodyReferences.Keys];
+
     /// <summary>
     /// Position in <see cref="SummaryBatches"/> of the batch holding this body's summary, or -1. This per-body map
     /// is the truth; a record's own <see cref="MessageRecord.SummaryBatch"/> only carries it through formats, so

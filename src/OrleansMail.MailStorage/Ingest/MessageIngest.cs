@@ -57,29 +57,58 @@ public sealed class MessageIngest(IObjectStore store, IGrainFactory grains, Inge
     /// </summary>
     public async Task<SharedCopy[]?> ShareAsync(IngestedMessage message, IReadOnlyList<string> userIds, CancellationToken cancellationToken = default)
     {
-        var copies = new List<SharedCopy>(userIds.Count);
-        foreach (var group in userIds.Chunk(SharedContent.MaxRecipients))
+        var now = time.GetUtcNow();
+        var planned = userIds.Select(u => (BodyId: BodyIds.NewShared(now), User: u)).Select(p => (p.BodyId, Name: UserObjectNames.For(p.User).Body(p.BodyId))).ToList();
+        var copies = new List<SharedCopy>(planned.Count);
+        foreach (var group in Groups(planned))
         {
-            var now = time.GetUtcNow();
             var contentName = SharedContent.Name(BodyIds.New(now));
-            var planned = group.Select(u => (User: u, BodyId: BodyIds.NewShared(now))).ToList();
             var metadata = new Dictionary<string, string>
             {
-                [SharedContent.RecipientsKey] = string.Join(',', planned.Select(p => UserObjectNames.For(p.User).Body(p.BodyId))),
+                [SharedContent.RecipientsKey] = string.Join(',', group.Select(p => p.Name)),
             };
             try
             {
                 await store.CreateAsync(contentName, message.Spool.OpenRead(), metadata, cancellationToken).ConfigureAwait(false);
             }
-            catch (ObjectStoreUnavailableException)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
+                // Whatever the reason, every delivery can still store a whole copy of its own.
                 return null;
             }
 
-            copies.AddRange(planned.Select(p => new SharedCopy(p.BodyId, contentName)));
+            copies.AddRange(group.Select(p => new SharedCopy(p.BodyId, contentName)));
         }
 
         return [.. copies];
+    }
+
+    /// <summary>
+    /// Recipients per shared content: at most <see cref="SharedContent.MaxRecipients"/>, and names that fit the
+    /// content's metadata (Azure allows 8 KiB of it; long user names make fewer per content).
+    /// </summary>
+    private static IEnumerable<List<(Guid BodyId, string Name)>> Groups(List<(Guid BodyId, string Name)> planned)
+    {
+        const int MetadataBudget = 6 * 1024;
+        var group = new List<(Guid BodyId, string Name)>();
+        var bytes = 0;
+        foreach (var p in planned)
+        {
+            if (group.Count > 0 && (group.Count == SharedContent.MaxRecipients || bytes + p.Name.Length + 1 > MetadataBudget))
+            {
+                yield return group;
+                group = [];
+                bytes = 0;
+            }
+
+            group.Add(p);
+            bytes += p.Name.Length + 1;
+        }
+
+        if (group.Count > 0)
+        {
+            yield return group;
+        }
     }
 
     /// <summary>Stores one copy durably and indexes it; a transient failure is <see cref="MailStoreErrorKind.Unavailable"/> (LMTP 451).</summary>
