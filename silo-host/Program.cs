@@ -1,5 +1,7 @@
-using Microsoft.AspNetCore.Builder;
-using OrleansMail.SiloHost;
+using OrleansMail.Hosting;
+using OrleansMail.Hosting.Azure;
 
-var app = await MailHost.BuildAsync(args);
+var builder = MailHost.CreateBuilder(args);
+builder.AddOrleansMail().AddAzureProviders();
+await using var app = builder.Build();
 await app.RunAsync();

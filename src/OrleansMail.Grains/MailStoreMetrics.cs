@@ -3,21 +3,20 @@ using System.Diagnostics.Metrics;
 namespace OrleansMail.Grains;
 
 /// <summary>Store-side counters for OpenTelemetry (meter "OrleansMail.Store"): active users, checkpoints and their sizes, recoveries, merges.</summary>
-public sealed class MailStoreMetrics : IDisposable
+public sealed class MailStoreMetrics
 {
     public const string MeterName = "OrleansMail.Store";
 
-    private readonly Meter _meter = new(MeterName);
-
-    public MailStoreMetrics()
+    public MailStoreMetrics(IMeterFactory meters)
     {
-        ActiveUsers = _meter.CreateUpDownCounter<long>("orleansmail.store.active_users", description: "User grains active on this silo");
-        Checkpoints = _meter.CreateCounter<long>("orleansmail.store.checkpoints", description: "Checkpoints written, tagged by outcome");
-        CheckpointBytes = _meter.CreateHistogram<long>("orleansmail.store.checkpoint.bytes", unit: "By", description: "Bytes uploaded by a checkpoint");
-        Recoveries = _meter.CreateCounter<long>("orleansmail.store.recoveries", description: "Activations after an unclean end");
-        Merges = _meter.CreateCounter<long>("orleansmail.store.merges", description: "Diverged journal chains merged");
-        CollectedBodiesDropped = _meter.CreateCounter<long>("orleansmail.store.collected_bodies_dropped", description: "Records a late journal brought back whose bodies had been collected; expunged at merge");
-        SalvagedChanges = _meter.CreateCounter<long>("orleansmail.store.salvage.changes_not_placed", description: "Flag changes and expunges of a journal older than the kept history that could not be placed");
+        var meter = meters.Create(MeterName);
+        ActiveUsers = meter.CreateUpDownCounter<long>("orleansmail.store.active_users", description: "User grains active on this silo");
+        Checkpoints = meter.CreateCounter<long>("orleansmail.store.checkpoints", description: "Checkpoints written, tagged by outcome");
+        CheckpointBytes = meter.CreateHistogram<long>("orleansmail.store.checkpoint.bytes", unit: "By", description: "Bytes uploaded by a checkpoint");
+        Recoveries = meter.CreateCounter<long>("orleansmail.store.recoveries", description: "Activations after an unclean end");
+        Merges = meter.CreateCounter<long>("orleansmail.store.merges", description: "Diverged journal chains merged");
+        CollectedBodiesDropped = meter.CreateCounter<long>("orleansmail.store.collected_bodies_dropped", description: "Records a late journal brought back whose bodies had been collected; expunged at merge");
+        SalvagedChanges = meter.CreateCounter<long>("orleansmail.store.salvage.changes_not_placed", description: "Flag changes and expunges of a journal older than the kept history that could not be placed");
     }
 
     public UpDownCounter<long> ActiveUsers { get; }
@@ -33,6 +32,4 @@ public sealed class MailStoreMetrics : IDisposable
     public Counter<long> CollectedBodiesDropped { get; }
 
     public Counter<long> SalvagedChanges { get; }
-
-    public void Dispose() => _meter.Dispose();
 }

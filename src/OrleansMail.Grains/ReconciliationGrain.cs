@@ -1,10 +1,11 @@
 using Microsoft.Extensions.Logging;
+using Orleans.Placement;
 using OrleansMail.Grains.Contracts;
 using OrleansMail.Grains.Storage;
 using OrleansMail.Index.Format;
 using OrleansMail.Index.Merge;
-using Orleans.Placement;
 using OrleansMail.ObjectStore;
+using OrleansMail.ObjectStore.Layout;
 
 namespace OrleansMail.Grains;
 

@@ -11,6 +11,7 @@ using OrleansMail.Index.Merge;
 using OrleansMail.Index.Model;
 using OrleansMail.Mail;
 using OrleansMail.ObjectStore;
+using OrleansMail.ObjectStore.Layout;
 using OrleansMail.ObjectStore.Leases;
 
 namespace OrleansMail.Grains;
@@ -22,6 +23,7 @@ public sealed partial class UserGrain
     {
         _names = UserObjectNames.For(this.GetPrimaryKeyString());
         _lease = new UserLease(_store, _names.Lease, _silo.SiloAddress.ToParsableString(), _activationId, _options.LeaseDuration, _time);
+        _commands = NewCommands();
         LeaseAcquisition acquisition;
         try
         {
@@ -88,7 +90,7 @@ public sealed partial class UserGrain
         // As at activation: commit the merged index as a snapshot checkpoint before anything else is acknowledged,
         // then tell the sessions; the merged changes carry modseqs above both sides, so they resync by CHANGEDSINCE.
         await CheckpointCoreAsync(forceSnapshot: true).ConfigureAwait(true);
-        _mailboxKeywords.Clear();
+        _commands = NewCommands();
         Notify([.. _index.Mailboxes.Keys]);
         return merged;
     }
@@ -292,7 +294,7 @@ public sealed partial class UserGrain
         }
 
         var referencedBefore = _index.ReferencedBodies();
-        var result = JournalSalvage.Salvage(_index, chain, Now, NextUidValidity, InboxId());
+        var result = JournalSalvage.Salvage(_index, chain, Now, _commands.Identity.NextUidValidity, _commands.Identity.WellKnownId(MailboxName.Inbox));
         foreach (var e in result.Entries)
         {
             _index.Apply(e);
@@ -426,7 +428,8 @@ public sealed partial class UserGrain
             return inbox;
         }
 
-        var e = new MailboxCreated(Now, InboxId(), MailboxName.Inbox, SpecialUse.None, FirstUidValidity(MailboxName.Inbox, InboxId(), _index.LastUidValidity));
+        var inboxId = _commands.Identity.WellKnownId(MailboxName.Inbox);
+        var e = new MailboxCreated(Now, inboxId, MailboxName.Inbox, SpecialUse.None, _commands.Identity.FirstUidValidity(MailboxName.Inbox, inboxId, _index.LastUidValidity));
         _index.Apply(e);
         _pending.Add(e);
         return _index.FindMailbox(MailboxName.Inbox)!;

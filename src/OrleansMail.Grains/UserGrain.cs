@@ -5,10 +5,12 @@ using OrleansMail.Errors;
 using OrleansMail.Grains.Cache;
 using OrleansMail.Grains.Contracts;
 using OrleansMail.Grains.Storage;
+using OrleansMail.Index.Commands;
 using OrleansMail.Index.Journal;
 using OrleansMail.Index.Model;
 using OrleansMail.Mail;
 using OrleansMail.ObjectStore;
+using OrleansMail.ObjectStore.Layout;
 using OrleansMail.ObjectStore.Leases;
 
 namespace OrleansMail.Grains;
@@ -19,22 +21,9 @@ namespace OrleansMail.Grains;
 /// </summary>
 public sealed partial class UserGrain : Grain, IUserGrain
 {
-    /// <summary>INBOX and the folders created on first use, in the order a first LIST creates them.</summary>
-    private static readonly string[] WellKnownNames = [MailboxName.Inbox, "Drafts", "Sent", "Trash", "Junk", "Archive"];
-
-    private static readonly Dictionary<string, SpecialUse> CreatedOnFirstUse = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["Drafts"] = SpecialUse.Drafts,
-        ["Sent"] = SpecialUse.Sent,
-        ["Trash"] = SpecialUse.Trash,
-        ["Junk"] = SpecialUse.Junk,
-        ["Archive"] = SpecialUse.Archive,
-    };
-
     private readonly IPersistentState<UserManifest> _manifest;
     private readonly IObjectStore _store;
     private readonly UserGrainOptions _options;
-    private readonly Dictionary<Guid, HashSet<string>> _mailboxKeywords = [];
     private static readonly TimeSpan NotificationTimeout = TimeSpan.FromSeconds(5);
     private readonly ILogger<UserGrain> _log;
     private readonly IClusterMembershipService _membership;
@@ -65,6 +54,7 @@ public sealed partial class UserGrain : Grain, IUserGrain
     private readonly Dictionary<Guid, uint> _recentClaimed = [];
 
     private UserObjectNames _names = null!;
+    private MailboxCommands _commands = null!;
     private UserLease _lease = null!;
     private UserIndex _index = new();
     private LocalJournal? _journal;
@@ -106,132 +96,42 @@ public sealed partial class UserGrain : Grain, IUserGrain
 
     public async Task<MailboxInfo> CreateMailboxAsync(string name, SpecialUse specialUse = SpecialUse.None)
     {
-        var normalized = ValidName(name);
-        if (_index.FindMailbox(normalized) is not null)
-        {
-            throw MailStoreException.AlreadyExists($"mailbox {normalized} already exists");
-        }
-
+        var entries = _commands.Create(_index, name, specialUse);
         await EnsureWritableAsync().ConfigureAwait(true);
-        var entries = new List<JournalEntry>();
-        var uidValidity = _index.LastUidValidity;
-
-        // RFC 3501 §6.3.3: create the superior levels a name needs.
-        for (var parent = MailboxName.Parent(normalized); parent is not null; parent = MailboxName.Parent(parent))
-        {
-            if (_index.FindMailbox(parent) is null)
-            {
-                uidValidity = NextUidValidity(uidValidity);
-                entries.Insert(0, new MailboxCreated(Now, Guid.NewGuid(), parent, SpecialUse.None, uidValidity));
-            }
-        }
-
-        // Every LIST walks all mailboxes (a pattern costs its length per name): their number is a budget too.
-        if (!MailboxName.IsInbox(normalized) && _index.Mailboxes.Count + entries.Count + 1 > _options.MaxMailboxes)
-        {
-            throw MailStoreException.LimitReached($"A user holds at most {_options.MaxMailboxes} mailboxes");
-        }
-
-        var id = MailboxIdFor(normalized);
-        uidValidity = FirstUidValidity(normalized, id, uidValidity);
-        entries.Add(new MailboxCreated(Now, id, normalized, specialUse, uidValidity));
         await CommitAsync(entries).ConfigureAwait(true);
-        return Info(_index.FindMailbox(id)!);
+        return Info(_index.FindMailbox(((MailboxCreated)entries[^1]).MailboxId)!);
     }
 
     public async Task RenameMailboxAsync(string oldName, string newName)
     {
-        var source = _index.FindMailbox(MailboxName.Normalize(oldName)) ?? throw MailStoreException.NotFound($"mailbox {oldName} does not exist");
-        var target = ValidName(newName);
-        if (_index.FindMailbox(target) is not null)
-        {
-            throw MailStoreException.AlreadyExists($"mailbox {target} already exists");
-        }
-
-        await EnsureWritableAsync().ConfigureAwait(true);
-        if (source.Name == MailboxName.Inbox)
+        if (_commands.IsInboxRename(_index, oldName, newName))
         {
             // RFC 3501 §6.3.5: renaming INBOX moves its messages to the new name and leaves INBOX empty.
-            var created = await CreateMailboxAsync(target).ConfigureAwait(true);
-            var all = UidSet.Range(1, uint.MaxValue);
-            await CopyAsync(source.Id, all, created.Id, move: true).ConfigureAwait(true);
+            var created = await CreateMailboxAsync(newName).ConfigureAwait(true);
+            await CopyAsync(_index.FindMailbox(MailboxName.Inbox)!.Id, UidSet.Range(1, uint.MaxValue), created.Id, move: true).ConfigureAwait(true);
             return;
         }
 
-        var entries = new List<JournalEntry>();
-        foreach (var m in _index.Mailboxes.Values.Where(m => m.Id == source.Id || MailboxName.IsBelow(m.Name, source.Name)).ToList())
-        {
-            entries.Add(new MailboxRenamed(Now, m.Id, target + m.Name[source.Name.Length..]));
-        }
-
-        for (var parent = MailboxName.Parent(target); parent is not null; parent = MailboxName.Parent(parent))
-        {
-            if (_index.FindMailbox(parent) is null)
-            {
-                entries.Insert(0, new MailboxCreated(Now, Guid.NewGuid(), parent, SpecialUse.None, NextUidValidity(_index.LastUidValidity)));
-            }
-        }
-
+        var entries = _commands.Rename(_index, oldName, newName);
+        await EnsureWritableAsync().ConfigureAwait(true);
         await CommitAsync(entries).ConfigureAwait(true);
     }
 
     public async Task DeleteMailboxAsync(string name)
     {
-        var mailbox = _index.FindMailbox(MailboxName.Normalize(name)) ?? throw MailStoreException.NotFound($"mailbox {name} does not exist");
-        if (mailbox.Name == MailboxName.Inbox)
-        {
-            throw MailStoreException.Invalid("INBOX cannot be deleted");
-        }
-
+        var entries = _commands.Delete(_index, name);
         await EnsureWritableAsync().ConfigureAwait(true);
-        await CommitAsync([new MailboxDeleted(Now, mailbox.Id)]).ConfigureAwait(true);
+        await CommitAsync(entries).ConfigureAwait(true);
     }
 
     public async Task SetSubscriptionAsync(string name, bool subscribed)
     {
-        var normalized = ValidName(name);
-        if (_index.Subscriptions.Contains(normalized) == subscribed)
+        var entries = _commands.Subscribe(_index, name, subscribed);
+        if (entries.Count > 0)
         {
-            return;
+            await EnsureWritableAsync().ConfigureAwait(true);
+            await CommitAsync(entries).ConfigureAwait(true);
         }
-
-        await EnsureWritableAsync().ConfigureAwait(true);
-        await CommitAsync([new SubscriptionChanged(Now, normalized, subscribed)]).ConfigureAwait(true);
-    }
-
-    /// <summary>
-    /// Keeps the distinct keywords of a mailbox within <see cref="UserGrainOptions.MaxKeywordsPerMailbox"/> (each is
-    /// in every SELECT's FLAGS and every record that carries it). The set is learnt from the records on first use
-    /// and only grows while the grain lives, which errs on the side of the cap.
-    /// </summary>
-    private string[] AdmitKeywords(MailboxState mailbox, string[] keywords, bool refuse)
-    {
-        if (keywords.Length == 0)
-        {
-            return keywords;
-        }
-
-        if (!_mailboxKeywords.TryGetValue(mailbox.Id, out var known))
-        {
-            known = new HashSet<string>(mailbox.Messages.SelectMany(m => m.Keywords), StringComparer.Ordinal);
-            _mailboxKeywords[mailbox.Id] = known;
-        }
-
-        var admitted = new List<string>(keywords.Length);
-        foreach (var keyword in keywords)
-        {
-            if (known.Contains(keyword) || known.Count < _options.MaxKeywordsPerMailbox)
-            {
-                known.Add(keyword);
-                admitted.Add(keyword);
-            }
-            else if (refuse)
-            {
-                throw MailStoreException.LimitReached($"A mailbox holds at most {_options.MaxKeywordsPerMailbox} keywords");
-            }
-        }
-
-        return admitted.Count == keywords.Length ? keywords : [.. admitted];
     }
 
     public async Task<SaveResult> SaveAsync(SaveRequest request)
@@ -242,96 +142,45 @@ public sealed partial class UserGrain : Grain, IUserGrain
             return new SaveResult(existingBox.Id, existingBox.UidValidity, existing.Uid, existing.ModSeq, AlreadyIndexed: true);
         }
 
-        var mailbox = request.MailboxId is { } id
-            ? _index.FindMailbox(id) ?? throw MailStoreException.NotFound($"mailbox {id} does not exist")
-            : await ResolveAsync(request.MailboxName ?? MailboxName.Inbox).ConfigureAwait(true);
+        var mailbox = request.MailboxId is { } id ? Mailbox(id) : await ResolveAsync(request.MailboxName ?? MailboxName.Inbox).ConfigureAwait(true);
         await ReserveAsync(2).ConfigureAwait(true);
-        var record = new MessageRecord
-        {
-            RecordId = request.BodyId,
-            BodyId = request.BodyId,
-            Uid = mailbox.UidNext,
-            Flags = request.Flags,
-            // A message is never refused for its keywords once its body is stored: past the cap they are dropped.
-            Keywords = AdmitKeywords(mailbox, Keywords.Normalize(request.Keywords), refuse: false),
-            ModSeq = mailbox.HighestModSeq + 1,
-            InternalDate = request.InternalDate,
-            SaveDate = Now,
-            Size = request.Size,
-        };
+        var added = _commands.Add(mailbox, request.BodyId, request.Flags, request.Keywords, request.InternalDate, request.Size);
         if (request.Summary is { } summary)
         {
             _pendingSummaries[request.BodyId] = summary;
         }
 
-        await CommitAsync([new MessageAdded(Now, mailbox.Id, record)]).ConfigureAwait(true);
-        return new SaveResult(mailbox.Id, mailbox.UidValidity, record.Uid, record.ModSeq, AlreadyIndexed: false);
+        await CommitAsync([added]).ConfigureAwait(true);
+        return new SaveResult(mailbox.Id, mailbox.UidValidity, added.Record.Uid, added.Record.ModSeq, AlreadyIndexed: false);
     }
 
-    public Task<MessageView[]> FetchAsync(Guid mailboxId, UidSet uids, ulong changedSince = 0)
-    {
-        var mailbox = Mailbox(mailboxId);
-        var views = new List<MessageView>();
-        foreach (var record in Select(mailbox, uids))
-        {
-            if (record.ModSeq > changedSince)
-            {
-                views.Add(View(record));
-            }
-        }
-
-        return Task.FromResult(views.ToArray());
-    }
+    public Task<MessageView[]> FetchAsync(Guid mailboxId, UidSet uids, ulong changedSince = 0) =>
+        Task.FromResult(Mailbox(mailboxId).Select(uids).Where(r => r.ModSeq > changedSince).Select(View).ToArray());
 
     public async Task<StoreResult> StoreFlagsAsync(Guid mailboxId, UidSet uids, FlagOperation operation, MessageFlags flags, string[] keywords, ulong unchangedSince = 0)
     {
         await EnsureWritableAsync().ConfigureAwait(true);
         var mailbox = Mailbox(mailboxId);
         await ReserveAsync(1).ConfigureAwait(true);
-        var modSeq = mailbox.HighestModSeq + 1;
-        var kw = operation == FlagOperation.Remove ? Keywords.Normalize(keywords) : AdmitKeywords(mailbox, Keywords.Normalize(keywords), refuse: true);
-        var entries = new List<JournalEntry>();
-        var modified = new List<uint>();
-        foreach (var record in Select(mailbox, uids))
-        {
-            if (unchangedSince != 0 && record.ModSeq > unchangedSince)
-            {
-                modified.Add(record.Uid);
-                continue;
-            }
-
-            var (newFlags, newKeywords) = operation switch
-            {
-                FlagOperation.Add => (record.Flags | flags, Keywords.Union(record.Keywords, kw)),
-                FlagOperation.Remove => (record.Flags & ~flags, Keywords.Except(record.Keywords, kw)),
-                _ => (flags, kw),
-            };
-            if (newFlags != record.Flags || !newKeywords.AsSpan().SequenceEqual(record.Keywords))
-            {
-                entries.Add(new FlagsChanged(Now, mailbox.Id, record.Uid, newFlags, newKeywords, modSeq));
-            }
-        }
-
-        await CommitAsync(entries).ConfigureAwait(true);
-        var changed = entries.OfType<FlagsChanged>().Select(e => View(mailbox.FindByUid(e.Uid)!)).ToArray();
-        return new StoreResult(changed, UidSet.FromRanges(modified.Select(u => (u, u))), mailbox.HighestModSeq);
+        var changes = _commands.StoreFlags(mailbox, uids, operation, flags, keywords, unchangedSince);
+        await CommitAsync(changes.Entries).ConfigureAwait(true);
+        var changed = changes.Entries.Select(e => View(mailbox.FindByUid(e.Uid)!)).ToArray();
+        return new StoreResult(changed, changes.Modified, mailbox.HighestModSeq);
     }
 
     public async Task<ExpungeResult> ExpungeAsync(Guid mailboxId, UidSet? uids = null)
     {
         await EnsureWritableAsync().ConfigureAwait(true);
         var mailbox = Mailbox(mailboxId);
-        var doomed = Select(mailbox, uids ?? UidSet.Range(1, uint.MaxValue)).Where(r => r.Flags.HasFlag(MessageFlags.Deleted)).Select(r => (r.Uid, r.Uid)).ToList();
-        if (doomed.Count == 0)
+        if (_commands.Expunge(mailbox, uids, out _).Count == 0)
         {
             return new ExpungeResult(UidSet.Empty, mailbox.HighestModSeq);
         }
 
         await ReserveAsync(1).ConfigureAwait(true);
-        var set = UidSet.FromRanges(doomed);
-        var modSeq = mailbox.HighestModSeq + 1;
-        await CommitAsync(ExpungeEntries(mailbox, set, modSeq)).ConfigureAwait(true);
-        return new ExpungeResult(set, modSeq);
+        var entries = _commands.Expunge(mailbox, uids, out var expunged);
+        await CommitAsync(entries).ConfigureAwait(true);
+        return new ExpungeResult(expunged, mailbox.HighestModSeq);
     }
 
     public async Task<CopyResult> CopyAsync(Guid sourceMailboxId, UidSet uids, Guid destinationMailboxId, bool move)
@@ -339,56 +188,40 @@ public sealed partial class UserGrain : Grain, IUserGrain
         await EnsureWritableAsync().ConfigureAwait(true);
         var source = Mailbox(sourceMailboxId);
         var destination = Mailbox(destinationMailboxId);
-        var records = Select(source, uids).ToList();
-        var sourceUids = new List<uint>(records.Count);
-        var destinationUids = new List<uint>(records.Count);
+        var records = source.Select(uids).ToList();
+        var copied = new List<(uint Source, uint Destination)>(records.Count);
 
         // Chunks keep every step under the allocation cap, so one huge COPY cannot outrun a checkpoint. A COPY is all
         // or nothing (RFC 3501 §6.4.7): when a later chunk cannot be committed (its checkpoint fails), the copies
         // already made are expunged again before the failure is reported, so a client's retry duplicates nothing.
         // Each chunk leaves room under the cap for that one expunge.
         var chunk = Math.Max(1, (_options.AllocationCap / 2) - 2);
-        for (var start = 0; start < records.Count; start += chunk)
+        foreach (var part in records.Chunk(chunk))
         {
-            var part = records.Skip(start).Take(chunk).ToList();
             try
             {
-                await ReserveAsync(part.Count + 2).ConfigureAwait(true);
+                await ReserveAsync(part.Length + 2).ConfigureAwait(true);
             }
-            catch (Exception) when (!move && destinationUids.Count > 0)
+            catch (Exception) when (!move && copied.Count > 0)
             {
-                await UndoCopiesAsync(destination, destinationUids).ConfigureAwait(true);
+                await UndoCopiesAsync(destination, copied.Select(c => c.Destination)).ConfigureAwait(true);
                 throw;
             }
 
-            var modSeq = destination.HighestModSeq + 1;
-            var entries = new List<JournalEntry>(part.Count + 1);
-            var uid = destination.UidNext;
-            foreach (var r in part)
-            {
-                var copy = r with { RecordId = Guid.NewGuid(), Uid = uid++, ModSeq = modSeq, SaveDate = Now };
-                entries.Add(new MessageAdded(Now, destination.Id, copy));
-                sourceUids.Add(r.Uid);
-                destinationUids.Add(copy.Uid);
-            }
-
-            if (move)
-            {
-                entries.AddRange(ExpungeEntries(source, UidSet.FromRanges(part.Select(r => (r.Uid, r.Uid))), source.HighestModSeq + (source.Id == destination.Id ? 2UL : 1UL)));
-            }
-
-            await CommitAsync(entries).ConfigureAwait(true);
+            var step = _commands.Copy(source, part, destination, move);
+            copied.AddRange(step.Uids);
+            await CommitAsync(step.Entries).ConfigureAwait(true);
         }
 
-        var expunged = move ? UidSet.FromRanges(sourceUids.Select(u => (u, u))) : UidSet.Empty;
-        return new CopyResult(destination.UidValidity, [.. sourceUids], [.. destinationUids], expunged);
+        var expunged = move ? UidSet.FromRanges(copied.Select(c => (c.Source, c.Source))) : UidSet.Empty;
+        return new CopyResult(destination.UidValidity, [.. copied.Select(c => c.Source)], [.. copied.Select(c => c.Destination)], expunged);
     }
 
-    private async Task UndoCopiesAsync(MailboxState destination, List<uint> copies)
+    private async Task UndoCopiesAsync(MailboxState destination, IEnumerable<uint> copies)
     {
         var set = UidSet.FromRanges(copies.Select(u => (u, u)));
-        await CommitAsync(ExpungeEntries(destination, set, destination.HighestModSeq + 1)).ConfigureAwait(true);
-        _log.LogWarning("User {User}: a COPY failed partway; its {Count} copies were expunged again", _names.User, copies.Count);
+        await CommitAsync(_commands.ExpungeEntries(destination, set, destination.HighestModSeq + 1)).ConfigureAwait(true);
+        _log.LogWarning("User {User}: a COPY failed partway; its {Count} copies were expunged again", _names.User, set.Count);
     }
 
     public Task<uint> ClaimRecentAsync(Guid mailboxId, uint upToUid)
@@ -538,113 +371,24 @@ public sealed partial class UserGrain : Grain, IUserGrain
         DeactivateOnIdle();
     }
 
+    private MailboxCommands NewCommands() => new(
+        new MailboxIdentity(_names.User, () => _lease.Born, _time),
+        new MailboxLimits(_options.MaxMailboxes, _options.MaxKeywordsPerMailbox, _options.ExpungeHistoryLimit),
+        _time);
+
     private MailboxState Mailbox(Guid id) => _index.FindMailbox(id) ?? throw MailStoreException.NotFound($"mailbox {id} does not exist");
 
-    private static IEnumerable<MessageRecord> Select(MailboxState mailbox, UidSet uids)
-    {
-        foreach (var (first, last) in uids.Ranges)
-        {
-            for (var i = mailbox.LowerBound(first); i < mailbox.Messages.Count && mailbox.Messages[i].Uid <= last; i++)
-            {
-                yield return mailbox.Messages[i];
-            }
-        }
-    }
-
-    private IEnumerable<JournalEntry> ExpungeEntries(MailboxState mailbox, UidSet uids, ulong modSeq)
-    {
-        yield return new MessagesExpunged(Now, mailbox.Id, uids, modSeq);
-        if (mailbox.Expunged.Count > _options.ExpungeHistoryLimit)
-        {
-            // Fold the oldest half of the history into DELETEDMODSEQ (RFC 7162 §3.2.10 lets the server forget).
-            var floor = mailbox.Expunged[mailbox.Expunged.Count / 2].ModSeq;
-            yield return new ExpungeHistoryTrimmed(Now, mailbox.Id, floor);
-        }
-    }
-
+    /// <summary>The mailbox a name refers to; INBOX and the well-known folders are created by their first reference.</summary>
     private async Task<MailboxState> ResolveAsync(string name)
     {
-        var normalized = MailboxName.Normalize(name);
-        var found = _index.FindMailbox(normalized);
-        if (found is not null)
+        if (_commands.Find(_index, name, out var creation) is { } found)
         {
             return found;
         }
 
-        if (normalized == MailboxName.Inbox)
-        {
-            await CreateMailboxAsync(MailboxName.Inbox).ConfigureAwait(true);
-        }
-        else if (CreatedOnFirstUse.TryGetValue(normalized, out var use))
-        {
-            await CreateMailboxAsync(normalized, use).ConfigureAwait(true);
-        }
-        else
-        {
-            throw MailStoreException.NotFound($"mailbox {name} does not exist");
-        }
-
-        return _index.FindMailbox(normalized)!;
-    }
-
-    private static string ValidName(string name)
-    {
-        var normalized = MailboxName.Normalize(name);
-        return MailboxName.IsValid(normalized) ? normalized : throw MailStoreException.Invalid($"invalid mailbox name '{name}'");
-    }
-
-    private uint NextUidValidity(uint after) => Math.Max(after + 1, (uint)Math.Min(uint.MaxValue, _time.GetUtcNow().ToUnixTimeSeconds()));
-
-    /// <summary>INBOX has one id per user, so two writers that each create it on first use create the same mailbox.</summary>
-    private Guid InboxId() => WellKnownId(MailboxName.Inbox);
-
-    /// <summary>
-    /// INBOX and the special-use folders created on first use have one id per user, like INBOX: two writers that
-    /// each create "Sent" (a client's first LIST on each side of a failure) create the same mailbox, which a merge
-    /// joins instead of renaming one to "Sent-1a2b3c4d". Every other name gets a fresh id: a mailbox keeps its id
-    /// through a rename, so names alone cannot identify mailboxes. A well-known name whose id a renamed mailbox
-    /// still holds gets a fresh one too.
-    /// </summary>
-    private Guid MailboxIdFor(string normalized)
-    {
-        if (!MailboxName.IsInbox(normalized) && !CreatedOnFirstUse.Keys.Contains(normalized, StringComparer.Ordinal))
-        {
-            return Guid.NewGuid();
-        }
-
-        var id = WellKnownId(normalized);
-        return _index.FindMailbox(id) is null ? id : Guid.NewGuid();
-    }
-
-    /// <summary>
-    /// The UIDVALIDITY of a new mailbox: above every earlier one of the user (RFC 3501 §2.3.1.1). For the first
-    /// incarnation of INBOX or a special-use folder (its well-known id, nothing above the value yet) it is derived
-    /// from the lease's birth, which every writer of the user reads alike: two writers that each create "Sent" on
-    /// either side of a failure give it the same UIDVALIDITY, and the merge changes it for no client (mbsync stops
-    /// at any change of a mailbox it holds messages of). Every later one comes from the clock.
-    /// </summary>
-    private uint FirstUidValidity(string normalized, Guid id, uint after)
-    {
-        // An empty index long after the user's birth is a lost index being rebuilt, not a first activation: its
-        // clients hold UIDs under the derived values already, so those must not come back.
-        var rank = Array.IndexOf(WellKnownNames, normalized);
-        var young = _time.GetUtcNow() - _lease.Born < TimeSpan.FromHours(1);
-        if (rank >= 0 && id == WellKnownId(normalized) && (after > 0 || young))
-        {
-            var derived = (uint)Math.Clamp(_lease.Born.ToUnixTimeSeconds() + rank, 1, uint.MaxValue);
-            if (derived > after)
-            {
-                return derived;
-            }
-        }
-
-        return NextUidValidity(after);
-    }
-
-    private Guid WellKnownId(string name)
-    {
-        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(name + "\n" + _names.User));
-        return new Guid(hash.AsSpan(0, 16));
+        await EnsureWritableAsync().ConfigureAwait(true);
+        await CommitAsync(creation).ConfigureAwait(true);
+        return _index.FindMailbox(((MailboxCreated)creation[^1]).MailboxId)!;
     }
 
     private MailboxInfo Info(MailboxState m) => new(

@@ -3,18 +3,17 @@ using System.Diagnostics.Metrics;
 namespace OrleansMail.Lmtp;
 
 /// <summary>LMTP counters for OpenTelemetry (meter "OrleansMail.Lmtp").</summary>
-public sealed class LmtpMetrics : IDisposable
+public sealed class LmtpMetrics
 {
     public const string MeterName = "OrleansMail.Lmtp";
 
-    private readonly Meter _meter = new(MeterName);
-
-    public LmtpMetrics()
+    public LmtpMetrics(IMeterFactory meters)
     {
-        Sessions = _meter.CreateUpDownCounter<long>("orleansmail.lmtp.sessions", description: "Open LMTP sessions");
-        Deliveries = _meter.CreateCounter<long>("orleansmail.lmtp.deliveries", description: "Per-recipient outcomes, tagged by result");
-        Bytes = _meter.CreateCounter<long>("orleansmail.lmtp.bytes", unit: "By", description: "Message bytes received");
-        DeliveryDuration = _meter.CreateHistogram<double>("orleansmail.lmtp.delivery.duration", unit: "ms", description: "Time from end of data to the last reply");
+        var meter = meters.Create(MeterName);
+        Sessions = meter.CreateUpDownCounter<long>("orleansmail.lmtp.sessions", description: "Open LMTP sessions");
+        Deliveries = meter.CreateCounter<long>("orleansmail.lmtp.deliveries", description: "Per-recipient outcomes, tagged by result");
+        Bytes = meter.CreateCounter<long>("orleansmail.lmtp.bytes", unit: "By", description: "Message bytes received");
+        DeliveryDuration = meter.CreateHistogram<double>("orleansmail.lmtp.delivery.duration", unit: "ms", description: "Time from end of data to the last reply");
     }
 
     public UpDownCounter<long> Sessions { get; }
@@ -24,6 +23,4 @@ public sealed class LmtpMetrics : IDisposable
     public Counter<long> Bytes { get; }
 
     public Histogram<double> DeliveryDuration { get; }
-
-    public void Dispose() => _meter.Dispose();
 }

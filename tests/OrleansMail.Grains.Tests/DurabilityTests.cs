@@ -3,6 +3,7 @@ using OrleansMail.Grains.Contracts;
 using OrleansMail.Grains.Storage;
 using OrleansMail.Mail;
 using OrleansMail.ObjectStore;
+using OrleansMail.ObjectStore.Layout;
 using OrleansMail.ObjectStore.Leases;
 using OrleansMail.Testing;
 using Xunit;

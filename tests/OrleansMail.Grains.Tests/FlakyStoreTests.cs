@@ -4,6 +4,7 @@ using OrleansMail.Errors;
 using OrleansMail.Grains.Storage;
 using OrleansMail.MailStorage.Ingest;
 using OrleansMail.ObjectStore;
+using OrleansMail.ObjectStore.Layout;
 using OrleansMail.Testing;
 using Xunit;
 
@@ -22,7 +23,7 @@ public sealed partial class FlakyStoreTests
         await using var cluster = await MailCluster.StartAsync(StoreSetup.FileSystem(folder), tune: o => o.AllocationCap = 60);
         const string id = "flaky";
         var plan = cluster.PlanOf(cluster.Cluster.Silos[0]);
-        var faultyIngest = new MessageIngest(new ObjectStore.Faults.FaultInjectingObjectStore(cluster.Store, plan), cluster.Client, new IngestOptions(), TimeProvider.System);
+        var faultyIngest = new MessageIngest(new ObjectStore.Testing.FaultInjectingObjectStore(cluster.Store, plan), cluster.Client, new IngestOptions(), TimeProvider.System);
         plan.FailureRate = 0.1;
         plan.FailAfterWriteRate = 0.05;
 

@@ -3,6 +3,7 @@ using OrleansMail.Index.Format;
 using OrleansMail.Index.Journal;
 using OrleansMail.Mail;
 using OrleansMail.ObjectStore;
+using OrleansMail.ObjectStore.Layout;
 using OrleansMail.Testing;
 using Xunit;
 

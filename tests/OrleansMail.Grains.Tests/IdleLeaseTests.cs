@@ -1,7 +1,10 @@
 using OrleansMail.Errors;
 using OrleansMail.Grains.Contracts;
 using OrleansMail.Grains.Storage;
+using OrleansMail.Hosting.Azure;
 using OrleansMail.Mail;
+using OrleansMail.ObjectStore.Layout;
+using OrleansMail.ObjectStore.Testing;
 using OrleansMail.Testing;
 using Xunit;
 

@@ -1,12 +1,13 @@
 using System.Text;
 using OrleansMail.Errors;
-using OrleansMail.Grains.Storage;
 using OrleansMail.Grains.Contracts;
+using OrleansMail.Grains.Storage;
+using OrleansMail.Mail;
 using OrleansMail.MailStorage.Bodies;
 using OrleansMail.MailStorage.Ingest;
 using OrleansMail.MailStorage.Summaries;
-using OrleansMail.Mail;
 using OrleansMail.ObjectStore;
+using OrleansMail.ObjectStore.Layout;
 using OrleansMail.Testing;
 using Xunit;
 

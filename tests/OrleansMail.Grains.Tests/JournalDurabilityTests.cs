@@ -5,6 +5,7 @@ using OrleansMail.Index.Journal;
 using OrleansMail.Mail;
 using OrleansMail.ObjectStore;
 using OrleansMail.ObjectStore.FileSystem;
+using OrleansMail.ObjectStore.Layout;
 using OrleansMail.Testing;
 using Xunit;
 

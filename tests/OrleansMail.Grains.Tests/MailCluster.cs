@@ -1,4 +1,3 @@
-using OrleansMail.Grains.Cache;
 using System.Collections.Concurrent;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.DependencyInjection;
@@ -6,12 +5,14 @@ using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using Orleans.TestingHost;
 using OrleansMail.Grains;
+using OrleansMail.Grains.Cache;
 using OrleansMail.Grains.Contracts;
 using OrleansMail.Grains.Hosting;
+using OrleansMail.Hosting.Azure;
 using OrleansMail.ObjectStore;
 using OrleansMail.ObjectStore.Azure;
-using OrleansMail.ObjectStore.Faults;
 using OrleansMail.ObjectStore.FileSystem;
+using OrleansMail.ObjectStore.Testing;
 using OrleansMail.Testing;
 
 namespace OrleansMail.Grains.Tests;

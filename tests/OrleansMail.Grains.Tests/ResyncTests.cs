@@ -1,7 +1,8 @@
 using OrleansMail.Grains.Contracts;
-using OrleansMail.Mail;
-using OrleansMail.ObjectStore.Leases;
 using OrleansMail.Grains.Storage;
+using OrleansMail.Mail;
+using OrleansMail.ObjectStore.Layout;
+using OrleansMail.ObjectStore.Leases;
 using OrleansMail.Testing;
 using Xunit;
 

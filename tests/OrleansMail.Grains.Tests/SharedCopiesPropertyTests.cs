@@ -1,7 +1,8 @@
 using OrleansMail.Grains.Storage;
 using OrleansMail.ObjectStore;
-using OrleansMail.ObjectStore.Faults;
 using OrleansMail.ObjectStore.FileSystem;
+using OrleansMail.ObjectStore.Layout;
+using OrleansMail.ObjectStore.Testing;
 using OrleansMail.Testing;
 using Xunit;
 

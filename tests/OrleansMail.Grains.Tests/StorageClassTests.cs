@@ -5,6 +5,7 @@ using OrleansMail.Identity;
 using OrleansMail.Mail;
 using OrleansMail.ObjectStore;
 using OrleansMail.ObjectStore.Azure;
+using OrleansMail.ObjectStore.Layout;
 using OrleansMail.Testing;
 using Xunit;
 

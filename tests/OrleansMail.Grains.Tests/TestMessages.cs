@@ -4,6 +4,7 @@ using OrleansMail.Grains.Storage;
 using OrleansMail.Identity;
 using OrleansMail.Mail;
 using OrleansMail.ObjectStore;
+using OrleansMail.ObjectStore.Layout;
 
 namespace OrleansMail.Grains.Tests;
 

@@ -2,6 +2,7 @@ using OrleansMail.Grains.Storage;
 using OrleansMail.Identity;
 using OrleansMail.Mail;
 using OrleansMail.ObjectStore;
+using OrleansMail.ObjectStore.Layout;
 using Xunit;
 
 namespace OrleansMail.Grains.Tests;

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text;
 using OrleansMail.Grains.Contracts;
-using OrleansMail.ObjectStore.Faults;
 using OrleansMail.ObjectStore.FileSystem;
+using OrleansMail.ObjectStore.Testing;
 using OrleansMail.Testing;
 using Xunit;
 using Xunit.Abstractions;

@@ -2,8 +2,8 @@ using System.Net.Sockets;
 using System.Text;
 using MailKit.Net.Imap;
 using MailKit.Security;
-using OrleansMail.ObjectStore.Faults;
 using OrleansMail.ObjectStore.FileSystem;
+using OrleansMail.ObjectStore.Testing;
 using OrleansMail.Testing;
 using Xunit;
 

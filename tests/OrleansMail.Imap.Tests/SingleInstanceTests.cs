@@ -2,6 +2,7 @@ using System.Text;
 using MailKit;
 using OrleansMail.Grains.Storage;
 using OrleansMail.ObjectStore;
+using OrleansMail.ObjectStore.Layout;
 using OrleansMail.Testing;
 using Xunit;
 

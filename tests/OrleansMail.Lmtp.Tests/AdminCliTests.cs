@@ -10,9 +10,7 @@ public sealed class AdminCliTests(LmtpHost host)
     private async Task<(int Code, string Output)> RunAsync(string? stdin, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        // Run it from its own build output, with its own runtime configuration, as an administrator would.
-        var configuration = Path.GetFileName(Path.GetDirectoryName(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)))!;
-        psi.ArgumentList.Add(Path.Combine(Testing.RepositoryRoot.Find(), "tools", "OrleansMail.Cli", "bin", configuration, "net10.0", "orleansmail.dll"));
+        psi.ArgumentList.Add(Testing.BuildOutput.Of("tools/OrleansMail.Cli", "orleansmail.dll"));
         foreach (var a in args.Concat(["--passwd-file", host.PasswdFile, "--gateway-port", host.GatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
         {
             psi.ArgumentList.Add(a);

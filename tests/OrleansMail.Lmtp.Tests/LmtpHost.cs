@@ -1,6 +1,6 @@
 using OrleansMail.ObjectStore;
-using OrleansMail.ObjectStore.Faults;
 using OrleansMail.ObjectStore.FileSystem;
+using OrleansMail.ObjectStore.Testing;
 using OrleansMail.Testing;
 using Xunit;
 

@@ -1,6 +1,6 @@
 using System.Text;
-using OrleansMail.ObjectStore.Faults;
 using OrleansMail.ObjectStore.Leases;
+using OrleansMail.ObjectStore.Testing;
 using Xunit;
 
 namespace OrleansMail.ObjectStore.Tests;
@@ -178,8 +178,8 @@ public abstract class ObjectStoreContract
     {
         // Undefended: the renewal had landed, the holder kept the old ETag, its next renewal got 412 and fenced
         // itself: 15 s of 451, then an unclean takeover that cost every QRESYNC client a full resync.
-        var plan = new Faults.FaultPlan();
-        var lease = new UserLease(new Faults.FaultInjectingObjectStore(Store, plan), "users/u5/lease", "silo-a", Guid.NewGuid(), TimeSpan.FromSeconds(30));
+        var plan = new FaultPlan();
+        var lease = new UserLease(new FaultInjectingObjectStore(Store, plan), "users/u5/lease", "silo-a", Guid.NewGuid(), TimeSpan.FromSeconds(30));
         await lease.AcquireAsync(_ => Task.FromResult(false));
         plan.FailAfterWriteRate = 1;
         await Assert.ThrowsAsync<ObjectStoreUnavailableException>(() => lease.RenewAsync());

@@ -52,7 +52,7 @@ public sealed class HostLockdownTests
     public async Task Requiring_TLS_for_login_without_a_certificate_refuses_to_start()
     {
         using var folder = new TempFolder();
-        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => TestMailHost.StartAsync(folder.Path, ["--OrleansMail:Imap:RequireTlsForLogin=true"]));
+        var e = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => TestMailHost.StartAsync(folder.Path, ["--OrleansMail:Imap:RequireTlsForLogin=true"]));
         Assert.Contains("RequireTlsForLogin", e.Message, StringComparison.Ordinal);
     }
 
@@ -60,7 +60,7 @@ public sealed class HostLockdownTests
     public async Task A_cluster_without_its_certificate_refuses_to_start()
     {
         using var folder = new TempFolder();
-        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => TestMailHost.StartAsync(folder.Path,
+        var e = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => TestMailHost.StartAsync(folder.Path,
         [
             "--OrleansMail:Clustering:Provider=AzureTable",
             "--OrleansMail:Storage:ConnectionString=UseDevelopmentStorage=true",

@@ -1,7 +1,8 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using OrleansMail.Hosting;
+using OrleansMail.Hosting.Azure;
 using OrleansMail.ObjectStore;
-using OrleansMail.SiloHost;
 
 namespace OrleansMail.Testing;
 
@@ -13,9 +14,10 @@ public sealed class TestMailHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private TestMailHost(WebApplication app, int lmtpPort, int imapPort, int gatewayPort, int siloPort)
+    private TestMailHost(WebApplication app, int lmtpPort, int imapPort, int gatewayPort, int siloPort, int httpPort)
     {
         _app = app;
+        HttpPort = httpPort;
         SiloPort = siloPort;
         LmtpPort = lmtpPort;
         ImapPort = imapPort;
@@ -30,6 +32,9 @@ public sealed class TestMailHost : IAsyncDisposable
 
     public int SiloPort { get; }
 
+    /// <summary>The operator's listener: /healthz, /ready, /metrics.</summary>
+    public int HttpPort { get; }
+
     public IServiceProvider Services => _app.Services;
 
     public IGrainFactory Grains => _app.Services.GetRequiredService<IGrainFactory>();
@@ -38,7 +43,7 @@ public sealed class TestMailHost : IAsyncDisposable
     /// <param name="store">The object store to use instead of the configured one.</param>
     public static async Task<TestMailHost> StartAsync(string dataPath, IEnumerable<string> settings, IObjectStore? store = null)
     {
-        int lmtp = LoopbackPorts.Free(), imap = LoopbackPorts.Free(), gateway = LoopbackPorts.Free(), silo = LoopbackPorts.Free();
+        int lmtp = LoopbackPorts.Free(), imap = LoopbackPorts.Free(), gateway = LoopbackPorts.Free(), silo = LoopbackPorts.Free(), http = LoopbackPorts.Free();
         string[] arguments =
         [
             $"--OrleansMail:DataPath={dataPath}",
@@ -46,12 +51,28 @@ public sealed class TestMailHost : IAsyncDisposable
             $"--OrleansMail:Imap:Endpoint=127.0.0.1:{imap}",
             $"--OrleansMail:Clustering:SiloPort={silo}",
             $"--OrleansMail:Clustering:GatewayPort={gateway}",
+            $"--OrleansMail:Http:Endpoint=127.0.0.1:{http}",
             "--Logging:LogLevel:Default=Warning",
             .. settings,
         ];
-        var app = await MailHost.BuildAsync(arguments, store is null ? null : services => services.AddSingleton(store));
-        await app.StartAsync();
-        return new TestMailHost(app, lmtp, imap, gateway, silo);
+        var builder = MailHost.CreateBuilder(arguments);
+        builder.AddOrleansMail().AddAzureProviders();
+        if (store is not null)
+        {
+            builder.Services.AddSingleton(store);
+        }
+
+        var app = builder.Build();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+        return new TestMailHost(app, lmtp, imap, gateway, silo, http);
     }
 
     public async ValueTask DisposeAsync()

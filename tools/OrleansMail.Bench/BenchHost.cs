@@ -1,7 +1,8 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using OrleansMail.Hosting;
+using OrleansMail.Hosting.Azure;
 using OrleansMail.ObjectStore;
-using OrleansMail.SiloHost;
 
 namespace OrleansMail.Bench;
 
@@ -37,13 +38,21 @@ internal sealed class BenchHost : IAsyncDisposable
             $"--OrleansMail:Lmtp:Endpoint=127.0.0.1:{lmtp}",
             $"--OrleansMail:Imap:Endpoint=127.0.0.1:{imap}",
             "--OrleansMail:Imap:MaxCommandsPerSecond=100000",
+            "--OrleansMail:Http:Endpoint=",
             $"--OrleansMail:Clustering:SiloPort={BenchPorts.Free()}",
             $"--OrleansMail:Clustering:GatewayPort={BenchPorts.Free()}",
             "--Logging:LogLevel:Default=Warning",
             "--Logging:LogLevel:OrleansMail=Warning",
             .. settings,
         ];
-        var app = await MailHost.BuildAsync(arguments, store is null ? null : services => services.AddSingleton(store));
+        var builder = MailHost.CreateBuilder(arguments);
+        builder.AddOrleansMail().AddAzureProviders();
+        if (store is not null)
+        {
+            builder.Services.AddSingleton(store);
+        }
+
+        var app = builder.Build();
         await app.StartAsync();
         return new BenchHost(app, lmtp, imap);
     }

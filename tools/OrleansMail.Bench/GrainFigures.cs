@@ -6,11 +6,12 @@ using Microsoft.Extensions.Logging;
 using OrleansMail.Grains;
 using OrleansMail.Grains.Contracts;
 using OrleansMail.Grains.Hosting;
+using OrleansMail.Hosting.Azure;
 using OrleansMail.Mail;
 using OrleansMail.ObjectStore;
 using OrleansMail.ObjectStore.Azure;
-using OrleansMail.ObjectStore.Faults;
 using OrleansMail.ObjectStore.FileSystem;
+using OrleansMail.ObjectStore.Testing;
 
 namespace OrleansMail.Bench;
 

@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using OrleansMail.Grains.Contracts;
 using OrleansMail.MailStorage.Bodies;
 using OrleansMail.MailStorage.Ingest;
-using OrleansMail.ObjectStore.Faults;
+using OrleansMail.ObjectStore.Testing;
 
 namespace OrleansMail.Bench;
 

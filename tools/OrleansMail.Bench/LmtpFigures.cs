@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
 using OrleansMail.ObjectStore;
-using OrleansMail.ObjectStore.Faults;
+using OrleansMail.ObjectStore.Testing;
 
 namespace OrleansMail.Bench;
 

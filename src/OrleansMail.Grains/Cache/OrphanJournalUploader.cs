@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using OrleansMail.Grains.Storage;
 using OrleansMail.Index.Format;
 using OrleansMail.ObjectStore;
+using OrleansMail.ObjectStore.Layout;
 
 namespace OrleansMail.Grains.Cache;
 

@@ -1,4 +1,3 @@
-using Azure.Storage.Blobs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
@@ -17,7 +16,7 @@ public static class MailStoreSiloBuilderExtensions
 {
     /// <summary>
     /// The grains and their services. The caller registers the <see cref="IObjectStore"/> singleton and picks the
-    /// manifest storage with <see cref="UseObjectStoreManifests"/> or <see cref="UseAzureBlobManifests"/>.
+    /// manifest storage with <see cref="UseObjectStoreManifests"/> or another grain storage named <see cref="MailStoreNames.GrainStorage"/> (the Azure hosting package registers Orleans' blob storage).
     /// </summary>
     public static ISiloBuilder AddMailStore(this ISiloBuilder builder, Action<UserGrainOptions>? configure = null)
     {
@@ -45,18 +44,6 @@ public static class MailStoreSiloBuilderExtensions
     public static ISiloBuilder UseObjectStoreManifests(this ISiloBuilder builder)
     {
         builder.Services.AddGrainStorage(MailStoreNames.GrainStorage, (sp, _) => new ObjectStoreGrainStorage(sp.GetRequiredService<IObjectStore>()));
-        return builder;
-    }
-
-    /// <summary>Manifests through Orleans' Azure blob grain storage, serialized as clean JSON (never the type-named default: a rename would make old state unreadable).</summary>
-    public static ISiloBuilder UseAzureBlobManifests(this ISiloBuilder builder, BlobServiceClient client, string containerName)
-    {
-        builder.AddAzureBlobGrainStorage(MailStoreNames.GrainStorage, (OptionsBuilder<AzureBlobStorageOptions> ob) => ob.Configure<IServiceProvider>((o, sp) =>
-        {
-            o.BlobServiceClient = client;
-            o.ContainerName = containerName;
-            o.GrainStorageSerializer = new SystemTextJsonGrainStorageSerializer(Options.Create(new SystemTextJsonGrainStorageSerializerOptions()));
-        }));
         return builder;
     }
 }

@@ -2,6 +2,7 @@ using OrleansMail.Index.Format;
 using OrleansMail.Index.Journal;
 using OrleansMail.Index.Model;
 using OrleansMail.ObjectStore;
+using OrleansMail.ObjectStore.Layout;
 
 namespace OrleansMail.Grains.Storage;
 

@@ -1,4 +1,5 @@
 using OrleansMail.ObjectStore;
+using OrleansMail.ObjectStore.Layout;
 
 namespace OrleansMail.Grains.Storage;
 

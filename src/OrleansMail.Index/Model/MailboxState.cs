@@ -51,6 +51,18 @@ public sealed class MailboxState
         return ~lo;
     }
 
+    /// <summary>The messages whose UIDs are in <paramref name="uids"/>, in UID order; O(ranges · log n + matches).</summary>
+    public IEnumerable<MessageRecord> Select(UidSet uids)
+    {
+        foreach (var (first, last) in uids.Ranges)
+        {
+            for (var i = LowerBound(first); i < _messages.Count && _messages[i].Uid <= last; i++)
+            {
+                yield return _messages[i];
+            }
+        }
+    }
+
     public MessageRecord? FindByUid(uint uid)
     {
         var i = IndexOfUid(uid);

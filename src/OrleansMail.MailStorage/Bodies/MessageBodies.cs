@@ -2,8 +2,8 @@ using System.Collections.Concurrent;
 using OrleansMail.Errors;
 using OrleansMail.Identity;
 using OrleansMail.MailStorage.Ingest;
-using OrleansMail.Grains.Storage;
 using OrleansMail.ObjectStore;
+using OrleansMail.ObjectStore.Layout;
 
 namespace OrleansMail.MailStorage.Bodies;
 

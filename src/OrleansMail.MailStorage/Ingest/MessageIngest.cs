@@ -1,9 +1,9 @@
 using OrleansMail.Errors;
 using OrleansMail.Grains.Contracts;
-using OrleansMail.Grains.Storage;
 using OrleansMail.Identity;
 using OrleansMail.MailStorage.Summaries;
 using OrleansMail.ObjectStore;
+using OrleansMail.ObjectStore.Layout;
 
 namespace OrleansMail.MailStorage.Ingest;
 
