@@ -189,6 +189,7 @@ public sealed partial class UserGrain : Grain, IUserGrain
         var source = Mailbox(sourceMailboxId);
         var destination = Mailbox(destinationMailboxId);
         var records = source.Select(uids).ToList();
+        _commands.CheckKeywordRoom(destination, records);
         var copied = new List<(uint Source, uint Destination)>(records.Count);
 
         // Chunks keep every step under the allocation cap, so one huge COPY cannot outrun a checkpoint. A COPY is all

@@ -29,16 +29,7 @@ public sealed class MailboxCommands(MailboxIdentity identity, MailboxLimits limi
             throw MailStoreException.AlreadyExists($"mailbox {normalized} already exists");
         }
 
-        var entries = new List<JournalEntry>();
-        var uidValidity = index.LastUidValidity;
-        for (var parent = MailboxName.Parent(normalized); parent is not null; parent = MailboxName.Parent(parent))
-        {
-            if (index.FindMailbox(parent) is null)
-            {
-                uidValidity = identity.NextUidValidity(uidValidity);
-                entries.Insert(0, new MailboxCreated(Now, Guid.NewGuid(), parent, SpecialUse.None, uidValidity));
-            }
-        }
+        var entries = CreateSuperiors(index, normalized, out var uidValidity);
 
         // Every LIST walks all mailboxes (a pattern costs its length per name): their number is a budget too.
         if (!MailboxName.IsInbox(normalized) && index.Mailboxes.Count + entries.Count + 1 > limits.MaxMailboxes)
@@ -96,15 +87,14 @@ public sealed class MailboxCommands(MailboxIdentity identity, MailboxLimits limi
             entries.Add(new MailboxRenamed(Now, m.Id, target + m.Name[source.Name.Length..]));
         }
 
-        for (var parent = MailboxName.Parent(target); parent is not null; parent = MailboxName.Parent(parent))
+        // The superiors a new name needs count against the budget as CREATE's do.
+        var superiors = CreateSuperiors(index, target, out _);
+        if (superiors.Count > 0 && index.Mailboxes.Count + superiors.Count > limits.MaxMailboxes)
         {
-            if (index.FindMailbox(parent) is null)
-            {
-                entries.Insert(0, new MailboxCreated(Now, Guid.NewGuid(), parent, SpecialUse.None, identity.NextUidValidity(index.LastUidValidity)));
-            }
+            throw MailStoreException.LimitReached($"A user holds at most {limits.MaxMailboxes} mailboxes");
         }
 
-        return entries;
+        return [.. superiors, .. entries];
     }
 
     /// <summary>Validates a RENAME and tells whether it is INBOX's (a move of its messages, RFC 3501 §6.3.5).</summary>
@@ -204,6 +194,7 @@ public sealed class MailboxCommands(MailboxIdentity identity, MailboxLimits limi
     /// </summary>
     public CopyStep Copy(MailboxState source, IReadOnlyList<MessageRecord> records, MailboxState destination, bool move)
     {
+        CheckKeywordRoom(destination, records);
         var modSeq = destination.HighestModSeq + 1;
         var entries = new List<JournalEntry>(records.Count + 2);
         var uid = destination.UidNext;
@@ -223,6 +214,18 @@ public sealed class MailboxCommands(MailboxIdentity identity, MailboxLimits limi
         }
 
         return new CopyStep(entries, pairs);
+    }
+
+    /// <summary>
+    /// Refuses a COPY or MOVE that would carry the destination past its keyword budget, before anything is copied:
+    /// the copy keeps its flags (RFC 3501 §6.4.7), so it is refused rather than stripped.
+    /// </summary>
+    public void CheckKeywordRoom(MailboxState destination, IEnumerable<MessageRecord> records)
+    {
+        foreach (var record in records)
+        {
+            AdmitKeywords(destination, record.Keywords, refuse: true);
+        }
     }
 
     /// <summary>
@@ -257,6 +260,32 @@ public sealed class MailboxCommands(MailboxIdentity identity, MailboxLimits limi
         }
 
         return admitted.Count == keywords.Length ? keywords : [.. admitted];
+    }
+
+    /// <summary>
+    /// The missing superior levels of a name (RFC 3501 §6.3.3), outermost first, each with a UIDVALIDITY above the
+    /// one before, so they rise in the order they are applied; <paramref name="uidValidity"/> is the last one given.
+    /// </summary>
+    private List<JournalEntry> CreateSuperiors(UserIndex index, string name, out uint uidValidity)
+    {
+        var missing = new List<string>();
+        for (var parent = MailboxName.Parent(name); parent is not null; parent = MailboxName.Parent(parent))
+        {
+            if (index.FindMailbox(parent) is null)
+            {
+                missing.Insert(0, parent);
+            }
+        }
+
+        var entries = new List<JournalEntry>(missing.Count);
+        uidValidity = index.LastUidValidity;
+        foreach (var parent in missing)
+        {
+            uidValidity = identity.NextUidValidity(uidValidity);
+            entries.Add(new MailboxCreated(Now, Guid.NewGuid(), parent, SpecialUse.None, uidValidity));
+        }
+
+        return entries;
     }
 
     private static (MailboxState Source, string Target) RenameOperands(UserIndex index, string oldName, string newName)

@@ -13,19 +13,19 @@ public static class IndexMerge
     public static MergeResult Merge(UserIndex @base, JournalSide a, JournalSide b) =>
         Merge(@base, new ReplayedSide(@base, a), new ReplayedSide(@base, b));
 
-    public static MergeResult Merge(UserIndex @base, ReplayedSide sa, ReplayedSide sb)
+    public static MergeResult Merge(UserIndex @base, ReplayedSide sideA, ReplayedSide sideB)
     {
         var reassigned = new List<UidReassignment>();
         var renamed = new List<(Guid, string)>();
-        var batches = MergeBatchNames(@base, sa.State, sb.State);
+        var batches = MergeBatchNames(@base, sideA.State, sideB.State);
 
         var mailboxes = new List<MailboxState>();
-        var lastUidValidity = Math.Max(sa.State.LastUidValidity, sb.State.LastUidValidity);
+        var lastUidValidity = Math.Max(sideA.State.LastUidValidity, sideB.State.LastUidValidity);
         var resurrection = lastUidValidity + 1;
-        var ids = @base.Mailboxes.Keys.Concat(sa.State.Mailboxes.Keys).Concat(sb.State.Mailboxes.Keys).Distinct().Order();
+        var ids = @base.Mailboxes.Keys.Concat(sideA.State.Mailboxes.Keys).Concat(sideB.State.Mailboxes.Keys).Distinct().Order();
         foreach (var id in ids)
         {
-            var merged = MergeMailbox(@base.FindMailbox(id), sa, sb, id, batches, reassigned, resurrection);
+            var merged = MergeMailbox(@base.FindMailbox(id), sideA, sideB, id, batches, reassigned, resurrection);
             if (merged is not null)
             {
                 mailboxes.Add(merged);
@@ -34,11 +34,11 @@ public static class IndexMerge
 
         ResolveNameCollisions(mailboxes, renamed);
 
-        var subscriptions = MergeSets(@base.Subscriptions, sa.State.Subscriptions, sb.State.Subscriptions);
+        var subscriptions = MergeSets(@base.Subscriptions, sideA.State.Subscriptions, sideB.State.Subscriptions);
         var referenced = mailboxes.SelectMany(m => m.Messages).Select(r => r.BodyId).ToHashSet();
-        var tombstoneTime = Math.Max(sa.LastTimestamp, sb.LastTimestamp);
+        var tombstoneTime = Math.Max(sideA.LastTimestamp, sideB.LastTimestamp);
         var tombstones = new SortedDictionary<Guid, long>();
-        foreach (var side in new[] { sa.State, sb.State })
+        foreach (var side in new[] { sideA.State, sideB.State })
         {
             foreach (var (body, at) in side.Tombstones)
             {
@@ -47,7 +47,7 @@ public static class IndexMerge
         }
 
         // A body the merge dropped (expunged on the other side) becomes garbage, like any expunge.
-        foreach (var r in sa.State.Mailboxes.Values.Concat(sb.State.Mailboxes.Values).SelectMany(m => m.Messages))
+        foreach (var r in sideA.State.Mailboxes.Values.Concat(sideB.State.Mailboxes.Values).SelectMany(m => m.Messages))
         {
             if (!referenced.Contains(r.BodyId) && !tombstones.ContainsKey(r.BodyId))
             {
@@ -69,20 +69,20 @@ public static class IndexMerge
         return new MergeResult(index, reassigned, renamed);
     }
 
-    private static MailboxState? MergeMailbox(MailboxState? mb, ReplayedSide sa, ReplayedSide sb, Guid id, BatchMap batches, List<UidReassignment> reassigned, uint resurrection)
+    private static MailboxState? MergeMailbox(MailboxState? baseBox, ReplayedSide sideA, ReplayedSide sideB, Guid id, BatchMap batches, List<UidReassignment> reassigned, uint resurrection)
     {
-        var ma = sa.State.FindMailbox(id);
-        var mbb = sb.State.FindMailbox(id);
-        if (ma is null && mbb is null)
+        var boxA = sideA.State.FindMailbox(id);
+        var boxB = sideB.State.FindMailbox(id);
+        if (boxA is null && boxB is null)
         {
             return null;
         }
 
-        if (ma is null || mbb is null)
+        if (boxA is null || boxB is null)
         {
-            var (present, side) = ma is not null ? (ma, sa.State) : (mbb!, sb.State);
-            var otherSide = ma is null ? sa : sb;
-            if (mb is null)
+            var (present, side) = boxA is not null ? (boxA, sideA.State) : (boxB!, sideB.State);
+            var otherSide = boxA is null ? sideA : sideB;
+            if (baseBox is null)
             {
                 // Created after the base on one side only. A record the other side had and no longer has anywhere
                 // was filed here by a dead node, re-indexed into INBOX by recovery (this mailbox did not exist there),
@@ -93,8 +93,8 @@ public static class IndexMerge
 
             // Deleted on one side. It survives only if the other side added messages to it; then it keeps just those.
             // A message the deleting side itself had (the other side only has it from recovery) went with the mailbox.
-            var deleter = ma is null ? sa : sb;
-            var added = present.Messages.Where(r => mb.FindByUid(r.Uid)?.RecordId != r.RecordId && !deleter.FlagStamps.ContainsKey(r.RecordId)).ToList();
+            var deleter = boxA is null ? sideA : sideB;
+            var added = present.Messages.Where(r => baseBox.FindByUid(r.Uid)?.RecordId != r.RecordId && !deleter.FlagStamps.ContainsKey(r.RecordId)).ToList();
             if (added.Count == 0)
             {
                 return null;
@@ -117,22 +117,22 @@ public static class IndexMerge
             return survivor;
         }
 
-        return MergeBoth(mb, ma, mbb, sa, sb, batches, reassigned);
+        return MergeBoth(baseBox, boxA, boxB, sideA, sideB, batches, reassigned);
     }
 
-    private static MailboxState MergeBoth(MailboxState? mb, MailboxState ma, MailboxState mbb, ReplayedSide sa, ReplayedSide sb, BatchMap batches, List<UidReassignment> reassigned)
+    private static MailboxState MergeBoth(MailboxState? baseBox, MailboxState boxA, MailboxState boxB, ReplayedSide sideA, ReplayedSide sideB, BatchMap batches, List<UidReassignment> reassigned)
     {
-        var name = ma.Name;
-        var specialUse = ma.SpecialUse;
-        if (!string.Equals(ma.Name, mbb.Name, StringComparison.Ordinal))
+        var name = boxA.Name;
+        var specialUse = boxA.SpecialUse;
+        if (!string.Equals(boxA.Name, boxB.Name, StringComparison.Ordinal))
         {
-            var bWins = mb is not null && string.Equals(ma.Name, mb.Name, StringComparison.Ordinal)
-                || (mb is null || !string.Equals(mbb.Name, mb.Name, StringComparison.Ordinal))
-                    && ReplayedSide.IsLater(sb.NameStamps.GetValueOrDefault(ma.Id), sb.ActivationId, sa.NameStamps.GetValueOrDefault(ma.Id), sa.ActivationId);
+            var bWins = baseBox is not null && string.Equals(boxA.Name, baseBox.Name, StringComparison.Ordinal)
+                || (baseBox is null || !string.Equals(boxB.Name, baseBox.Name, StringComparison.Ordinal))
+                    && ReplayedSide.IsLater(sideB.NameStamps.GetValueOrDefault(boxA.Id), sideB.ActivationId, sideA.NameStamps.GetValueOrDefault(boxA.Id), sideA.ActivationId);
             if (bWins)
             {
-                name = mbb.Name;
-                specialUse = mbb.SpecialUse;
+                name = boxB.Name;
+                specialUse = boxB.SpecialUse;
             }
         }
 
@@ -140,44 +140,44 @@ public static class IndexMerge
         // before its first checkpoint, and recovery recreated INBOX on the successor). UIDVALIDITY never goes back
         // for any client (RFC 3501 §2.3.1.1; mbsync stops at any change), so the higher one stays, and every record
         // only the other side had is new to the clients that kept it: it takes a UID above both UIDNEXTs.
-        var uidValidity = Math.Max(ma.UidValidity, mbb.UidValidity);
-        var dropped = ma.UidValidity == mbb.UidValidity ? null : ma.UidValidity < mbb.UidValidity ? ma : mbb;
+        var uidValidity = Math.Max(boxA.UidValidity, boxB.UidValidity);
+        var dropped = boxA.UidValidity == boxB.UidValidity ? null : boxA.UidValidity < boxB.UidValidity ? boxA : boxB;
 
-        var baseById = mb?.Messages.ToDictionary(r => r.RecordId) ?? [];
-        var aById = ma.Messages.ToDictionary(r => r.RecordId);
-        var bById = mbb.Messages.ToDictionary(r => r.RecordId);
-        var baseUidNext = mb?.UidNext ?? 1;
+        var baseById = baseBox?.Messages.ToDictionary(r => r.RecordId) ?? [];
+        var aById = boxA.Messages.ToDictionary(r => r.RecordId);
+        var bById = boxB.Messages.ToDictionary(r => r.RecordId);
+        var baseUidNext = baseBox?.UidNext ?? 1;
 
         var candidates = new List<MessageRecord>();
         var needsNewUid = new SortedSet<Guid>();
         var vanished = new List<uint>();
         foreach (var rid in baseById.Keys.Concat(aById.Keys).Concat(bById.Keys).Distinct().Order())
         {
-            var rb = baseById.GetValueOrDefault(rid);
-            var ra = aById.GetValueOrDefault(rid);
-            var rbb = bById.GetValueOrDefault(rid);
-            if (rb is not null)
+            var baseRecord = baseById.GetValueOrDefault(rid);
+            var recordA = aById.GetValueOrDefault(rid);
+            var recordB = bById.GetValueOrDefault(rid);
+            if (baseRecord is not null)
             {
-                if (ra is null || rbb is null)
+                if (recordA is null || recordB is null)
                 {
                     continue; // an expunge on either side wins
                 }
 
-                candidates.Add(MergeFlags(rb, ra, rbb, sa, sb, batches));
+                candidates.Add(MergeFlags(baseRecord, recordA, recordB, sideA, sideB, batches));
                 continue;
             }
 
-            if (ra is not null && rbb is not null)
+            if (recordA is not null && recordB is not null)
             {
-                var newer = ReplayedSide.IsLater(sb.FlagStamps.GetValueOrDefault(rid), sb.ActivationId, sa.FlagStamps.GetValueOrDefault(rid), sa.ActivationId) ? rbb : ra;
-                var pick = batches.Remap(newer, newer == ra ? sa.State : sb.State);
-                if (ra.Uid != rbb.Uid)
+                var newer = ReplayedSide.IsLater(sideB.FlagStamps.GetValueOrDefault(rid), sideB.ActivationId, sideA.FlagStamps.GetValueOrDefault(rid), sideA.ActivationId) ? recordB : recordA;
+                var pick = batches.Remap(newer, newer == recordA ? sideA.State : sideB.State);
+                if (recordA.Uid != recordB.Uid)
                 {
                     // Both hold it under different UIDs (the successor's recovery re-indexed the dead node's delivery
                     // above its raised counters). The higher one is new to the other side's clients too (at or
                     // above the UIDNEXT they were shown) and keeps the live side's clients undisturbed; only when
                     // it is not does the record move to a fresh UID.
-                    var (high, low, lowBox, highBox) = ra.Uid > rbb.Uid ? (ra.Uid, rbb.Uid, mbb, ma) : (rbb.Uid, ra.Uid, ma, mbb);
+                    var (high, low, lowBox, highBox) = recordA.Uid > recordB.Uid ? (recordA.Uid, recordB.Uid, boxB, boxA) : (recordB.Uid, recordA.Uid, boxA, boxB);
                     if (dropped is null && high >= lowBox.UidNext && highBox.FindByUid(low) is null)
                     {
                         pick = pick with { Uid = high };
@@ -194,8 +194,8 @@ public static class IndexMerge
                 continue;
             }
 
-            var (only, mine, other) = ra is not null ? (ra, sa.State, mbb) : (rbb!, sb.State, ma);
-            if (OtherSideDisowns(rid, ra is not null ? ma : mbb, ra is not null ? sb : sa))
+            var (only, mine, other) = recordA is not null ? (recordA, sideA.State, boxB) : (recordB!, sideB.State, boxA);
+            if (OtherSideDisowns(rid, recordA is not null ? boxA : boxB, recordA is not null ? sideB : sideA))
             {
                 // The other side had this very record after the base and no longer has it here: it expunged or moved
                 // it (or filed it elsewhere). This side can only have it from recovery, which re-indexes what a dead
@@ -212,7 +212,7 @@ public static class IndexMerge
             }
 
             candidates.Add(batches.Remap(only, mine));
-            if (dropped is not null && ReferenceEquals(other == mbb ? ma : mbb, dropped))
+            if (dropped is not null && ReferenceEquals(other == boxB ? boxA : boxB, dropped))
             {
                 needsNewUid.Add(rid);
                 continue;
@@ -237,8 +237,8 @@ public static class IndexMerge
             }
         }
 
-        var fresh = Math.Max(ma.HighestModSeq, mbb.HighestModSeq) + 1;
-        var uidNext = Math.Max(ma.UidNext, mbb.UidNext);
+        var fresh = Math.Max(boxA.HighestModSeq, boxB.HighestModSeq) + 1;
+        var uidNext = Math.Max(boxA.UidNext, boxB.UidNext);
         var final = new List<MessageRecord>(candidates.Count);
         var anyFresh = false;
         foreach (var r in candidates)
@@ -255,7 +255,7 @@ public static class IndexMerge
                 }
 
                 record = record with { Uid = uidNext++ };
-                reassigned.Add(new UidReassignment(ma.Id, r.RecordId, record.Uid));
+                reassigned.Add(new UidReassignment(boxA.Id, r.RecordId, record.Uid));
             }
 
             var inA = aById.GetValueOrDefault(r.RecordId);
@@ -277,11 +277,11 @@ public static class IndexMerge
 
         // Expunges: those from before the base keep their modseqs, and so do those both sides made; what only one
         // side expunged, and the UIDs a renumbering freed, get the fresh modseq so CONDSTORE clients of either side see them.
-        var baseModSeq = mb?.HighestModSeq ?? 0;
-        var floor = Math.Max(ma.DeletedModSeq, mbb.DeletedModSeq);
-        var expunged = (mb?.Expunged ?? []).Where(e => e.ModSeq > floor).ToList();
-        var afterA = ma.Expunged.Where(e => e.ModSeq > baseModSeq).ToList();
-        var afterB = mbb.Expunged.Where(e => e.ModSeq > baseModSeq).ToList();
+        var baseModSeq = baseBox?.HighestModSeq ?? 0;
+        var floor = Math.Max(boxA.DeletedModSeq, boxB.DeletedModSeq);
+        var expunged = (baseBox?.Expunged ?? []).Where(e => e.ModSeq > floor).ToList();
+        var afterA = boxA.Expunged.Where(e => e.ModSeq > baseModSeq).ToList();
+        var afterB = boxB.Expunged.Where(e => e.ModSeq > baseModSeq).ToList();
         var setA = UidSet.FromRanges(afterA.Select(e => (e.First, e.Last)));
         var setB = UidSet.FromRanges(afterB.Select(e => (e.First, e.Last)));
         var common = setA.Intersect(setB);
@@ -304,10 +304,10 @@ public static class IndexMerge
 
         if (finalUids.Any(freshSet.Contains))
         {
-            throw new IndexCorruptException($"merge left a live UID in the expunged set of {ma.Id}");
+            throw new IndexCorruptException($"merge left a live UID in the expunged set of {boxA.Id}");
         }
 
-        var merged = NewLike(ma, name, uidValidity, uidNext, anyFresh ? fresh : fresh - 1, floor);
+        var merged = NewLike(boxA, name, uidValidity, uidNext, anyFresh ? fresh : fresh - 1, floor);
         merged.SpecialUse = specialUse;
         merged.LoadSorted(final, expunged);
         return merged;
@@ -367,15 +367,15 @@ public static class IndexMerge
 
     private static bool SameState(MessageRecord x, MessageRecord y) => x.Uid == y.Uid && x.SameFlags(y);
 
-    private static MessageRecord MergeFlags(MessageRecord rb, MessageRecord ra, MessageRecord rbb, ReplayedSide sa, ReplayedSide sb, BatchMap batches)
+    private static MessageRecord MergeFlags(MessageRecord baseRecord, MessageRecord recordA, MessageRecord recordB, ReplayedSide sideA, ReplayedSide sideB, BatchMap batches)
     {
         // Three-way set merge: what either side added, minus what either side removed.
-        var added = (ra.Flags | rbb.Flags) & ~rb.Flags;
-        var removed = rb.Flags & ~(ra.Flags & rbb.Flags);
-        var flags = (rb.Flags | added) & ~removed;
-        var keywords = MergeSets(rb.Keywords, ra.Keywords, rbb.Keywords);
-        var fromA = batches.Remap(ra, sa.State);
-        var fromB = batches.Remap(rbb, sb.State);
+        var added = (recordA.Flags | recordB.Flags) & ~baseRecord.Flags;
+        var removed = baseRecord.Flags & ~(recordA.Flags & recordB.Flags);
+        var flags = (baseRecord.Flags | added) & ~removed;
+        var keywords = MergeSets(baseRecord.Keywords, recordA.Keywords, recordB.Keywords);
+        var fromA = batches.Remap(recordA, sideA.State);
+        var fromB = batches.Remap(recordB, sideB.State);
         var batch = fromA.SummaryBatch < 0 ? fromB.SummaryBatch : fromB.SummaryBatch < 0 ? fromA.SummaryBatch : Math.Min(fromA.SummaryBatch, fromB.SummaryBatch);
         return fromA with { Flags = flags, Keywords = keywords.Count == 0 ? Model.Keywords.None : [.. keywords], SummaryBatch = batch };
     }
