@@ -224,6 +224,14 @@ resource silo 'Microsoft.App/containerApps@2024-03-01' = {
             { name: 'OrleansMail__Lmtp__Endpoint', value: '0.0.0.0:2424' }
             { name: 'OrleansMail__Accounts__PasswdFile', value: '/accounts/users.passwd' }
             { name: 'OrleansMail__Store__CoolAfter', value: empty(coolAfter) ? '00:00:00' : coolAfter }
+            // Probes and the Prometheus scrape; no ingress maps this port.
+            { name: 'OrleansMail__Http__Endpoint', value: '0.0.0.0:8080' }
+          ]
+          probes: [
+            // Liveness: the process answers. Readiness: the silo is an active cluster member, so users can be placed here.
+            { type: 'Liveness', httpGet: { path: '/healthz', port: 8080 }, periodSeconds: 10, failureThreshold: 3 }
+            { type: 'Readiness', httpGet: { path: '/ready', port: 8080 }, periodSeconds: 5, failureThreshold: 3 }
+            { type: 'Startup', httpGet: { path: '/ready', port: 8080 }, periodSeconds: 2, failureThreshold: 60 }
           ]
           volumeMounts: [
             { volumeName: 'data', mountPath: '/data' }

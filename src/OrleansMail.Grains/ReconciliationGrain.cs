@@ -33,12 +33,8 @@ public sealed class ReconciliationGrain(IObjectStore store, ILogger<Reconciliati
             @base,
             ReplayedSide.FromState(current, input.CurrentActivation, stamps),
             new ReplayedSide(@base, new JournalSide(chainActivation, chain)));
-        log.LogInformation(
-            "Merged {Segments} diverged segments of {User}: {Reassigned} UIDs renumbered, {Renamed} mailboxes renamed",
-            input.ChainSegments.Length,
-            this.GetPrimaryKeyString(),
-            result.Reassigned.Count,
-            result.Renamed.Count);
+        var user = this.GetPrimaryKeyString();
+        StoreLog.ReconciliationMerged(log, input.ChainSegments.Length, user, result.Reassigned.Count, result.Renamed.Count);
         return new MergeOutcome(IndexWriter.SnapshotBytes(result.Index), result.Reassigned.Count, result.Renamed.Count);
     }
 }

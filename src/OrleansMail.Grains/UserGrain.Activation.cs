@@ -45,7 +45,7 @@ public sealed partial class UserGrain
         catch (Exception e)
         {
             // Hand the lease back as an unclean end, so the next try recovers instead of waiting for expiry.
-            _log.LogWarning(e, "Activation of {User} failed", _names.User);
+            StoreLog.ActivationFailed(_log, e, _names.User);
             await TryAbandonLeaseAsync().ConfigureAwait(true);
             throw e is MailStoreException ? e : e is ObjectStoreUnavailableException ? MailStoreException.Unavailable("object store unavailable", e) : e;
         }
@@ -106,7 +106,7 @@ public sealed partial class UserGrain
         }
         catch (Exception e) when (e is MailStoreException or ObjectStoreUnavailableException)
         {
-            _log.LogDebug(e, "User {User}: looking for foreign segments failed; the next scan retries", _names.User);
+            StoreLog.ForeignSegmentScanFailed(_log, e, _names.User);
         }
     }
 
@@ -128,7 +128,7 @@ public sealed partial class UserGrain
                 }
                 catch (ObjectStoreUnavailableException e)
                 {
-                    _log.LogWarning(e, "Could not hand over the journal of fenced {User}; this silo's next start does", _names.User);
+                    StoreLog.FencedJournalHandOverFailed(_log, e, _names.User);
                 }
             }
 
@@ -147,7 +147,7 @@ public sealed partial class UserGrain
         catch (Exception e) when (e is MailStoreException or ObjectStoreUnavailableException or IOException)
         {
             // Leave the lease active and the journal on disk: the next activation recovers, the returning node uploads.
-            _log.LogWarning(e, "Deactivating {User} without a final checkpoint", _names.User);
+            StoreLog.DeactivatingWithoutFinalCheckpoint(_log, e, _names.User);
             _journal?.Dispose();
         }
     }
@@ -169,7 +169,7 @@ public sealed partial class UserGrain
         await _lease.KeepAsync(cancellationToken).ConfigureAwait(true);
         if (acquisition.PreviousEndedUncleanly)
         {
-            _log.LogWarning("User {User}: previous holder {Holder} ended uncleanly; raising counters and recovering", _names.User, acquisition.Previous?.HolderSilo);
+            StoreLog.PreviousHolderEndedUncleanly(_log, _names.User, acquisition.Previous?.HolderSilo);
             _metrics.Recoveries.Add(1);
             RaiseCounters();
             await RecoverAsync(cancellationToken).ConfigureAwait(true);
@@ -275,7 +275,7 @@ public sealed partial class UserGrain
             manifest.Retired.AddRange(names);
             mergedSegments += names.Length;
             _metrics.Merges.Add(1);
-            _log.LogWarning("User {User}: merged {Count} diverged segments of activation {Activation} ({Reassigned} UIDs renumbered)", _names.User, names.Length, act, outcome.ReassignedUids);
+            StoreLog.DivergedSegmentsMerged(_log, _names.User, names.Length, act, outcome.ReassignedUids);
         }
 
         return mergedSegments;
@@ -305,14 +305,7 @@ public sealed partial class UserGrain
         await DropRecordsWithCollectedBodiesAsync(referencedBefore, cancellationToken).ConfigureAwait(true);
         _metrics.Merges.Add(1);
         _metrics.SalvagedChanges.Add(result.ChangesNotPlaced);
-        _log.LogWarning(
-            "User {User}: segments {Segments} start from checkpoint {Base}, below the kept history: {Salvaged} messages brought back, {Present} already here, {Lost} older flag changes or expunges not placed",
-            _names.User,
-            string.Join(',', names),
-            baseSeq,
-            result.Salvaged,
-            result.AlreadyPresent,
-            result.ChangesNotPlaced);
+        StoreLog.SegmentsSalvaged(_log, _names.User, string.Join(',', names), baseSeq, result.Salvaged, result.AlreadyPresent, result.ChangesNotPlaced);
     }
 
     /// <summary>
@@ -337,7 +330,7 @@ public sealed partial class UserGrain
             _index.Apply(e);
             _pending.Add(e);
             _metrics.CollectedBodiesDropped.Add(e.Uids.Count);
-            _log.LogWarning("User {User}: {Count} returned records in {Mailbox} name bodies collected while their journal was away; expunged", _names.User, e.Uids.Count, _index.FindMailbox(e.MailboxId)!.Name);
+            StoreLog.ReturnedRecordsOfCollectedBodiesExpunged(_log, _names.User, e.Uids.Count, _index.FindMailbox(e.MailboxId)!.Name);
         }
     }
 
@@ -417,7 +410,7 @@ public sealed partial class UserGrain
             }
         }
 
-        _log.LogWarning("User {User}: recovery indexed {Count} bodies from bucket {Floor} on", _names.User, recovered, floorBucket);
+        StoreLog.RecoveryIndexedBodies(_log, _names.User, recovered, floorBucket);
         return recovered;
     }
 
@@ -474,17 +467,17 @@ public sealed partial class UserGrain
         }
         catch (OperationCanceledException e) when (bounded.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            _log.LogWarning(e, "User {User}: lease renewal timed out; writes stop when it lapses", _names.User);
+            StoreLog.LeaseRenewalTimedOut(_log, e, _names.User);
         }
         catch (LeaseLostException e)
         {
-            _log.LogError(e, "User {User}: lease lost to another holder; this activation stops writing", _names.User);
+            StoreLog.LeaseLost(_log, e, _names.User);
             _fenced = true;
             DeactivateOnIdle();
         }
         catch (ObjectStoreUnavailableException e)
         {
-            _log.LogWarning(e, "User {User}: lease renewal failed; writes stop when it lapses", _names.User);
+            StoreLog.LeaseRenewalFailed(_log, e, _names.User);
         }
     }
 
@@ -496,7 +489,7 @@ public sealed partial class UserGrain
         }
         catch (Exception e) when (e is ObjectStoreUnavailableException or LeaseLostException)
         {
-            _log.LogDebug(e, "Could not abandon the lease of {User}; it will expire", _names.User);
+            StoreLog.LeaseAbandonFailed(_log, e, _names.User);
         }
     }
 }

@@ -27,7 +27,7 @@ public sealed partial class UserGrain
             }
             catch (MailStoreException e)
             {
-                _log.LogDebug(e, "User {User}: body GC deferred", _names.User);
+                StoreLog.BodyGCDeferred(_log, e, _names.User);
             }
         }
     }
@@ -40,7 +40,7 @@ public sealed partial class UserGrain
         }
         catch (MailStoreException e) when (e.Kind == MailStoreErrorKind.Unavailable)
         {
-            _log.LogWarning(e, "User {User}: checkpoint failed; {Pending} changes stay in the local journal", _names.User, _pending.Count);
+            StoreLog.CheckpointFailed(_log, e, _names.User, _pending.Count);
         }
     }
 
@@ -171,7 +171,7 @@ public sealed partial class UserGrain
 
             _fenced = true;
             _metrics.Checkpoints.Add(1, new KeyValuePair<string, object?>("outcome", "fenced"));
-            _log.LogError(e, "User {User}: checkpoint {Seq} lost the manifest race; another writer exists. Fencing this activation; its segment stays for the merge", _names.User, seq);
+            StoreLog.CheckpointLostManifestRace(_log, e, _names.User, seq);
             DeactivateOnIdle();
             throw MailStoreException.Unavailable("another writer took this user over; retry", e);
         }
@@ -210,7 +210,7 @@ public sealed partial class UserGrain
             }
             catch (ObjectStoreUnavailableException e)
             {
-                _log.LogDebug(e, "User {User}: deleting compacted {Object} failed; the next checkpoint retries", _names.User, name);
+                StoreLog.CompactedObjectDeleteFailed(_log, e, _names.User, name);
                 return;
             }
         }
@@ -241,7 +241,7 @@ public sealed partial class UserGrain
         var durable = _staged.Where(s => s.Seq <= stored.Seq).ToList();
         _pending.RemoveRange(0, durable.Sum(s => s.Entries));
         _staged.RemoveAll(s => s.Seq <= stored.Seq);
-        _log.LogInformation("User {User}: checkpoint {Seq} had landed although its answer was lost; adopted", _names.User, stored.Seq);
+        StoreLog.LandedCheckpointAdopted(_log, _names.User, stored.Seq);
         return true;
     }
 
@@ -263,7 +263,7 @@ public sealed partial class UserGrain
             var name = entry.Name[_names.IndexPrefix.Length..];
             if (SegmentNames.TryParseLog(name, out var seq, out _) && !manifest.Accounts(name, seq))
             {
-                _log.LogInformation("User {User}: body GC waits for unmerged segment {Segment}", _names.User, name);
+                StoreLog.BodyGCWaitsUnmergedSegment(_log, _names.User, name);
                 return 0;
             }
         }
@@ -285,7 +285,7 @@ public sealed partial class UserGrain
             }
             catch (ObjectStoreUnavailableException e)
             {
-                _log.LogDebug(e, "User {User}: deleting body {Body} failed; retried later", _names.User, body);
+                StoreLog.BodyDeleteFailed(_log, e, _names.User, body);
                 break;
             }
 

@@ -52,7 +52,7 @@ public sealed partial class UserGrain
             catch (ObjectStoreUnavailableException e)
             {
                 // The watermark stays: the next pass retries from it (a body moved twice costs one more operation).
-                _log.LogDebug(e, "User {User}: moving bodies to the cool class stopped after {Moved}; retried at the next pass", _names.User, moved);
+                StoreLog.CoolingStopped(_log, e, _names.User, moved);
                 throw MailStoreException.Unavailable("object store unavailable", e);
             }
         }
@@ -61,7 +61,7 @@ public sealed partial class UserGrain
         _manifestDirty = true;
         if (moved > 0)
         {
-            _log.LogInformation("User {User}: {Moved} bodies moved to the cool storage class", _names.User, moved);
+            StoreLog.BodiesCooled(_log, _names.User, moved);
         }
 
         return moved;
@@ -80,7 +80,7 @@ public sealed partial class UserGrain
         }
         catch (MailStoreException e)
         {
-            _log.LogDebug(e, "User {User}: cooling pass deferred", _names.User);
+            StoreLog.CoolingPassDeferred(_log, e, _names.User);
         }
     }
 }

@@ -222,7 +222,7 @@ public sealed partial class UserGrain : Grain, IUserGrain
     {
         var set = UidSet.FromRanges(copies.Select(u => (u, u)));
         await CommitAsync(_commands.ExpungeEntries(destination, set, destination.HighestModSeq + 1)).ConfigureAwait(true);
-        _log.LogWarning("User {User}: a COPY failed partway; its {Count} copies were expunged again", _names.User, set.Count);
+        StoreLog.CopyUndone(_log, _names.User, set.Count);
     }
 
     public Task<uint> ClaimRecentAsync(Guid mailboxId, uint upToUid)
@@ -503,7 +503,7 @@ public sealed partial class UserGrain : Grain, IUserGrain
         catch (Exception e)
         {
             _observers.Remove(observer);
-            _log.LogDebug(e, "Dropped an observer of {User} that failed a notification", this.GetPrimaryKeyString());
+            StoreLog.ObserverDropped(_log, e, _names.User);
         }
     }
 
@@ -543,7 +543,7 @@ public sealed partial class UserGrain : Grain, IUserGrain
         }
         catch (LeaseLostException e)
         {
-            _log.LogError(e, "User {User}: lease lost to another holder while idle; this activation stops writing", _names.User);
+            StoreLog.LeaseLostWhileIdle(_log, e, _names.User);
             _fenced = true;
             DeactivateOnIdle();
             throw MailStoreException.Unavailable("another writer took this user over; retry", e);

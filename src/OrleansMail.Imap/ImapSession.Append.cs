@@ -104,7 +104,7 @@ internal sealed partial class ImapSession
         {
             // Keep the command stream in step, then refuse the whole command (MULTIAPPEND is all or nothing).
             await stream.DrainAsync().ConfigureAwait(false);
-            _log.LogWarning(e, "APPEND could not spool a message");
+            ImapLog.AppendSpoolFailed(_log, e);
             _parser.AbandonStreamedLiteral(0, synchronizing: true);
             DiscardAppend();
             await WriteLineAsync($"{tag} NO [SERVERBUG] The message could not be spooled").ConfigureAwait(false);
@@ -207,7 +207,7 @@ internal sealed partial class ImapSession
         }
         catch (Exception e) when (ImapErrors.TryDescribe(e, out _))
         {
-            _log.LogWarning(e, "A failed MULTIAPPEND left {Count} saved messages behind", uids.Count);
+            ImapLog.MultiAppendLeftMessages(_log, e, uids.Count);
         }
     }
 

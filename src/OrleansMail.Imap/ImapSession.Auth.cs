@@ -45,8 +45,12 @@ internal sealed partial class ImapSession
         if (list.IsList)
         {
             // RFC 2971 §3.3: at most 30 pairs; the client's words reach the log only short and printable.
-            var fields = list.Items.Take(60).Select(t => t.IsNil ? "NIL" : LogSafe(t.Text, Options.MaxIdFieldLength)).Chunk(2).Select(p => $"{p[0]}={(p.Length > 1 ? p[1] : "")}");
-            _log.LogInformation("IMAP client {Address} identifies as {Id}", _address, string.Join(", ", fields));
+            if (_log.IsEnabled(LogLevel.Information))
+            {
+                var fields = list.Items.Take(60).Select(t => t.IsNil ? "NIL" : LogSafe(t.Text, Options.MaxIdFieldLength)).Chunk(2).Select(p => $"{p[0]}={(p.Length > 1 ? p[1] : "")}");
+                var id = string.Join(", ", fields);
+                ImapLog.ClientIdentified(_log, _address, id);
+            }
         }
         else if (!list.IsNil)
         {
@@ -206,7 +210,12 @@ internal sealed partial class ImapSession
             _state = new NotAuthenticatedState(failures);
             _services.Penalty.Failed(_remote);
             _services.Metrics.AuthFailures.Add(1);
-            _log.LogInformation("IMAP login failed for {Login} from {Address} ({Failures} so far)", LogSafe(login, 64), _address, failures);
+            if (_log.IsEnabled(LogLevel.Information))
+            {
+                var shown = LogSafe(login, 64);
+                ImapLog.LoginFailed(_log, shown, _address, failures);
+            }
+
             await Task.Delay(Options.AuthFailureDelay * failures, _services.Time).ConfigureAwait(false);
             if (failures >= Options.MaxAuthFailures)
             {
@@ -226,7 +235,7 @@ internal sealed partial class ImapSession
         _userLimitKey = key;
         _services.Penalty.Succeeded(_remote);
         await EnterUserAsync(user).ConfigureAwait(false);
-        _log.LogInformation("IMAP login {User} from {Address}", user.UserId, _address);
+        ImapLog.LoggedIn(_log, user.UserId, _address);
         return $"[CAPABILITY {Capabilities()}] Logged in";
     }
 

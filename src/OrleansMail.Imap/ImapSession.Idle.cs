@@ -60,7 +60,7 @@ internal sealed partial class ImapSession
             catch (Exception e) when (ImapErrors.TryDescribe(e, out _))
             {
                 // The store is away for now; the client stays idle and we look again at the next poll.
-                _log.LogDebug(e, "IDLE could not look for changes");
+                ImapLog.IdlePollFailed(_log, e);
             }
 
             await FlushAsync().ConfigureAwait(false);

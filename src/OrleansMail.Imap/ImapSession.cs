@@ -125,7 +125,7 @@ internal sealed partial class ImapSession
         }
         catch (Exception e) when (e is IOException or ConnectionResetException or ConnectionAbortedException or ObjectDisposedException or InvalidOperationException { Source: "System.IO.Pipelines" })
         {
-            _log.LogDebug(e, "IMAP connection from {Address} ended", _address);
+            ImapLog.ConnectionEnded(_log, e, _address);
         }
         finally
         {
@@ -260,12 +260,12 @@ internal sealed partial class ImapSession
         }
         catch (Exception e) when (ImapErrors.TryDescribe(e, out var described))
         {
-            _log.LogWarning("IMAP {Command} for {User} failed: {Error}", command.Name, (_state as AuthenticatedState)?.User.UserId ?? View?.Name, e.Message);
+            ImapLog.CommandFailed(_log, command.Name, (_state as AuthenticatedState)?.User.UserId ?? View?.Name, e.Message);
             status = described;
         }
         catch (Exception e) when (e is not (IOException or ConnectionResetException or ConnectionAbortedException))
         {
-            _log.LogError(e, "IMAP {Command} failed", command.Name);
+            ImapLog.CommandFailedUnexpectedly(_log, e, command.Name);
             status = "NO [SERVERBUG] Internal error; the event was logged";
         }
         finally
@@ -450,7 +450,7 @@ internal sealed partial class ImapSession
         catch (Exception e) when (ImapErrors.TryDescribe(e, out _))
         {
             // Notifications are a shortcut, not the truth: without them the session still sees changes at its next look.
-            _log.LogDebug(e, "Subscribing an IMAP session to its user failed; will retry");
+            ImapLog.SubscribeFailed(_log, e);
             _subscribedAt = DateTimeOffset.MinValue;
         }
 
@@ -478,7 +478,7 @@ internal sealed partial class ImapSession
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                _log.LogDebug(e, "Unsubscribing an IMAP session failed; the grain drops it on its own");
+                ImapLog.UnsubscribeFailed(_log, e);
             }
 
             _services.Grains.DeleteObjectReference<IMailboxObserver>(_observerReference);

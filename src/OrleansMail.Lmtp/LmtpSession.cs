@@ -90,7 +90,7 @@ public sealed class LmtpSession(
         }
         catch (Exception e) when (e is IOException or ConnectionResetException or OperationCanceledException or ConnectionAbortedException)
         {
-            log.LogDebug(e, "LMTP connection {Connection} closed", connection.ConnectionId);
+            LmtpLog.ConnectionClosed(log, e, connection.ConnectionId);
         }
         finally
         {
@@ -342,7 +342,7 @@ public sealed class LmtpSession(
         }
         catch (Exception e)
         {
-            log.LogWarning(e, "LMTP message from {Client} could not be spooled", _client);
+            LmtpLog.SpoolFailed(log, e, _client);
             failure = LmtpReply.Unavailable();
         }
 
@@ -395,7 +395,7 @@ public sealed class LmtpSession(
                 saved = await ingest.DeliverAsync(message, target with { MailboxId = null, MailboxName = MailboxName.Inbox }).ConfigureAwait(false);
             }
 
-            log.LogDebug("Delivered to {User} uid {Uid}", user.UserId, saved.Uid);
+            LmtpLog.Delivered(log, user.UserId, saved.Uid);
             return new LmtpReply(250, "2.0.0", $"<{address}> Saved as uid {saved.Uid.ToString(CultureInfo.InvariantCulture)}");
         }
         catch (MailStoreException e) when (e.Kind == MailStoreErrorKind.Limit)
@@ -405,7 +405,7 @@ public sealed class LmtpSession(
         catch (Exception e)
         {
             // Store or cluster unavailable, a silo that just died, anything unexpected: never 5xx for what may pass.
-            log.LogWarning(e, "Delivery to {User} failed; answering 451", user.UserId);
+            LmtpLog.DeliveryFailed(log, e, user.UserId);
             return new LmtpReply(451, "4.3.0", $"<{address}> Temporary failure, please retry");
         }
     }

@@ -88,6 +88,25 @@ public sealed class DeploymentTemplateTests
         Assert.True(TimeSpan.Parse(parameter["defaultValue"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture) > TimeSpan.Zero);
     }
 
+    [Fact]
+    public void The_platform_probes_the_silo_on_an_internal_port()
+    {
+        var app = ContainerApp();
+        var port = int.Parse(Environment(app)["OrleansMail__Http__Endpoint"].Split(':')[^1], System.Globalization.CultureInfo.InvariantCulture);
+        var probes = app["properties"]!["template"]!["containers"]![0]!["probes"]!.AsArray();
+        foreach (var (type, path) in new[] { ("Liveness", "/healthz"), ("Readiness", "/ready") })
+        {
+            var probe = probes.Single(p => p!["type"]!.GetValue<string>() == type)!;
+            Assert.Equal(path, probe["httpGet"]!["path"]!.GetValue<string>());
+            Assert.Equal(port, probe["httpGet"]!["port"]!.GetValue<int>());
+        }
+
+        // Metrics and probes are for the platform, not for the internet.
+        var ingress = app["properties"]!["configuration"]!["ingress"]!;
+        Assert.NotEqual(port, ingress["targetPort"]!.GetValue<int>());
+        Assert.DoesNotContain(ingress["additionalPortMappings"]?.AsArray() ?? [], m => m!["targetPort"]!.GetValue<int>() == port);
+    }
+
     private static JsonObject ContainerApp() =>
         Template.Value["resources"]!.AsArray().Single(r => r!["type"]!.GetValue<string>() == "Microsoft.App/containerApps")!.AsObject();
 

@@ -29,7 +29,7 @@ public sealed class PasswordCheckQueue(IUserDirectory users, PasswordCheckLimits
         if (Interlocked.Increment(ref _admitted) > limits.EffectiveMaxConcurrent + limits.MaxQueued)
         {
             Interlocked.Decrement(ref _admitted);
-            log.LogWarning("Password checks are saturated ({Max} running, {Queued} waiting): a login was turned away", limits.EffectiveMaxConcurrent, limits.MaxQueued);
+            AccountsLog.PasswordChecksSaturated(log, limits.EffectiveMaxConcurrent, limits.MaxQueued);
             return (LoginResult.Busy, null);
         }
 

@@ -137,11 +137,11 @@ public sealed class PasswdFileDirectory : IUserDirectory
             {
                 (_users, _timingEqualiser) = Parse(File.ReadAllLines(_path));
                 _loaded = stamp;
-                _log.LogInformation("Loaded {Count} users from {PasswdFile}", _users.Count, _path);
+                AccountsLog.LoadedUsers(_log, _users.Count, _path);
             }
             catch (IOException e)
             {
-                _log.LogWarning(e, "Could not read {PasswdFile}; keeping the previous user list", _path);
+                AccountsLog.PasswdFileUnreadable(_log, e, _path);
             }
         }
     }
@@ -162,7 +162,7 @@ public sealed class PasswdFileDirectory : IUserDirectory
             var name = fields[0].Trim().ToLowerInvariant();
             if (name.Length == 0)
             {
-                _log.LogWarning("{PasswdFile} line {Line}: no user name; skipped", _path, i + 1);
+                AccountsLog.PasswdLineWithoutUser(_log, _path, i + 1);
                 continue;
             }
 
@@ -170,7 +170,7 @@ public sealed class PasswdFileDirectory : IUserDirectory
             if (PasswordSchemes.ExcessiveCost(hash, _options.PasswordChecks) is { } excess)
             {
                 // The user still receives mail; only password logins are refused until the hash is replaced.
-                _log.LogWarning("{PasswdFile} line {Line}: the password hash of {User} is refused: {Reason}", _path, i + 1, name, excess);
+                AccountsLog.PasswordHashRefused(_log, _path, i + 1, name, excess);
                 hash = RefusedHash;
             }
             else if (!PasswordSchemes.IsPlaintext(hash))

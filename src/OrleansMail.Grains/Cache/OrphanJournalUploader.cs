@@ -28,7 +28,7 @@ public sealed class OrphanJournalUploader(IObjectStore store, LocalIndexCache ca
             }
             catch (Exception e) when (e is IOException or Index.Model.IndexCorruptException)
             {
-                log.LogWarning(e, "Unreadable local journal {Path} left in place", path);
+                StoreLog.LocalJournalUnreadable(log, e, path);
                 continue;
             }
 
@@ -45,7 +45,7 @@ public sealed class OrphanJournalUploader(IObjectStore store, LocalIndexCache ca
                     if (await store.CreateAsync(name, JournalSegment.ToBytes(header, entries), null, cancellationToken).ConfigureAwait(false))
                     {
                         uploaded++;
-                        log.LogInformation("Uploaded {Count} never-checkpointed journal entries of {User} as {Segment}", entries.Count, encodedUser, header.ObjectName);
+                        StoreLog.OrphanJournalUploaded(log, entries.Count, encodedUser, header.ObjectName);
                         break;
                     }
 
@@ -53,7 +53,7 @@ public sealed class OrphanJournalUploader(IObjectStore store, LocalIndexCache ca
                     existing = await store.ReadBytesAsync(name, cancellationToken).ConfigureAwait(false);
                     if (existing is null)
                     {
-                        log.LogWarning("Could not upload the local journal {Path} of {User}; kept for the next start", path, encodedUser);
+                        StoreLog.OrphanJournalUploadFailed(log, path, encodedUser);
                         done = false;
                         break;
                     }
@@ -87,7 +87,7 @@ public sealed class OrphanJournalUploader(IObjectStore store, LocalIndexCache ca
             }
             catch (ObjectStoreUnavailableException e)
             {
-                log.LogWarning(e, "Could not upload local journals of {User}; the next start retries", user);
+                StoreLog.OrphanJournalsUploadFailed(log, e, user);
             }
         }
 

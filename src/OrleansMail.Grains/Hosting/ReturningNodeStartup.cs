@@ -40,12 +40,12 @@ internal sealed class ReturningNodeStartup(OrphanJournalUploader uploader, IGrai
         try
         {
             var merged = await grains.GetGrain<IUserGrain>(user).MergeForeignSegmentsAsync().ConfigureAwait(false);
-            log.LogInformation("User {User}: {Count} returned segments merged", user, merged);
+            StoreLog.ReturnedSegmentsMerged(log, user, merged);
         }
         catch (Exception e)
         {
             // The user's periodic scan (or its next activation) merges them instead.
-            log.LogWarning(e, "User {User}: asking for the merge of returned segments failed", user);
+            StoreLog.ReturnedSegmentsMergeRequestFailed(log, e, user);
         }
     }
 
@@ -56,7 +56,7 @@ internal sealed class ReturningNodeStartup(OrphanJournalUploader uploader, IGrai
             return;
         }
 
-        log.LogInformation("Looking for never-checkpointed journals in {Cache}", options.Value.CacheDirectory);
+        StoreLog.LookingForOrphanJournals(log, options.Value.CacheDirectory);
         _uploaded = await uploader.UploadAllAsync(cancellationToken).ConfigureAwait(false);
     }
 }

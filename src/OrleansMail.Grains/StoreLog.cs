@@ -1,0 +1,109 @@
+using Microsoft.Extensions.Logging;
+
+namespace OrleansMail.Grains;
+
+/// <summary>The store's log events (ids 2000–2999): leases, checkpoints, recovery, merges, body GC.</summary>
+internal static partial class StoreLog
+{
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Unreadable local journal {Path} left in place")]
+    public static partial void LocalJournalUnreadable(ILogger logger, Exception exception, string? path);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Uploaded {Count} never-checkpointed journal entries of {User} as {Segment}")]
+    public static partial void OrphanJournalUploaded(ILogger logger, long count, string? user, string? segment);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Could not upload the local journal {Path} of {User}; kept for the next start")]
+    public static partial void OrphanJournalUploadFailed(ILogger logger, string? path, string? user);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Could not upload local journals of {User}; the next start retries")]
+    public static partial void OrphanJournalsUploadFailed(ILogger logger, Exception exception, string? user);
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Information, Message = "User {User}: {Count} returned segments merged")]
+    public static partial void ReturnedSegmentsMerged(ILogger logger, string? user, long count);
+
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Warning, Message = "User {User}: asking for the merge of returned segments failed")]
+    public static partial void ReturnedSegmentsMergeRequestFailed(ILogger logger, Exception exception, string? user);
+
+    [LoggerMessage(EventId = 2007, Level = LogLevel.Information, Message = "Looking for never-checkpointed journals in {Cache}")]
+    public static partial void LookingForOrphanJournals(ILogger logger, string? cache);
+
+    [LoggerMessage(EventId = 2008, Level = LogLevel.Information, Message = "Merged {Segments} diverged segments of {User}: {Reassigned} UIDs renumbered, {Renamed} mailboxes renamed")]
+    public static partial void ReconciliationMerged(ILogger logger, long segments, string? user, long reassigned, long renamed);
+
+    [LoggerMessage(EventId = 2009, Level = LogLevel.Warning, Message = "Activation of {User} failed")]
+    public static partial void ActivationFailed(ILogger logger, Exception exception, string? user);
+
+    [LoggerMessage(EventId = 2010, Level = LogLevel.Debug, Message = "User {User}: looking for foreign segments failed; the next scan retries")]
+    public static partial void ForeignSegmentScanFailed(ILogger logger, Exception exception, string? user);
+
+    [LoggerMessage(EventId = 2011, Level = LogLevel.Warning, Message = "Could not hand over the journal of fenced {User}; this silo's next start does")]
+    public static partial void FencedJournalHandOverFailed(ILogger logger, Exception exception, string? user);
+
+    [LoggerMessage(EventId = 2012, Level = LogLevel.Warning, Message = "Deactivating {User} without a final checkpoint")]
+    public static partial void DeactivatingWithoutFinalCheckpoint(ILogger logger, Exception exception, string? user);
+
+    [LoggerMessage(EventId = 2013, Level = LogLevel.Warning, Message = "User {User}: previous holder {Holder} ended uncleanly; raising counters and recovering")]
+    public static partial void PreviousHolderEndedUncleanly(ILogger logger, string? user, string? holder);
+
+    [LoggerMessage(EventId = 2014, Level = LogLevel.Warning, Message = "User {User}: merged {Count} diverged segments of activation {Activation} ({Reassigned} UIDs renumbered)")]
+    public static partial void DivergedSegmentsMerged(ILogger logger, string? user, long count, Guid activation, long reassigned);
+
+    [LoggerMessage(EventId = 2015, Level = LogLevel.Warning, Message = "User {User}: segments {Segments} start from checkpoint {Base}, below the kept history: {Salvaged} messages brought back, {Present} already here, {Lost} older flag changes or expunges not placed")]
+    public static partial void SegmentsSalvaged(ILogger logger, string? user, string segments, long @base, long salvaged, long present, long lost);
+
+    [LoggerMessage(EventId = 2016, Level = LogLevel.Warning, Message = "User {User}: {Count} returned records in {Mailbox} name bodies collected while their journal was away; expunged")]
+    public static partial void ReturnedRecordsOfCollectedBodiesExpunged(ILogger logger, string? user, long count, string? mailbox);
+
+    [LoggerMessage(EventId = 2017, Level = LogLevel.Warning, Message = "User {User}: recovery indexed {Count} bodies from bucket {Floor} on")]
+    public static partial void RecoveryIndexedBodies(ILogger logger, string? user, long count, string? floor);
+
+    [LoggerMessage(EventId = 2018, Level = LogLevel.Warning, Message = "User {User}: lease renewal timed out; writes stop when it lapses")]
+    public static partial void LeaseRenewalTimedOut(ILogger logger, Exception exception, string? user);
+
+    [LoggerMessage(EventId = 2019, Level = LogLevel.Error, Message = "User {User}: lease lost to another holder; this activation stops writing")]
+    public static partial void LeaseLost(ILogger logger, Exception exception, string? user);
+
+    [LoggerMessage(EventId = 2020, Level = LogLevel.Warning, Message = "User {User}: lease renewal failed; writes stop when it lapses")]
+    public static partial void LeaseRenewalFailed(ILogger logger, Exception exception, string? user);
+
+    [LoggerMessage(EventId = 2021, Level = LogLevel.Debug, Message = "Could not abandon the lease of {User}; it will expire")]
+    public static partial void LeaseAbandonFailed(ILogger logger, Exception exception, string? user);
+
+    [LoggerMessage(EventId = 2022, Level = LogLevel.Debug, Message = "User {User}: body GC deferred")]
+    public static partial void BodyGCDeferred(ILogger logger, Exception exception, string? user);
+
+    [LoggerMessage(EventId = 2023, Level = LogLevel.Warning, Message = "User {User}: checkpoint failed; {Pending} changes stay in the local journal")]
+    public static partial void CheckpointFailed(ILogger logger, Exception exception, string? user, long pending);
+
+    [LoggerMessage(EventId = 2024, Level = LogLevel.Error, Message = "User {User}: checkpoint {Seq} lost the manifest race; another writer exists. Fencing this activation; its segment stays for the merge")]
+    public static partial void CheckpointLostManifestRace(ILogger logger, Exception exception, string? user, long seq);
+
+    [LoggerMessage(EventId = 2025, Level = LogLevel.Debug, Message = "User {User}: deleting compacted {Object} failed; the next checkpoint retries")]
+    public static partial void CompactedObjectDeleteFailed(ILogger logger, Exception exception, string? user, string? @object);
+
+    [LoggerMessage(EventId = 2026, Level = LogLevel.Information, Message = "User {User}: checkpoint {Seq} had landed although its answer was lost; adopted")]
+    public static partial void LandedCheckpointAdopted(ILogger logger, string? user, long seq);
+
+    [LoggerMessage(EventId = 2027, Level = LogLevel.Information, Message = "User {User}: body GC waits for unmerged segment {Segment}")]
+    public static partial void BodyGCWaitsUnmergedSegment(ILogger logger, string? user, string? segment);
+
+    [LoggerMessage(EventId = 2028, Level = LogLevel.Debug, Message = "User {User}: deleting body {Body} failed; retried later")]
+    public static partial void BodyDeleteFailed(ILogger logger, Exception exception, string? user, Guid body);
+
+    [LoggerMessage(EventId = 2029, Level = LogLevel.Debug, Message = "User {User}: moving bodies to the cool class stopped after {Moved}; retried at the next pass")]
+    public static partial void CoolingStopped(ILogger logger, Exception exception, string? user, long moved);
+
+    [LoggerMessage(EventId = 2030, Level = LogLevel.Information, Message = "User {User}: {Moved} bodies moved to the cool storage class")]
+    public static partial void BodiesCooled(ILogger logger, string? user, long moved);
+
+    [LoggerMessage(EventId = 2031, Level = LogLevel.Debug, Message = "User {User}: cooling pass deferred")]
+    public static partial void CoolingPassDeferred(ILogger logger, Exception exception, string? user);
+
+    [LoggerMessage(EventId = 2032, Level = LogLevel.Warning, Message = "User {User}: a COPY failed partway; its {Count} copies were expunged again")]
+    public static partial void CopyUndone(ILogger logger, string? user, long count);
+
+    [LoggerMessage(EventId = 2033, Level = LogLevel.Debug, Message = "Dropped an observer of {User} that failed a notification")]
+    public static partial void ObserverDropped(ILogger logger, Exception exception, string? user);
+
+    [LoggerMessage(EventId = 2034, Level = LogLevel.Error, Message = "User {User}: lease lost to another holder while idle; this activation stops writing")]
+    public static partial void LeaseLostWhileIdle(ILogger logger, Exception exception, string? user);
+}

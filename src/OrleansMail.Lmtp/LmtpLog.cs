@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Logging;
+
+namespace OrleansMail.Lmtp;
+
+/// <summary>The LMTP server's log events (ids 4000–4999).</summary>
+internal static partial class LmtpLog
+{
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Debug, Message = "LMTP connection {Connection} closed")]
+    public static partial void ConnectionClosed(ILogger logger, Exception exception, string? connection);
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Warning, Message = "LMTP message from {Client} could not be spooled")]
+    public static partial void SpoolFailed(ILogger logger, Exception exception, string? client);
+
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Debug, Message = "Delivered to {User} uid {Uid}")]
+    public static partial void Delivered(ILogger logger, string? user, long uid);
+
+    [LoggerMessage(EventId = 4004, Level = LogLevel.Warning, Message = "Delivery to {User} failed; answering 451")]
+    public static partial void DeliveryFailed(ILogger logger, Exception exception, string? user);
+}
