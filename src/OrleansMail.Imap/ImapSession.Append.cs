@@ -139,13 +139,13 @@ internal sealed partial class ImapSession
         var position = 0;
         if (position < segment.Count && segment[position].IsList)
         {
-            (flags, keywords) = ImapFormat.ParseFlags(segment[position].Items);
+            (flags, keywords) = ImapValues.ParseFlags(segment[position].Items);
             position++;
         }
 
         if (position < segment.Count && segment[position].IsString)
         {
-            date = ImapFormat.ParseDateTime(segment[position].Text);
+            date = ImapValues.ParseDateTime(segment[position].Text);
             position++;
         }
 

@@ -445,7 +445,7 @@ internal sealed partial class ImapSession
         }
 
         args.End();
-        var (flags, keywords) = ImapFormat.ParseFlags(tokens);
+        var (flags, keywords) = ImapValues.ParseFlags(tokens);
         var view = View!;
         if (view.ReadOnly)
         {
@@ -688,7 +688,7 @@ internal sealed partial class ImapSession
             }
         }
 
-        var key = SearchKey.ParseAll(args);
+        var key = new SearchMatcher(SearchKey.ParseAll(args));
         if (key.UsesModSeq)
         {
             EnableCondStore();

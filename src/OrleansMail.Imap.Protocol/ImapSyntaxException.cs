@@ -1,4 +1,4 @@
-namespace OrleansMail.Imap;
+namespace OrleansMail.Imap.Protocol;
 
 /// <summary>A command's arguments do not parse: answered BAD with the message, and the session goes on.</summary>
 public sealed class ImapSyntaxException : Exception

@@ -1,10 +1,9 @@
 using System.Globalization;
-using OrleansMail.Imap.Protocol;
 
-namespace OrleansMail.Imap;
+namespace OrleansMail.Imap.Protocol;
 
 /// <summary>Reads a command's tokens in order; anything unexpected is an <see cref="ImapSyntaxException"/> (BAD).</summary>
-internal sealed class ImapArguments(IReadOnlyList<ImapToken> tokens)
+public sealed class ImapArguments(IReadOnlyList<ImapToken> tokens)
 {
     private int _next;
 

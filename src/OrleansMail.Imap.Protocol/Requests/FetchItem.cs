@@ -1,38 +1,9 @@
 using System.Globalization;
-using OrleansMail.Imap.Protocol;
 
-namespace OrleansMail.Imap;
-
-/// <summary>The kinds of FETCH data item (RFC 3501 §6.4.5).</summary>
-internal enum FetchKind
-{
-    Uid,
-    Flags,
-    InternalDate,
-    Size,
-    Envelope,
-    Body,
-    BodyStructure,
-    Section,
-    ModSeq,
-    EmailId,
-    ThreadId,
-    SaveDate,
-}
-
-/// <summary>A part of a message a section names: all of it, its header (or some fields), its text, or a MIME part's header.</summary>
-internal enum SectionText
-{
-    All,
-    Header,
-    HeaderFields,
-    HeaderFieldsNot,
-    Text,
-    Mime,
-}
+namespace OrleansMail.Imap.Protocol.Requests;
 
 /// <summary>One FETCH data item; for sections, the part path, what of it, the partial range and the label the answer carries.</summary>
-internal sealed record FetchItem(FetchKind Kind)
+public sealed record FetchItem(FetchKind Kind)
 {
     public int[] Part { get; init; } = [];
 

@@ -1,0 +1,18 @@
+namespace OrleansMail.Imap.Protocol.Requests;
+
+/// <summary>The kinds of FETCH data item (RFC 3501 §6.4.5).</summary>
+public enum FetchKind
+{
+    Uid,
+    Flags,
+    InternalDate,
+    Size,
+    Envelope,
+    Body,
+    BodyStructure,
+    Section,
+    ModSeq,
+    EmailId,
+    ThreadId,
+    SaveDate,
+}

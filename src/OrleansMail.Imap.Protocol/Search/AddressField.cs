@@ -1,0 +1,10 @@
+namespace OrleansMail.Imap.Protocol.Search;
+
+/// <summary>The envelope address lists SEARCH can look in.</summary>
+public enum AddressField
+{
+    From,
+    To,
+    Cc,
+    Bcc,
+}

@@ -1,0 +1,120 @@
+using OrleansMail.Grains.Contracts;
+using OrleansMail.Mail;
+using OrleansMail.MailStorage.Search;
+using OrleansMail.MailStorage.Summaries;
+
+namespace OrleansMail.Imap;
+
+/// <summary>What a search key needs besides the index record: the summary, the header block or the whole body.</summary>
+[Flags]
+internal enum SearchNeeds
+{
+    None = 0,
+    Summary = 1,
+    Header = 2,
+    Body = 4,
+}
+
+/// <summary>One message as SEARCH sees it: its record, sequence number and whatever the keys asked to be loaded.</summary>
+internal sealed record SearchSubject(MessageView Message, int Sequence, uint LargestUid, int Count, MessageSummary? Summary, byte[]? Header, byte[]? Body, DateTimeOffset Now, IReadOnlySet<uint> SavedResult, bool Recent);
+
+/// <summary>Runs one SEARCH program against messages: what each key needs loaded, and whether a message matches.</summary>
+internal sealed class SearchMatcher(SearchKey program)
+{
+    // A sequence set resolved against the mailbox once per size, not once per message.
+    private readonly Dictionary<SearchKey.Numbers, (uint Largest, UidSet Set)> _resolved = new(ReferenceEqualityComparer.Instance);
+
+    public SearchNeeds Needs { get; } = NeedsOf(program);
+
+    /// <summary>Whether a MODSEQ key appears anywhere (it enables CONDSTORE and adds MODSEQ to the answer).</summary>
+    public bool UsesModSeq { get; } = UsesModSeqIn(program);
+
+    public bool Matches(SearchSubject s) => Matches(program, s);
+
+    private bool Matches(SearchKey key, SearchSubject s) => key switch
+    {
+        SearchKey.All => true,
+        SearchKey.And and => and.Keys.All(k => Matches(k, s)),
+        SearchKey.Or or => Matches(or.Left, s) || Matches(or.Right, s),
+        SearchKey.Not not => !Matches(not.Key, s),
+        SearchKey.Flag flag => s.Message.Flags.HasFlag(flag.Which) == flag.IsSet,
+        SearchKey.Recent recent => s.Recent == recent.IsRecent,
+        SearchKey.Keyword keyword => s.Message.Keywords.Contains(keyword.Name, StringComparer.OrdinalIgnoreCase) == keyword.IsSet,
+        SearchKey.Address address => s.Summary is { } summary && AddressesOf(summary.Envelope, address.Field).Any(a =>
+            MessageText.Contains(MessageText.Decode(a.Name), address.Needle) || MessageText.Contains($"{a.Mailbox}@{a.Host}", address.Needle)),
+        SearchKey.Subject subject => s.Summary is { } summary && (subject.Needle.Length == 0 || MessageText.Contains(MessageText.Decode(summary.Envelope.Subject), subject.Needle)),
+        SearchKey.Header header => s.Header is { } block && MessageText.HeaderContains(block, header.Field, header.Needle),
+        SearchKey.Text text => s.Body is { } body && MessageText.BodyContains(body, text.Needle, text.IncludeHeaders),
+
+        // RFC 3501: dates compare disregarding time and timezone; we take the internal date's UTC day.
+        SearchKey.Internal date => Compare(Day(s.Message.InternalDate), date.Date, date.Direction),
+        SearchKey.Sent sent => s.Summary is { } summary && MessageText.TryParseDate(summary.Envelope.Date, out var value) && Compare(DateOnly.FromDateTime(value.DateTime), sent.Date, sent.Direction),
+        SearchKey.Size size => size.Larger ? s.Message.Size > size.Octets : s.Message.Size < size.Octets,
+        SearchKey.ModSeq modSeq => s.Message.ModSeq >= modSeq.Value,
+        SearchKey.Numbers numbers => InNumbers(numbers, s),
+        SearchKey.Age age => Older(s, age),
+        SearchKey.Saved saved => Compare(Day(s.Message.SaveDate), saved.Date, saved.Direction),
+        _ => throw new ArgumentOutOfRangeException(nameof(key), key.GetType().Name, "unknown search key"),
+    };
+
+    /// <summary>A binary search in the normalized set: a set of many ranges costs log(ranges) per message, not ranges.</summary>
+    private bool InNumbers(SearchKey.Numbers numbers, SearchSubject s)
+    {
+        if (numbers.Values.IsSavedResult)
+        {
+            return s.SavedResult.Contains(s.Message.Uid);
+        }
+
+        var largest = numbers.ByUid ? s.LargestUid : (uint)s.Count;
+        if (!_resolved.TryGetValue(numbers, out var resolved) || resolved.Largest != largest)
+        {
+            resolved = (largest, UidSet.FromRanges(numbers.Values.Resolve(largest)));
+            _resolved[numbers] = resolved;
+        }
+
+        return resolved.Set.Contains(numbers.ByUid ? s.Message.Uid : (uint)s.Sequence);
+    }
+
+    private static bool Older(SearchSubject s, SearchKey.Age age)
+    {
+        var elapsed = s.Now - DateTimeOffset.FromUnixTimeMilliseconds(s.Message.InternalDate);
+        return age.Older ? elapsed.TotalSeconds >= age.Seconds : elapsed.TotalSeconds < age.Seconds;
+    }
+
+    private static SearchNeeds NeedsOf(SearchKey key) => key switch
+    {
+        SearchKey.And and => and.Keys.Aggregate(SearchNeeds.None, (n, k) => n | NeedsOf(k)),
+        SearchKey.Or or => NeedsOf(or.Left) | NeedsOf(or.Right),
+        SearchKey.Not not => NeedsOf(not.Key),
+        SearchKey.Address or SearchKey.Subject or SearchKey.Sent => SearchNeeds.Summary,
+        SearchKey.Header => SearchNeeds.Header,
+        SearchKey.Text => SearchNeeds.Body,
+        _ => SearchNeeds.None,
+    };
+
+    private static bool UsesModSeqIn(SearchKey key) => key switch
+    {
+        SearchKey.And and => and.Keys.Any(UsesModSeqIn),
+        SearchKey.Or or => UsesModSeqIn(or.Left) || UsesModSeqIn(or.Right),
+        SearchKey.Not not => UsesModSeqIn(not.Key),
+        SearchKey.ModSeq => true,
+        _ => false,
+    };
+
+    private static EnvelopeAddress[] AddressesOf(MessageEnvelope envelope, AddressField field) => field switch
+    {
+        AddressField.From => envelope.From,
+        AddressField.To => envelope.To,
+        AddressField.Cc => envelope.Cc,
+        _ => envelope.Bcc,
+    };
+
+    private static DateOnly Day(long unixMilliseconds) => DateOnly.FromDateTime(DateTimeOffset.FromUnixTimeMilliseconds(unixMilliseconds).UtcDateTime);
+
+    private static bool Compare(DateOnly value, DateOnly date, int direction) => direction switch
+    {
+        < 0 => value < date,
+        0 => value == date,
+        _ => value >= date,
+    };
+}
