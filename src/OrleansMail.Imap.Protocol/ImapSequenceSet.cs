@@ -8,17 +8,17 @@ namespace OrleansMail.Imap.Protocol;
 /// </summary>
 public sealed class ImapSequenceSet
 {
-    /// <summary>Stands for "*" until resolved.</summary>
-    public const uint Star = uint.MaxValue;
-
-    private ImapSequenceSet((uint, uint)[] ranges, bool saved)
+    private ImapSequenceSet((uint?, uint?)[] ranges, bool saved)
     {
         Ranges = ranges;
         IsSavedResult = saved;
     }
 
-    /// <summary>The ranges as written, each ordered low to high; <see cref="Star"/> where "*" was written.</summary>
-    public IReadOnlyList<(uint First, uint Last)> Ranges { get; }
+    /// <summary>
+    /// The ranges as written; null where "*" was written. "*" is not a number: 4294967295, the largest nz-number,
+    /// is a UID like any other (RFC 3501 §9), and "1:4294967295" is valid.
+    /// </summary>
+    public IReadOnlyList<(uint? First, uint? Last)> Ranges { get; }
 
     public bool IsSavedResult { get; }
 
@@ -31,7 +31,7 @@ public sealed class ImapSequenceSet
             return true;
         }
 
-        var ranges = new List<(uint, uint)>();
+        var ranges = new List<(uint?, uint?)>();
         foreach (var part in text.Split(','))
         {
             var colon = part.IndexOf(':', StringComparison.Ordinal);
@@ -51,7 +51,7 @@ public sealed class ImapSequenceSet
                 return false;
             }
 
-            ranges.Add(a <= b ? (a, b) : (b, a));
+            ranges.Add((a, b));
         }
 
         set = new ImapSequenceSet([.. ranges], false);
@@ -63,31 +63,31 @@ public sealed class ImapSequenceSet
     {
         foreach (var (first, last) in Ranges)
         {
-            var a = first == Star ? largest : first;
-            var b = last == Star ? largest : last;
+            var a = first ?? largest;
+            var b = last ?? largest;
             yield return a <= b ? (a, b) : (b, a);
         }
     }
 
-    private static bool TryNumber(string text, out uint value)
+    private static bool TryNumber(string text, out uint? value)
     {
+        value = null;
         if (text == "*")
         {
-            value = Star;
             return true;
         }
 
-        // RFC 3501 nz-number: no sign, no leading zero, not 0.
-        if (text.Length == 0 || text[0] == '0' || !text.All(char.IsAsciiDigit))
+        // RFC 3501 nz-number: no sign, no leading zero, not 0, at most 4294967295.
+        if (text.Length == 0 || text[0] == '0' || !text.All(char.IsAsciiDigit) || !uint.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
         {
-            value = 0;
             return false;
         }
 
-        return uint.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value) && value != Star;
+        value = number;
+        return true;
     }
 
     public override string ToString() => IsSavedResult ? "$" : string.Join(',', Ranges.Select(r => r.First == r.Last ? Show(r.First) : $"{Show(r.First)}:{Show(r.Last)}"));
 
-    private static string Show(uint n) => n == Star ? "*" : n.ToString(CultureInfo.InvariantCulture);
+    private static string Show(uint? n) => n?.ToString(CultureInfo.InvariantCulture) ?? "*";
 }

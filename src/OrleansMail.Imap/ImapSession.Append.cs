@@ -54,7 +54,7 @@ internal sealed partial class ImapSession
             {
                 if (_append is null)
                 {
-                    var name = MailboxArgument(new ImapArguments(arguments));
+                    var name = RequireMailbox(ImapRequestParser.Mailbox(new ImapArguments(arguments)));
                     try
                     {
                         _append = new PendingAppend(await Grain.GetMailboxAsync(name).ConfigureAwait(false));
@@ -157,14 +157,14 @@ internal sealed partial class ImapSession
         return (flags, keywords, date);
     }
 
-    internal async Task<string?> AppendAsync(ImapCommand command)
+    internal async Task<string?> AppendAsync(AppendRequest request)
     {
         if (_append is not { Messages.Count: > 0 } append)
         {
             throw new ImapSyntaxException("APPEND needs a message literal");
         }
 
-        if (command.Arguments[^1].Kind != ImapTokenKind.StreamedLiteral)
+        if (request.Arguments[^1].Kind != ImapTokenKind.StreamedLiteral)
         {
             throw new ImapSyntaxException("Unexpected arguments after the message");
         }

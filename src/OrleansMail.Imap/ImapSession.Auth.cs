@@ -10,14 +10,13 @@ namespace OrleansMail.Imap;
 /// <summary>Any-state and not-authenticated commands: CAPABILITY, NOOP, LOGOUT, ID, STARTTLS, LOGIN, AUTHENTICATE, ENABLE, NAMESPACE.</summary>
 internal sealed partial class ImapSession
 {
-    internal async Task<string?> CapabilityAsync(ImapCommand command)
+    internal async Task<string?> CapabilityAsync(PlainRequest request)
     {
-        new ImapArguments(command.Arguments).End();
         await WriteLineAsync($"* CAPABILITY {Capabilities()}").ConfigureAwait(false);
         return "CAPABILITY completed";
     }
 
-    internal async Task<string?> NoopAsync(ImapCommand command)
+    internal async Task<string?> NoopAsync(PlainRequest request)
     {
         if (View is { } view)
         {
@@ -29,7 +28,7 @@ internal sealed partial class ImapSession
         return "NOOP completed";
     }
 
-    internal async Task<string?> LogoutAsync(ImapCommand command)
+    internal async Task<string?> LogoutAsync(PlainRequest request)
     {
         _out.Raw("* BYE Logging out\r\n");
         await LeaveUserAsync().ConfigureAwait(false);
@@ -37,40 +36,28 @@ internal sealed partial class ImapSession
         return "LOGOUT completed";
     }
 
-    internal async Task<string?> IdAsync(ImapCommand command)
+    internal async Task<string?> IdAsync(IdRequest request)
     {
-        // RFC 2971: the client's list is for logs only; ours names the server.
-        var args = new ImapArguments(command.Arguments);
-        var list = args.Next("ID parameters");
-        if (list.IsList)
+        // RFC 2971: the client's list is for logs only (short and printable); ours names the server.
+        if (request.Fields is { } pairs && _log.IsEnabled(LogLevel.Information))
         {
-            // RFC 2971 §3.3: at most 30 pairs; the client's words reach the log only short and printable.
-            if (_log.IsEnabled(LogLevel.Information))
-            {
-                var fields = list.Items.Take(60).Select(t => t.IsNil ? "NIL" : LogSafe(t.Text, Options.MaxIdFieldLength)).Chunk(2).Select(p => $"{p[0]}={(p.Length > 1 ? p[1] : "")}");
-                var id = string.Join(", ", fields);
-                ImapLog.ClientIdentified(_log, _address, id);
-            }
-        }
-        else if (!list.IsNil)
-        {
-            throw new ImapSyntaxException("ID takes a list or NIL");
+            var id = string.Join(", ", pairs.Select(p => $"{LogSafe(p.Field, Options.MaxIdFieldLength)}={(p.Value is null ? "NIL" : LogSafe(p.Value, Options.MaxIdFieldLength))}"));
+            ImapLog.ClientIdentified(_log, _address, id);
         }
 
         await WriteLineAsync("* ID (\"name\" \"OrleansMail\" \"vendor\" \"OrleansMail\" \"support-url\" \"https://github.com/orleansmail\")").ConfigureAwait(false);
         return "ID completed";
     }
 
-    internal async Task<string?> StartTlsAsync(ImapCommand command)
+    internal async Task<string?> StartTlsAsync(PlainRequest request)
     {
-        new ImapArguments(command.Arguments).End();
         if (_tls || _services.Certificate is null)
         {
             throw new ImapNoException(_tls ? "TLS is already active" : "TLS is not configured");
         }
 
         // CVE-2011-0411: anything pipelined after STARTTLS in plaintext is discarded.
-        await WriteLineAsync($"{command.Tag} OK Begin TLS negotiation now").ConfigureAwait(false);
+        await WriteLineAsync($"{request.Tag} OK Begin TLS negotiation now").ConfigureAwait(false);
         if (_input.TryRead(out var pending))
         {
             _input.AdvanceTo(pending.Buffer.End);
@@ -96,26 +83,19 @@ internal sealed partial class ImapSession
         return null;
     }
 
-    internal async Task<string?> LoginAsync(ImapCommand command)
+    internal async Task<string?> LoginAsync(LoginRequest request)
     {
-        var args = new ImapArguments(command.Arguments);
-        var login = args.AString("user name");
-        var password = args.AString("password");
-        args.End();
         if (LoginDisabled)
         {
             throw new ImapNoException("PRIVACYREQUIRED", "Use STARTTLS or the TLS port first");
         }
 
-        return await CompleteLoginAsync(login, password).ConfigureAwait(false);
+        return await CompleteLoginAsync(request.User, request.Password).ConfigureAwait(false);
     }
 
-    internal async Task<string?> AuthenticateAsync(ImapCommand command)
+    internal async Task<string?> AuthenticateAsync(AuthenticateRequest request)
     {
-        var args = new ImapArguments(command.Arguments);
-        var mechanism = args.Atom("mechanism").ToUpperInvariant();
-        var initial = args.HasMore ? args.AString("initial response") : null;
-        args.End();
+        var (mechanism, initial) = (request.Mechanism, request.InitialResponse);
         if (LoginDisabled)
         {
             throw new ImapNoException("PRIVACYREQUIRED", "Use STARTTLS or the TLS port first");
@@ -249,18 +229,12 @@ internal sealed partial class ImapSession
         return cut.Any(char.IsControl) ? string.Concat(cut.Select(c => char.IsControl(c) ? $"\\x{(int)c:x2}" : c.ToString())) : cut;
     }
 
-    internal async Task<string?> EnableAsync(ImapCommand command)
+    internal async Task<string?> EnableAsync(EnableRequest request)
     {
-        var args = new ImapArguments(command.Arguments);
-        if (!args.HasMore)
-        {
-            throw new ImapSyntaxException("ENABLE needs a capability");
-        }
-
         var enabled = new List<string>();
-        while (args.HasMore)
+        foreach (var capability in request.Capabilities)
         {
-            switch (args.Atom("capability").ToUpperInvariant())
+            switch (capability)
             {
                 case "CONDSTORE" when !_condStore:
                     _condStore = true;
@@ -280,9 +254,8 @@ internal sealed partial class ImapSession
         return "ENABLE completed";
     }
 
-    internal async Task<string?> NamespaceAsync(ImapCommand command)
+    internal async Task<string?> NamespaceAsync(PlainRequest request)
     {
-        new ImapArguments(command.Arguments).End();
         await WriteLineAsync("* NAMESPACE ((\"\" \"/\")) NIL NIL").ConfigureAwait(false);
         return "NAMESPACE completed";
     }

@@ -6,9 +6,8 @@ namespace OrleansMail.Imap;
 /// <summary>IDLE (RFC 2177): changes reach the client as they happen, woken by the grain's notifications and, because observers are not durable, by a periodic look of our own.</summary>
 internal sealed partial class ImapSession
 {
-    internal async Task<string?> IdleAsync(ImapCommand command)
+    internal async Task<string?> IdleAsync(PlainRequest request)
     {
-        new ImapArguments(command.Arguments).End();
         await SyncAsync(allowExpunge: true).ConfigureAwait(false);
         await WriteLineAsync("+ idling").ConfigureAwait(false);
         using var timeout = new CancellationTokenSource(Options.IdleTimeout);

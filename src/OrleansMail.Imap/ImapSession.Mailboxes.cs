@@ -10,57 +10,25 @@ namespace OrleansMail.Imap;
 internal sealed partial class ImapSession
 {
     /// <summary>A mailbox name from the wire: modified UTF-7 decoded, INBOX in any case normalised, a trailing delimiter dropped.</summary>
-    private static string MailboxArgument(ImapArguments args)
-    {
-        var wire = args.AString("mailbox name");
-        if (!ModifiedUtf7.TryDecode(wire, out var name))
-        {
-            throw new ImapSyntaxException("Mailbox name is not valid modified UTF-7");
-        }
-
-        name = name.TrimEnd(MailboxName.Delimiter);
-        if (name.Length == 0)
-        {
-            throw new ImapNoException("CANNOT", "Empty mailbox name");
-        }
-
-        return MailboxName.Normalize(name);
-    }
+    /// <summary>A mailbox the client named: an empty name is refused as no mailbox at all (NO, not BAD).</summary>
+    private static string RequireMailbox(string name) => name.Length > 0 ? name : throw new ImapNoException("CANNOT", "Empty mailbox name");
 
     private static string Wire(string name) => ModifiedUtf7.Encode(name);
 
-    internal async Task<string?> SelectAsync(ImapCommand command, bool readOnly)
+    internal async Task<string?> SelectAsync(SelectRequest request)
     {
-        var args = new ImapArguments(command.Arguments);
-        var name = MailboxArgument(args);
-        (uint UidValidity, ulong ModSeq, UidSet? Known)? qresync = null;
-        if (args.HasMore)
+        var name = RequireMailbox(request.Mailbox);
+        var readOnly = request.ReadOnly;
+        if (request.Qresync is not null && !_qresync)
         {
-            // RFC 4466 select parameters: CONDSTORE and QRESYNC (RFC 7162).
-            var parameters = new ImapArguments(args.List("select parameters").Items);
-            while (parameters.HasMore)
-            {
-                if (parameters.TryTake("CONDSTORE"))
-                {
-                    EnableCondStore();
-                }
-                else if (parameters.TryTake("QRESYNC"))
-                {
-                    if (!_qresync)
-                    {
-                        throw new ImapSyntaxException("QRESYNC must be enabled first (ENABLE QRESYNC)");
-                    }
-
-                    qresync = ParseQresync(parameters.Next("QRESYNC parameters"));
-                }
-                else
-                {
-                    throw new ImapSyntaxException("Unknown SELECT parameter");
-                }
-            }
+            throw new ImapSyntaxException("QRESYNC must be enabled first (ENABLE QRESYNC)");
         }
 
-        args.End();
+        if (request.CondStore)
+        {
+            EnableCondStore();
+        }
+
         if (_qresync && _state is SelectedState)
         {
             // RFC 7162 §3.2.11: tells the client where the old mailbox's responses end.
@@ -107,9 +75,9 @@ internal sealed partial class ImapSession
         _out.Raw($"* OK [HIGHESTMODSEQ {Math.Max(1, view.SyncedModSeq)}] Highest\r\n");
         _out.Raw($"* OK [MAILBOXID (F{info.Id:N})] Ok\r\n");
         _state = new SelectedState(User, view);
-        if (qresync is { } q)
+        if (request.Qresync is { } q)
         {
-            await WriteQuickResyncAsync(view, q.UidValidity, q.ModSeq, q.Known).ConfigureAwait(false);
+            await WriteQuickResyncAsync(view, q.UidValidity, q.ModSeq, q.KnownUids).ConfigureAwait(false);
         }
 
         await ResubscribeIfDueAsync(force: true).ConfigureAwait(false);
@@ -118,9 +86,9 @@ internal sealed partial class ImapSession
         return readOnly ? "[READ-ONLY] EXAMINE completed" : "[READ-WRITE] SELECT completed";
     }
 
-    internal async Task<string?> CloseAsync(ImapCommand command, bool expunge)
+    internal async Task<string?> CloseAsync(PlainRequest request)
     {
-        new ImapArguments(command.Arguments).End();
+        var expunge = request.Name == "CLOSE";
         var view = View!;
         _state = new AuthenticatedState(User);
         if (expunge && !view.ReadOnly)
@@ -132,32 +100,19 @@ internal sealed partial class ImapSession
         return expunge ? "CLOSE completed" : "UNSELECT completed";
     }
 
-    internal async Task<string?> CheckAsync(ImapCommand command)
+    internal async Task<string?> CheckAsync(PlainRequest request)
     {
-        new ImapArguments(command.Arguments).End();
         View!.Dirty = true;
         await Task.CompletedTask.ConfigureAwait(false);
         return "CHECK completed";
     }
 
-    internal async Task<string?> CreateAsync(ImapCommand command)
+    internal async Task<string?> CreateAsync(CreateRequest request)
     {
-        var args = new ImapArguments(command.Arguments);
-        var name = MailboxArgument(args);
-        var use = SpecialUse.None;
-        if (args.HasMore)
-        {
-            // RFC 6154 §5.2 CREATE-SPECIAL-USE: CREATE name (USE (\Sent)).
-            var parameters = args.List("create parameters").Items;
-            if (parameters.Count != 2 || !parameters[0].Is("USE") || !parameters[1].IsList || parameters[1].Items.Count != 1)
-            {
-                throw new ImapSyntaxException("Expected (USE (attribute))");
-            }
-
-            use = SpecialUseOf(parameters[1].Items[0].Text) ?? throw new ImapNoException("USEATTR", "Unsupported special-use attribute");
-        }
-
-        args.End();
+        var name = RequireMailbox(request.Mailbox);
+        var use = request.UseAttribute is { } attribute
+            ? SpecialUseOf(attribute) ?? throw new ImapNoException("USEATTR", "Unsupported special-use attribute")
+            : SpecialUse.None;
         if (MailboxName.IsInbox(name))
         {
             throw new ImapNoException("ALREADYEXISTS", "INBOX always exists");
@@ -172,11 +127,9 @@ internal sealed partial class ImapSession
         return $"[MAILBOXID (F{created.Id:N})] CREATE completed";
     }
 
-    internal async Task<string?> DeleteAsync(ImapCommand command)
+    internal async Task<string?> DeleteAsync(MailboxRequest request)
     {
-        var args = new ImapArguments(command.Arguments);
-        var name = MailboxArgument(args);
-        args.End();
+        var name = RequireMailbox(request.Mailbox);
         if (MailboxName.IsInbox(name))
         {
             throw new ImapNoException("CANNOT", "INBOX cannot be deleted");
@@ -191,12 +144,10 @@ internal sealed partial class ImapSession
         return "DELETE completed";
     }
 
-    internal async Task<string?> RenameAsync(ImapCommand command)
+    internal async Task<string?> RenameAsync(RenameRequest request)
     {
-        var args = new ImapArguments(command.Arguments);
-        var from = MailboxArgument(args);
-        var to = MailboxArgument(args);
-        args.End();
+        var from = RequireMailbox(request.From);
+        var to = RequireMailbox(request.To);
         if (!MailboxName.IsValid(to) || MailboxName.IsInbox(to))
         {
             throw new ImapNoException("CANNOT", "Invalid new mailbox name");
@@ -206,79 +157,19 @@ internal sealed partial class ImapSession
         return "RENAME completed";
     }
 
-    internal async Task<string?> SubscribeAsync(ImapCommand command, bool subscribe)
+    internal async Task<string?> SubscribeAsync(MailboxRequest request)
     {
-        var args = new ImapArguments(command.Arguments);
-        var name = MailboxArgument(args);
-        args.End();
+        var name = RequireMailbox(request.Mailbox);
+        var subscribe = request.Name == "SUBSCRIBE";
         await Grain.SetSubscriptionAsync(name, subscribe).ConfigureAwait(false);
         return subscribe ? "SUBSCRIBE completed" : "UNSUBSCRIBE completed";
     }
 
-    internal async Task<string?> ListAsync(ImapCommand command, bool lsub)
+    internal async Task<string?> ListAsync(ListRequest request)
     {
-        var args = new ImapArguments(command.Arguments);
-        var selectSubscribed = lsub;
-        var selectSpecialUse = false;
-        var recursiveMatch = false;
-        var returnSubscribed = false;
-        var returnSpecialUse = true;
-        var returnChildren = !lsub;
-        List<string>? returnStatus = null;
-        if (!lsub && args.Peek is { IsList: true })
-        {
-            // RFC 5258 selection options.
-            foreach (var option in args.List("selection options").Items)
-            {
-                switch (option.Text.ToUpperInvariant())
-                {
-                    case "SUBSCRIBED": selectSubscribed = true; returnSubscribed = true; break;
-                    case "SPECIAL-USE": selectSpecialUse = true; break;
-                    case "RECURSIVEMATCH": recursiveMatch = true; break;
-                    case "REMOTE": break;
-                    default: throw new ImapSyntaxException($"Unknown LIST selection option {option.Text}");
-                }
-            }
-
-            if (recursiveMatch && !selectSubscribed)
-            {
-                throw new ImapSyntaxException("RECURSIVEMATCH needs another selection option");
-            }
-        }
-
-        var reference = args.AString("reference");
-        if (!ModifiedUtf7.TryDecode(reference, out reference))
-        {
-            throw new ImapSyntaxException("Reference is not valid modified UTF-7");
-        }
-
-        var patternToken = args.Next("mailbox pattern");
-        var patterns = patternToken.IsList ? patternToken.Items.Select(t => t.Text).ToList() : [patternToken.Text];
-        if (!lsub && args.TryTake("RETURN"))
-        {
-            foreach (var option in args.List("return options").Items)
-            {
-                switch (option.Text.ToUpperInvariant())
-                {
-                    case "SUBSCRIBED": returnSubscribed = true; break;
-                    case "CHILDREN": returnChildren = true; break;
-                    case "SPECIAL-USE": returnSpecialUse = true; break;
-                    case "STATUS":
-                        break;
-                    default:
-                        if (option.IsList && returnStatus is null)
-                        {
-                            // The list after STATUS (RFC 5819): the tokenizer gives "STATUS" and the list separately.
-                            returnStatus = option.Items.Select(i => i.Text.ToUpperInvariant()).ToList();
-                            break;
-                        }
-
-                        throw new ImapSyntaxException($"Unknown LIST return option {option.Text}");
-                }
-            }
-        }
-
-        args.End();
+        var (lsub, reference, patterns, returnStatus) = (request.Lsub, request.Reference, request.Patterns, request.ReturnStatus);
+        var (selectSubscribed, selectSpecialUse, recursiveMatch) = (request.SelectSubscribed, request.SelectSpecialUse, request.RecursiveMatch);
+        var (returnSubscribed, returnSpecialUse, returnChildren) = (request.ReturnSubscribed, request.ReturnSpecialUse, request.ReturnChildren);
         var verb = lsub ? "LSUB" : "LIST";
         if (patterns.Count == 1 && patterns[0].Length == 0)
         {
@@ -408,16 +299,10 @@ internal sealed partial class ImapSession
     private static MailboxPattern? PatternMatcher(string reference, string pattern) =>
         ModifiedUtf7.TryDecode(pattern, out var decoded) ? MailboxPattern.Create(reference + decoded) : throw new ImapSyntaxException("Pattern is not valid modified UTF-7");
 
-    internal async Task<string?> StatusAsync(ImapCommand command)
+    internal async Task<string?> StatusAsync(StatusRequest request)
     {
-        var args = new ImapArguments(command.Arguments);
-        var name = MailboxArgument(args);
-        var items = args.List("status items").Items.Select(i => i.Text.ToUpperInvariant()).ToList();
-        args.End();
-        if (items.Count == 0)
-        {
-            throw new ImapSyntaxException("STATUS needs at least one item");
-        }
+        var name = RequireMailbox(request.Mailbox);
+        var items = request.Items;
 
         MailboxInfo info;
         try

@@ -21,46 +21,21 @@ internal sealed partial class ImapSession
         Whole,
     }
 
-    internal async Task<string?> FetchAsync(ImapCommand command)
+    internal async Task<string?> FetchAsync(FetchRequest request)
     {
-        var args = new ImapArguments(command.Arguments);
-        var set = args.SequenceSet();
-        var items = FetchItem.ParseAll(args.Next("FETCH items"));
+        var (set, changedSince, vanished) = (request.Set, request.ChangedSince, request.Vanished);
+        var items = request.Items.ToList();
         if (items.Count(i => i.Kind == FetchKind.Section) > Options.MaxFetchSections)
         {
             // Each section is up to a whole body written per message: the count is what bounds the answer's size.
             throw new ImapNoException("LIMIT", $"At most {Options.MaxFetchSections} body sections per FETCH");
         }
 
-        ulong changedSince = 0;
-        var vanished = false;
-        if (args.HasMore)
+        if (vanished && !_qresync)
         {
-            // RFC 7162 §3.1.4 and §3.2.6: FETCH modifiers.
-            var modifiers = new ImapArguments(args.List("FETCH modifiers").Items);
-            while (modifiers.HasMore)
-            {
-                if (modifiers.TryTake("CHANGEDSINCE"))
-                {
-                    changedSince = modifiers.Number("modseq");
-                }
-                else if (modifiers.TryTake("VANISHED"))
-                {
-                    vanished = true;
-                }
-                else
-                {
-                    throw new ImapSyntaxException("Unknown FETCH modifier");
-                }
-            }
-
-            if (vanished && (!command.Uid || !_qresync || changedSince == 0))
-            {
-                throw new ImapSyntaxException("VANISHED needs UID FETCH, CHANGEDSINCE and QRESYNC enabled");
-            }
+            throw new ImapSyntaxException("VANISHED needs UID FETCH, CHANGEDSINCE and QRESYNC enabled");
         }
 
-        args.End();
         if (changedSince > 0 && !items.Any(i => i.Kind == FetchKind.ModSeq))
         {
             items.Add(new FetchItem(FetchKind.ModSeq));
@@ -71,7 +46,7 @@ internal sealed partial class ImapSession
             EnableCondStore();
         }
 
-        if (command.Uid && !items.Any(i => i.Kind == FetchKind.Uid))
+        if (request.Uid && !items.Any(i => i.Kind == FetchKind.Uid))
         {
             items.Insert(0, new FetchItem(FetchKind.Uid));
         }
@@ -82,7 +57,7 @@ internal sealed partial class ImapSession
             await WriteVanishedEarlierAsync(view, set, changedSince).ConfigureAwait(false);
         }
 
-        var uids = view.Resolve(set, command.Uid);
+        var uids = view.Resolve(set, request.Uid);
         var flagsChanged = new HashSet<uint>();
         if (!view.ReadOnly && items.Any(i => i.Kind == FetchKind.Section && !i.Peek))
         {
@@ -120,7 +95,7 @@ internal sealed partial class ImapSession
             }
         }
 
-        return command.Uid ? "UID FETCH completed" : "FETCH completed";
+        return request.Uid ? "UID FETCH completed" : "FETCH completed";
     }
 
     /// <summary>
@@ -402,57 +377,23 @@ internal sealed partial class ImapSession
         return current;
     }
 
-    internal async Task<string?> StoreAsync(ImapCommand command)
+    internal async Task<string?> StoreAsync(StoreRequest request)
     {
-        var args = new ImapArguments(command.Arguments);
-        var set = args.SequenceSet();
-        ulong unchangedSince = 0;
-        var conditional = false;
-        if (args.Peek is { IsList: true })
+        var (set, operation, silent, flags, keywords) = (request.Set, request.Operation, request.Silent, request.Flags, request.Keywords);
+        var conditional = request.UnchangedSince is not null;
+        var unchangedSince = request.UnchangedSince ?? 0;
+        if (conditional)
         {
-            var modifiers = new ImapArguments(args.List("STORE modifiers").Items);
-            if (!modifiers.TryTake("UNCHANGEDSINCE"))
-            {
-                throw new ImapSyntaxException("Unknown STORE modifier");
-            }
-
-            unchangedSince = modifiers.Number("modseq");
-            conditional = true;
-            modifiers.End();
             EnableCondStore();
         }
 
-        var itemName = args.Atom("STORE item").ToUpperInvariant();
-        var silent = itemName.EndsWith(".SILENT", StringComparison.Ordinal);
-        var operation = (silent ? itemName[..^7] : itemName) switch
-        {
-            "FLAGS" => FlagOperation.Replace,
-            "+FLAGS" => FlagOperation.Add,
-            "-FLAGS" => FlagOperation.Remove,
-            _ => throw new ImapSyntaxException("Expected FLAGS, +FLAGS or -FLAGS"),
-        };
-        var tokens = new List<ImapToken>();
-        if (args.Peek is { IsList: true })
-        {
-            tokens.AddRange(args.List("flags").Items);
-        }
-        else
-        {
-            while (args.HasMore)
-            {
-                tokens.Add(args.Next("flag"));
-            }
-        }
-
-        args.End();
-        var (flags, keywords) = ImapValues.ParseFlags(tokens);
         var view = View!;
         if (view.ReadOnly)
         {
             throw new ImapNoException("READ-ONLY", "The mailbox is read-only");
         }
 
-        var uids = view.Resolve(set, command.Uid).Where(u => !view.IsPendingExpunge(u)).ToList();
+        var uids = view.Resolve(set, request.Uid).Where(u => !view.IsPendingExpunge(u)).ToList();
         var modified = UidSet.Empty;
         var changedUids = new HashSet<uint>();
         if (conditional && unchangedSince == 0)
@@ -488,7 +429,7 @@ internal sealed partial class ImapSession
                 else
                 {
                     _out.Raw($"* {view.SequenceOf(uid)} FETCH (FLAGS {ImapFormat.Flags(m.Flags, m.Keywords, view.IsRecent(uid))}");
-                    _out.Raw(command.Uid ? $" UID {uid})\r\n" : ")\r\n");
+                    _out.Raw(request.Uid ? $" UID {uid})\r\n" : ")\r\n");
                 }
             }
             else if (_condStore && changedUids.Contains(uid))
@@ -500,19 +441,17 @@ internal sealed partial class ImapSession
 
         if (!modified.IsEmpty)
         {
-            var numbers = command.Uid ? modified.ToString() : string.Join(',', modified.Select(u => view.SequenceOf(u)));
+            var numbers = request.Uid ? modified.ToString() : string.Join(',', modified.Select(u => view.SequenceOf(u)));
             return $"[MODIFIED {numbers}] Conditional STORE failed for some messages";
         }
 
-        return command.Uid ? "UID STORE completed" : "STORE completed";
+        return request.Uid ? "UID STORE completed" : "STORE completed";
     }
 
-    internal async Task<string?> CopyAsync(ImapCommand command, bool move)
+    internal async Task<string?> CopyAsync(CopyRequest request)
     {
-        var args = new ImapArguments(command.Arguments);
-        var set = args.SequenceSet();
-        var name = MailboxArgument(args);
-        args.End();
+        var (set, move) = (request.Set, request.Move);
+        var name = RequireMailbox(request.Mailbox);
         var view = View!;
         if (move && view.ReadOnly)
         {
@@ -529,8 +468,8 @@ internal sealed partial class ImapSession
             throw new ImapNoException("TRYCREATE", "No such destination mailbox");
         }
 
-        var uids = view.Resolve(set, command.Uid).Where(u => !view.IsPendingExpunge(u)).ToList();
-        var verb = (command.Uid ? "UID " : "") + (move ? "MOVE" : "COPY");
+        var uids = view.Resolve(set, request.Uid).Where(u => !view.IsPendingExpunge(u)).ToList();
+        var verb = (request.Uid ? "UID " : "") + (move ? "MOVE" : "COPY");
         if (uids.Count == 0)
         {
             return $"{verb} completed (no messages)";
@@ -582,17 +521,10 @@ internal sealed partial class ImapSession
         return text.ToString();
     }
 
-    internal async Task<string?> ExpungeAsync(ImapCommand command)
+    internal async Task<string?> ExpungeAsync(ExpungeRequest request)
     {
-        var args = new ImapArguments(command.Arguments);
         var view = View!;
-        UidSet? only = null;
-        if (command.Uid)
-        {
-            only = SelectedMailbox.ToUidSet(view.Resolve(args.SequenceSet(), byUid: true));
-        }
-
-        args.End();
+        var only = request.Set is { } set ? SelectedMailbox.ToUidSet(view.Resolve(set, byUid: true)) : null;
         if (view.ReadOnly)
         {
             throw new ImapNoException("READ-ONLY", "The mailbox is read-only");
@@ -612,19 +544,19 @@ internal sealed partial class ImapSession
 
         // RFC 7162 §3.2.10: with QRESYNC the answer names the mailbox's modseq after the expunge.
         var code = _qresync && modSeq > 0 ? $"[HIGHESTMODSEQ {modSeq}] " : "";
-        return code + (command.Uid ? "UID EXPUNGE completed" : "EXPUNGE completed");
+        return code + (request.Uid ? "UID EXPUNGE completed" : "EXPUNGE completed");
     }
 
     /// <summary>RFC 4731: one ESEARCH response with what was asked; with SAVE alone, none (RFC 5182 §2.4).</summary>
-    private void WriteEsearch(ImapCommand command, HashSet<string> returns, List<uint> matches, ulong modSeq)
+    private void WriteEsearch(ImapRequest request, IReadOnlySet<string> returns, List<uint> matches, ulong modSeq)
     {
         if (returns.Count == 1 && returns.Contains("SAVE"))
         {
             return;
         }
 
-        _out.Raw("* ESEARCH (TAG ").String(command.Tag).Raw(")");
-        if (command.Uid)
+        _out.Raw("* ESEARCH (TAG ").String(request.Tag).Raw(")");
+        if (request.Uid)
         {
             _out.Raw(" UID");
         }
@@ -660,35 +592,15 @@ internal sealed partial class ImapSession
         _out.CrLf();
     }
 
-    internal async Task<string?> SearchAsync(ImapCommand command)
+    internal async Task<string?> SearchAsync(SearchRequest request)
     {
-        var args = new ImapArguments(command.Arguments);
-        HashSet<string>? returns = null;
-        if (args.TryTake("RETURN"))
+        var returns = request.Return;
+        if (request.Charset is { } charset && !charset.Equals("UTF-8", StringComparison.OrdinalIgnoreCase) && !charset.Equals("US-ASCII", StringComparison.OrdinalIgnoreCase))
         {
-            // RFC 4731 ESEARCH and RFC 5182 SEARCHRES: RETURN () means ALL.
-            returns = args.List("return options").Items.Select(i => i.Text.ToUpperInvariant()).ToHashSet();
-            if (returns.Any(r => r is not ("MIN" or "MAX" or "COUNT" or "ALL" or "SAVE")))
-            {
-                throw new ImapSyntaxException("Unknown SEARCH return option");
-            }
-
-            if (returns.Count == 0)
-            {
-                returns.Add("ALL");
-            }
+            throw new ImapNoException("BADCHARSET (UTF-8 US-ASCII)", "Unsupported charset");
         }
 
-        if (args.TryTake("CHARSET"))
-        {
-            var charset = args.AString("charset");
-            if (!charset.Equals("UTF-8", StringComparison.OrdinalIgnoreCase) && !charset.Equals("US-ASCII", StringComparison.OrdinalIgnoreCase))
-            {
-                throw new ImapNoException("BADCHARSET (UTF-8 US-ASCII)", "Unsupported charset");
-            }
-        }
-
-        var key = new SearchMatcher(SearchKey.ParseAll(args));
+        var key = new SearchMatcher(request.Program);
         if (key.UsesModSeq)
         {
             EnableCondStore();
@@ -719,7 +631,7 @@ internal sealed partial class ImapSession
                 if (key.Matches(subject))
                 {
                     matchedUids.Add(message.Uid);
-                    matches.Add(command.Uid ? message.Uid : (uint)chunk[index].Sequence);
+                    matches.Add(request.Uid ? message.Uid : (uint)chunk[index].Sequence);
                     highestMatched = Math.Max(highestMatched, message.ModSeq);
                 }
             }
@@ -732,8 +644,8 @@ internal sealed partial class ImapSession
                 view.SavedResult = [.. matchedUids];
             }
 
-            WriteEsearch(command, returns, matches, key.UsesModSeq ? highestMatched : 0);
-            return command.Uid ? "UID SEARCH completed" : "SEARCH completed";
+            WriteEsearch(request, returns, matches, key.UsesModSeq ? highestMatched : 0);
+            return request.Uid ? "UID SEARCH completed" : "SEARCH completed";
         }
 
         _out.Raw(matches.Count == 0 ? "* SEARCH" : "* SEARCH " + string.Join(' ', matches));
@@ -744,6 +656,6 @@ internal sealed partial class ImapSession
         }
 
         _out.CrLf();
-        return command.Uid ? "UID SEARCH completed" : "SEARCH completed";
+        return request.Uid ? "UID SEARCH completed" : "SEARCH completed";
     }
 }

@@ -101,31 +101,4 @@ internal sealed partial class ImapSession
             _out.Raw("* VANISHED (EARLIER) ").Raw(vanished.ToString()).CrLf();
         }
     }
-
-    /// <summary>Parses SELECT's QRESYNC parameter: (uidvalidity modseq [known-uids [(seq-set uid-set)]]).</summary>
-    private static (uint UidValidity, ulong ModSeq, UidSet? Known) ParseQresync(ImapToken list)
-    {
-        if (!list.IsList || list.Items.Count is < 2 or > 4)
-        {
-            throw new ImapSyntaxException("QRESYNC takes (uidvalidity modseq [known-uids [seq-match]])");
-        }
-
-        var args = new ImapArguments(list.Items);
-        var validity = args.Number("uidvalidity");
-        var modSeq = args.Number("modseq");
-        if (validity is 0 or > uint.MaxValue || modSeq == 0)
-        {
-            throw new ImapSyntaxException("Invalid QRESYNC uidvalidity or modseq");
-        }
-
-        UidSet? known = null;
-        if (args.HasMore && args.Peek is { IsAtom: true })
-        {
-            var set = args.SequenceSet();
-            known = UidSet.FromRanges(set.Resolve(uint.MaxValue - 1));
-        }
-
-        // The sequence-match data only saves a server work when it has no expunge history; ours has one.
-        return ((uint)validity, modSeq, known);
-    }
 }

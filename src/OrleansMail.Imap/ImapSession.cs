@@ -233,7 +233,7 @@ internal sealed partial class ImapSession
         string status;
         try
         {
-            var text = await spec.Run(this, command).ConfigureAwait(false);
+            var text = await spec.Run(this, ImapRequestParser.Parse(command)).ConfigureAwait(false);
             if (_state is SelectedState && spec.Name is not ("SELECT" or "EXAMINE"))
             {
                 await SyncAsync(allowExpunge: !spec.DefersExpunge || command.Uid).ConfigureAwait(false);

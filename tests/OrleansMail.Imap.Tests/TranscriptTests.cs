@@ -119,6 +119,27 @@ public sealed class TranscriptTests(ImapHost host)
     }
 
     [Fact]
+    public async Task The_largest_nz_number_is_a_valid_UID_and_not_a_star()
+    {
+        // RFC 3501 §9: nz-number goes up to 4294967295; a UID range may end there without meaning "*".
+        var user = host.NewUser();
+        await host.DeliverAsync(user, ImapHost.Message("one"));
+        await host.DeliverAsync(user, ImapHost.Message("two"));
+        await using var t = await LoggedInAsync(user);
+        await t.CommandAsync("a1", "SELECT INBOX");
+        var search = await t.CommandAsync("a2", "UID SEARCH UID 1:4294967295");
+        Assert.Equal("* SEARCH 1 2", search[0]);
+        Assert.Equal("a2 OK UID SEARCH completed", search[^1]);
+        var fetch = await t.CommandAsync("a3", "UID FETCH 2:4294967295 (FLAGS)");
+        Assert.Single(fetch, l => l.StartsWith("* 2 FETCH", StringComparison.Ordinal));
+        Assert.Equal("a3 OK UID FETCH completed", fetch[^1]);
+        Assert.Equal("a4 OK UID FETCH completed", (await t.CommandAsync("a4", "UID FETCH 4294967295 (FLAGS)"))[^1]);
+
+        // As a message sequence number it names a message that does not exist.
+        Assert.StartsWith("a5 BAD", (await t.CommandAsync("a5", "FETCH 4294967295 (FLAGS)"))[^1]);
+    }
+
+    [Fact]
     public async Task Fetch_items_follow_RFC3501_and_BODY_sets_seen_while_PEEK_does_not()
     {
         var user = host.NewUser();

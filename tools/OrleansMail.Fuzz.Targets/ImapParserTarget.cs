@@ -1,11 +1,13 @@
 using OrleansMail.Imap.Protocol;
+using OrleansMail.Imap.Protocol.Requests;
 
 namespace OrleansMail.Fuzz.Targets;
 
 /// <summary>
 /// Drives the IMAP command parser the way the server does: the input arrives in segments whose size the first byte
-/// chooses, streamed literals are consumed by the caller, and every parsed argument goes through the sequence-set
-/// and mailbox-name decoders. Anything thrown out of here is a finding.
+/// chooses, streamed literals are consumed by the caller, every parsed argument goes through the sequence-set
+/// and mailbox-name decoders, and every command through the request parser (the IMAP grammar: FETCH items,
+/// SEARCH programs, LIST options …), which may refuse it only with a syntax error. Anything else thrown is a finding.
 /// </summary>
 public static class ImapParserTarget
 {
@@ -25,6 +27,8 @@ public static class ImapParserTarget
         "(", ")", "[", "]", "<", ">", "<0.10>", "\"", "\\", "{3}\r\n", "{0}\r\n", "{5+}\r\n", "~{4}\r\n", "{99999999999}\r\n",
         "\r\n", "\n", " ", "*", "%", "$", "1:*", "2,4:7", "BODY[HEADER.FIELDS (SUBJECT)]", "BODY.PEEK[1.2.MIME]", "NIL",
         "&AOk-", "&-", "&ZeVnLIqe-", "(\\Seen \\Deleted)", "CHANGEDSINCE 5", "\0", "\u00e9",
+        "OR ", "NOT ", "HEADER ", "RETURN (MIN MAX SAVE) ", "MODSEQ ", "UNCHANGEDSINCE ", "+FLAGS.SILENT ", "(SUBSCRIBED RECURSIVEMATCH) ",
+        "RETURN (STATUS (MESSAGES UIDNEXT)) ", "(QRESYNC (1 2 1:5 (1:3 4:6))) ", "(CONDSTORE) ", "BINARY[1]<0.5> ", "ENVELOPE ", "4294967295",
     ];
 
     public static void Run(byte[] input)
@@ -40,6 +44,7 @@ public static class ImapParserTarget
             if (result.Command is { } command)
             {
                 Decode(command.Arguments);
+                ParseRequest(command);
             }
         }
     }
@@ -74,6 +79,27 @@ public static class ImapParserTarget
                     throw new InvalidOperationException($"modified UTF-7 does not round-trip: {token.Text}");
                 }
             }
+        }
+    }
+
+    private static void ParseRequest(ImapCommand command)
+    {
+        if (!ImapRequestParser.Knows(command.Name))
+        {
+            return;
+        }
+
+        try
+        {
+            var request = ImapRequestParser.Parse(command);
+            if (request.Tag != command.Tag || request.Uid != command.Uid)
+            {
+                throw new InvalidOperationException("a request lost its tag or its UID form");
+            }
+        }
+        catch (ImapSyntaxException e) when (!string.IsNullOrEmpty(e.Message))
+        {
+            // A BAD with a reason: what a hostile command should get.
         }
     }
 }

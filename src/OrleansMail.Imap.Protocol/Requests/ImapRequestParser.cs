@@ -1,0 +1,359 @@
+using OrleansMail.Imap.Protocol.Search;
+using OrleansMail.Mail;
+
+namespace OrleansMail.Imap.Protocol.Requests;
+
+/// <summary>
+/// Turns a tokenized command into its typed request, checking every argument against the grammar of RFC 3501
+/// and the extensions the server offers; anything else is an <see cref="ImapSyntaxException"/> (BAD). What needs
+/// the session (is QRESYNC enabled, does the mailbox exist) is the session's to decide.
+/// </summary>
+public static class ImapRequestParser
+{
+    /// <summary>Whether <paramref name="name"/> is a command this parser knows (the UID forms by their base name).</summary>
+    public static bool Knows(string name) => name is "CAPABILITY" or "NOOP" or "LOGOUT" or "ID" or "STARTTLS" or "LOGIN" or "AUTHENTICATE"
+        or "ENABLE" or "NAMESPACE" or "SELECT" or "EXAMINE" or "CREATE" or "DELETE" or "RENAME" or "SUBSCRIBE" or "UNSUBSCRIBE"
+        or "LIST" or "LSUB" or "STATUS" or "APPEND" or "IDLE" or "CHECK" or "CLOSE" or "UNSELECT" or "EXPUNGE" or "SEARCH"
+        or "FETCH" or "STORE" or "COPY" or "MOVE";
+
+    public static ImapRequest Parse(ImapCommand command)
+    {
+        var args = new ImapArguments(command.Arguments);
+        var tag = command.Tag;
+        ImapRequest request = command.Name switch
+        {
+            "CAPABILITY" or "NOOP" or "LOGOUT" or "STARTTLS" or "NAMESPACE" or "IDLE" or "CHECK" or "CLOSE" or "UNSELECT" => new PlainRequest(tag, command.Name),
+            "ID" => Id(tag, args),
+            "LOGIN" => new LoginRequest(tag, args.AString("user name"), args.AString("password")),
+            "AUTHENTICATE" => new AuthenticateRequest(tag, args.Atom("mechanism").ToUpperInvariant(), args.HasMore ? args.AString("initial response") : null),
+            "ENABLE" => Enable(tag, args),
+            "SELECT" or "EXAMINE" => Select(tag, args, readOnly: command.Name == "EXAMINE"),
+            "CREATE" => Create(tag, args),
+            "DELETE" or "SUBSCRIBE" or "UNSUBSCRIBE" => new MailboxRequest(tag, command.Name, Mailbox(args)),
+            "RENAME" => new RenameRequest(tag, Mailbox(args), Mailbox(args)),
+            "LIST" or "LSUB" => List(tag, args, lsub: command.Name == "LSUB"),
+            "STATUS" => Status(tag, args),
+            "APPEND" => new AppendRequest(tag, TakeRest(args)),
+            "EXPUNGE" => new ExpungeRequest(tag, command.Uid ? args.SequenceSet() : null),
+            "SEARCH" => Search(tag, args),
+            "FETCH" => Fetch(tag, args, command.Uid),
+            "STORE" => Store(tag, args),
+            "COPY" or "MOVE" => new CopyRequest(tag, args.SequenceSet(), Mailbox(args), Move: command.Name == "MOVE"),
+            _ => throw new ImapSyntaxException($"Unknown command {command.Name}"),
+        };
+        args.End();
+        return request with { Uid = command.Uid };
+    }
+
+    /// <summary>
+    /// A mailbox argument: decoded from modified UTF-7 (RFC 3501 §5.1.3), trailing delimiters dropped, INBOX in
+    /// any case made INBOX. Empty when the client named nothing; the session refuses that with NO.
+    /// </summary>
+    public static string Mailbox(ImapArguments args)
+    {
+        var wire = args.AString("mailbox name");
+        if (!ModifiedUtf7.TryDecode(wire, out var name))
+        {
+            throw new ImapSyntaxException("Mailbox name is not valid modified UTF-7");
+        }
+
+        name = name.TrimEnd(MailboxName.Delimiter);
+        return name.Length == 0 ? name : MailboxName.Normalize(name);
+    }
+
+    private static IdRequest Id(string tag, ImapArguments args)
+    {
+        var list = args.Next("ID parameters");
+        if (list.IsNil)
+        {
+            return new IdRequest(tag, null);
+        }
+
+        if (!list.IsList)
+        {
+            throw new ImapSyntaxException("ID takes a list or NIL");
+        }
+
+        // RFC 2971 §3.3: at most 30 pairs are meaningful; the rest is not kept.
+        var fields = list.Items.Take(60).Chunk(2).Select(p => (p[0].Text, p.Length > 1 && !p[1].IsNil ? p[1].Text : null)).ToList();
+        return new IdRequest(tag, fields);
+    }
+
+    private static EnableRequest Enable(string tag, ImapArguments args)
+    {
+        if (!args.HasMore)
+        {
+            throw new ImapSyntaxException("ENABLE needs a capability");
+        }
+
+        var capabilities = new List<string>();
+        while (args.HasMore)
+        {
+            capabilities.Add(args.Atom("capability").ToUpperInvariant());
+        }
+
+        return new EnableRequest(tag, capabilities);
+    }
+
+    private static SelectRequest Select(string tag, ImapArguments args, bool readOnly)
+    {
+        var name = Mailbox(args);
+        var condStore = false;
+        QresyncParameters? qresync = null;
+        if (args.HasMore)
+        {
+            // RFC 4466 select parameters: CONDSTORE and QRESYNC (RFC 7162).
+            var parameters = new ImapArguments(args.List("select parameters").Items);
+            while (parameters.HasMore)
+            {
+                if (parameters.TryTake("CONDSTORE"))
+                {
+                    condStore = true;
+                }
+                else if (parameters.TryTake("QRESYNC"))
+                {
+                    qresync = Qresync(parameters.Next("QRESYNC parameters"));
+                }
+                else
+                {
+                    throw new ImapSyntaxException("Unknown SELECT parameter");
+                }
+            }
+        }
+
+        return new SelectRequest(tag, name, readOnly, condStore, qresync);
+    }
+
+    private static QresyncParameters Qresync(ImapToken list)
+    {
+        if (!list.IsList || list.Items.Count is < 2 or > 4)
+        {
+            throw new ImapSyntaxException("QRESYNC takes (uidvalidity modseq [known-uids [seq-match]])");
+        }
+
+        var args = new ImapArguments(list.Items);
+        var validity = args.Number("uidvalidity");
+        var modSeq = args.Number("modseq");
+        if (validity is 0 or > uint.MaxValue || modSeq == 0)
+        {
+            throw new ImapSyntaxException("Invalid QRESYNC uidvalidity or modseq");
+        }
+
+        UidSet? known = null;
+        if (args.HasMore && args.Peek is { IsAtom: true })
+        {
+            known = UidSet.FromRanges(args.SequenceSet().Resolve(uint.MaxValue - 1));
+        }
+
+        // The sequence-match data only saves a server work when it has no expunge history; ours has one.
+        if (args.HasMore)
+        {
+            var match = args.List("sequence match data");
+            if (match.Items.Count != 2 || !match.Items.All(t => t.IsAtom && ImapSequenceSet.TryParse(t.Text, out _)))
+            {
+                throw new ImapSyntaxException("Invalid QRESYNC sequence match data");
+            }
+        }
+
+        args.End();
+        return new QresyncParameters((uint)validity, modSeq, known);
+    }
+
+    private static CreateRequest Create(string tag, ImapArguments args)
+    {
+        var name = Mailbox(args);
+        string? use = null;
+        if (args.HasMore)
+        {
+            // RFC 6154 §5.2 CREATE-SPECIAL-USE: CREATE name (USE (\Sent)).
+            var parameters = args.List("create parameters").Items;
+            if (parameters.Count != 2 || !parameters[0].Is("USE") || !parameters[1].IsList || parameters[1].Items.Count != 1)
+            {
+                throw new ImapSyntaxException("Expected (USE (attribute))");
+            }
+
+            use = parameters[1].Items[0].Text;
+        }
+
+        return new CreateRequest(tag, name, use);
+    }
+
+    private static ListRequest List(string tag, ImapArguments args, bool lsub)
+    {
+        var selectSubscribed = lsub;
+        var selectSpecialUse = false;
+        var recursiveMatch = false;
+        var returnSubscribed = false;
+        var returnSpecialUse = true;
+        var returnChildren = !lsub;
+        List<string>? returnStatus = null;
+        if (!lsub && args.Peek is { IsList: true })
+        {
+            // RFC 5258 selection options.
+            foreach (var option in args.List("selection options").Items)
+            {
+                switch (option.Text.ToUpperInvariant())
+                {
+                    case "SUBSCRIBED": selectSubscribed = true; returnSubscribed = true; break;
+                    case "SPECIAL-USE": selectSpecialUse = true; break;
+                    case "RECURSIVEMATCH": recursiveMatch = true; break;
+                    case "REMOTE": break;
+                    default: throw new ImapSyntaxException($"Unknown LIST selection option {option.Text}");
+                }
+            }
+
+            if (recursiveMatch && !selectSubscribed)
+            {
+                throw new ImapSyntaxException("RECURSIVEMATCH needs another selection option");
+            }
+        }
+
+        var reference = args.AString("reference");
+        if (!ModifiedUtf7.TryDecode(reference, out reference))
+        {
+            throw new ImapSyntaxException("Reference is not valid modified UTF-7");
+        }
+
+        var patternToken = args.Next("mailbox pattern");
+        List<string> patterns = patternToken.IsList ? [.. patternToken.Items.Select(t => t.Text)] : [patternToken.Text];
+        if (!lsub && args.TryTake("RETURN"))
+        {
+            foreach (var option in args.List("return options").Items)
+            {
+                switch (option.Text.ToUpperInvariant())
+                {
+                    case "SUBSCRIBED": returnSubscribed = true; break;
+                    case "CHILDREN": returnChildren = true; break;
+                    case "SPECIAL-USE": returnSpecialUse = true; break;
+                    case "STATUS":
+                        break;
+                    default:
+                        if (option.IsList && returnStatus is null)
+                        {
+                            // The list after STATUS (RFC 5819): the tokenizer gives "STATUS" and the list separately.
+                            returnStatus = [.. option.Items.Select(i => i.Text.ToUpperInvariant())];
+                            break;
+                        }
+
+                        throw new ImapSyntaxException($"Unknown LIST return option {option.Text}");
+                }
+            }
+        }
+
+        return new ListRequest(tag, lsub, reference, patterns)
+        {
+            SelectSubscribed = selectSubscribed,
+            SelectSpecialUse = selectSpecialUse,
+            RecursiveMatch = recursiveMatch,
+            ReturnSubscribed = returnSubscribed,
+            ReturnChildren = returnChildren,
+            ReturnSpecialUse = returnSpecialUse,
+            ReturnStatus = returnStatus,
+        };
+    }
+
+    private static StatusRequest Status(string tag, ImapArguments args)
+    {
+        var name = Mailbox(args);
+        var items = args.List("status items").Items.Select(i => i.Text.ToUpperInvariant()).ToList();
+        return items.Count == 0 ? throw new ImapSyntaxException("STATUS needs at least one item") : new StatusRequest(tag, name, items);
+    }
+
+    private static FetchRequest Fetch(string tag, ImapArguments args, bool uid)
+    {
+        var set = args.SequenceSet();
+        var items = FetchItem.ParseAll(args.Next("FETCH items"));
+        ulong changedSince = 0;
+        var vanished = false;
+        if (args.HasMore)
+        {
+            // RFC 7162 §3.1.4 and §3.2.6: FETCH modifiers.
+            var modifiers = new ImapArguments(args.List("FETCH modifiers").Items);
+            while (modifiers.HasMore)
+            {
+                if (modifiers.TryTake("CHANGEDSINCE"))
+                {
+                    changedSince = modifiers.Number("modseq");
+                }
+                else if (modifiers.TryTake("VANISHED"))
+                {
+                    vanished = true;
+                }
+                else
+                {
+                    throw new ImapSyntaxException("Unknown FETCH modifier");
+                }
+            }
+
+            if (vanished && (!uid || changedSince == 0))
+            {
+                throw new ImapSyntaxException("VANISHED needs UID FETCH, CHANGEDSINCE and QRESYNC enabled");
+            }
+        }
+
+        return new FetchRequest(tag, set, items, changedSince, vanished);
+    }
+
+    private static StoreRequest Store(string tag, ImapArguments args)
+    {
+        var set = args.SequenceSet();
+        ulong? unchangedSince = null;
+        if (args.Peek is { IsList: true })
+        {
+            var modifiers = new ImapArguments(args.List("STORE modifiers").Items);
+            if (!modifiers.TryTake("UNCHANGEDSINCE"))
+            {
+                throw new ImapSyntaxException("Unknown STORE modifier");
+            }
+
+            unchangedSince = modifiers.Number("modseq");
+            modifiers.End();
+        }
+
+        var itemName = args.Atom("STORE item").ToUpperInvariant();
+        var silent = itemName.EndsWith(".SILENT", StringComparison.Ordinal);
+        var operation = (silent ? itemName[..^7] : itemName) switch
+        {
+            "FLAGS" => FlagOperation.Replace,
+            "+FLAGS" => FlagOperation.Add,
+            "-FLAGS" => FlagOperation.Remove,
+            _ => throw new ImapSyntaxException("Expected FLAGS, +FLAGS or -FLAGS"),
+        };
+        var tokens = args.Peek is { IsList: true } ? args.List("flags").Items : TakeRest(args);
+        var (flags, keywords) = ImapValues.ParseFlags(tokens);
+        return new StoreRequest(tag, set, operation, silent, flags, keywords, unchangedSince);
+    }
+
+    private static SearchRequest Search(string tag, ImapArguments args)
+    {
+        HashSet<string>? returns = null;
+        if (args.TryTake("RETURN"))
+        {
+            // RFC 4731 ESEARCH and RFC 5182 SEARCHRES: RETURN () means ALL.
+            returns = args.List("return options").Items.Select(i => i.Text.ToUpperInvariant()).ToHashSet();
+            if (returns.Any(r => r is not ("MIN" or "MAX" or "COUNT" or "ALL" or "SAVE")))
+            {
+                throw new ImapSyntaxException("Unknown SEARCH return option");
+            }
+
+            if (returns.Count == 0)
+            {
+                returns.Add("ALL");
+            }
+        }
+
+        var charset = args.TryTake("CHARSET") ? args.AString("charset") : null;
+        return new SearchRequest(tag, returns, charset, SearchKey.ParseAll(args));
+    }
+
+    private static List<ImapToken> TakeRest(ImapArguments args)
+    {
+        var rest = new List<ImapToken>();
+        while (args.HasMore)
+        {
+            rest.Add(args.Next("argument"));
+        }
+
+        return rest;
+    }
+}
