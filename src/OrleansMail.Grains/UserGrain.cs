@@ -559,15 +559,5 @@ public sealed partial class UserGrain : Grain, IUserGrain
         }
     }
 
-    private static async Task<T> GuardAsync<T>(Func<Task<T>> call)
-    {
-        try
-        {
-            return await call().ConfigureAwait(true);
-        }
-        catch (ObjectStoreUnavailableException e)
-        {
-            throw MailStoreException.Unavailable("object store unavailable", e);
-        }
-    }
+    private static Task<T> GuardAsync<T>(Func<Task<T>> call) => StoreUnavailable.GuardAsync(call, "object store unavailable");
 }

@@ -83,7 +83,7 @@ internal static class ImapFormat
         w.Raw("(");
         foreach (var a in addresses)
         {
-            w.Raw("(").NString(a.Name).Raw(" NIL ").NString(a.Mailbox).Space().NString(a.Host).Raw(")");
+            w.Raw("(").NString(a.Name).Space().NString(a.Route).Space().NString(a.Mailbox).Space().NString(a.Host).Raw(")");
         }
 
         w.Raw(")");

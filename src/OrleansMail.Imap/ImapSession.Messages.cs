@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using OrleansMail.Grains.Contracts;
+using OrleansMail.Imap.Fetch;
 using OrleansMail.Imap.Protocol;
 using OrleansMail.Mail;
 using OrleansMail.MailStorage.Summaries;
@@ -147,11 +148,9 @@ internal sealed partial class ImapSession
             return _services.Bodies.IsSmall(message.Size) ? await _services.Bodies.ReadAsync(User.UserId, message.BodyId).ConfigureAwait(false) : null;
         }
 
-        var headerLength = summary is null ? message.Size : HeaderEnd(summary);
+        var headerLength = summary is null ? message.Size : BodySection.HeaderEnd(summary);
         return await _services.Bodies.ReadHeadAsync(User.UserId, message.BodyId, Math.Min(headerLength, message.Size)).ConfigureAwait(false);
     }
-
-    private static long HeaderEnd(MessageSummary summary) => summary.HeaderLength > 0 ? summary.HeaderLength : summary.Body.BodyOffset;
 
     private async Task WriteFetchAsync(SelectedMailbox view, MessageView message, List<FetchItem> items, MessageSummary? summary, byte[]? data, bool flagsChanged)
     {
@@ -232,49 +231,8 @@ internal sealed partial class ImapSession
 
     private async Task WriteSectionAsync(MessageView message, FetchItem item, MessageSummary summary, byte[]? data)
     {
-        var headerEnd = Math.Min(HeaderEnd(summary), message.Size);
-        long offset;
-        long length;
+        var (offset, length) = BodySection.Locate(summary, message.Size, item.Part, item.Text);
         byte[]? filtered = null;
-        if (item.Part.Length == 0)
-        {
-            (offset, length) = item.Text switch
-            {
-                SectionText.All => (0L, message.Size),
-                SectionText.Text => (headerEnd, message.Size - headerEnd),
-                _ => (0L, headerEnd),
-            };
-        }
-        else
-        {
-            var part = Navigate(summary.Body, item.Part);
-            if (part is null)
-            {
-                // RFC 3501 leaves a missing part to the server; an empty string is what Dovecot and Cyrus send.
-                (offset, length) = (0, 0);
-            }
-            else if (item.Text is SectionText.All)
-            {
-                (offset, length) = (part.BodyOffset, part.Octets);
-            }
-            else if (item.Text is SectionText.Mime)
-            {
-                (offset, length) = (part.HeaderOffset, part.BodyOffset - part.HeaderOffset);
-            }
-            else if (part.MessageBody is { } inner)
-            {
-                (offset, length) = item.Text == SectionText.Text
-                    ? (inner.BodyOffset, part.BodyOffset + part.Octets - inner.BodyOffset)
-                    : (part.BodyOffset, inner.BodyOffset - part.BodyOffset);
-            }
-            else
-            {
-                (offset, length) = (0, 0);
-            }
-        }
-
-        offset = Math.Clamp(offset, 0, message.Size);
-        length = Math.Clamp(length, 0, message.Size - offset);
         if (item.Text is SectionText.HeaderFields or SectionText.HeaderFieldsNot)
         {
             var header = data is not null && data.Length >= offset + length
@@ -286,12 +244,9 @@ internal sealed partial class ImapSession
         }
 
         // The partial range, applied last (RFC 3501 §6.4.5 "<origin.octets>").
-        if (item.PartialOffset is { } origin)
-        {
-            var start = Math.Min(origin, length);
-            length = Math.Min(item.PartialLength!.Value, length - start);
-            offset += start;
-        }
+        var (start, partLength) = BodySection.Partial(length, item.PartialOffset, item.PartialLength);
+        offset += start;
+        length = partLength;
 
         if (filtered is not null || (data is not null && data.Length >= offset + length))
         {
@@ -338,43 +293,6 @@ internal sealed partial class ImapSession
         using var memory = new MemoryStream();
         await stream.CopyToAsync(memory).ConfigureAwait(false);
         return memory.ToArray();
-    }
-
-    /// <summary>RFC 3501 §6.4.5 part numbers: a single-part body is part 1 of itself; a message/rfc822 part's sub-parts are its message's.</summary>
-    private static BodyPartSummary? Navigate(BodyPartSummary top, int[] path)
-    {
-        var current = top;
-        for (var i = 0; i < path.Length; i++)
-        {
-            if (i > 0)
-            {
-                if (current.MessageBody is { } inner)
-                {
-                    current = inner;
-                }
-                else if (current.Parts is not { Length: > 0 })
-                {
-                    return null;
-                }
-            }
-
-            var n = path[i];
-            if (current.Parts is { Length: > 0 } parts)
-            {
-                if (n > parts.Length)
-                {
-                    return null;
-                }
-
-                current = parts[n - 1];
-            }
-            else if (n != 1)
-            {
-                return null;
-            }
-        }
-
-        return current;
     }
 
     internal async Task<string?> StoreAsync(StoreRequest request)

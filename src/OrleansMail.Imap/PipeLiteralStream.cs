@@ -1,21 +1,16 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using OrleansMail.IO;
 
 namespace OrleansMail.Imap;
 
 /// <summary>Exactly <paramref name="length"/> bytes of a pipe as a read-only stream: APPEND's literal, streamed into ingest.</summary>
-internal sealed class PipeLiteralStream(PipeReader reader, long length) : Stream
+internal sealed class PipeLiteralStream(PipeReader reader, long length) : ReadOnlyStream
 {
     private readonly long _length = length;
     private long _remaining = length;
 
     public long Remaining => _remaining;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
 
     public override long Length => _length;
 
@@ -46,10 +41,8 @@ internal sealed class PipeLiteralStream(PipeReader reader, long length) : Stream
         return take;
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count).GetAwaiter().GetResult();
+    /// <summary>A pipe has no synchronous read: blocking a thread on the socket is exactly what the server must never do.</summary>
+    public override int Read(Span<byte> buffer) => throw new NotSupportedException("An APPEND literal is read asynchronously");
 
     /// <summary>Reads and drops what is left, so the command stream stays in step after a refused message.</summary>
     public async Task DrainAsync()
@@ -59,14 +52,4 @@ internal sealed class PipeLiteralStream(PipeReader reader, long length) : Stream
         {
         }
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

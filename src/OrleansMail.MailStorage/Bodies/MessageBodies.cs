@@ -53,16 +53,12 @@ public sealed class MessageBodies(IObjectStore store, BodyCacheOptions options)
             return new PrefixedStream(head, tail);
         }
 
-        try
+        return await StoreUnavailable.GuardAsync(async () =>
         {
             var stored = await store.ReadAsync(UserObjectNames.For(userId).Body(bodyId), new ByteRange(offset, length), cancellationToken).ConfigureAwait(false)
                 ?? throw MailStoreException.NotFound("the message body is missing from the store");
             return stored.Content;
-        }
-        catch (ObjectStoreUnavailableException e)
-        {
-            throw MailStoreException.Unavailable("the message store is unavailable", e);
-        }
+        }).ConfigureAwait(false);
     }
 
     private async Task<byte[]> Shared(string key, Func<Task<byte[]>> read)
@@ -116,16 +112,12 @@ public sealed class MessageBodies(IObjectStore store, BodyCacheOptions options)
             return memory.ToArray();
         }
 
-        try
+        return await StoreUnavailable.GuardAsync(async () =>
         {
             await using var stored = await store.ReadAsync(UserObjectNames.For(userId).Body(bodyId), range, cancellationToken).ConfigureAwait(false)
                 ?? throw MailStoreException.NotFound("the message body is missing from the store");
             return await stored.ReadAllBytesAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (ObjectStoreUnavailableException e)
-        {
-            throw MailStoreException.Unavailable("the message store is unavailable", e);
-        }
+        }).ConfigureAwait(false);
     }
 
     private async Task<(byte[] Prefix, string Content)> SharedLayoutAsync(string userId, Guid bodyId, CancellationToken cancellationToken)
@@ -136,7 +128,7 @@ public sealed class MessageBodies(IObjectStore store, BodyCacheOptions options)
             return known;
         }
 
-        try
+        return await StoreUnavailable.GuardAsync(async () =>
         {
             await using var stored = await store.ReadAsync(UserObjectNames.For(userId).Body(bodyId), null, cancellationToken).ConfigureAwait(false)
                 ?? throw MailStoreException.NotFound("the message body is missing from the store");
@@ -149,24 +141,16 @@ public sealed class MessageBodies(IObjectStore store, BodyCacheOptions options)
             }
 
             return _shared[key] = (prefix, content);
-        }
-        catch (ObjectStoreUnavailableException e)
-        {
-            throw MailStoreException.Unavailable("the message store is unavailable", e);
-        }
+        }).ConfigureAwait(false);
     }
 
     private async Task<Stream> OpenAsync(string name, ByteRange range, CancellationToken cancellationToken)
     {
-        try
+        return await StoreUnavailable.GuardAsync(async () =>
         {
             var stored = await store.ReadAsync(name, range, cancellationToken).ConfigureAwait(false)
                 ?? throw MailStoreException.NotFound("the shared message content is missing from the store");
             return stored.Content;
-        }
-        catch (ObjectStoreUnavailableException e)
-        {
-            throw MailStoreException.Unavailable("the message store is unavailable", e);
-        }
+        }).ConfigureAwait(false);
     }
 }

@@ -132,14 +132,7 @@ public sealed class MessageIngest(IObjectStore store, IGrainFactory grains, Inge
             content = new MemoryStream(prefix, writable: false);
         }
 
-        try
-        {
-            await store.CreateAsync(name, content, metadata, cancellationToken).ConfigureAwait(false);
-        }
-        catch (ObjectStoreUnavailableException e)
-        {
-            throw MailStoreException.Unavailable("the message store is unavailable", e);
-        }
+        await StoreUnavailable.GuardAsync(() => store.CreateAsync(name, content, metadata, cancellationToken)).ConfigureAwait(false);
 
         var request = new SaveRequest(bodyId, mailboxId, null, target.Flags, keywords, internalDate, size, await EncodedSummaryAsync(message, prefix.Length).ConfigureAwait(false));
         try

@@ -1,4 +1,6 @@
+using System.Text;
 using MimeKit;
+using MimeKit.Utils;
 
 namespace OrleansMail.MailStorage.Summaries;
 
@@ -48,7 +50,7 @@ public static class SummaryBuilder
 
         try
         {
-            var body = message.Body is null ? EmptyText() : Part(message.Body, offsets, depth: 0, new PartBudget());
+            var body = message.Body is null ? EmptyText() : Part(message.Body, offsets, depth: 0, new PartBudget(content));
             return new MessageSummary(Envelope(message), body, Preview(message), messageHeadersEnd);
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -66,10 +68,21 @@ public static class SummaryBuilder
         null,
         0);
 
-    /// <summary>What is left of <see cref="MaxParts"/> while a message is described.</summary>
-    private sealed class PartBudget
+    /// <summary>What is left of <see cref="MaxParts"/> while a message is described, and the message's bytes for the odd look.</summary>
+    private sealed class PartBudget(Stream content)
     {
         public int Remaining { get; set; } = MaxParts;
+
+        public int ByteAt(long offset)
+        {
+            if (offset < 0 || offset >= content.Length)
+            {
+                return -1;
+            }
+
+            content.Position = offset;
+            return content.ReadByte();
+        }
     }
 
     private static int CountParts(MimeEntity entity, int limit)
@@ -117,19 +130,27 @@ public static class SummaryBuilder
     private static BodyPartSummary Part(MimeEntity entity, Dictionary<MimeEntity, (long Begin, long HeadersEnd, long End, long Lines)> offsets, int depth, PartBudget budget)
     {
         var (begin, headersEnd, end, lines) = offsets.GetValueOrDefault(entity);
+
+        // Lines are the line breaks within the part's octets, as Dovecot counts them: a last line that runs into
+        // the boundary (whose CRLF belongs to the boundary, RFC 2046 §5.1.1) is not a line of the part.
+        if (lines > 0 && end > headersEnd && budget.ByteAt(end - 1) != '\n')
+        {
+            lines--;
+        }
+
         var type = entity.ContentType;
         var disposition = entity.ContentDisposition;
         var summary = new BodyPartSummary
         {
             Type = type.MediaType.ToLowerInvariant(),
             Subtype = type.MediaSubtype.ToLowerInvariant(),
-            Parameters = type.Parameters.Count == 0 ? null : type.Parameters.ToDictionary(p => p.Name.ToLowerInvariant(), p => p.Value, StringComparer.Ordinal),
+            Parameters = SevenBit(type.Parameters),
             ContentId = entity.Headers[HeaderId.ContentId],
             Description = entity.Headers[HeaderId.ContentDescription],
             Encoding = entity.Headers[HeaderId.ContentTransferEncoding]?.Trim(),
             Md5 = entity.Headers[HeaderId.ContentMd5]?.Trim(),
             Disposition = disposition?.Disposition,
-            DispositionParameters = disposition is null || disposition.Parameters.Count == 0 ? null : disposition.Parameters.ToDictionary(p => p.Name.ToLowerInvariant(), p => p.Value, StringComparer.Ordinal),
+            DispositionParameters = disposition is null ? null : SevenBit(disposition.Parameters),
             Language = entity.Headers[HeaderId.ContentLanguage]?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
             Location = entity.Headers[HeaderId.ContentLocation],
             HeaderOffset = begin,
@@ -186,15 +207,16 @@ public static class SummaryBuilder
                     {
                         var at = mailbox.Address.LastIndexOf('@');
                         result.Add(new EnvelopeAddress(
-                            string.IsNullOrEmpty(mailbox.Name) ? null : mailbox.Name,
+                            SevenBit(mailbox.Name),
                             at < 0 ? mailbox.Address : mailbox.Address[..at],
-                            at < 0 ? null : mailbox.Address[(at + 1)..]));
+                            at < 0 ? null : mailbox.Address[(at + 1)..],
+                            mailbox.Route.Count == 0 ? null : string.Join(',', mailbox.Route.Select(d => "@" + d))));
                         break;
                     }
 
                 case GroupAddress group:
                     // RFC 3501 §7.4.2: a group is a start marker (NIL, name, NIL), its members, and an end marker.
-                    result.Add(new EnvelopeAddress(null, group.Name, null));
+                    result.Add(new EnvelopeAddress(null, SevenBit(group.Name), null));
                     result.AddRange(Addresses(group.Members));
                     result.Add(new EnvelopeAddress(null, null, null));
                     break;
@@ -203,6 +225,55 @@ public static class SummaryBuilder
 
         return [.. result];
     }
+
+    /// <summary>
+    /// Parameters as BODYSTRUCTURE carries them: MimeKit joins RFC 2231 continuations and decodes them; an ASCII
+    /// value goes out plain, any other as one RFC 2231 extended value in UTF-8 ("filename*" "utf-8''na%C3%AFve"), so
+    /// a client that did not ask for UTF-8 never gets 8-bit strings and still reads the name the sender wrote.
+    /// </summary>
+    private static Dictionary<string, string>? SevenBit(ParameterList parameters)
+    {
+        if (parameters.Count == 0)
+        {
+            return null;
+        }
+
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var p in parameters)
+        {
+            var name = p.Name.ToLowerInvariant();
+            if (p.Value.All(char.IsAscii))
+            {
+                result[name] = p.Value;
+                continue;
+            }
+
+            var encoded = new StringBuilder("utf-8''");
+            foreach (var b in Encoding.UTF8.GetBytes(p.Value))
+            {
+                if (b is > 0x20 and < 0x7f && "*'%()<>@,;:\\\"/[]?=".IndexOf((char)b, StringComparison.Ordinal) < 0)
+                {
+                    encoded.Append((char)b);
+                }
+                else
+                {
+                    encoded.Append('%').Append(b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
+                }
+            }
+
+            result[name + "*"] = encoded.ToString();
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// A display name as ENVELOPE carries it: 7-bit, as RFC 3501 wants every string a client did not ask to get in
+    /// UTF-8. MimeKit hands names decoded; one that is not plain ASCII goes back into RFC 2047 words (UTF-8), which
+    /// clients decode to the same text as the sender's own words.
+    /// </summary>
+    private static string? SevenBit(string? name) =>
+        string.IsNullOrEmpty(name) ? null : name.All(char.IsAscii) ? name : Encoding.ASCII.GetString(Rfc2047.EncodePhrase(Encoding.UTF8, name));
 
     private static string? Preview(MimeMessage m)
     {
