@@ -9,7 +9,9 @@ public sealed class MailStoreMetrics
 
     public MailStoreMetrics(IMeterFactory meters)
     {
+#pragma warning disable CA2000 // IMeterFactory owns the meters it creates and disposes them with the container
         var meter = meters.Create(MeterName);
+#pragma warning restore CA2000
         ActiveUsers = meter.CreateUpDownCounter<long>("orleansmail.store.active_users", description: "User grains active on this silo");
         Checkpoints = meter.CreateCounter<long>("orleansmail.store.checkpoints", description: "Checkpoints written, tagged by outcome");
         CheckpointBytes = meter.CreateHistogram<long>("orleansmail.store.checkpoint.bytes", unit: "By", description: "Bytes uploaded by a checkpoint");

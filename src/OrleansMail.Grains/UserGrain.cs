@@ -19,7 +19,7 @@ namespace OrleansMail.Grains;
 /// One user's mail store (docs/architecture.md, Grains): the index in memory, every change journaled to the silo's disk,
 /// checkpointed to the object store, guarded by the lease and the manifest's ETag.
 /// </summary>
-public sealed partial class UserGrain : Grain, IUserGrain
+public sealed partial class UserGrain : Grain, IUserGrain, IDisposable
 {
     private readonly IPersistentState<UserManifest> _manifest;
     private readonly IObjectStore _store;
@@ -89,6 +89,13 @@ public sealed partial class UserGrain : Grain, IUserGrain
 
     private long Now => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
+    /// <summary>Orleans disposes an activation after OnDeactivateAsync: no timer renews the lease any more.</summary>
+    public void Dispose()
+    {
+        _lease?.Dispose();
+        _journal?.Dispose();
+    }
+
     public Task<MailboxInfo[]> ListMailboxesAsync() =>
         Task.FromResult(_index.Mailboxes.Values.OrderBy(m => m.Name, StringComparer.Ordinal).Select(Info).ToArray());
 
@@ -104,7 +111,7 @@ public sealed partial class UserGrain : Grain, IUserGrain
 
     public async Task RenameMailboxAsync(string oldName, string newName)
     {
-        if (_commands.IsInboxRename(_index, oldName, newName))
+        if (MailboxCommands.IsInboxRename(_index, oldName, newName))
         {
             // RFC 3501 §6.3.5: renaming INBOX moves its messages to the new name and leaves INBOX empty.
             var created = await CreateMailboxAsync(newName).ConfigureAwait(true);

@@ -41,4 +41,16 @@ internal sealed class DuplexPipeStream(PipeReader input, PipeWriter output) : St
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
 
     public override void SetLength(long value) => throw new NotSupportedException();
+
+    /// <summary>The adapters leave the pipes open: Kestrel completes them when the connection ends.</summary>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _read.Dispose();
+            _write.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
 }

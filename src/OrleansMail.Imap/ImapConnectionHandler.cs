@@ -32,7 +32,7 @@ public sealed class ImapConnectionHandler(
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
         var tls = connection.Features.Get<ITlsHandshakeFeature>() is not null;
-        var session = new ImapSession(connection, _services, tls);
+        using var session = new ImapSession(connection, _services, tls);
         await session.RunAsync().ConfigureAwait(false);
     }
 }

@@ -9,7 +9,9 @@ public sealed class ImapMetrics
 
     public ImapMetrics(IMeterFactory meters)
     {
+#pragma warning disable CA2000 // IMeterFactory owns the meters it creates and disposes them with the container
         var meter = meters.Create(MeterName);
+#pragma warning restore CA2000
         Sessions = meter.CreateUpDownCounter<long>("orleansmail.imap.sessions", description: "Open IMAP sessions");
         Commands = meter.CreateCounter<long>("orleansmail.imap.commands", description: "IMAP commands run");
         AuthFailures = meter.CreateCounter<long>("orleansmail.imap.auth_failures", description: "Failed IMAP logins");

@@ -94,7 +94,7 @@ internal sealed partial class ImapSession
             await WriteLineAsync("+ Ready for literal data").ConfigureAwait(false);
         }
 
-        var stream = new PipeLiteralStream(_input, literal.LiteralLength);
+        using var stream = new PipeLiteralStream(_input, literal.LiteralLength);
         try
         {
             var message = await _services.IngestPath.ReceiveAsync(stream).ConfigureAwait(false);

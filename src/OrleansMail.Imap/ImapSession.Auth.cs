@@ -63,7 +63,9 @@ internal sealed partial class ImapSession
             _input.AdvanceTo(pending.Buffer.End);
         }
 
+#pragma warning disable CA2000 // the TLS stream becomes the session's transport and lives as long as the connection
         var ssl = new SslStream(new DuplexPipeStream(_input, _out.Output), leaveInnerStreamOpen: false);
+#pragma warning restore CA2000
         using var handshake = CancellationTokenSource.CreateLinkedTokenSource(_loginDeadline.Token);
         handshake.CancelAfter(Options.TlsHandshakeTimeout);
         try

@@ -20,7 +20,7 @@ namespace OrleansMail.Imap;
 /// them by the command table, and keeps the selected mailbox's view in step with the store at the points the RFC
 /// allows. A store or cluster failure is "NO [UNAVAILABLE]", a bug "NO [SERVERBUG]"; the session goes on.
 /// </summary>
-internal sealed partial class ImapSession
+internal sealed partial class ImapSession : IDisposable
 {
     private readonly ConnectionContext _connection;
     private readonly ImapServices _services;
@@ -57,6 +57,9 @@ internal sealed partial class ImapSession
         _address = _remote?.ToString() ?? "local";
         _loginDeadline = new CancellationTokenSource(Options.LoginTimeout, services.Time);
     }
+
+    /// <summary>Releases the login deadline's timer; the connection itself belongs to Kestrel.</summary>
+    public void Dispose() => _loginDeadline.Dispose();
 
     /// <summary>Before login a command may bring a few KiB at most, and no message (APPEND needs a login anyway).</summary>
     private ImapParserLimits PreLoginLimits() => new()

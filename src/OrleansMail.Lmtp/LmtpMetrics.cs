@@ -9,7 +9,9 @@ public sealed class LmtpMetrics
 
     public LmtpMetrics(IMeterFactory meters)
     {
+#pragma warning disable CA2000 // IMeterFactory owns the meters it creates and disposes them with the container
         var meter = meters.Create(MeterName);
+#pragma warning restore CA2000
         Sessions = meter.CreateUpDownCounter<long>("orleansmail.lmtp.sessions", description: "Open LMTP sessions");
         Deliveries = meter.CreateCounter<long>("orleansmail.lmtp.deliveries", description: "Per-recipient outcomes, tagged by result");
         Bytes = meter.CreateCounter<long>("orleansmail.lmtp.bytes", unit: "By", description: "Message bytes received");

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Diagnostics;
 using System.Net;
 using System.Text;
@@ -378,13 +379,13 @@ public sealed class HostileClientTests(HostileHost host, ITestOutputHelper outpu
         const int depth = 60;
         for (var i = 0; i < depth; i++)
         {
-            nested.Append($"Content-Type: multipart/mixed; boundary=\"b{i}\"\r\n\r\n--b{i}\r\n");
+            nested.Append(CultureInfo.InvariantCulture, $"Content-Type: multipart/mixed; boundary=\"b{i}\"\r\n\r\n--b{i}\r\n");
         }
 
         nested.Append("Content-Type: text/plain\r\n\r\nneedle in the deepest part\r\n");
         for (var i = depth - 1; i >= 0; i--)
         {
-            nested.Append($"--b{i}--\r\n");
+            nested.Append(CultureInfo.InvariantCulture, $"--b{i}--\r\n");
         }
 
         Assert.StartsWith("250", await host.DeliverAsync(user, nested.ToString()));

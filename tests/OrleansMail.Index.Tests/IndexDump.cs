@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using OrleansMail.Index.Model;
 
@@ -9,15 +10,15 @@ internal static class IndexDump
     public static string Of(UserIndex index)
     {
         var sb = new StringBuilder();
-        sb.AppendLine($"uidvalidity {index.LastUidValidity}; subs {string.Join(',', index.Subscriptions)}");
-        sb.AppendLine($"tombstones {string.Join(',', index.Tombstones.OrderBy(t => t.Key).Select(t => $"{t.Key.ToString()[..8]}@{t.Value}"))}");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"uidvalidity {index.LastUidValidity}; subs {string.Join(',', index.Subscriptions)}");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"tombstones {string.Join(',', index.Tombstones.OrderBy(t => t.Key).Select(t => $"{t.Key.ToString()[..8]}@{t.Value}"))}");
         foreach (var m in index.Mailboxes.Values.OrderBy(m => m.Id))
         {
-            sb.AppendLine($"box {m.Id.ToString()[..8]} '{m.Name}' uv={m.UidValidity} next={m.UidNext} hms={m.HighestModSeq} del={m.DeletedModSeq}");
-            sb.AppendLine($"  expunged {string.Join(' ', m.Expunged.Select(e => $"{e.First}:{e.Last}@{e.ModSeq}"))}");
+            sb.AppendLine(CultureInfo.InvariantCulture, $"box {m.Id.ToString()[..8]} '{m.Name}' uv={m.UidValidity} next={m.UidNext} hms={m.HighestModSeq} del={m.DeletedModSeq}");
+            sb.AppendLine(CultureInfo.InvariantCulture, $"  expunged {string.Join(' ', m.Expunged.Select(e => $"{e.First}:{e.Last}@{e.ModSeq}"))}");
             foreach (var r in m.Messages)
             {
-                sb.AppendLine($"  uid {r.Uid} rec {r.RecordId.ToString()[..8]} flags {(int)r.Flags} kw {string.Join(',', r.Keywords)} ms {r.ModSeq}");
+                sb.AppendLine(CultureInfo.InvariantCulture, $"  uid {r.Uid} rec {r.RecordId.ToString()[..8]} flags {(int)r.Flags} kw {string.Join(',', r.Keywords)} ms {r.ModSeq}");
             }
         }
 

@@ -110,7 +110,7 @@ public sealed class MailboxCommandsPropertyTests
             case 1:
                 var from = Names[random.Next(Names.Length)];
                 var to = Names[random.Next(Names.Length)];
-                return commands.IsInboxRename(index, from, to) ? [] : commands.Rename(index, from, to);
+                return MailboxCommands.IsInboxRename(index, from, to) ? [] : commands.Rename(index, from, to);
             case 2:
                 return commands.Delete(index, Names[random.Next(Names.Length)]);
             case 3:

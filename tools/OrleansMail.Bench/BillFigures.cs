@@ -180,7 +180,7 @@ internal static class BillFigures
         using var tcp = new TcpClient { NoDelay = true };
         await tcp.ConnectAsync("127.0.0.1", port);
         var stream = tcp.GetStream();
-        var reader = new StreamReader(stream, Encoding.ASCII);
+        using var reader = new StreamReader(stream, Encoding.ASCII, leaveOpen: true);
         await reader.ReadLineAsync();
         await stream.WriteAsync("LHLO bench\r\n"u8.ToArray());
         while ((await reader.ReadLineAsync())?[3] == '-')

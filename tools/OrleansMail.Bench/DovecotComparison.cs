@@ -9,6 +9,8 @@ namespace OrleansMail.Bench;
 /// </summary>
 internal static class DovecotComparison
 {
+    private static readonly string[] ComparedFigures = ["lmtp_messages_per_s", "append_per_s", "fetch_per_s", "imap_mixed_ops_per_s"];
+
     public static async Task<Dictionary<string, double>> MeasureAsync(int count, int connections, int clients, int users, int mixed, int seed)
     {
         var messages = MessageMix.Generate(count, seed);
@@ -52,7 +54,7 @@ internal static class DovecotComparison
             Directory.Delete(root, recursive: true);
         }
 
-        foreach (var what in new[] { "lmtp_messages_per_s", "append_per_s", "fetch_per_s", "imap_mixed_ops_per_s" }.Where(w => figures.ContainsKey("dovecot_" + w)))
+        foreach (var what in ComparedFigures.Where(w => figures.ContainsKey("dovecot_" + w)))
         {
             figures[$"{what}_orleansmail_over_dovecot"] = figures[$"orleansmail_{what}"] / figures[$"dovecot_{what}"];
         }

@@ -16,7 +16,7 @@ internal static class MessageMix
             var roll = random.NextDouble();
             var textSize = roll < 0.6 ? random.Next(2_000, 10_000) : random.Next(3_000, 8_000);
             var attachment = roll < 0.6 ? 0 : roll < 0.9 ? random.Next(20_000, 100_000) : random.Next(200_000, 400_000);
-            var message = new MimeMessage();
+            using var message = new MimeMessage();
             message.From.Add(new MailboxAddress("Sender " + random.Next(100), $"sender{random.Next(100)}@remote.example"));
             message.To.Add(new MailboxAddress("Recipient", "user@example.org"));
             message.Subject = string.Join(' ', Enumerable.Range(0, 6).Select(_ => words[random.Next(words.Length)]));

@@ -11,12 +11,14 @@ namespace OrleansMail.Accounts.Authentication;
 /// wait, and the rest are answered "busy" at once. Over-long credentials fail without being hashed. Dovecot gets
 /// the same from its separate auth process with its own process limit.
 /// </summary>
-public sealed class PasswordCheckQueue(IUserDirectory users, PasswordCheckLimits limits, ILogger<PasswordCheckQueue> log)
+public sealed class PasswordCheckQueue(IUserDirectory users, PasswordCheckLimits limits, ILogger<PasswordCheckQueue> log) : IDisposable
 {
     private readonly SemaphoreSlim _slots = new(limits.EffectiveMaxConcurrent, limits.EffectiveMaxConcurrent);
     private int _admitted;
 
     public PasswordCheckLimits Limits => limits;
+
+    public void Dispose() => _slots.Dispose();
 
     /// <summary>Checks the login and password; the user is set when it succeeded.</summary>
     public async Task<(LoginResult Result, UserEntry? User)> CheckAsync(string login, string password, CancellationToken cancellationToken = default)

@@ -6,8 +6,11 @@ namespace OrleansMail.Grains.Serialization;
 [GenerateSerializer]
 public struct UidSetSurrogate
 {
+    // Orleans' serializer generator fills surrogates through fields: a field here is the documented pattern.
+#pragma warning disable CA1051
     [Id(0)]
     public uint[] Bounds;
+#pragma warning restore CA1051
 }
 
 /// <summary>Converts <see cref="UidSet"/> to and from its surrogate for grain calls.</summary>

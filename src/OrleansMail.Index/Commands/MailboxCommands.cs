@@ -98,7 +98,7 @@ public sealed class MailboxCommands(MailboxIdentity identity, MailboxLimits limi
     }
 
     /// <summary>Validates a RENAME and tells whether it is INBOX's (a move of its messages, RFC 3501 §6.3.5).</summary>
-    public bool IsInboxRename(UserIndex index, string oldName, string newName) => RenameOperands(index, oldName, newName).Source.Name == MailboxName.Inbox;
+    public static bool IsInboxRename(UserIndex index, string oldName, string newName) => RenameOperands(index, oldName, newName).Source.Name == MailboxName.Inbox;
 
     /// <summary>DELETE; INBOX cannot be deleted (RFC 3501 §6.3.4).</summary>
     public List<JournalEntry> Delete(UserIndex index, string name)

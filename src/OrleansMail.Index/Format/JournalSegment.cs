@@ -115,9 +115,7 @@ public static class JournalSegment
                 break;
             }
 
-            using var ms = new MemoryStream(payload, writable: false);
-            using var pr = new BinaryReader(ms, Encoding.UTF8);
-            var entry = IndexReader.ReadEntry(pr);
+            var entry = ReadEntry(payload);
             if (entry is not null)
             {
                 entries.Add(entry);
@@ -125,6 +123,12 @@ public static class JournalSegment
         }
 
         return (header, entries);
+    }
+
+    private static JournalEntry? ReadEntry(byte[] payload)
+    {
+        using var reader = new BinaryReader(new MemoryStream(payload, writable: false), Encoding.UTF8);
+        return IndexReader.ReadEntry(reader);
     }
 
     public static (SegmentHeader Header, List<JournalEntry> Entries) Read(byte[] bytes)

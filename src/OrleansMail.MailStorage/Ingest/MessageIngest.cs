@@ -19,8 +19,16 @@ public sealed class MessageIngest(IObjectStore store, IGrainFactory grains, Inge
     /// <summary>Spools and summarises; dispose the result after the last delivery.</summary>
     public async Task<IngestedMessage> ReceiveAsync(Stream source, CancellationToken cancellationToken = default)
     {
+#pragma warning disable CA2000 // the spool goes to the IngestedMessage, which the caller disposes after the last delivery
         var spool = await SpooledMessage.CreateAsync(source, options.MaxMessageSize, options.MemorySpoolThreshold, options.TempDirectory, cancellationToken).ConfigureAwait(false);
-        var summary = Task.Run(() => SummaryBuilder.BuildAsync(spool.OpenRead(), cancellationToken), cancellationToken);
+#pragma warning restore CA2000
+        var summary = Task.Run(
+            async () =>
+            {
+                await using var view = spool.OpenRead();
+                return await SummaryBuilder.BuildAsync(view, cancellationToken).ConfigureAwait(false);
+            },
+            cancellationToken);
         return new IngestedMessage(spool, summary);
     }
 
@@ -69,7 +77,8 @@ public sealed class MessageIngest(IObjectStore store, IGrainFactory grains, Inge
             };
             try
             {
-                await store.CreateAsync(contentName, message.Spool.OpenRead(), metadata, cancellationToken).ConfigureAwait(false);
+                await using var view = message.Spool.OpenRead();
+                await store.CreateAsync(contentName, view, metadata, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -124,12 +133,15 @@ public sealed class MessageIngest(IObjectStore store, IGrainFactory grains, Inge
         var keywords = target.Keywords ?? [];
         var metadata = BodyMetadata.Create(mailboxId, target.Flags, keywords, internalDate, size, message.Spool.Sha256);
         var name = UserObjectNames.For(target.UserId).Body(bodyId);
-        Stream content = new PrefixedStream(prefix, message.Spool.OpenRead());
-        if (target.Shared is { } shared)
+#pragma warning disable CA2000 // the PrefixedStream owns the spool view and disposes it with itself
+        await using Stream content = target.Shared is { } shared
+            ? new MemoryStream(prefix, writable: false)
+            : new PrefixedStream(prefix, message.Spool.OpenRead());
+#pragma warning restore CA2000
+        if (target.Shared is { } sharedContent)
         {
             // Only this recipient's trace headers; the content is stored once, already, under the shared name.
-            metadata[SharedContent.ContentKey] = shared.ContentName;
-            content = new MemoryStream(prefix, writable: false);
+            metadata[SharedContent.ContentKey] = sharedContent.ContentName;
         }
 
         await StoreUnavailable.GuardAsync(() => store.CreateAsync(name, content, metadata, cancellationToken)).ConfigureAwait(false);

@@ -43,10 +43,12 @@ public sealed class SpooledMessage : IAsyncDisposable
 
                 if (spool is MemoryStream memory && total > memoryThreshold)
                 {
+#pragma warning disable CA2000 // becomes the spool, which this message owns and disposes
                     var file = new FileStream(Path.Combine(tempDirectory, "spool-" + Guid.NewGuid().ToString("N")), PrivateFile.Create(FileMode.CreateNew, FileAccess.ReadWrite, FileOptions.DeleteOnClose | FileOptions.Asynchronous));
                     memory.Position = 0;
                     await memory.CopyToAsync(file, cancellationToken).ConfigureAwait(false);
                     spool = file;
+#pragma warning restore CA2000
                 }
 
                 hash.AppendData(buffer, 0, n);
@@ -67,6 +69,7 @@ public sealed class SpooledMessage : IAsyncDisposable
     /// An independent read of the spooled bytes from the start (several may run at once: the summary parse and
     /// the uploads); the view does not own the spool.
     /// </summary>
+#pragma warning disable CA2000 // a view handed to the caller, who disposes it; the handle stays the spool's
     public Stream OpenRead() => _content switch
     {
         MemoryStream memory => new MemoryStream(memory.GetBuffer(), 0, (int)memory.Length, writable: false),
@@ -75,6 +78,7 @@ public sealed class SpooledMessage : IAsyncDisposable
         FileStream file => new NonClosingStream(new FileStream(file.SafeFileHandle, FileAccess.Read, 1, isAsync: file.IsAsync) { Position = 0 }),
         _ => throw new InvalidOperationException("unknown spool"),
     };
+#pragma warning restore CA2000
 
     public ValueTask DisposeAsync() => _content.DisposeAsync();
 }

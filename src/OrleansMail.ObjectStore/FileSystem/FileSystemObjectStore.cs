@@ -84,7 +84,9 @@ public sealed class FileSystemObjectStore : IObjectStore
         FileStream file;
         try
         {
+#pragma warning disable CA2000 // handed to the caller inside the StoredObject (disposed on every failure below)
             file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1, FileOptions.Asynchronous);
+#pragma warning restore CA2000
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {

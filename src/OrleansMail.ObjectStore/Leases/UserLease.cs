@@ -8,7 +8,7 @@ namespace OrleansMail.ObjectStore.Leases;
 /// membership declares dead. Its holder counts it valid only until <see cref="ValidUntil"/>, a safety margin
 /// before anyone else may take it, and refuses writes after that.
 /// </summary>
-public sealed class UserLease
+public sealed class UserLease : IDisposable
 {
     private readonly IObjectStore _store;
     private readonly string _name;
@@ -35,6 +35,8 @@ public sealed class UserLease
     /// margin for clock skew and a write in flight. Renewed every quarter, a holder has half the duration of
     /// slack for one slow renewal before its writes stop.
     /// </summary>
+    public void Dispose() => _writes.Dispose();
+
     public DateTimeOffset ValidUntil => _expiresAt - (_duration / 4);
 
     /// <summary>When another holder may take the lease over unless it is renewed.</summary>

@@ -21,7 +21,9 @@ public sealed class InstrumentedObjectStore : IObjectStore
     public InstrumentedObjectStore(IObjectStore inner, IMeterFactory meters)
     {
         _inner = inner;
+#pragma warning disable CA2000 // IMeterFactory owns the meters it creates and disposes them with the container
         _duration = meters.Create(MeterName).CreateHistogram<double>("orleansmail.objectstore.duration", unit: "ms", description: "Object-store call latency");
+#pragma warning restore CA2000
     }
 
     public Task<bool> CreateAsync(string name, Stream content, IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default) =>
