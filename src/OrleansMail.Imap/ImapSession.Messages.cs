@@ -12,7 +12,6 @@ namespace OrleansMail.Imap;
 internal sealed partial class ImapSession
 {
     private const int SummaryChunk = 500;
-    private const int FlushThreshold = 64 * 1024;
 
     /// <summary>What of each message's body a FETCH or SEARCH needs read.</summary>
     private enum BodyNeed
@@ -86,13 +85,14 @@ internal sealed partial class ImapSession
 
         var needsSummary = items.Any(i => i.NeedsSummary);
         var need = items.Any(i => i.NeedsBody) ? BodyNeed.Whole : items.Any(i => i.NeedsHeaderOnly) ? BodyNeed.Header : BodyNeed.None;
+        var responder = new FetchResponder(_out, _services.Bodies, User.UserId, FlushAsync);
         foreach (var chunk in messages.Chunk(SummaryChunk))
         {
             var summaries = needsSummary ? await _services.Summaries.GetAsync(User.UserId, chunk.Select(m => (m.BodyId, m.Size)).ToList()).ConfigureAwait(false) : null;
             await foreach (var (index, data) in LoadBodiesAsync(chunk, summaries, need).ConfigureAwait(false))
             {
                 var message = chunk[index];
-                await WriteFetchAsync(view, message, items, summaries?[index], data, flagsChanged.Contains(message.Uid)).ConfigureAwait(false);
+                await responder.WriteAsync(view, message, items, summaries?[index], data, flagsChanged.Contains(message.Uid), _condStore).ConfigureAwait(false);
             }
         }
 
@@ -152,148 +152,7 @@ internal sealed partial class ImapSession
         return await _services.Bodies.ReadHeadAsync(User.UserId, message.BodyId, Math.Min(headerLength, message.Size)).ConfigureAwait(false);
     }
 
-    private async Task WriteFetchAsync(SelectedMailbox view, MessageView message, List<FetchItem> items, MessageSummary? summary, byte[]? data, bool flagsChanged)
-    {
-        _out.Raw($"* {view.SequenceOf(message.Uid)} FETCH (");
-        var first = true;
-        var wroteFlags = false;
-        foreach (var item in items)
-        {
-            if (!first)
-            {
-                _out.Space();
-            }
-
-            first = false;
-            switch (item.Kind)
-            {
-                case FetchKind.Uid:
-                    _out.Raw("UID ").Number(message.Uid);
-                    break;
-                case FetchKind.Flags:
-                    _out.Raw("FLAGS ").Raw(ImapFormat.Flags(message.Flags, message.Keywords, view.IsRecent(message.Uid)));
-                    wroteFlags = true;
-                    break;
-                case FetchKind.InternalDate:
-                    _out.Raw("INTERNALDATE ").Raw(ImapFormat.InternalDate(message.InternalDate));
-                    break;
-                case FetchKind.Size:
-                    _out.Raw("RFC822.SIZE ").Number(message.Size);
-                    break;
-                case FetchKind.ModSeq:
-                    _out.Raw("MODSEQ (").Number((long)message.ModSeq).Raw(")");
-                    break;
-                case FetchKind.EmailId:
-                    // RFC 8474: the body id; a COPY shares the body, so copies share the EMAILID as the RFC wants.
-                    _out.Raw($"EMAILID (M{message.BodyId:N})");
-                    break;
-                case FetchKind.ThreadId:
-                    _out.Raw("THREADID NIL");
-                    break;
-                case FetchKind.SaveDate:
-                    _out.Raw("SAVEDATE ").Raw(message.SaveDate > 0 ? ImapFormat.InternalDate(message.SaveDate) : "NIL");
-                    break;
-                case FetchKind.Envelope:
-                    _out.Raw("ENVELOPE ");
-                    ImapFormat.Envelope(_out, summary!.Envelope);
-                    break;
-                case FetchKind.Body:
-                    _out.Raw("BODY ");
-                    ImapFormat.BodyStructure(_out, summary!.Body, extensible: false);
-                    break;
-                case FetchKind.BodyStructure:
-                    _out.Raw("BODYSTRUCTURE ");
-                    ImapFormat.BodyStructure(_out, summary!.Body, extensible: true);
-                    break;
-                case FetchKind.Section:
-                    _out.Raw(item.Label).Space();
-                    await WriteSectionAsync(message, item, summary!, data).ConfigureAwait(false);
-                    break;
-            }
-        }
-
-        if (flagsChanged && !wroteFlags)
-        {
-            _out.Raw(" FLAGS ").Raw(ImapFormat.Flags(message.Flags, message.Keywords, view.IsRecent(message.Uid)));
-        }
-
-        if (flagsChanged && _condStore && !items.Any(i => i.Kind == FetchKind.ModSeq))
-        {
-            _out.Raw(" MODSEQ (").Number((long)message.ModSeq).Raw(")");
-        }
-
-        _out.Raw(")\r\n");
-        if (_out.Unflushed > FlushThreshold)
-        {
-            await FlushAsync().ConfigureAwait(false);
-        }
-    }
-
-    private async Task WriteSectionAsync(MessageView message, FetchItem item, MessageSummary summary, byte[]? data)
-    {
-        var (offset, length) = BodySection.Locate(summary, message.Size, item.Part, item.Text);
-        byte[]? filtered = null;
-        if (item.Text is SectionText.HeaderFields or SectionText.HeaderFieldsNot)
-        {
-            var header = data is not null && data.Length >= offset + length
-                ? data.AsSpan((int)offset, (int)length).ToArray()
-                : await ReadRangeAsync(message, offset, length).ConfigureAwait(false);
-            filtered = ImapFormat.FilterHeader(header, item.Fields, item.Text == SectionText.HeaderFieldsNot);
-            offset = 0;
-            length = filtered.Length;
-        }
-
-        // The partial range, applied last (RFC 3501 §6.4.5 "<origin.octets>").
-        var (start, partLength) = BodySection.Partial(length, item.PartialOffset, item.PartialLength);
-        offset += start;
-        length = partLength;
-
-        if (filtered is not null || (data is not null && data.Length >= offset + length))
-        {
-            _out.Literal((filtered ?? data).AsSpan((int)offset, (int)length));
-
-            // Flush per section, not per message: one FETCH may name many sections of one body.
-            if (_out.Unflushed > FlushThreshold)
-            {
-                await FlushAsync().ConfigureAwait(false);
-            }
-
-            return;
-        }
-
-        // Large bodies stream straight from the store into the socket.
-        _out.LiteralHeader(length);
-        if (length == 0)
-        {
-            return;
-        }
-
-        await FlushAsync().ConfigureAwait(false);
-        await using var stream = await _services.Bodies.OpenRangeAsync(User.UserId, message.BodyId, offset, length).ConfigureAwait(false);
-        var copied = 0L;
-        var buffer = new byte[81920];
-        int read;
-        while (copied < length && (read = await stream.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, length - copied))).ConfigureAwait(false)) > 0)
-        {
-            _out.Raw(buffer.AsSpan(0, read));
-            copied += read;
-            await FlushAsync().ConfigureAwait(false);
-        }
-
-        if (copied < length)
-        {
-            // The stored object is shorter than its record says: the literal's length is promised, so the connection cannot go on.
-            throw new IOException("stored body shorter than indexed");
-        }
-    }
-
-    private async Task<byte[]> ReadRangeAsync(MessageView message, long offset, long length)
-    {
-        await using var stream = await _services.Bodies.OpenRangeAsync(User.UserId, message.BodyId, offset, length).ConfigureAwait(false);
-        using var memory = new MemoryStream();
-        await stream.CopyToAsync(memory).ConfigureAwait(false);
-        return memory.ToArray();
-    }
+    private Task<byte[]> ReadRangeAsync(MessageView message, long offset, long length) => FetchResponder.ReadRangeAsync(_services.Bodies, User.UserId, message, offset, length);
 
     internal async Task<string?> StoreAsync(StoreRequest request)
     {
