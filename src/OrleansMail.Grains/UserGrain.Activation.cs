@@ -3,6 +3,7 @@ using Orleans.Runtime;
 using OrleansMail.Errors;
 using OrleansMail.Grains.Cache;
 using OrleansMail.Grains.Contracts;
+using OrleansMail.Grains.Observers;
 using OrleansMail.Grains.Storage;
 using OrleansMail.Identity;
 using OrleansMail.Index.Format;
@@ -24,6 +25,7 @@ public sealed partial class UserGrain
         _names = UserObjectNames.For(this.GetPrimaryKeyString());
         _lease = new UserLease(_store, _names.Lease, _silo.SiloAddress.ToParsableString(), _activationId, _options.LeaseDuration, _time);
         _commands = NewCommands();
+        _observers = new MailboxObservers(_time, _log, _names.User);
         LeaseAcquisition acquisition;
         try
         {

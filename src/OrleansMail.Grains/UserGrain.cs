@@ -4,6 +4,7 @@ using Orleans.Runtime;
 using OrleansMail.Errors;
 using OrleansMail.Grains.Cache;
 using OrleansMail.Grains.Contracts;
+using OrleansMail.Grains.Observers;
 using OrleansMail.Grains.Storage;
 using OrleansMail.Index.Commands;
 using OrleansMail.Index.Journal;
@@ -24,7 +25,6 @@ public sealed partial class UserGrain : Grain, IUserGrain, IDisposable
     private readonly IPersistentState<UserManifest> _manifest;
     private readonly IObjectStore _store;
     private readonly UserGrainOptions _options;
-    private static readonly TimeSpan NotificationTimeout = TimeSpan.FromSeconds(5);
     private readonly ILogger<UserGrain> _log;
     private readonly IClusterMembershipService _membership;
     private readonly ILocalSiloDetails _silo;
@@ -46,7 +46,7 @@ public sealed partial class UserGrain : Grain, IUserGrain, IDisposable
     private readonly List<(long Seq, string Name, int Entries)> _staged = [];
     private readonly Dictionary<Guid, byte[]> _pendingSummaries = [];
     private readonly Dictionary<string, Dictionary<Guid, byte[]>> _summaryBatches = new(StringComparer.Ordinal);
-    private readonly Dictionary<IMailboxObserver, DateTimeOffset> _observers = [];
+    private MailboxObservers _observers = null!;
 
     // Highest UID per mailbox some session has claimed as \Recent. Kept in memory only: after a reactivation
     // every message is recent once more to the first session, as with a fresh Dovecot index; \Recent is advisory
@@ -285,13 +285,13 @@ public sealed partial class UserGrain : Grain, IUserGrain, IDisposable
 
     public Task SubscribeAsync(IMailboxObserver observer)
     {
-        _observers[observer] = _time.GetUtcNow();
+        _observers.Subscribe(observer);
         return Task.CompletedTask;
     }
 
     public Task UnsubscribeAsync(IMailboxObserver observer)
     {
-        _observers.Remove(observer);
+        _observers.Unsubscribe(observer);
         return Task.CompletedTask;
     }
 
@@ -468,51 +468,12 @@ public sealed partial class UserGrain : Grain, IUserGrain, IDisposable
         }
     }
 
-    private void Notify(IEnumerable<Guid> mailboxIds)
-    {
-        if (_observers.Count == 0)
-        {
-            return;
-        }
-
-        var stale = _time.GetUtcNow() - TimeSpan.FromMinutes(5);
-        foreach (var (observer, since) in _observers.ToList())
-        {
-            if (since < stale)
-            {
-                _observers.Remove(observer);
-            }
-        }
-
-        foreach (var id in mailboxIds.Where(id => id != Guid.Empty))
+    private void Notify(IEnumerable<Guid> mailboxIds) =>
+        _observers.Notify([.. mailboxIds.Where(id => id != Guid.Empty).Select(id =>
         {
             var m = _index.FindMailbox(id);
-            var change = new MailboxChange(id, m?.HighestModSeq ?? 0, m?.UidNext ?? 0, _activationId);
-            foreach (var observer in _observers.Keys)
-            {
-                _ = NotifyOneAsync(observer, change);
-            }
-        }
-    }
-
-    /// <summary>
-    /// An observer whose session is gone (its object reference deleted, its silo or client down) fails the call or
-    /// never answers: it is dropped at the first such notification instead of being called, and logging, on every
-    /// change until it ages out. A live session answers in milliseconds; one dropped by mistake resubscribes at its
-    /// next poll (sessions do every <c>IdlePollInterval</c>).
-    /// </summary>
-    private async Task NotifyOneAsync(IMailboxObserver observer, MailboxChange change)
-    {
-        try
-        {
-            await observer.OnMailboxChangedAsync(change).WaitAsync(NotificationTimeout, _time).ConfigureAwait(true);
-        }
-        catch (Exception e)
-        {
-            _observers.Remove(observer);
-            StoreLog.ObserverDropped(_log, e, _names.User);
-        }
-    }
+            return new MailboxChange(id, m?.HighestModSeq ?? 0, m?.UidNext ?? 0, _activationId);
+        })]);
 
     /// <summary>Makes room for <paramref name="allocations"/> UIDs/modseqs under the cap, checkpointing first if needed (writes wait).</summary>
     private async Task ReserveAsync(int allocations)
