@@ -26,6 +26,7 @@ public sealed partial class UserGrain
         _lease = new UserLease(_store, _names.Lease, _silo.SiloAddress.ToParsableString(), _activationId, _options.LeaseDuration, _time);
         _commands = NewCommands();
         _observers = new MailboxObservers(_time, _log, _names.User);
+        _summaries = new UserSummaries(_store, _names, _options.SummaryBatchBytes);
         LeaseAcquisition acquisition;
         try
         {

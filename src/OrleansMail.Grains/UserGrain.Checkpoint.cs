@@ -59,8 +59,7 @@ public sealed partial class UserGrain
 
         // Summaries are a cache (a lost one is rebuilt from its body), so they wait for a batch worth an object of
         // its own: a checkpoint after one delivery writes its segment and the manifest, not a third object.
-        var writeSummaries = _pendingSummaries.Count > 0
-            && (forceSnapshot || _flushSummaries || _pendingSummaries.Values.Sum(v => (long)v.Length) >= _options.SummaryBatchBytes);
+        var writeSummaries = _summaries.WorthABatch(anyway: forceSnapshot || _flushSummaries);
         if (_pending.Count == 0 && !writeSummaries && !forceSnapshot && !_manifestDirty)
         {
             return;
@@ -92,13 +91,12 @@ public sealed partial class UserGrain
             if (writeSummaries)
             {
                 var batchName = SegmentNames.SummaryBatch(seq + 1, _activationId);
-                await _store.CreateAsync(_names.Index(batchName), SummaryBatchCodec.Encode(_pendingSummaries)).ConfigureAwait(true);
-                var stored = new SummaryBatchStored(Now, batchName, [.. _pendingSummaries.Keys]);
+                await _summaries.WriteBatchAsync(batchName).ConfigureAwait(true);
+                var stored = new SummaryBatchStored(Now, batchName, [.. _summaries.PendingBodies]);
                 _index.Apply(stored);
                 _pending.Add(stored);
                 _journal?.Append(stored);
-                _summaryBatches[batchName] = new Dictionary<Guid, byte[]>(_pendingSummaries);
-                _pendingSummaries.Clear();
+                _summaries.BatchStored(batchName);
             }
 
             long bytes = 0;

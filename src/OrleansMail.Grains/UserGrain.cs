@@ -44,8 +44,7 @@ public sealed partial class UserGrain : Grain, IUserGrain, IDisposable
     /// <summary>Set by every write, cleared by each renewal: an activation that writes nothing renews nothing.</summary>
     private bool _writesSinceRenewal;
     private readonly List<(long Seq, string Name, int Entries)> _staged = [];
-    private readonly Dictionary<Guid, byte[]> _pendingSummaries = [];
-    private readonly Dictionary<string, Dictionary<Guid, byte[]>> _summaryBatches = new(StringComparer.Ordinal);
+    private UserSummaries _summaries = null!;
     private MailboxObservers _observers = null!;
 
     // Highest UID per mailbox some session has claimed as \Recent. Kept in memory only: after a reactivation
@@ -154,7 +153,7 @@ public sealed partial class UserGrain : Grain, IUserGrain, IDisposable
         var added = _commands.Add(mailbox, request.BodyId, request.Flags, request.Keywords, request.InternalDate, request.Size);
         if (request.Summary is { } summary)
         {
-            _pendingSummaries[request.BodyId] = summary;
+            _summaries.Add(request.BodyId, summary);
         }
 
         await CommitAsync([added]).ConfigureAwait(true);
@@ -252,32 +251,13 @@ public sealed partial class UserGrain : Grain, IUserGrain, IDisposable
         return Task.FromResult(new ChangeSet(changed, vanished, sinceModSeq >= mailbox.DeletedModSeq, mailbox.HighestModSeq, mailbox.UidNext, mailbox.UidValidity));
     }
 
-    public async Task<byte[]?[]> GetSummariesAsync(Guid[] bodyIds)
-    {
-        var result = new byte[]?[bodyIds.Length];
-        for (var i = 0; i < bodyIds.Length; i++)
-        {
-            if (_pendingSummaries.TryGetValue(bodyIds[i], out var pending))
-            {
-                result[i] = pending;
-                continue;
-            }
-
-            var batch = _index.SummaryBatchOf(bodyIds[i]);
-            if (batch is not null)
-            {
-                result[i] = (await LoadSummaryBatchAsync(batch).ConfigureAwait(true)).GetValueOrDefault(bodyIds[i]);
-            }
-        }
-
-        return result;
-    }
+    public Task<byte[]?[]> GetSummariesAsync(Guid[] bodyIds) => _summaries.GetAsync(_index, bodyIds);
 
     public Task PutSummaryAsync(Guid bodyId, byte[] summary)
     {
         if (_index.IsBodyReferenced(bodyId) && _index.SummaryBatchOf(bodyId) is null)
         {
-            _pendingSummaries[bodyId] = summary;
+            _summaries.Add(bodyId, summary);
         }
 
         return Task.CompletedTask;
@@ -415,24 +395,6 @@ public sealed partial class UserGrain : Grain, IUserGrain, IDisposable
 
     private static MessageView View(MessageRecord r) =>
         new(r.RecordId, r.BodyId, r.Uid, r.Flags, r.Keywords, r.ModSeq, r.InternalDate, r.SaveDate, r.Size);
-
-    private async Task<Dictionary<Guid, byte[]>> LoadSummaryBatchAsync(string name)
-    {
-        if (_summaryBatches.TryGetValue(name, out var cached))
-        {
-            return cached;
-        }
-
-        var bytes = await GuardAsync(() => _store.ReadBytesAsync(_names.Index(name))).ConfigureAwait(true);
-        var batch = bytes is null ? [] : SummaryBatchCodec.Decode(bytes);
-        if (_summaryBatches.Count >= 64)
-        {
-            _summaryBatches.Remove(_summaryBatches.Keys.First());
-        }
-
-        _summaryBatches[name] = batch;
-        return batch;
-    }
 
     /// <summary>Persist (memory + local journal), then notify (docs/architecture.md, house rules: persist, then notify); checkpoint if enough piled up.</summary>
     private async Task CommitAsync(IEnumerable<JournalEntry> entries)

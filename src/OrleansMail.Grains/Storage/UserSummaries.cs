@@ -1,0 +1,84 @@
+using OrleansMail.Index.Model;
+using OrleansMail.ObjectStore;
+using OrleansMail.ObjectStore.Layout;
+
+namespace OrleansMail.Grains.Storage;
+
+/// <summary>
+/// One user's message summaries: those waiting for a batch worth an object of its own, and the stored batches read
+/// lately. Summaries are a cache (a lost one is rebuilt from its body), so they wait: a checkpoint after one
+/// delivery writes its segment and the manifest, not a third object (docs/architecture.md, data layout; docs/benchmarks.md, "The object-store bill").
+/// </summary>
+internal sealed class UserSummaries(IObjectStore store, UserObjectNames names, long batchBytes)
+{
+    private const int CachedBatches = 64;
+
+    private readonly Dictionary<Guid, byte[]> _pending = [];
+    private readonly Dictionary<string, Dictionary<Guid, byte[]>> _batches = new(StringComparer.Ordinal);
+
+    public int PendingCount => _pending.Count;
+
+    public IReadOnlyCollection<Guid> PendingBodies => _pending.Keys;
+
+    public void Add(Guid bodyId, byte[] summary) => _pending[bodyId] = summary;
+
+    /// <summary>Whether the next checkpoint writes a batch: enough bytes wait, or the caller must not leave them (deactivation, a snapshot).</summary>
+    public bool WorthABatch(bool anyway) => _pending.Count > 0 && (anyway || _pending.Values.Sum(v => (long)v.Length) >= batchBytes);
+
+    /// <summary>Writes what waits as the batch object <paramref name="batchName"/>; on success it is a cached batch.</summary>
+    public async Task WriteBatchAsync(string batchName)
+    {
+        await store.CreateAsync(names.Index(batchName), SummaryBatchCodec.Encode(_pending)).ConfigureAwait(true);
+    }
+
+    /// <summary>The batch the index now names holds what waited.</summary>
+    public void BatchStored(string batchName)
+    {
+        Remember(batchName, new Dictionary<Guid, byte[]>(_pending));
+        _pending.Clear();
+    }
+
+    /// <summary>Each body's summary, from what waits or from the batch the index names; null where there is none.</summary>
+    public async Task<byte[]?[]> GetAsync(UserIndex index, Guid[] bodyIds)
+    {
+        var result = new byte[]?[bodyIds.Length];
+        for (var i = 0; i < bodyIds.Length; i++)
+        {
+            if (_pending.TryGetValue(bodyIds[i], out var waiting))
+            {
+                result[i] = waiting;
+                continue;
+            }
+
+            if (index.SummaryBatchOf(bodyIds[i]) is { } batch)
+            {
+                result[i] = (await LoadBatchAsync(batch).ConfigureAwait(true)).GetValueOrDefault(bodyIds[i]);
+            }
+        }
+
+        return result;
+    }
+
+    private async Task<Dictionary<Guid, byte[]>> LoadBatchAsync(string name)
+    {
+        if (_batches.TryGetValue(name, out var cached))
+        {
+            return cached;
+        }
+
+        var bytes = await StoreUnavailable.GuardAsync(() => store.ReadBytesAsync(names.Index(name)), "object store unavailable").ConfigureAwait(true);
+        var batch = bytes is null ? [] : SummaryBatchCodec.Decode(bytes);
+        Remember(name, batch);
+        return batch;
+    }
+
+    private void Remember(string name, Dictionary<Guid, byte[]> batch)
+    {
+        if (_batches.Count >= CachedBatches && !_batches.ContainsKey(name))
+        {
+            _batches.Remove(_batches.Keys.First());
+        }
+
+        _batches[name] = batch;
+    }
+}
