@@ -430,12 +430,20 @@ public sealed partial class UserGrain : Grain, IUserGrain, IDisposable
         }
     }
 
-    private void Notify(IEnumerable<Guid> mailboxIds) =>
+    private void Notify(IEnumerable<Guid> mailboxIds)
+    {
+        // Every commit passes here: with nobody watching (most deliveries), nothing is built.
+        if (_observers.Count == 0)
+        {
+            return;
+        }
+
         _observers.Notify([.. mailboxIds.Where(id => id != Guid.Empty).Select(id =>
         {
             var m = _index.FindMailbox(id);
             return new MailboxChange(id, m?.HighestModSeq ?? 0, m?.UidNext ?? 0, _activationId);
         })]);
+    }
 
     /// <summary>Makes room for <paramref name="allocations"/> UIDs/modseqs under the cap, checkpointing first if needed (writes wait).</summary>
     private async Task ReserveAsync(int allocations)

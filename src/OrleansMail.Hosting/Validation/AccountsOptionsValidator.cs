@@ -10,7 +10,7 @@ internal sealed class AccountsOptionsValidator : IValidateOptions<AccountsOption
     {
         var checks = new SettingChecks(MailHostOptions.Section + ":Accounts");
         var limits = options.PasswordChecks;
-        checks.Require(!string.IsNullOrEmpty(options.RecipientDelimiter) || options.RecipientDelimiter is not null, "RecipientDelimiter", "must be set (empty turns +detail off)");
+        checks.Require(options.RecipientDelimiter is not null, "RecipientDelimiter", "must be set (empty turns +detail off)");
         checks.AtLeast("PasswordChecks:MaxPasswordLength", limits.MaxPasswordLength, 8);
         checks.AtLeast("PasswordChecks:MaxLoginLength", limits.MaxLoginLength, 8);
         checks.AtLeast("PasswordChecks:MaxConcurrent", limits.MaxConcurrent, 0);
