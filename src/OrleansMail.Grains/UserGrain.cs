@@ -178,14 +178,14 @@ public sealed partial class UserGrain : Grain, IUserGrain, IDisposable
     {
         await EnsureWritableAsync().ConfigureAwait(true);
         var mailbox = Mailbox(mailboxId);
-        if (_commands.Expunge(mailbox, uids, out _).Count == 0)
+        var expunged = MailboxCommands.Doomed(mailbox, uids);
+        if (expunged.IsEmpty)
         {
             return new ExpungeResult(UidSet.Empty, mailbox.HighestModSeq);
         }
 
         await ReserveAsync(1).ConfigureAwait(true);
-        var entries = _commands.Expunge(mailbox, uids, out var expunged);
-        await CommitAsync(entries).ConfigureAwait(true);
+        await CommitAsync(_commands.ExpungeEntries(mailbox, expunged, mailbox.HighestModSeq + 1)).ConfigureAwait(true);
         return new ExpungeResult(expunged, mailbox.HighestModSeq);
     }
 

@@ -100,7 +100,8 @@ public static class OrleansMailHostingExtensions
                 m.NumMissedProbesLimit = options.Clustering.NumMissedProbesLimit;
                 m.TableRefreshTimeout = options.Clustering.TableRefreshTimeout;
             });
-            if (!string.IsNullOrEmpty(options.Clustering.CertificatePath))
+            // A path to nothing is left to validation, which stops the start naming the setting.
+            if (File.Exists(options.Clustering.CertificatePath) && (string.IsNullOrEmpty(options.Clustering.KeyPath) || File.Exists(options.Clustering.KeyPath)))
             {
                 silo.UseClusterTls(ClusterTls.Load(options.Clustering.CertificatePath, options.Clustering.KeyPath));
             }

@@ -21,6 +21,7 @@ public sealed class OptionValidationTests
     [InlineData("OrleansMail:Storage:Provider", "S3")]
     [InlineData("OrleansMail:Telemetry:TraceSampleRatio", "2")]
     [InlineData("OrleansMail:Tls:CertificatePath", "/nonexistent/cert.pem")]
+    [InlineData("OrleansMail:Clustering:CertificatePath", "/nonexistent/cluster.pem")]
     public async Task An_invalid_setting_stops_the_host_and_is_named(string setting, string value)
     {
         using var folder = new TempFolder();

@@ -84,11 +84,6 @@ public static class ImapParserTarget
 
     private static void ParseRequest(ImapCommand command)
     {
-        if (!ImapRequestParser.Knows(command.Name))
-        {
-            return;
-        }
-
         try
         {
             var request = ImapRequestParser.Parse(command);

@@ -23,6 +23,9 @@ internal sealed class MailHostOptionsValidator(IEnumerable<ProviderRegistration>
         checks.Require(
             string.IsNullOrEmpty(options.Clustering.CertificatePath) || File.Exists(options.Clustering.CertificatePath),
             "Clustering:CertificatePath", $"names a file that does not exist ('{options.Clustering.CertificatePath}')");
+        checks.Require(
+            string.IsNullOrEmpty(options.Clustering.KeyPath) || File.Exists(options.Clustering.KeyPath),
+            "Clustering:KeyPath", $"names a file that does not exist ('{options.Clustering.KeyPath}')");
         checks.Positive("Clustering:ProbeTimeout", options.Clustering.ProbeTimeout);
         checks.AtLeast("Clustering:NumMissedProbesLimit", options.Clustering.NumMissedProbesLimit, 1);
         checks.Positive("Clustering:TableRefreshTimeout", options.Clustering.TableRefreshTimeout);

@@ -10,12 +10,7 @@ namespace OrleansMail.Imap.Protocol.Requests;
 /// </summary>
 public static class ImapRequestParser
 {
-    /// <summary>Whether <paramref name="name"/> is a command this parser knows (the UID forms by their base name).</summary>
-    public static bool Knows(string name) => name is "CAPABILITY" or "NOOP" or "LOGOUT" or "ID" or "STARTTLS" or "LOGIN" or "AUTHENTICATE"
-        or "ENABLE" or "NAMESPACE" or "SELECT" or "EXAMINE" or "CREATE" or "DELETE" or "RENAME" or "SUBSCRIBE" or "UNSUBSCRIBE"
-        or "LIST" or "LSUB" or "STATUS" or "APPEND" or "IDLE" or "CHECK" or "CLOSE" or "UNSELECT" or "EXPUNGE" or "SEARCH"
-        or "FETCH" or "STORE" or "COPY" or "MOVE";
-
+    /// <summary>The request a command stands for; an unknown command name is a syntax error like any other.</summary>
     public static ImapRequest Parse(ImapCommand command)
     {
         var args = new ImapArguments(command.Arguments);

@@ -165,12 +165,15 @@ public sealed class MailboxCommands(MailboxIdentity identity, MailboxLimits limi
         return new FlagChanges(entries, UidSet.FromRanges(modified.Select(u => (u, u))));
     }
 
-    /// <summary>EXPUNGE / UID EXPUNGE: the \Deleted messages among <paramref name="uids"/> (all when null); nothing when there are none.</summary>
+    /// <summary>What EXPUNGE / UID EXPUNGE removes: the \Deleted messages among <paramref name="uids"/> (all when null).</summary>
+    public static UidSet Doomed(MailboxState mailbox, UidSet? uids) =>
+        UidSet.FromRanges(mailbox.Select(uids ?? UidSet.Range(1, uint.MaxValue)).Where(r => r.Flags.HasFlag(MessageFlags.Deleted)).Select(r => (r.Uid, r.Uid)));
+
+    /// <summary>EXPUNGE / UID EXPUNGE: nothing when no message among <paramref name="uids"/> is \Deleted.</summary>
     public List<JournalEntry> Expunge(MailboxState mailbox, UidSet? uids, out UidSet expunged)
     {
-        var doomed = mailbox.Select(uids ?? UidSet.Range(1, uint.MaxValue)).Where(r => r.Flags.HasFlag(MessageFlags.Deleted)).Select(r => (r.Uid, r.Uid)).ToList();
-        expunged = UidSet.FromRanges(doomed);
-        return doomed.Count == 0 ? [] : ExpungeEntries(mailbox, expunged, mailbox.HighestModSeq + 1);
+        expunged = Doomed(mailbox, uids);
+        return expunged.IsEmpty ? [] : ExpungeEntries(mailbox, expunged, mailbox.HighestModSeq + 1);
     }
 
     /// <summary>

@@ -16,7 +16,11 @@ public sealed class MessageBodies(IObjectStore store, BodyCacheOptions options)
     private readonly BodyCache _cache = new(options.MaxBytes);
 
     /// <summary>Each shared copy's trace headers and content name, read once per silo (bounded: cleared when full).</summary>
+    /// <summary>Bytes of shared-copy layouts (trace-header prefix, content name) kept to save a read per body read.</summary>
+    private const long SharedLayoutBudget = 16L * 1024 * 1024;
+
     private readonly ConcurrentDictionary<string, (byte[] Prefix, string Content)> _shared = new(StringComparer.Ordinal);
+    private long _sharedBytes;
     private readonly Dictionary<string, Task<byte[]>> _inFlight = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
@@ -135,9 +139,12 @@ public sealed class MessageBodies(IObjectStore store, BodyCacheOptions options)
             var prefix = await stored.ReadAllBytesAsync(cancellationToken).ConfigureAwait(false);
             var content = stored.Properties.Metadata.GetValueOrDefault(SharedContent.ContentKey)
                 ?? throw MailStoreException.NotFound("a shared copy names no content");
-            if (_shared.Count >= 100_000)
+            // A prefix carries the envelope's sender and the client's LHLO name: its size is the sender's to choose
+            // (up to the LMTP line limit), so the cache is bounded in bytes, not in entries.
+            if (Interlocked.Add(ref _sharedBytes, prefix.Length + key.Length + content.Length) > SharedLayoutBudget)
             {
                 _shared.Clear();
+                Interlocked.Exchange(ref _sharedBytes, prefix.Length + key.Length + content.Length);
             }
 
             return _shared[key] = (prefix, content);
