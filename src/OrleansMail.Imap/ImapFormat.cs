@@ -48,6 +48,35 @@ internal static class ImapFormat
         return "(" + string.Join(' ', parts) + ")";
     }
 
+    /// <summary>A UID list that keeps its order (COPYUID and APPENDUID pair UIDs by position, RFC 4315), with runs as ranges.</summary>
+    public static string UidList(IReadOnlyList<uint> uids)
+    {
+        var text = new StringBuilder();
+        for (var i = 0; i < uids.Count;)
+        {
+            var j = i;
+            while (j + 1 < uids.Count && uids[j + 1] == uids[j] + 1)
+            {
+                j++;
+            }
+
+            if (text.Length > 0)
+            {
+                text.Append(',');
+            }
+
+            text.Append(uids[i].ToString(CultureInfo.InvariantCulture));
+            if (j > i)
+            {
+                text.Append(':').Append(uids[j].ToString(CultureInfo.InvariantCulture));
+            }
+
+            i = j + 1;
+        }
+
+        return text.ToString();
+    }
+
     /// <summary>date-time: "dd-Mon-yyyy hh:mm:ss +zzzz" with a space-padded day.</summary>
     public static string InternalDate(long unixMilliseconds)
     {

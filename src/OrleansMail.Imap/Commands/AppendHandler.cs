@@ -1,0 +1,232 @@
+using OrleansMail.Errors;
+using OrleansMail.Grains.Contracts;
+using OrleansMail.Imap.Protocol;
+using OrleansMail.Mail;
+using OrleansMail.MailStorage.Ingest;
+
+namespace OrleansMail.Imap;
+
+/// <summary>
+/// APPEND and MULTIAPPEND (RFC 3501 §6.3.11, RFC 3502): each message literal streams from the socket into the one
+/// ingest path's spool as it arrives (never held whole in memory); when the command line ends, every message is
+/// stored durably and indexed, and the answer carries APPENDUID (RFC 4315).
+/// </summary>
+internal sealed class AppendHandler(ImapSessionContext session, ImapCommandParser parser)
+{
+    private PendingAppend? _append;
+
+    private sealed class PendingAppend(MailboxInfo mailbox)
+    {
+        public MailboxInfo Mailbox { get; } = mailbox;
+
+        public List<(IngestedMessage Message, MessageFlags Flags, string[] Keywords, DateTimeOffset? Date)> Messages { get; } = [];
+
+        public long Bytes => Messages.Sum(m => m.Message.Spool.Length);
+    }
+
+    private ImapOptions Options => session.Options;
+
+    private long MaxAppendBytes => Options.MaxAppendBytes > 0 ? Options.MaxAppendBytes : 4 * session.Services.Ingest.MaxMessageSize;
+
+    /// <summary>Streams one message literal into the spool; false when the connection ended.</summary>
+    public async Task<bool> StreamLiteralAsync(ImapParseResult literal)
+    {
+        var tag = literal.Tag ?? "*";
+        var (refusal, metadata) = await AdmitAsync(literal).ConfigureAwait(false);
+        if (refusal is not null)
+        {
+            parser.AbandonStreamedLiteral(literal.LiteralLength, literal.LiteralSynchronizing);
+            Discard();
+            await session.WriteLineAsync($"{tag} {refusal}").ConfigureAwait(false);
+            return true;
+        }
+
+        if (literal.LiteralSynchronizing)
+        {
+            await session.WriteLineAsync("+ Ready for literal data").ConfigureAwait(false);
+        }
+
+        using var stream = new PipeLiteralStream(session.Channel.Input, literal.LiteralLength);
+        try
+        {
+            var message = await session.Services.IngestPath.ReceiveAsync(stream).ConfigureAwait(false);
+            _append!.Messages.Add((message, metadata.Flags, metadata.Keywords, metadata.Date));
+        }
+        catch (Exception e) when (e is not IOException)
+        {
+            // Keep the command stream in step, then refuse the whole command (MULTIAPPEND is all or nothing).
+            await stream.DrainAsync().ConfigureAwait(false);
+            ImapLog.AppendSpoolFailed(session.Log, e);
+            parser.AbandonStreamedLiteral(0, synchronizing: true);
+            Discard();
+            await session.WriteLineAsync($"{tag} NO [SERVERBUG] The message could not be spooled").ConfigureAwait(false);
+            return true;
+        }
+
+        if (stream.Remaining > 0)
+        {
+            await stream.DrainAsync().ConfigureAwait(false);
+        }
+
+        parser.ResumeAfterStreamedLiteral();
+        return true;
+    }
+
+    /// <summary>Whether the literal may be spooled (state, size, MULTIAPPEND budget, the mailbox), with its flags and date; else the refusal to answer.</summary>
+    private async Task<(string? Refusal, (MessageFlags Flags, string[] Keywords, DateTimeOffset? Date) Metadata)> AdmitAsync(ImapParseResult literal)
+    {
+        if (session.State is not (AuthenticatedState or SelectedState))
+        {
+            return ("BAD APPEND is not valid in this state", default);
+        }
+
+        if (literal.LiteralLength == 0)
+        {
+            return ("NO [CANNOT] An empty message cannot be saved", default);
+        }
+
+        if (_append is { } pending && (pending.Messages.Count >= Options.MaxAppendMessages || pending.Bytes + literal.LiteralLength > MaxAppendBytes))
+        {
+            // MULTIAPPEND is all or nothing, so everything it carries is spooled until the last message: bound it.
+            return ($"NO [LIMIT] One APPEND may carry at most {Options.MaxAppendMessages} messages and {MaxAppendBytes} bytes", default);
+        }
+
+        var arguments = parser.CurrentArguments;
+        try
+        {
+            if (_append is null)
+            {
+                var name = ImapSessionContext.RequireMailbox(ImapRequestParser.Mailbox(new ImapArguments(arguments)));
+                try
+                {
+                    _append = new PendingAppend(await session.Grain.GetMailboxAsync(name).ConfigureAwait(false));
+                }
+                catch (MailStoreException e) when (e.Kind == MailStoreErrorKind.NotFound)
+                {
+                    throw new ImapNoException("TRYCREATE", "No such mailbox");
+                }
+            }
+
+            return (null, MessageMetadata(arguments));
+        }
+        catch (ImapSyntaxException e)
+        {
+            return ("BAD " + e.Message, default);
+        }
+        catch (ImapNoException e)
+        {
+            return ("NO " + (e.Code is null ? "" : $"[{e.Code}] ") + e.Message, default);
+        }
+        catch (Exception e) when (ImapErrors.TryDescribe(e, out var described))
+        {
+            return (described, default);
+        }
+    }
+
+    /// <summary>The optional flag list and date-time before the literal being streamed (after the previous message's literal, for MULTIAPPEND).</summary>
+    private static (MessageFlags Flags, string[] Keywords, DateTimeOffset? Date) MessageMetadata(IReadOnlyList<ImapToken> arguments)
+    {
+        var last = -1;
+        for (var i = 0; i < arguments.Count; i++)
+        {
+            if (arguments[i].Kind == ImapTokenKind.StreamedLiteral)
+            {
+                last = i;
+            }
+        }
+
+        var segment = arguments.Skip(last < 0 ? 1 : last + 1).ToList();
+        var flags = MessageFlags.None;
+        string[] keywords = [];
+        DateTimeOffset? date = null;
+        var position = 0;
+        if (position < segment.Count && segment[position].IsList)
+        {
+            (flags, keywords) = ImapValues.ParseFlags(segment[position].Items);
+            position++;
+        }
+
+        if (position < segment.Count && segment[position].IsString)
+        {
+            date = ImapValues.ParseDateTime(segment[position].Text);
+            position++;
+        }
+
+        if (position != segment.Count)
+        {
+            throw new ImapSyntaxException("Unexpected APPEND arguments");
+        }
+
+        return (flags, keywords, date);
+    }
+
+    public async Task<string?> AppendAsync(AppendRequest request)
+    {
+        if (_append is not { Messages.Count: > 0 } append)
+        {
+            throw new ImapSyntaxException("APPEND needs a message literal");
+        }
+
+        if (request.Arguments[^1].Kind != ImapTokenKind.StreamedLiteral)
+        {
+            throw new ImapSyntaxException("Unexpected arguments after the message");
+        }
+
+        var uids = new List<uint>();
+        uint validity = 0;
+        try
+        {
+            foreach (var (message, flags, keywords, date) in append.Messages)
+            {
+                var target = new DeliveryTarget(session.User.UserId, MailboxId: append.Mailbox.Id, Flags: flags, Keywords: keywords, InternalDate: date);
+                var saved = await session.Services.IngestPath.DeliverAsync(message, target).ConfigureAwait(false);
+                uids.Add(saved.Uid);
+                validity = saved.UidValidity;
+                session.Services.Metrics.Appended.Add(1);
+            }
+        }
+        catch (Exception) when (uids.Count > 0)
+        {
+            // RFC 3502: MULTIAPPEND is all or nothing; take back the messages already saved, then answer the failure.
+            await UndoAsync(append.Mailbox.Id, uids).ConfigureAwait(false);
+            throw;
+        }
+
+        if (session.View is { } view && view.Id == append.Mailbox.Id)
+        {
+            view.Dirty = true;
+        }
+
+        return $"[APPENDUID {validity} {ImapFormat.UidList(uids)}] APPEND completed";
+    }
+
+    /// <summary>Drops whatever an APPEND that will not complete has spooled.</summary>
+    public void Discard()
+    {
+        if (_append is null)
+        {
+            return;
+        }
+
+        foreach (var (message, _, _, _) in _append.Messages)
+        {
+            _ = message.DisposeAsync().AsTask();
+        }
+
+        _append = null;
+    }
+
+    private async Task UndoAsync(Guid mailboxId, List<uint> uids)
+    {
+        try
+        {
+            var saved = SelectedMailbox.ToUidSet(uids);
+            await session.Grain.StoreFlagsAsync(mailboxId, saved, FlagOperation.Add, MessageFlags.Deleted, []).ConfigureAwait(false);
+            await session.Grain.ExpungeAsync(mailboxId, saved).ConfigureAwait(false);
+        }
+        catch (Exception e) when (ImapErrors.TryDescribe(e, out _))
+        {
+            ImapLog.MultiAppendLeftMessages(session.Log, e, uids.Count);
+        }
+    }
+}

@@ -1,0 +1,97 @@
+using OrleansMail.Errors;
+using OrleansMail.Grains.Contracts;
+using OrleansMail.Imap.Protocol;
+using OrleansMail.Mail;
+
+namespace OrleansMail.Imap;
+
+/// <summary>Changing and asking about mailboxes by name: CREATE (with RFC 6154 USE), DELETE, RENAME, SUBSCRIBE, UNSUBSCRIBE, STATUS.</summary>
+internal sealed class MailboxHandler(ImapSessionContext session)
+{
+    public async Task<string?> CreateAsync(CreateRequest request)
+    {
+        var name = ImapSessionContext.RequireMailbox(request.Mailbox);
+        var use = request.UseAttribute is { } attribute
+            ? SpecialUseOf(attribute) ?? throw new ImapNoException("USEATTR", "Unsupported special-use attribute")
+            : SpecialUse.None;
+        if (MailboxName.IsInbox(name))
+        {
+            throw new ImapNoException("ALREADYEXISTS", "INBOX always exists");
+        }
+
+        if (!MailboxName.IsValid(name))
+        {
+            throw new ImapNoException("CANNOT", "Invalid mailbox name");
+        }
+
+        var created = await session.Grain.CreateMailboxAsync(name, use).ConfigureAwait(false);
+        return $"[MAILBOXID (F{created.Id:N})] CREATE completed";
+    }
+
+    public async Task<string?> DeleteAsync(MailboxRequest request)
+    {
+        var name = ImapSessionContext.RequireMailbox(request.Mailbox);
+        if (MailboxName.IsInbox(name))
+        {
+            throw new ImapNoException("CANNOT", "INBOX cannot be deleted");
+        }
+
+        if (session.View is { } view && view.Name == name)
+        {
+            session.State = new AuthenticatedState(session.User);
+        }
+
+        await session.Grain.DeleteMailboxAsync(name).ConfigureAwait(false);
+        return "DELETE completed";
+    }
+
+    public async Task<string?> RenameAsync(RenameRequest request)
+    {
+        var from = ImapSessionContext.RequireMailbox(request.From);
+        var to = ImapSessionContext.RequireMailbox(request.To);
+        if (!MailboxName.IsValid(to) || MailboxName.IsInbox(to))
+        {
+            throw new ImapNoException("CANNOT", "Invalid new mailbox name");
+        }
+
+        await session.Grain.RenameMailboxAsync(from, to).ConfigureAwait(false);
+        return "RENAME completed";
+    }
+
+    public async Task<string?> SubscribeAsync(MailboxRequest request)
+    {
+        var name = ImapSessionContext.RequireMailbox(request.Mailbox);
+        var subscribe = request.Name == "SUBSCRIBE";
+        await session.Grain.SetSubscriptionAsync(name, subscribe).ConfigureAwait(false);
+        return subscribe ? "SUBSCRIBE completed" : "UNSUBSCRIBE completed";
+    }
+
+    public async Task<string?> StatusAsync(StatusRequest request)
+    {
+        var name = ImapSessionContext.RequireMailbox(request.Mailbox);
+        MailboxInfo info;
+        try
+        {
+            info = await session.Grain.GetMailboxAsync(name).ConfigureAwait(false);
+        }
+        catch (MailStoreException e) when (e.Kind == MailStoreErrorKind.NotFound)
+        {
+            throw new ImapNoException("NONEXISTENT", "No such mailbox");
+        }
+
+        StatusResponse.Write(session, info, request.Items);
+        return "STATUS completed";
+    }
+
+    private static SpecialUse? SpecialUseOf(string attribute) => attribute.ToUpperInvariant() switch
+    {
+        "\\DRAFTS" => SpecialUse.Drafts,
+        "\\SENT" => SpecialUse.Sent,
+        "\\TRASH" => SpecialUse.Trash,
+        "\\JUNK" => SpecialUse.Junk,
+        "\\ARCHIVE" => SpecialUse.Archive,
+        "\\ALL" => SpecialUse.All,
+        "\\FLAGGED" => SpecialUse.Flagged,
+        _ => null,
+    };
+}

@@ -1,0 +1,131 @@
+using OrleansMail.Grains.Contracts;
+using OrleansMail.Imap.Fetch;
+using OrleansMail.Imap.Protocol;
+
+namespace OrleansMail.Imap;
+
+/// <summary>SEARCH and UID SEARCH (RFC 3501 §6.4.4), with ESEARCH (RFC 4731), SEARCHRES (RFC 5182), WITHIN (RFC 5032) and MODSEQ (RFC 7162).</summary>
+internal sealed class SearchHandler(ImapSessionContext session)
+{
+    public async Task<string?> SearchAsync(SearchRequest request)
+    {
+        if (request.Charset is { } charset && !charset.Equals("UTF-8", StringComparison.OrdinalIgnoreCase) && !charset.Equals("US-ASCII", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ImapNoException("BADCHARSET (UTF-8 US-ASCII)", "Unsupported charset");
+        }
+
+        var key = new SearchMatcher(request.Program);
+        if (key.UsesModSeq)
+        {
+            session.Extensions.EnableCondStore();
+        }
+
+        var view = session.View!;
+        var (matches, matchedUids, highestModSeq) = await MatchAsync(request, key, view).ConfigureAwait(false);
+        var completed = request.Uid ? "UID SEARCH completed" : "SEARCH completed";
+        if (request.Return is { } returns)
+        {
+            if (returns.Contains("SAVE"))
+            {
+                view.SavedResult = [.. matchedUids];
+            }
+
+            WriteEsearch(request, returns, matches, key.UsesModSeq ? highestModSeq : 0);
+            return completed;
+        }
+
+        session.Out.Raw(matches.Count == 0 ? "* SEARCH" : "* SEARCH " + string.Join(' ', matches));
+        if (key.UsesModSeq && matches.Count > 0)
+        {
+            // RFC 7162 §3.1.5: the highest modseq of the messages found.
+            session.Out.Raw($" (MODSEQ {highestModSeq})");
+        }
+
+        session.Out.CrLf();
+        return completed;
+    }
+
+    /// <summary>Every message of the view tried against the program, reading summaries and bodies only when it needs them.</summary>
+    private async Task<(List<uint> Matches, List<uint> MatchedUids, ulong HighestModSeq)> MatchAsync(SearchRequest request, SearchMatcher key, SelectedMailbox view)
+    {
+        var candidates = new List<(MessageView Message, int Sequence)>(view.Count);
+        for (var seq = 1; seq <= view.Count; seq++)
+        {
+            candidates.Add((view[seq], seq));
+        }
+
+        var userId = session.User.UserId;
+        var prefetch = new BodyPrefetch(session.Services.Bodies, userId);
+        var needs = key.Needs;
+        var need = needs.HasFlag(SearchNeeds.Body) ? BodyNeed.Whole : needs.HasFlag(SearchNeeds.Header) ? BodyNeed.Header : BodyNeed.None;
+        var matches = new List<uint>();
+        var matchedUids = new List<uint>();
+        ulong highestModSeq = 0;
+        foreach (var chunk in candidates.Chunk(BodyPrefetch.SummaryChunk))
+        {
+            var messages = chunk.Select(c => c.Message).ToList();
+            var summaries = needs != SearchNeeds.None ? await session.Services.Summaries.GetAsync(userId, messages.Select(m => (m.BodyId, m.Size)).ToList()).ConfigureAwait(false) : null;
+            await foreach (var (index, data) in prefetch.LoadAsync(messages, summaries, need).ConfigureAwait(false))
+            {
+                var message = messages[index];
+                var body = need == BodyNeed.Whole ? data ?? await prefetch.ReadRangeAsync(message, 0, message.Size).ConfigureAwait(false) : null;
+                var header = need == BodyNeed.Header ? data : body;
+                var subject = new SearchSubject(message, chunk[index].Sequence, view.LargestUid, view.Count, summaries?[index], header, body, session.Services.Time.GetUtcNow(), view.SavedResult, view.IsRecent(message.Uid));
+                if (key.Matches(subject))
+                {
+                    matchedUids.Add(message.Uid);
+                    matches.Add(request.Uid ? message.Uid : (uint)chunk[index].Sequence);
+                    highestModSeq = Math.Max(highestModSeq, message.ModSeq);
+                }
+            }
+        }
+
+        return (matches, matchedUids, highestModSeq);
+    }
+
+    /// <summary>RFC 4731: one ESEARCH response with what was asked; with SAVE alone, none (RFC 5182 §2.4).</summary>
+    private void WriteEsearch(SearchRequest request, IReadOnlySet<string> returns, List<uint> matches, ulong modSeq)
+    {
+        if (returns.Count == 1 && returns.Contains("SAVE"))
+        {
+            return;
+        }
+
+        var output = session.Out;
+        output.Raw("* ESEARCH (TAG ").String(request.Tag).Raw(")");
+        if (request.Uid)
+        {
+            output.Raw(" UID");
+        }
+
+        if (matches.Count > 0)
+        {
+            if (returns.Contains("MIN"))
+            {
+                output.Raw(" MIN ").Number(matches.Min());
+            }
+
+            if (returns.Contains("MAX"))
+            {
+                output.Raw(" MAX ").Number(matches.Max());
+            }
+
+            if (returns.Contains("ALL"))
+            {
+                output.Raw(" ALL ").Raw(SelectedMailbox.ToUidSet(matches).ToString());
+            }
+        }
+
+        if (returns.Contains("COUNT"))
+        {
+            output.Raw(" COUNT ").Number(matches.Count);
+        }
+
+        if (modSeq > 0 && matches.Count > 0)
+        {
+            output.Raw(" MODSEQ ").Number((long)modSeq);
+        }
+
+        output.CrLf();
+    }
+}

@@ -1,0 +1,110 @@
+using OrleansMail.Errors;
+using OrleansMail.Grains.Contracts;
+using OrleansMail.Imap.Protocol;
+using OrleansMail.Mail;
+
+namespace OrleansMail.Imap;
+
+/// <summary>Entering and leaving the selected state: SELECT, EXAMINE (with CONDSTORE and QRESYNC, RFC 7162), CLOSE, UNSELECT (RFC 3691), CHECK.</summary>
+internal sealed class SelectHandler(ImapSessionContext session, ViewSync sync, MailboxNotifications notifications)
+{
+    private ImapResponseWriter Out => session.Out;
+
+    public async Task<string?> SelectAsync(SelectRequest request)
+    {
+        var name = ImapSessionContext.RequireMailbox(request.Mailbox);
+        var readOnly = request.ReadOnly;
+        if (request.Qresync is not null && !session.Extensions.QResync)
+        {
+            throw new ImapSyntaxException("QRESYNC must be enabled first (ENABLE QRESYNC)");
+        }
+
+        if (request.CondStore)
+        {
+            session.Extensions.EnableCondStore();
+        }
+
+        if (session.Extensions.QResync && session.State is SelectedState)
+        {
+            // RFC 7162 §3.2.11: tells the client where the old mailbox's responses end.
+            Out.Raw("* OK [CLOSED] Previous mailbox closed\r\n");
+        }
+
+        // A failed SELECT leaves no mailbox selected (RFC 3501 §6.3.1).
+        var user = session.User;
+        session.State = new AuthenticatedState(user);
+        MailboxInfo info;
+        MessageView[] messages;
+        try
+        {
+            info = await session.Grain.GetMailboxAsync(name).ConfigureAwait(false);
+            messages = await session.Grain.FetchAsync(info.Id, UidSet.Range(1, uint.MaxValue - 1)).ConfigureAwait(false);
+        }
+        catch (MailStoreException e) when (e.Kind == MailStoreErrorKind.NotFound)
+        {
+            throw new ImapNoException("NONEXISTENT", "No such mailbox");
+        }
+
+        var view = new SelectedMailbox(info, readOnly);
+        foreach (var message in messages)
+        {
+            view.Add(message);
+            view.SyncedModSeq = Math.Max(view.SyncedModSeq, message.ModSeq);
+        }
+
+        // EXAMINE only looks (RFC 3501 §6.3.2: it must not take \Recent away from anyone); SELECT claims.
+        view.MarkRecentFrom(await session.Grain.ClaimRecentAsync(info.Id, readOnly ? 0 : view.LargestUid).ConfigureAwait(false));
+        WriteSelectAnswers(info, view, messages);
+        session.State = new SelectedState(user, view);
+        if (request.Qresync is { } parameters)
+        {
+            await sync.WriteQuickResyncAsync(view, parameters).ConfigureAwait(false);
+        }
+
+        await notifications.RenewIfDueAsync(force: true).ConfigureAwait(false);
+        view.Dirty = false;
+        view.SavedResult = [];
+        return readOnly ? "[READ-ONLY] EXAMINE completed" : "[READ-WRITE] SELECT completed";
+    }
+
+    /// <summary>The untagged answers RFC 3501 §6.3.1 and RFC 7162 §3.1.2 require, in the usual order.</summary>
+    private void WriteSelectAnswers(MailboxInfo info, SelectedMailbox view, MessageView[] messages)
+    {
+        var keywords = messages.SelectMany(m => m.Keywords).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal).ToList();
+        var keywordList = keywords.Count == 0 ? "" : " " + string.Join(' ', keywords);
+        Out.Raw($"* FLAGS ({ImapFormat.SystemFlags}{keywordList})\r\n");
+        Out.Raw(view.ReadOnly
+            ? "* OK [PERMANENTFLAGS ()] Read-only mailbox\r\n"
+            : $"* OK [PERMANENTFLAGS ({ImapFormat.SystemFlags}{keywordList} \\*)] Flags permitted\r\n");
+        Out.Raw($"* {view.Count} EXISTS\r\n* {view.RecentCount} RECENT\r\n");
+        var firstUnseen = Array.FindIndex(messages, m => !m.Flags.HasFlag(MessageFlags.Seen));
+        if (firstUnseen >= 0)
+        {
+            Out.Raw($"* OK [UNSEEN {firstUnseen + 1}] First unseen\r\n");
+        }
+
+        Out.Raw($"* OK [UIDVALIDITY {info.UidValidity}] UIDs valid\r\n* OK [UIDNEXT {info.UidNext}] Predicted next UID\r\n");
+        Out.Raw($"* OK [HIGHESTMODSEQ {Math.Max(1, view.SyncedModSeq)}] Highest\r\n");
+        Out.Raw($"* OK [MAILBOXID (F{info.Id:N})] Ok\r\n");
+    }
+
+    public async Task<string?> CloseAsync(PlainRequest request)
+    {
+        var expunge = request.Name == "CLOSE";
+        var view = session.View!;
+        session.State = new AuthenticatedState(session.User);
+        if (expunge && !view.ReadOnly)
+        {
+            // RFC 3501 §6.4.2: CLOSE expunges silently.
+            await session.Grain.ExpungeAsync(view.Id).ConfigureAwait(false);
+        }
+
+        return expunge ? "CLOSE completed" : "UNSELECT completed";
+    }
+
+    public Task<string?> CheckAsync(PlainRequest request)
+    {
+        session.View!.Dirty = true;
+        return Task.FromResult<string?>("CHECK completed");
+    }
+}

@@ -1,0 +1,37 @@
+using OrleansMail.Grains.Contracts;
+using OrleansMail.Imap.Protocol;
+
+namespace OrleansMail.Imap;
+
+/// <summary>One STATUS response (RFC 3501 §7.2.4), sent by STATUS and for each mailbox by LIST ... RETURN (STATUS ...) (RFC 5819).</summary>
+internal static class StatusResponse
+{
+    public static void Write(ImapSessionContext session, MailboxInfo info, IReadOnlyList<string> items)
+    {
+        var values = new List<string>();
+        foreach (var item in items)
+        {
+            values.Add(item switch
+            {
+                "MESSAGES" => $"MESSAGES {info.Messages}",
+                "RECENT" => $"RECENT {info.Recent}",
+                "UIDNEXT" => $"UIDNEXT {info.UidNext}",
+                "UIDVALIDITY" => $"UIDVALIDITY {info.UidValidity}",
+                "UNSEEN" => $"UNSEEN {info.Unseen}",
+                "SIZE" => $"SIZE {info.Size}",
+                "HIGHESTMODSEQ" => $"HIGHESTMODSEQ {Math.Max(1, info.HighestModSeq)}",
+                "MAILBOXID" => $"MAILBOXID (F{info.Id:N})",
+                _ => throw new ImapSyntaxException($"Unknown STATUS item {item}"),
+            });
+        }
+
+        if (items.Contains("HIGHESTMODSEQ"))
+        {
+            session.Extensions.EnableCondStore(); // RFC 7162 §3.1: a CONDSTORE-enabling command
+        }
+
+        session.Out.Raw("* STATUS ");
+        session.Out.AString(ModifiedUtf7.Encode(info.Name));
+        session.Out.Raw($" ({string.Join(' ', values)})\r\n");
+    }
+}

@@ -1,0 +1,143 @@
+using OrleansMail.Errors;
+using OrleansMail.Grains.Contracts;
+using OrleansMail.Imap.Protocol;
+using OrleansMail.Mail;
+
+namespace OrleansMail.Imap;
+
+/// <summary>Commands that change the selected mailbox's messages: STORE (with UNCHANGEDSINCE, RFC 7162), COPY, MOVE (RFC 6851), EXPUNGE and UID EXPUNGE (RFC 4315).</summary>
+internal sealed class StoreHandler(ImapSessionContext session, ViewSync sync)
+{
+    public async Task<string?> StoreAsync(StoreRequest request)
+    {
+        var conditional = request.UnchangedSince is not null;
+        var unchangedSince = request.UnchangedSince ?? 0;
+        if (conditional)
+        {
+            session.Extensions.EnableCondStore();
+        }
+
+        var view = WritableView();
+        var uids = view.Resolve(request.Set, request.Uid).Where(u => !view.IsPendingExpunge(u)).ToList();
+        var modified = UidSet.Empty;
+        var changedUids = new HashSet<uint>();
+        if (conditional && unchangedSince == 0)
+        {
+            // RFC 7162 §3.1.3: UNCHANGEDSINCE 0 always fails.
+            modified = SelectedMailbox.ToUidSet(uids);
+        }
+        else if (uids.Count > 0)
+        {
+            var result = await session.Grain.StoreFlagsAsync(view.Id, SelectedMailbox.ToUidSet(uids), request.Operation, request.Flags, request.Keywords, unchangedSince).ConfigureAwait(false);
+            foreach (var changed in result.Changed)
+            {
+                view.Update(changed);
+                changedUids.Add(changed.Uid);
+            }
+
+            modified = result.Modified;
+        }
+
+        foreach (var uid in uids)
+        {
+            if (!modified.Contains(uid) && view.TryGet(uid, out var message))
+            {
+                WriteStored(request, view, message, changedUids.Contains(uid));
+            }
+        }
+
+        if (!modified.IsEmpty)
+        {
+            var numbers = request.Uid ? modified.ToString() : string.Join(',', modified.Select(u => view.SequenceOf(u)));
+            return $"[MODIFIED {numbers}] Conditional STORE failed for some messages";
+        }
+
+        return request.Uid ? "UID STORE completed" : "STORE completed";
+    }
+
+    /// <summary>The untagged FETCH STORE answers with; even .SILENT reports the new MODSEQ of what changed under CONDSTORE (RFC 7162 §3.1.3).</summary>
+    private void WriteStored(StoreRequest request, SelectedMailbox view, MessageView message, bool changed)
+    {
+        var condStore = session.Extensions.CondStore;
+        if (!request.Silent && condStore)
+        {
+            sync.WriteFlagsFetch(view, message);
+        }
+        else if (!request.Silent)
+        {
+            session.Out.Raw($"* {view.SequenceOf(message.Uid)} FETCH (FLAGS {ImapFormat.Flags(message.Flags, message.Keywords, view.IsRecent(message.Uid))}");
+            session.Out.Raw(request.Uid ? $" UID {message.Uid})\r\n" : ")\r\n");
+        }
+        else if (condStore && changed)
+        {
+            sync.WriteFlagsFetch(view, message, includeFlags: false);
+        }
+    }
+
+    public async Task<string?> CopyAsync(CopyRequest request)
+    {
+        var move = request.Move;
+        var name = ImapSessionContext.RequireMailbox(request.Mailbox);
+        var view = move ? WritableView() : session.View!;
+        MailboxInfo destination;
+        try
+        {
+            destination = await session.Grain.GetMailboxAsync(name).ConfigureAwait(false);
+        }
+        catch (MailStoreException e) when (e.Kind == MailStoreErrorKind.NotFound)
+        {
+            throw new ImapNoException("TRYCREATE", "No such destination mailbox");
+        }
+
+        var uids = view.Resolve(request.Set, request.Uid).Where(u => !view.IsPendingExpunge(u)).ToList();
+        var verb = (request.Uid ? "UID " : "") + (move ? "MOVE" : "COPY");
+        if (uids.Count == 0)
+        {
+            return $"{verb} completed (no messages)";
+        }
+
+        var result = await session.Grain.CopyAsync(view.Id, SelectedMailbox.ToUidSet(uids), destination.Id, move).ConfigureAwait(false);
+        var code = $"[COPYUID {result.DestinationUidValidity} {ImapFormat.UidList(result.SourceUids)} {ImapFormat.UidList(result.DestinationUids)}]";
+        if (!move)
+        {
+            return $"{code} {verb} completed";
+        }
+
+        // RFC 6851 §4.3: COPYUID comes untagged, before the EXPUNGEs the post-command sync sends.
+        session.Out.Raw($"* OK {code} Moved\r\n");
+        foreach (var uid in result.Expunged)
+        {
+            view.MarkExpunged(uid);
+        }
+
+        return $"{verb} completed";
+    }
+
+    public async Task<string?> ExpungeAsync(ExpungeRequest request)
+    {
+        var view = session.View!;
+        var only = request.Set is { } set ? SelectedMailbox.ToUidSet(view.Resolve(set, byUid: true)) : null;
+        WritableView();
+        ulong modSeq = 0;
+        if (only is null || !only.IsEmpty)
+        {
+            var result = await session.Grain.ExpungeAsync(view.Id, only).ConfigureAwait(false);
+            foreach (var uid in result.Expunged)
+            {
+                view.MarkExpunged(uid);
+            }
+
+            modSeq = result.ModSeq;
+        }
+
+        // RFC 7162 §3.2.10: with QRESYNC the answer names the mailbox's modseq after the expunge.
+        var code = session.Extensions.QResync && modSeq > 0 ? $"[HIGHESTMODSEQ {modSeq}] " : "";
+        return code + (request.Uid ? "UID EXPUNGE completed" : "EXPUNGE completed");
+    }
+
+    private SelectedMailbox WritableView()
+    {
+        var view = session.View!;
+        return view.ReadOnly ? throw new ImapNoException("READ-ONLY", "The mailbox is read-only") : view;
+    }
+}

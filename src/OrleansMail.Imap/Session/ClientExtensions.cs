@@ -1,0 +1,28 @@
+namespace OrleansMail.Imap;
+
+/// <summary>
+/// The extensions a client turned on for the rest of its session (RFC 7162 §3.1: CONDSTORE by ENABLE or by its
+/// first CONDSTORE-enabling command; QRESYNC only by ENABLE, and it implies CONDSTORE).
+/// </summary>
+internal sealed class ClientExtensions
+{
+    public bool CondStore { get; private set; }
+
+    public bool QResync { get; private set; }
+
+    /// <summary>Turns CONDSTORE on; true when it was off before (ENABLE lists only what it newly enabled, RFC 5161).</summary>
+    public bool EnableCondStore()
+    {
+        var was = CondStore;
+        CondStore = true;
+        return !was;
+    }
+
+    public bool EnableQResync()
+    {
+        var was = QResync;
+        QResync = true;
+        CondStore = true;
+        return !was;
+    }
+}

@@ -1,0 +1,317 @@
+using System.IO.Pipelines;
+using System.Net;
+using Microsoft.AspNetCore.Connections;
+using OrleansMail.Imap.Protocol;
+
+namespace OrleansMail.Imap;
+
+/// <summary>
+/// One IMAP connection (RFC 3501 with the extensions in RFCS.md): reads commands through the pure parser, runs each
+/// by the command table on the handler of its family, and after it brings the selected view up to date at the
+/// points the RFC allows. A store or cluster failure is "NO [UNAVAILABLE]", a bug "NO [SERVERBUG]"; the session goes on.
+/// </summary>
+internal sealed class ImapSession : IDisposable
+{
+    private readonly ImapSessionContext _session;
+    private readonly ImapCommandParser _parser;
+    private long _rateWindowStart;
+    private int _rateCount;
+    private int _badCommands;
+
+    public ImapSession(ConnectionContext connection, ImapServices services, bool tls)
+    {
+        var channel = new ImapChannel(connection, services.Options.WriteTimeout, services.Time, tls);
+        _session = new ImapSessionContext(services, channel, (connection.RemoteEndPoint as IPEndPoint)?.Address);
+        _parser = new ImapCommandParser(PreLoginLimits());
+        var notifications = new MailboxNotifications(_session);
+        Sync = new ViewSync(_session, notifications);
+        Login = new LoginHandler(_session, notifications);
+        General = new GeneralHandler(_session, Login);
+        Select = new SelectHandler(_session, Sync, notifications);
+        Mailboxes = new MailboxHandler(_session);
+        List = new ListHandler(_session);
+        Append = new AppendHandler(_session, _parser);
+        Idle = new IdleHandler(_session, Sync, notifications);
+        Fetch = new FetchHandler(_session, Sync);
+        Store = new StoreHandler(_session, Sync);
+        Search = new SearchHandler(_session);
+    }
+
+    internal GeneralHandler General { get; }
+
+    internal LoginHandler Login { get; }
+
+    internal SelectHandler Select { get; }
+
+    internal MailboxHandler Mailboxes { get; }
+
+    internal ListHandler List { get; }
+
+    internal AppendHandler Append { get; }
+
+    internal IdleHandler Idle { get; }
+
+    internal FetchHandler Fetch { get; }
+
+    internal StoreHandler Store { get; }
+
+    internal SearchHandler Search { get; }
+
+    private ViewSync Sync { get; }
+
+    private ImapOptions Options => _session.Options;
+
+    private ImapServices Services => _session.Services;
+
+    private PipeReader Input => _session.Channel.Input;
+
+    /// <summary>Releases the login deadline's timer; the connection itself belongs to Kestrel.</summary>
+    public void Dispose() => Login.Dispose();
+
+    public async Task RunAsync()
+    {
+        var addressKey = "ip:" + _session.Address;
+        if (!Services.Limits.TryEnter(addressKey, Options.MaxSessionsPerAddress))
+        {
+            await _session.WriteLineAsync("* BYE [UNAVAILABLE] Too many connections from your address").ConfigureAwait(false);
+            return;
+        }
+
+        if (!Login.TryAdmit())
+        {
+            Services.Limits.Leave(addressKey);
+            await _session.WriteLineAsync("* BYE [UNAVAILABLE] Too many connections from your address are not logged in").ConfigureAwait(false);
+            return;
+        }
+
+        Services.Metrics.Sessions.Add(1);
+        try
+        {
+            await _session.WriteLineAsync($"* OK [CAPABILITY {_session.Capabilities()}] {Options.Hostname} OrleansMail IMAP ready").ConfigureAwait(false);
+            while (_session.State is not LogoutState)
+            {
+                var command = await ReadCommandAsync().ConfigureAwait(false);
+                if (command is null)
+                {
+                    break;
+                }
+
+                await ExecuteAsync(command).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is IOException or ConnectionResetException or ConnectionAbortedException or ObjectDisposedException or InvalidOperationException { Source: "System.IO.Pipelines" })
+        {
+            ImapLog.ConnectionEnded(_session.Log, e, _session.Address);
+        }
+        finally
+        {
+            Login.Dispose();
+            await Login.LeaveUserAsync().ConfigureAwait(false);
+            Services.Limits.Leave(addressKey);
+            Services.Metrics.Sessions.Add(-1);
+        }
+    }
+
+    /// <summary>Before login a command may bring a few KiB at most, and no message (APPEND needs a login anyway).</summary>
+    private ImapParserLimits PreLoginLimits() => new()
+    {
+        MaxLineLength = Math.Min(Options.MaxLineLength, Options.MaxPreLoginCommandSize),
+        MaxArgumentLiteral = Math.Min(Options.MaxArgumentLiteral, Options.MaxPreLoginCommandSize),
+        MaxCommandSize = Options.MaxPreLoginCommandSize,
+        MaxStreamedLiteral = 0,
+        SkipFactor = 4,
+    };
+
+    private ImapParserLimits LoggedInLimits() => new()
+    {
+        MaxLineLength = Options.MaxLineLength,
+        MaxArgumentLiteral = Options.MaxArgumentLiteral,
+        MaxCommandSize = Math.Max(Options.MaxCommandSize, Options.MaxLineLength),
+        MaxStreamedLiteral = Services.Ingest.MaxMessageSize,
+    };
+
+    /// <summary>The next complete command; null when the client went away or timed out.</summary>
+    private async Task<ImapCommand?> ReadCommandAsync()
+    {
+        while (true)
+        {
+            ReadResult read;
+            // Before login the deadline is absolute (a client trickling a byte at a time gains nothing); after it,
+            // RFC 3501 §5.4's autologout timer restarts with each read.
+            var loggedIn = _session.State is not NotAuthenticatedState;
+            using (var timeout = loggedIn ? new CancellationTokenSource(Options.IdleTimeout, Services.Time) : null)
+            {
+                try
+                {
+                    read = await Input.ReadAsync(timeout?.Token ?? Login.Deadline).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    await _session.WriteLineAsync(loggedIn ? "* BYE Autologout; idle for too long" : "* BYE Autologout; no login in time").ConfigureAwait(false);
+                    return null;
+                }
+            }
+
+            var buffer = read.Buffer;
+            while (true)
+            {
+                var result = _parser.Parse(ref buffer);
+                switch (result.Status)
+                {
+                    case ImapParseStatus.Command:
+                        Input.AdvanceTo(buffer.Start);
+                        return result.Command;
+
+                    case ImapParseStatus.NeedContinuation:
+                        await _session.WriteLineAsync("+ Ready for literal data").ConfigureAwait(false);
+                        continue;
+
+                    case ImapParseStatus.Error:
+                        if (!await AnswerParseErrorAsync(result).ConfigureAwait(false))
+                        {
+                            Input.AdvanceTo(buffer.Start);
+                            return null;
+                        }
+
+                        continue;
+
+                    case ImapParseStatus.StreamLiteral:
+                        Input.AdvanceTo(buffer.Start);
+                        if (!await Append.StreamLiteralAsync(result).ConfigureAwait(false))
+                        {
+                            return null;
+                        }
+
+                        goto nextRead;
+
+                    default:
+                        Input.AdvanceTo(buffer.Start, buffer.End);
+                        if (read.IsCompleted)
+                        {
+                            return null;
+                        }
+
+                        goto nextRead;
+                }
+            }
+
+        nextRead:;
+        }
+    }
+
+    /// <summary>A command the parser could not read: BAD, and false when the session ends for it.</summary>
+    private async Task<bool> AnswerParseErrorAsync(ImapParseResult result)
+    {
+        // A malformed APPEND may already have spooled messages: they belong to no command now.
+        Append.Discard();
+        var code = result.ErrorCode is null ? "" : $"[{result.ErrorCode}] ";
+        _session.Out.Raw($"{result.Tag ?? "*"} BAD {code}{result.Error}\r\n");
+        var end = result.Fatal || ++_badCommands >= Options.MaxBadCommands;
+        if (end)
+        {
+            _session.Out.Raw(result.Fatal ? "* BYE Too much to skip\r\n" : "* BYE Too many invalid commands\r\n");
+        }
+
+        await _session.FlushAsync().ConfigureAwait(false);
+        return !end;
+    }
+
+    private async Task ExecuteAsync(ImapCommand command)
+    {
+        Services.Metrics.Commands.Add(1);
+        await GuardRateAsync().ConfigureAwait(false);
+        if (!ImapCommandTable.TryGet(command.Name, out var spec) || (command.Uid && !spec.HasUidForm))
+        {
+            Append.Discard();
+            await AnswerBadAsync(command.Tag, $"Unknown command {(command.Uid ? "UID " : "")}{command.Name}").ConfigureAwait(false);
+            return;
+        }
+
+        if (!spec.States.HasFlag(_session.States))
+        {
+            Append.Discard();
+            await AnswerBadAsync(command.Tag, $"{command.Name} is not valid in this state").ConfigureAwait(false);
+            return;
+        }
+
+        var wasLoggedIn = _session.State is not NotAuthenticatedState;
+        string status;
+        try
+        {
+            var text = await spec.Run(this, ImapRequestParser.Parse(command)).ConfigureAwait(false);
+            if (_session.State is SelectedState && spec.Name is not ("SELECT" or "EXAMINE"))
+            {
+                await Sync.SyncAsync(allowExpunge: !spec.DefersExpunge || command.Uid).ConfigureAwait(false);
+            }
+
+            if (text is null)
+            {
+                return;
+            }
+
+            status = "OK " + text;
+
+            // As Dovecot's bad_counter: only BADs in a row count, so a long session's occasional BAD never adds up.
+            _badCommands = 0;
+        }
+        catch (ImapSyntaxException e)
+        {
+            await AnswerBadAsync(command.Tag, e.Message).ConfigureAwait(false);
+            return;
+        }
+        catch (ImapNoException e)
+        {
+            status = "NO " + (e.Code is null ? "" : $"[{e.Code}] ") + e.Message;
+        }
+        catch (Exception e) when (ImapErrors.TryDescribe(e, out var described))
+        {
+            ImapLog.CommandFailed(_session.Log, command.Name, (_session.State as AuthenticatedState)?.User.UserId ?? _session.View?.Name, e.Message);
+            status = described;
+        }
+        catch (Exception e) when (e is not (IOException or ConnectionResetException or ConnectionAbortedException))
+        {
+            ImapLog.CommandFailedUnexpectedly(_session.Log, e, command.Name);
+            status = "NO [SERVERBUG] Internal error; the event was logged";
+        }
+        finally
+        {
+            Append.Discard();
+            if (!wasLoggedIn && _session.State is AuthenticatedState)
+            {
+                // A logged-in client may send messages and longer commands.
+                _parser.Limits = LoggedInLimits();
+            }
+        }
+
+        await _session.WriteLineAsync($"{command.Tag} {status}").ConfigureAwait(false);
+    }
+
+    /// <summary>A tagged BAD; past <see cref="ImapOptions.MaxBadCommands"/> of them in a row the session is closed.</summary>
+    private async Task AnswerBadAsync(string tag, string text)
+    {
+        _session.Out.Raw($"{tag} BAD {text}\r\n");
+        if (++_badCommands >= Options.MaxBadCommands)
+        {
+            _session.Out.Raw("* BYE Too many invalid commands\r\n");
+            _session.State = new LogoutState();
+        }
+
+        await _session.FlushAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>A command-rate guard: past the configured rate a session is slowed, not cut off.</summary>
+    private async Task GuardRateAsync()
+    {
+        var now = Environment.TickCount64;
+        if (now - _rateWindowStart >= 1000)
+        {
+            _rateWindowStart = now;
+            _rateCount = 0;
+        }
+
+        if (++_rateCount > Options.MaxCommandsPerSecond)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Max(1, 1000 - (now - _rateWindowStart)))).ConfigureAwait(false);
+        }
+    }
+}

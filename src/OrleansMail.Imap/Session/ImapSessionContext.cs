@@ -1,0 +1,86 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+using OrleansMail.Accounts.Directory;
+using OrleansMail.Grains.Contracts;
+using OrleansMail.Imap.Protocol;
+
+namespace OrleansMail.Imap;
+
+/// <summary>
+/// What the command handlers of one session share: the connection, the RFC 3501 state (with the user and the
+/// selected view that belong to it) and the extensions the client enabled. Each handler keeps its own state itself.
+/// </summary>
+internal sealed class ImapSessionContext(ImapServices services, ImapChannel channel, IPAddress? remote)
+{
+    public ImapServices Services { get; } = services;
+
+    public ImapChannel Channel { get; } = channel;
+
+    public ImapResponseWriter Out => Channel.Out;
+
+    public ImapOptions Options => Services.Options;
+
+    public ILogger Log => Services.Log;
+
+    public IPAddress? Remote { get; } = remote;
+
+    /// <summary>The client's address as logs and per-address limits name it.</summary>
+    public string Address { get; } = remote?.ToString() ?? "local";
+
+    public ImapState State { get; set; } = new NotAuthenticatedState(0);
+
+    public ClientExtensions Extensions { get; } = new();
+
+    public UserEntry User => State switch
+    {
+        AuthenticatedState a => a.User,
+        SelectedState s => s.User,
+        _ => throw new InvalidOperationException("not logged in"),
+    };
+
+    public IUserGrain Grain => Services.Grains.GetGrain<IUserGrain>(User.UserId);
+
+    public SelectedMailbox? View => (State as SelectedState)?.View;
+
+    public ImapStates States => State switch
+    {
+        NotAuthenticatedState => ImapStates.NotAuthenticated,
+        AuthenticatedState => ImapStates.Authenticated,
+        SelectedState => ImapStates.Selected,
+        _ => 0,
+    };
+
+    /// <summary>Plaintext login is refused while a certificate could protect it and the administrator asks for that.</summary>
+    public bool LoginDisabled => !Channel.Tls && Options.RequireTlsForLogin && Services.Certificate is not null;
+
+    public Task WriteLineAsync(string line) => Channel.WriteLineAsync(line);
+
+    public Task FlushAsync() => Channel.FlushAsync();
+
+    public string Capabilities()
+    {
+        var caps = new List<string> { "IMAP4rev1", "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UNSELECT", "CHILDREN", "SPECIAL-USE", "LIST-EXTENDED", "UIDPLUS", "MOVE", "MULTIAPPEND", $"APPENDLIMIT={Services.Ingest.MaxMessageSize}", "CONDSTORE", "QRESYNC", "ESEARCH", "SEARCHRES", "WITHIN", "LIST-STATUS", "STATUS=SIZE", "OBJECTID", "SAVEDATE" };
+        if (State is NotAuthenticatedState)
+        {
+            if (!Channel.Tls && Services.Certificate is not null)
+            {
+                caps.Add("STARTTLS");
+            }
+
+            if (LoginDisabled)
+            {
+                caps.Add("LOGINDISABLED");
+            }
+            else
+            {
+                caps.Add("AUTH=PLAIN");
+                caps.Add("AUTH=LOGIN");
+            }
+        }
+
+        return string.Join(' ', caps);
+    }
+
+    /// <summary>A mailbox the client named: an empty name is refused as no mailbox at all (NO, not BAD).</summary>
+    public static string RequireMailbox(string name) => name.Length > 0 ? name : throw new ImapNoException("CANNOT", "Empty mailbox name");
+}

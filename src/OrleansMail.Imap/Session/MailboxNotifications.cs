@@ -1,0 +1,103 @@
+using OrleansMail.Accounts.Directory;
+using OrleansMail.Grains.Contracts;
+
+namespace OrleansMail.Imap;
+
+/// <summary>
+/// The session's subscription to its user grain's change notices. Notices are a shortcut, not the truth
+/// (observers are not durable, docs/architecture.md): a notice only marks the selected view dirty and wakes an
+/// IDLE; the subscription is renewed every poll interval, and each renewal is also a reason to look for changes.
+/// </summary>
+internal sealed class MailboxNotifications(ImapSessionContext session)
+{
+    private IMailboxObserver? _reference;
+    // Orleans keeps only a weak reference to an observer object: this field is what keeps it alive.
+    private MailboxChangeObserver? _observer;
+    private IUserGrain? _user;
+    private DateTimeOffset _subscribedAt;
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes at the next notice since <see cref="Rearm"/>.</summary>
+    public Task Changed => _changed.Task;
+
+    public void Rearm() => _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>The next <see cref="RenewIfDueAsync"/> renews whatever the interval says.</summary>
+    public void RenewAtNextLook() => _subscribedAt = DateTimeOffset.MinValue;
+
+    public async Task StartAsync(UserEntry user)
+    {
+        _observer = new MailboxChangeObserver(OnChange);
+        _reference = session.Services.Grains.CreateObjectReference<IMailboxObserver>(_observer);
+        _user = session.Services.Grains.GetGrain<IUserGrain>(user.UserId);
+        await RenewIfDueAsync(force: true).ConfigureAwait(false);
+    }
+
+    public async Task RenewIfDueAsync(bool force = false)
+    {
+        var now = session.Services.Time.GetUtcNow();
+        if (_reference is null || _user is null || (!force && now - _subscribedAt < session.Options.IdlePollInterval))
+        {
+            return;
+        }
+
+        _subscribedAt = now;
+        try
+        {
+            await _user.SubscribeAsync(_reference).ConfigureAwait(false);
+        }
+        catch (Exception e) when (ImapErrors.TryDescribe(e, out _))
+        {
+            // Without notices the session still sees changes at its next look.
+            ImapLog.SubscribeFailed(session.Log, e);
+            _subscribedAt = DateTimeOffset.MinValue;
+        }
+
+        if (session.View is { } view)
+        {
+            // A renewal is also when we look for changes a lost notice may have hidden.
+            view.Dirty = true;
+        }
+    }
+
+    /// <summary>Whatever state the session ended in (a BYE sets LogoutState first), its subscription goes with it.</summary>
+    public async Task StopAsync()
+    {
+        if (_reference is not null && _user is { } user)
+        {
+            try
+            {
+                await user.UnsubscribeAsync(_reference).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                ImapLog.UnsubscribeFailed(session.Log, e);
+            }
+
+            session.Services.Grains.DeleteObjectReference<IMailboxObserver>(_reference);
+        }
+
+        _reference = null;
+        _user = null;
+        _observer = null;
+    }
+
+    private void OnChange(MailboxChange change)
+    {
+        if (session.View is { } view && view.Id == change.MailboxId)
+        {
+            if (view.Epoch != change.Epoch)
+            {
+                view.Epoch = change.Epoch;
+                view.Dirty = true;
+            }
+
+            if (change.HighestModSeq > view.SyncedModSeq || change.UidNext > view.UidNext)
+            {
+                view.Dirty = true;
+            }
+        }
+
+        _changed.TrySetResult();
+    }
+}

@@ -1,0 +1,186 @@
+using OrleansMail.Errors;
+using OrleansMail.Grains.Contracts;
+using OrleansMail.Imap.Protocol;
+using OrleansMail.Mail;
+
+namespace OrleansMail.Imap;
+
+/// <summary>
+/// Keeps the selected view in step with the store and tells the client at the points RFC 3501 §7.4.1 allows:
+/// new messages as EXISTS, other sessions' flag changes as FETCH (with MODSEQ under CONDSTORE), expunges as
+/// EXPUNGE or, under QRESYNC, VANISHED (RFC 7162).
+/// </summary>
+internal sealed class ViewSync(ImapSessionContext session, MailboxNotifications notifications)
+{
+    private ImapResponseWriter Out => session.Out;
+
+    /// <summary>
+    /// Brings the selected view up to date: expunges are told when <paramref name="allowExpunge"/>, else they wait
+    /// as pending (the client may be counting sequence numbers).
+    /// </summary>
+    public async Task SyncAsync(bool allowExpunge, bool force = false)
+    {
+        if (session.View is not { } view)
+        {
+            return;
+        }
+
+        await notifications.RenewIfDueAsync().ConfigureAwait(false);
+        if (!force && !view.Dirty)
+        {
+            if (allowExpunge)
+            {
+                WriteExpunges(view.ApplyExpunges());
+            }
+
+            return;
+        }
+
+        view.Dirty = false;
+        ChangeSet changes;
+        try
+        {
+            changes = await session.Grain.GetChangesAsync(view.Id, view.SyncedModSeq).ConfigureAwait(false);
+        }
+        catch (MailStoreException e) when (e.Kind == MailStoreErrorKind.NotFound)
+        {
+            // The mailbox was deleted (or renamed away) by another session.
+            Out.Raw("* BYE The selected mailbox no longer exists\r\n");
+            session.State = new LogoutState();
+            return;
+        }
+
+        if (!changes.VanishedComplete || changes.UidValidity != view.UidValidity)
+        {
+            changes = await session.Grain.GetChangesAsync(view.Id, 0).ConfigureAwait(false);
+            var present = changes.Changed.Select(m => m.Uid).ToHashSet();
+            foreach (var uid in view.Uids.Where(u => !present.Contains(u)).ToList())
+            {
+                view.MarkExpunged(uid);
+            }
+        }
+        else
+        {
+            foreach (var uid in changes.Vanished)
+            {
+                view.MarkExpunged(uid);
+            }
+        }
+
+        var added = false;
+        foreach (var message in changes.Changed)
+        {
+            if (view.Add(message))
+            {
+                added = true;
+            }
+            else if (view.Update(message) && !view.IsPendingExpunge(message.Uid))
+            {
+                WriteFlagsFetch(view, message);
+            }
+        }
+
+        view.SyncedModSeq = Math.Max(view.SyncedModSeq, changes.HighestModSeq);
+        view.UidNext = Math.Max(view.UidNext, changes.UidNext);
+        if (allowExpunge)
+        {
+            WriteExpunges(view.ApplyExpunges());
+        }
+
+        if (added)
+        {
+            Out.Raw($"* {view.Count} EXISTS\r\n");
+            var firstRecent = await session.Grain.ClaimRecentAsync(view.Id, view.ReadOnly ? 0 : view.LargestUid).ConfigureAwait(false);
+            if (view.MarkRecentFrom(firstRecent) > 0)
+            {
+                Out.Raw($"* {view.RecentCount} RECENT\r\n");
+            }
+        }
+    }
+
+    /// <summary>An untagged FETCH for a flag change (ours or another session's): with CONDSTORE it carries UID and MODSEQ (RFC 7162 §3.2).</summary>
+    public void WriteFlagsFetch(SelectedMailbox view, MessageView message, bool includeFlags = true)
+    {
+        Out.Raw($"* {view.SequenceOf(message.Uid)} FETCH (UID {message.Uid}");
+        if (includeFlags)
+        {
+            Out.Raw(" FLAGS ").Raw(ImapFormat.Flags(message.Flags, message.Keywords, view.IsRecent(message.Uid)));
+        }
+
+        if (session.Extensions.CondStore)
+        {
+            Out.Raw(" MODSEQ (").Number((long)message.ModSeq).Raw(")");
+        }
+
+        Out.Raw(")\r\n");
+    }
+
+    /// <summary>Expunges as EXPUNGE responses, or once QRESYNC is on as one VANISHED (RFC 7162 §3.2.10).</summary>
+    public void WriteExpunges(List<(uint Uid, int Sequence)> removed)
+    {
+        if (removed.Count == 0)
+        {
+            return;
+        }
+
+        if (session.Extensions.QResync)
+        {
+            Out.Raw("* VANISHED ").Raw(SelectedMailbox.ToUidSet(removed.Select(r => r.Uid)).ToString()).CrLf();
+            return;
+        }
+
+        foreach (var (_, sequence) in removed)
+        {
+            Out.Raw($"* {sequence} EXPUNGE\r\n");
+        }
+    }
+
+    /// <summary>
+    /// SELECT/EXAMINE ... (QRESYNC (uidvalidity modseq [known-uids])): after the usual answers, what changed since
+    /// the client's modseq: VANISHED (EARLIER) for what went away, FETCH for what changed (RFC 7162 §3.2.5).
+    /// When the expunge history no longer reaches back that far, the vanished set is the known UIDs that are gone.
+    /// </summary>
+    public async Task WriteQuickResyncAsync(SelectedMailbox view, QresyncParameters parameters)
+    {
+        if (parameters.UidValidity != view.UidValidity)
+        {
+            return; // the client's cache is for another incarnation: it gets the full SELECT answer only
+        }
+
+        var changes = await session.Grain.GetChangesAsync(view.Id, parameters.ModSeq).ConfigureAwait(false);
+        WriteVanishedEarlier(view, changes, parameters.KnownUids ?? UidSet.Range(1, Math.Max(1, view.UidNext) - 1));
+
+        // Without a complete history since the client's modseq (trimmed, or an unclean takeover moved the floor),
+        // the client's flags may come from changes this store no longer has: resend every message's flags.
+        var changed = changes.VanishedComplete ? changes.Changed.Select(m => m.Uid) : view.Uids;
+        foreach (var uid in changed.ToList())
+        {
+            if (view.TryGet(uid, out var current))
+            {
+                WriteFlagsFetch(view, current);
+            }
+        }
+    }
+
+    /// <summary>UID FETCH ... (CHANGEDSINCE m VANISHED): the requested UIDs expunged after m (RFC 7162 §3.2.6).</summary>
+    public async Task WriteVanishedEarlierAsync(SelectedMailbox view, ImapSequenceSet set, ulong changedSince)
+    {
+        var changes = await session.Grain.GetChangesAsync(view.Id, changedSince).ConfigureAwait(false);
+        var requested = UidSet.FromRanges(set.Resolve(Math.Max(view.LargestUid, view.UidNext - 1)));
+        WriteVanishedEarlier(view, changes, requested.Intersect(UidSet.Range(1, Math.Max(1, view.UidNext) - 1)));
+    }
+
+    /// <summary>
+    /// VANISHED (EARLIER) for the UIDs in <paramref name="scope"/> that are gone: from the expunge history when it
+    /// reaches back far enough, else every UID of the scope the mailbox no longer has.
+    /// </summary>
+    private void WriteVanishedEarlier(SelectedMailbox view, ChangeSet changes, UidSet scope)
+    {
+        var present = SelectedMailbox.ToUidSet(view.Uids);
+        var vanished = (changes.VanishedComplete ? changes.Vanished.Intersect(scope) : scope).Except(present);
+        if (!vanished.IsEmpty)
+        {
+            Out.Raw("* VANISHED (EARLIER) ").Raw(vanished.ToString()).CrLf();
+        }
+    }
+}
