@@ -23,14 +23,15 @@ public sealed partial class UserGrain
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _names = UserObjectNames.For(this.GetPrimaryKeyString());
-        _lease = new UserLease(_store, _names.Lease, _silo.SiloAddress.ToParsableString(), _activationId, _options.LeaseDuration, _time);
+        _lease = new WriterLease(_store, _names, _silo.SiloAddress.ToParsableString(), _activationId, _options.LeaseDuration, _options.RenewLeaseWhileIdle, _log, _time, DeactivateOnIdle);
+        _checkpoints = new CheckpointWriter(_manifest, _store, _names, _activationId, _options.CompactionSegments, _lease, _metrics, _log, _time);
         _commands = NewCommands();
         _observers = new MailboxObservers(_time, _log, _names.User);
         _summaries = new UserSummaries(_store, _names, _options.SummaryBatchBytes);
         LeaseAcquisition acquisition;
         try
         {
-            acquisition = await _lease.AcquireAsync(IsSiloDeadAsync, cancellationToken).ConfigureAwait(true);
+            acquisition = await _lease.Lease.AcquireAsync(IsSiloDeadAsync, cancellationToken).ConfigureAwait(true);
         }
         catch (LeaseHeldException e)
         {
@@ -49,12 +50,12 @@ public sealed partial class UserGrain
         {
             // Hand the lease back as an unclean end, so the next try recovers instead of waiting for expiry.
             StoreLog.ActivationFailed(_log, e, _names.User);
-            await TryAbandonLeaseAsync().ConfigureAwait(true);
+            await _lease.TryAbandonAsync().ConfigureAwait(true);
             throw e is MailStoreException ? e : e is ObjectStoreUnavailableException ? MailStoreException.Unavailable("object store unavailable", e) : e;
         }
 
         _metrics.ActiveUsers.Add(1);
-        this.RegisterGrainTimer(RenewLeaseAsync, new GrainTimerCreationOptions
+        this.RegisterGrainTimer(_lease.RenewOnTimerAsync, new GrainTimerCreationOptions
         {
             DueTime = _options.LeaseDuration / 4,
             Period = _options.LeaseDuration / 4,
@@ -79,10 +80,7 @@ public sealed partial class UserGrain
 
     public async Task<int> MergeForeignSegmentsAsync()
     {
-        if (_fenced)
-        {
-            throw MailStoreException.Unavailable("another writer took this user over; retry");
-        }
+        _lease.ThrowIfFenced();
 
         var merged = await MergeDivergedAsync(CancellationToken.None).ConfigureAwait(true);
         if (merged == 0)
@@ -102,7 +100,7 @@ public sealed partial class UserGrain
     {
         try
         {
-            if (!_fenced)
+            if (!_lease.IsFenced)
             {
                 await MergeForeignSegmentsAsync().ConfigureAwait(true);
             }
@@ -116,7 +114,7 @@ public sealed partial class UserGrain
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         _metrics.ActiveUsers.Add(-1);
-        if (_fenced)
+        if (_lease.IsFenced)
         {
             _journal?.Dispose();
             _journal = null;
@@ -145,7 +143,7 @@ public sealed partial class UserGrain
             _journal?.Close(delete: true);
             _journal = null;
             _cache?.Save(_names.User, _manifest.State.Seq, _manifest.State.Writer, _index);
-            await _lease.ReleaseAsync(cancellationToken).ConfigureAwait(true);
+            await _lease.Lease.ReleaseAsync(cancellationToken).ConfigureAwait(true);
         }
         catch (Exception e) when (e is MailStoreException or ObjectStoreUnavailableException or IOException)
         {
@@ -163,13 +161,11 @@ public sealed partial class UserGrain
         }
 
         // Orleans read the manifest before the lease was ours; a holder that ended meanwhile may have moved it.
-        await _manifest.ReadStateAsync(cancellationToken).ConfigureAwait(true);
-        var manifest = _manifest.State;
-        _durableRetired = [.. manifest.Retired];
+        var manifest = await _checkpoints.ReadAsync(cancellationToken).ConfigureAwait(true);
         _index = await LoadCurrentAsync(manifest, cancellationToken).ConfigureAwait(true);
-        await _lease.KeepAsync(cancellationToken).ConfigureAwait(true);
+        await _lease.Lease.KeepAsync(cancellationToken).ConfigureAwait(true);
         var merged = await MergeDivergedAsync(cancellationToken).ConfigureAwait(true) > 0;
-        await _lease.KeepAsync(cancellationToken).ConfigureAwait(true);
+        await _lease.Lease.KeepAsync(cancellationToken).ConfigureAwait(true);
         if (acquisition.PreviousEndedUncleanly)
         {
             StoreLog.PreviousHolderEndedUncleanly(_log, _names.User, acquisition.Previous?.HolderSilo);
@@ -181,12 +177,12 @@ public sealed partial class UserGrain
         if (_cache is not null)
         {
             _journal = LocalJournal.Open(_cache.UserDirectory(_names.User), new SegmentHeader(_activationId, manifest.Seq + 1, manifest.Seq), _cache.JournalFiles);
-            foreach (var e in _pending)
+            foreach (var e in _checkpoints.Pending)
             {
                 _journal.Append(e);
             }
 
-            if (_pending.Count > 0 && _options.SyncJournal)
+            if (_checkpoints.Pending.Count > 0 && _options.SyncJournal)
             {
                 await _journal.SyncAsync().ConfigureAwait(true);
             }
@@ -244,7 +240,7 @@ public sealed partial class UserGrain
         }
 
         // Found one: from here on this activation writes (a periodic scan that finds nothing costs one listing).
-        await EnsureWritableAsync().ConfigureAwait(true);
+        await _lease.EnsureWritableAsync().ConfigureAwait(true);
         var mergedSegments = 0;
         var loader = new IndexLoader(_store, _names);
         foreach (var (act, chain) in chains.OrderBy(c => c.Value.Min(s => s.Seq)).ThenBy(c => c.Key))
@@ -301,7 +297,7 @@ public sealed partial class UserGrain
         foreach (var e in result.Entries)
         {
             _index.Apply(e);
-            _pending.Add(e);
+            _checkpoints.Pending.Add(e);
             _journal?.Append(e);
         }
 
@@ -331,7 +327,7 @@ public sealed partial class UserGrain
         foreach (var e in CollectedBodies.Expunges(_index, collected, Now))
         {
             _index.Apply(e);
-            _pending.Add(e);
+            _checkpoints.Pending.Add(e);
             _metrics.CollectedBodiesDropped.Add(e.Uids.Count);
             StoreLog.ReturnedRecordsOfCollectedBodiesExpunged(_log, _names.User, e.Uids.Count, _index.FindMailbox(e.MailboxId)!.Name);
         }
@@ -345,14 +341,14 @@ public sealed partial class UserGrain
         {
             var e = new CountersRaised(Now, m.Id, m.UidNext + cap, m.HighestModSeq + cap);
             _index.Apply(e);
-            _pending.Add(e);
+            _checkpoints.Pending.Add(e);
 
             // A client may have seen the dead writer's last changes (UIDs, flags, expunges) that this index lacks;
             // its modseq then says nothing reliable. Moving the expunge-history floor to the raised modseq makes
             // every resync from before it a full one (QRESYNC compares UIDs and resends flags, RFC 7162 §3.2.5.2).
             var trimmed = new ExpungeHistoryTrimmed(Now, m.Id, m.HighestModSeq);
             _index.Apply(trimmed);
-            _pending.Add(trimmed);
+            _checkpoints.Pending.Add(trimmed);
         }
     }
 
@@ -389,7 +385,7 @@ public sealed partial class UserGrain
                 }
 
                 // A large recovery may outlast the lease; the renewal timer only starts after activation.
-                await _lease.KeepAsync(cancellationToken).ConfigureAwait(true);
+                await _lease.Lease.KeepAsync(cancellationToken).ConfigureAwait(true);
                 var (mailboxId, flags, keywords, internalDate, size) = BodyMetadata.Parse(entry.Metadata, entry.Size);
                 var mailbox = (mailboxId is { } id ? _index.FindMailbox(id) : null) ?? EnsureInboxForRecovery();
                 var record = new MessageRecord
@@ -407,7 +403,7 @@ public sealed partial class UserGrain
                 // Stamped with the body's creation time: a real flag change from a returning journal wins over "flags at save".
                 var e = new MessageAdded(BodyIds.Timestamp(bodyId).ToUnixTimeMilliseconds(), mailbox.Id, record);
                 _index.Apply(e);
-                _pending.Add(e);
+                _checkpoints.Pending.Add(e);
                 _journal?.Append(e);
                 recovered++;
             }
@@ -427,7 +423,7 @@ public sealed partial class UserGrain
         var inboxId = _commands.Identity.WellKnownId(MailboxName.Inbox);
         var e = new MailboxCreated(Now, inboxId, MailboxName.Inbox, SpecialUse.None, _commands.Identity.FirstUidValidity(MailboxName.Inbox, inboxId, _index.LastUidValidity));
         _index.Apply(e);
-        _pending.Add(e);
+        _checkpoints.Pending.Add(e);
         return _index.FindMailbox(MailboxName.Inbox)!;
     }
 
@@ -442,57 +438,6 @@ public sealed partial class UserGrain
         catch (FormatException)
         {
             return Task.FromResult(false);
-        }
-    }
-
-    private async Task RenewLeaseAsync(CancellationToken cancellationToken)
-    {
-        // Only while writes come: an idle user (a phone in IDLE for days) costs no store writes; its next write,
-        // or the checkpoint of changes still pending, takes the lease back first (EnsureWritableAsync).
-        if (!_writesSinceRenewal && !_options.RenewLeaseWhileIdle)
-        {
-            return;
-        }
-
-        _writesSinceRenewal = false;
-
-        // Bounded: a renewal stuck on an unreachable store would hold the timer, and the lease would stay lapsed
-        // long after the store came back (the next tick renews on our unchanged ETag and writes resume). The bound
-        // is the time left before the lease really expires, never less than a period: a merely slow store (a busy
-        // Azurite, a congested link) must get its renewal through rather than be cut off and lapse the lease.
-        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var period = _options.LeaseDuration / 4;
-        var left = _lease.ExpiresAt - TimeProvider.System.GetUtcNow();
-        bounded.CancelAfter(left > period ? left : period);
-        try
-        {
-            await _lease.RenewAsync(bounded.Token).ConfigureAwait(true);
-        }
-        catch (OperationCanceledException e) when (bounded.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            StoreLog.LeaseRenewalTimedOut(_log, e, _names.User);
-        }
-        catch (LeaseLostException e)
-        {
-            StoreLog.LeaseLost(_log, e, _names.User);
-            _fenced = true;
-            DeactivateOnIdle();
-        }
-        catch (ObjectStoreUnavailableException e)
-        {
-            StoreLog.LeaseRenewalFailed(_log, e, _names.User);
-        }
-    }
-
-    private async Task TryAbandonLeaseAsync()
-    {
-        try
-        {
-            await _lease.AbandonAsync().ConfigureAwait(true);
-        }
-        catch (Exception e) when (e is ObjectStoreUnavailableException or LeaseLostException)
-        {
-            StoreLog.LeaseAbandonFailed(_log, e, _names.User);
         }
     }
 }

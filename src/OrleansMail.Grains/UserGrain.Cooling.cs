@@ -12,8 +12,6 @@ public sealed partial class UserGrain
 
     private DateTimeOffset _lastCoolPass = DateTimeOffset.MinValue;
 
-    /// <summary>Set when the manifest changed without a journal entry (the cooling watermark): the next checkpoint writes it.</summary>
-    private bool _manifestDirty;
 
     public async Task<int> CoolBodiesAsync()
     {
@@ -58,7 +56,7 @@ public sealed partial class UserGrain
         }
 
         _manifest.State.CooledBefore = cutoff.ToUnixTimeMilliseconds();
-        _manifestDirty = true;
+        _checkpoints.ManifestDirty = true;
         if (moved > 0)
         {
             StoreLog.BodiesCooled(_log, _names.User, moved);

@@ -33,17 +33,10 @@ public sealed partial class UserGrain : Grain, IUserGrain, IDisposable
     private readonly MailStoreMetrics _metrics;
     private readonly LocalIndexCache? _cache;
     private readonly Guid _activationId = Guid.NewGuid();
-    private readonly List<JournalEntry> _pending = [];
 
     /// <summary>Set when the activation ends: its last checkpoint writes every pending summary, however few.</summary>
     private bool _flushSummaries;
 
-    /// <summary>The retired names of the last manifest read or written: only those may be deleted.</summary>
-    private HashSet<string> _durableRetired = [];
-
-    /// <summary>Set by every write, cleared by each renewal: an activation that writes nothing renews nothing.</summary>
-    private bool _writesSinceRenewal;
-    private readonly List<(long Seq, string Name, int Entries)> _staged = [];
     private UserSummaries _summaries = null!;
     private MailboxObservers _observers = null!;
 
@@ -54,13 +47,12 @@ public sealed partial class UserGrain : Grain, IUserGrain, IDisposable
 
     private UserObjectNames _names = null!;
     private MailboxCommands _commands = null!;
-    private UserLease _lease = null!;
+    private WriterLease _lease = null!;
+    private CheckpointWriter _checkpoints = null!;
     private UserIndex _index = new();
     private LocalJournal? _journal;
     private int _allocatedSinceCheckpoint;
-    private bool _fenced;
     private string _loadedFrom = "empty";
-    private long _lastCheckpointBytes;
 
     public UserGrain(
         [PersistentState("manifest", MailStoreNames.GrainStorage)] IPersistentState<UserManifest> manifest,
@@ -103,7 +95,7 @@ public sealed partial class UserGrain : Grain, IUserGrain, IDisposable
     public async Task<MailboxInfo> CreateMailboxAsync(string name, SpecialUse specialUse = SpecialUse.None)
     {
         var entries = _commands.Create(_index, name, specialUse);
-        await EnsureWritableAsync().ConfigureAwait(true);
+        await _lease.EnsureWritableAsync().ConfigureAwait(true);
         await CommitAsync(entries).ConfigureAwait(true);
         return Info(_index.FindMailbox(((MailboxCreated)entries[^1]).MailboxId)!);
     }
@@ -119,14 +111,14 @@ public sealed partial class UserGrain : Grain, IUserGrain, IDisposable
         }
 
         var entries = _commands.Rename(_index, oldName, newName);
-        await EnsureWritableAsync().ConfigureAwait(true);
+        await _lease.EnsureWritableAsync().ConfigureAwait(true);
         await CommitAsync(entries).ConfigureAwait(true);
     }
 
     public async Task DeleteMailboxAsync(string name)
     {
         var entries = _commands.Delete(_index, name);
-        await EnsureWritableAsync().ConfigureAwait(true);
+        await _lease.EnsureWritableAsync().ConfigureAwait(true);
         await CommitAsync(entries).ConfigureAwait(true);
     }
 
@@ -135,14 +127,14 @@ public sealed partial class UserGrain : Grain, IUserGrain, IDisposable
         var entries = _commands.Subscribe(_index, name, subscribed);
         if (entries.Count > 0)
         {
-            await EnsureWritableAsync().ConfigureAwait(true);
+            await _lease.EnsureWritableAsync().ConfigureAwait(true);
             await CommitAsync(entries).ConfigureAwait(true);
         }
     }
 
     public async Task<SaveResult> SaveAsync(SaveRequest request)
     {
-        await EnsureWritableAsync().ConfigureAwait(true);
+        await _lease.EnsureWritableAsync().ConfigureAwait(true);
         if (_index.IsBodyReferenced(request.BodyId) && _index.FindRecord(request.BodyId) is var (existingBox, existing))
         {
             return new SaveResult(existingBox.Id, existingBox.UidValidity, existing.Uid, existing.ModSeq, AlreadyIndexed: true);
@@ -165,7 +157,7 @@ public sealed partial class UserGrain : Grain, IUserGrain, IDisposable
 
     public async Task<StoreResult> StoreFlagsAsync(Guid mailboxId, UidSet uids, FlagOperation operation, MessageFlags flags, string[] keywords, ulong unchangedSince = 0)
     {
-        await EnsureWritableAsync().ConfigureAwait(true);
+        await _lease.EnsureWritableAsync().ConfigureAwait(true);
         var mailbox = Mailbox(mailboxId);
         await ReserveAsync(1).ConfigureAwait(true);
         var changes = _commands.StoreFlags(mailbox, uids, operation, flags, keywords, unchangedSince);
@@ -176,7 +168,7 @@ public sealed partial class UserGrain : Grain, IUserGrain, IDisposable
 
     public async Task<ExpungeResult> ExpungeAsync(Guid mailboxId, UidSet? uids = null)
     {
-        await EnsureWritableAsync().ConfigureAwait(true);
+        await _lease.EnsureWritableAsync().ConfigureAwait(true);
         var mailbox = Mailbox(mailboxId);
         var expunged = MailboxCommands.Doomed(mailbox, uids);
         if (expunged.IsEmpty)
@@ -191,7 +183,7 @@ public sealed partial class UserGrain : Grain, IUserGrain, IDisposable
 
     public async Task<CopyResult> CopyAsync(Guid sourceMailboxId, UidSet uids, Guid destinationMailboxId, bool move)
     {
-        await EnsureWritableAsync().ConfigureAwait(true);
+        await _lease.EnsureWritableAsync().ConfigureAwait(true);
         var source = Mailbox(sourceMailboxId);
         var destination = Mailbox(destinationMailboxId);
         var records = source.Select(uids).ToList();
@@ -280,11 +272,11 @@ public sealed partial class UserGrain : Grain, IUserGrain, IDisposable
         _index.MessageCount,
         _index.Mailboxes.Values.Sum(m => m.Messages.Sum(r => r.Size)),
         _manifest.State.Seq,
-        _pending.Count,
+        _checkpoints.Pending.Count,
         _activationId,
         _silo.SiloAddress.ToString(),
         _index.Tombstones.Count,
-        _lastCheckpointBytes,
+        _checkpoints.LastCheckpointBytes,
         _loadedFrom,
         _observers.Count));
 
@@ -335,7 +327,7 @@ public sealed partial class UserGrain : Grain, IUserGrain, IDisposable
 
     public async Task<int> RecoverNowAsync()
     {
-        await EnsureWritableAsync().ConfigureAwait(true);
+        await _lease.EnsureWritableAsync().ConfigureAwait(true);
         var recovered = await RecoverAsync(CancellationToken.None, everything: true).ConfigureAwait(true);
         try
         {
@@ -345,8 +337,7 @@ public sealed partial class UserGrain : Grain, IUserGrain, IDisposable
         {
             // The recovered UIDs are not durable yet and may exceed the allocation cap: hand the user to a fresh
             // activation (which raises counters and recovers again) rather than serve them.
-            _fenced = true;
-            DeactivateOnIdle();
+            _lease.Fence();
             throw;
         }
 
@@ -374,7 +365,7 @@ public sealed partial class UserGrain : Grain, IUserGrain, IDisposable
             return found;
         }
 
-        await EnsureWritableAsync().ConfigureAwait(true);
+        await _lease.EnsureWritableAsync().ConfigureAwait(true);
         await CommitAsync(creation).ConfigureAwait(true);
         return _index.FindMailbox(((MailboxCreated)creation[^1]).MailboxId)!;
     }
@@ -403,7 +394,7 @@ public sealed partial class UserGrain : Grain, IUserGrain, IDisposable
         foreach (var e in entries)
         {
             _index.Apply(e);
-            _pending.Add(e);
+            _checkpoints.Pending.Add(e);
             _journal?.Append(e);
             touched.Add(e switch
             {
@@ -424,7 +415,7 @@ public sealed partial class UserGrain : Grain, IUserGrain, IDisposable
         }
 
         Notify(touched);
-        if (_pending.Count >= _options.CheckpointChangeThreshold)
+        if (_checkpoints.Pending.Count >= _options.CheckpointChangeThreshold)
         {
             await TryCheckpointAsync().ConfigureAwait(true);
         }
@@ -454,47 +445,6 @@ public sealed partial class UserGrain : Grain, IUserGrain, IDisposable
         }
 
         _allocatedSinceCheckpoint += allocations;
-    }
-
-    /// <summary>
-    /// Before anything is acknowledged: this activation must still hold the lease. An idle activation lets it lapse
-    /// (renewals cost a billed write each, docs/architecture.md "Leases"), so the first write after a quiet
-    /// period takes it back with one write conditional on the ETag this activation last wrote: if anyone else
-    /// wrote the lease meanwhile (a successor took the user over), that write fails and this activation is fenced.
-    /// </summary>
-    private async Task EnsureWritableAsync()
-    {
-        if (_fenced)
-        {
-            throw MailStoreException.Unavailable("another writer took this user over; retry");
-        }
-
-        _writesSinceRenewal = true;
-        if (_lease.IsValid)
-        {
-            return;
-        }
-
-        try
-        {
-            await _lease.RenewAsync().ConfigureAwait(true);
-        }
-        catch (LeaseLostException e)
-        {
-            StoreLog.LeaseLostWhileIdle(_log, e, _names.User);
-            _fenced = true;
-            DeactivateOnIdle();
-            throw MailStoreException.Unavailable("another writer took this user over; retry", e);
-        }
-        catch (ObjectStoreUnavailableException e)
-        {
-            throw MailStoreException.Unavailable("the user's lease cannot be renewed (store unreachable); retry", e);
-        }
-
-        if (!_lease.IsValid)
-        {
-            throw MailStoreException.Unavailable("the user's lease is not renewed (store too slow); retry");
-        }
     }
 
     private static Task<T> GuardAsync<T>(Func<Task<T>> call) => StoreUnavailable.GuardAsync(call, "object store unavailable");
