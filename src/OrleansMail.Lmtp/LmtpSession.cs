@@ -251,7 +251,18 @@ public sealed class LmtpSession(
             var before = buffer.Length;
             decoder.Decode(ref buffer, incoming.Writer);
             metrics.Bytes.Add(before - buffer.Length);
-            _input.AdvanceTo(buffer.Start, buffer.End);
+
+            // What follows the end of data is the next pipelined command (RFC 2920): not examined yet, so the
+            // command loop's next read returns it at once instead of waiting for bytes the client will not send.
+            if (decoder.Done)
+            {
+                _input.AdvanceTo(buffer.Start);
+            }
+            else
+            {
+                _input.AdvanceTo(buffer.Start, buffer.End);
+            }
+
             await incoming.FlushAsync().ConfigureAwait(false);
             if (result.IsCompleted && !decoder.Done)
             {

@@ -62,6 +62,34 @@ public sealed class LmtpTranscriptTests(LmtpHost host)
     }
 
     [Fact]
+    public async Task The_next_transaction_pipelined_with_the_end_of_data_is_answered_without_more_bytes()
+    {
+        // RFC 2920: a client may send the next MAIL/RCPT/DATA in the same packet as the previous message's end, then
+        // wait for all the replies. Undefended, the rest of the packet was marked examined and waited for more bytes.
+        await using var t = await GreetedAsync();
+        await t.SendAsync("MAIL FROM:<>\r\nRCPT TO:<alice@example.org>\r\nDATA\r\n");
+        await t.RepliesAsync(3);
+        const string Tail = "Subject: pipelined end\r\n\r\nbody\r\n.\r\nMAIL FROM:<>\r\nRCPT TO:<alice@example.org>\r\nDATA\r\n";
+        var before = (await host.Grains.GetGrain<IUserGrain>("alice").GetMailboxAsync("INBOX")).Messages;
+        for (var split = 0; split <= Tail.Length; split++)
+        {
+            await t.SendAsync(Tail[..split]);
+            await Task.Delay(2);
+            await t.SendAsync(Tail[split..]);
+            var replies = await t.RepliesAsync(4);
+            Assert.StartsWith("250 2.0.0 <alice@example.org>", replies[0], StringComparison.Ordinal);
+            Assert.Equal("250 2.1.0 OK", replies[1]);
+            Assert.Equal("250 2.1.5 OK", replies[2]);
+            Assert.StartsWith("354", replies[3], StringComparison.Ordinal);
+        }
+
+        await t.SendAsync("last\r\n.\r\nQUIT\r\n");
+        Assert.StartsWith("250 2.0.0", await t.ReplyAsync(), StringComparison.Ordinal);
+        Assert.StartsWith("221", await t.ReplyAsync(), StringComparison.Ordinal);
+        Assert.Equal(before + Tail.Length + 2, (await host.Grains.GetGrain<IUserGrain>("alice").GetMailboxAsync("INBOX")).Messages);
+    }
+
+    [Fact]
     public async Task A_detail_that_names_an_existing_folder_delivers_into_it()
     {
         var alice = host.Grains.GetGrain<IUserGrain>("alice");
