@@ -90,6 +90,8 @@ public sealed partial class UserGrain : Grain, IUserGrain, IDisposable
     public Task<MailboxInfo[]> ListMailboxesAsync() =>
         Task.FromResult(_index.Mailboxes.Values.OrderBy(m => m.Name, StringComparer.Ordinal).Select(Info).ToArray());
 
+    public Task<string[]> ListSubscriptionsAsync() => Task.FromResult(_index.Subscriptions.Order(StringComparer.Ordinal).ToArray());
+
     public async Task<MailboxInfo> GetMailboxAsync(string name) => Info(await ResolveAsync(name).ConfigureAwait(true));
 
     public async Task<MailboxInfo> CreateMailboxAsync(string name, SpecialUse specialUse = SpecialUse.None)

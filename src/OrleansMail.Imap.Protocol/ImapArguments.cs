@@ -9,6 +9,9 @@ public sealed class ImapArguments(IReadOnlyList<ImapToken> tokens)
 
     public bool HasMore => _next < tokens.Count;
 
+    /// <summary>Set when a mailbox argument read so far was not valid modified UTF-7.</summary>
+    public bool HasInvalidMailboxName { get; set; }
+
     public ImapToken? Peek => _next < tokens.Count ? tokens[_next] : null;
 
     public ImapToken Next(string what) => _next < tokens.Count ? tokens[_next++] : throw new ImapSyntaxException($"Missing {what}");

@@ -169,7 +169,14 @@ public sealed class TranscriptTests(ImapHost host)
         await host.DeliverAsync(user, ImapHost.Message("flags"));
         await using var t = await LoggedInAsync(user);
         await t.CommandAsync("a1", "SELECT INBOX");
-        Assert.Equal(["* 1 FETCH (FLAGS (\\Flagged \\Recent $Work))", "a2 OK STORE completed"], await t.CommandAsync("a2", "STORE 1 +FLAGS (\\Flagged $Work)"));
+        Assert.Equal(
+            [
+                "* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Work)", // a keyword new to the mailbox is announced first (RFC 3501 §7.2.6)
+                "* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Work \\*)] Flags permitted",
+                "* 1 FETCH (FLAGS (\\Flagged \\Recent $Work))",
+                "a2 OK STORE completed",
+            ],
+            await t.CommandAsync("a2", "STORE 1 +FLAGS (\\Flagged $Work)"));
         Assert.Equal(["a3 OK STORE completed"], await t.CommandAsync("a3", "STORE 1 -FLAGS.SILENT ($Work)"));
         Assert.Equal(["* 1 FETCH (FLAGS (\\Seen \\Recent) UID 1)", "a4 OK UID STORE completed"], await t.CommandAsync("a4", "UID STORE 1 FLAGS (\\Seen)"));
         Assert.StartsWith("a5 BAD", (await t.CommandAsync("a5", "STORE 1 +FLAGS (\\Recent)"))[^1]);

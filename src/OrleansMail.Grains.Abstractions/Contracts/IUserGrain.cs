@@ -29,6 +29,10 @@ public interface IUserGrain : IGrainWithStringKey
     [Alias("subscribe")]
     Task SetSubscriptionAsync(string name, bool subscribed);
 
+    /// <summary>Every subscribed name, whether a mailbox of that name exists or not (RFC 3501 §6.3.6 keeps both).</summary>
+    [Alias("subscriptions")]
+    Task<string[]> ListSubscriptionsAsync();
+
     [Alias("save")]
     Task<SaveResult> SaveAsync(SaveRequest request);
 

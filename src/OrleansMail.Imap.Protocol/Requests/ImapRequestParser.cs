@@ -37,19 +37,21 @@ public static class ImapRequestParser
             _ => throw new ImapSyntaxException($"Unknown command {command.Name}"),
         };
         args.End();
-        return request with { Uid = command.Uid };
+        return request with { Uid = command.Uid, HasInvalidMailboxName = args.HasInvalidMailboxName };
     }
 
     /// <summary>
     /// A mailbox argument: decoded from modified UTF-7 (RFC 3501 §5.1.3), trailing delimiters dropped, INBOX in
-    /// any case made INBOX. Empty when the client named nothing; the session refuses that with NO.
+    /// any case made INBOX. Empty when the client named nothing; the session refuses that with NO. A name that is
+    /// not valid modified UTF-7 comes back as sent, marked on <paramref name="args"/>.
     /// </summary>
     public static string Mailbox(ImapArguments args)
     {
         var wire = args.AString("mailbox name");
         if (!ModifiedUtf7.TryDecode(wire, out var name))
         {
-            throw new ImapSyntaxException("Mailbox name is not valid modified UTF-7");
+            args.HasInvalidMailboxName = true;
+            return wire;
         }
 
         name = name.TrimEnd(MailboxName.Delimiter);
@@ -203,11 +205,9 @@ public static class ImapRequestParser
             }
         }
 
+        // Decoded with the patterns by the session: a reference or pattern that is not valid modified UTF-7
+        // matches no name, which is an empty answer, not an error.
         var reference = args.AString("reference");
-        if (!ModifiedUtf7.TryDecode(reference, out reference))
-        {
-            throw new ImapSyntaxException("Reference is not valid modified UTF-7");
-        }
 
         var patternToken = args.Next("mailbox pattern");
         List<string> patterns = patternToken.IsList ? [.. patternToken.Items.Select(t => t.Text)] : [patternToken.Text];

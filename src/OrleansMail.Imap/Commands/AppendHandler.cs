@@ -96,7 +96,13 @@ internal sealed class AppendHandler(ImapSessionContext session, ImapCommandParse
         {
             if (_append is null)
             {
-                var name = ImapSessionContext.RequireMailbox(ImapRequestParser.Mailbox(new ImapArguments(arguments)));
+                var mailboxArgument = new ImapArguments(arguments);
+                var name = ImapSessionContext.RequireMailbox(ImapRequestParser.Mailbox(mailboxArgument));
+                if (mailboxArgument.HasInvalidMailboxName)
+                {
+                    throw new ImapNoException("NONEXISTENT", "Mailbox name is not valid modified UTF-7");
+                }
+
                 try
                 {
                     _append = new PendingAppend(await session.Grain.GetMailboxAsync(name).ConfigureAwait(false));

@@ -86,6 +86,9 @@ internal sealed class FetchHandler(ImapSessionContext session, ViewSync sync)
         if (unseen.Count > 0)
         {
             var stored = await session.Grain.StoreFlagsAsync(view.Id, SelectedMailbox.ToUidSet(unseen), FlagOperation.Add, MessageFlags.Seen, []).ConfigureAwait(false);
+
+            // Another session may have set a keyword meanwhile: the records that come back carry it.
+            sync.AnnounceKeywords(view, stored.Changed);
             foreach (var changed in stored.Changed)
             {
                 view.Update(changed);

@@ -25,13 +25,18 @@ internal sealed class ListHandler(ImapSessionContext session)
         var byName = mailboxes.ToDictionary(m => m.Name, StringComparer.Ordinal);
         var matchers = request.Patterns.Select(p => PatternMatcher(request.Reference, p)).OfType<MailboxPattern>().ToList();
 
-        // Every existing name plus the parents it implies (they list as \NonExistent / \Noselect).
-        SortedSet<string>? subscribedNames = null;
+        // Subscriptions outlive their mailboxes (RFC 3501 §6.3.6): what selects by subscription reads them all.
+        var subscriptions = new SortedSet<string>(
+            request.SelectSubscribed ? await session.Grain.ListSubscriptionsAsync().ConfigureAwait(false) : mailboxes.Where(m => m.Subscribed).Select(m => m.Name),
+            StringComparer.Ordinal);
+
+        // Every existing name (and, when selecting by subscription, every subscribed name) plus the parents it
+        // implies: those list as \NonExistent, or under LSUB as \Noselect.
         var names = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (var m in mailboxes)
+        foreach (var name in request.SelectSubscribed ? mailboxes.Select(m => m.Name).Concat(subscriptions) : mailboxes.Select(m => m.Name))
         {
-            names.Add(m.Name);
-            for (var parent = MailboxName.Parent(m.Name); parent is not null; parent = MailboxName.Parent(parent))
+            names.Add(name);
+            for (var parent = MailboxName.Parent(name); parent is not null; parent = MailboxName.Parent(parent))
             {
                 names.Add(parent);
             }
@@ -45,14 +50,26 @@ internal sealed class ListHandler(ImapSessionContext session)
             }
 
             byName.TryGetValue(name, out var info);
-            var subscribed = info?.Subscribed ?? false;
-            var childSubscribed = request.RecursiveMatch && HasBelow(subscribedNames ??= new SortedSet<string>(mailboxes.Where(m => m.Subscribed).Select(m => m.Name), StringComparer.Ordinal), name);
-            if ((request.SelectSubscribed && !subscribed && !childSubscribed) || (request.SelectSpecialUse && (info is null || info.SpecialUse == SpecialUse.None)))
+            var subscribed = subscriptions.Contains(name);
+            var childInfo = false;
+            if (request.SelectSubscribed && !subscribed)
+            {
+                // LSUB lists an unsubscribed parent as \Noselect only when % hid its subscribed child (RFC 3501
+                // §6.3.9); RECURSIVEMATCH lists it with CHILDINFO (RFC 5258 §3.5). Otherwise it is not selected.
+                var below = Below(subscriptions, name);
+                childInfo = request.Lsub ? below.Any(child => !matchers.Any(m => m.IsMatch(child))) : request.RecursiveMatch && below.Any();
+                if (!childInfo)
+                {
+                    continue;
+                }
+            }
+
+            if (request.SelectSpecialUse && (info is null || info.SpecialUse == SpecialUse.None))
             {
                 continue;
             }
 
-            WriteListResponse(request, verb, name, info, HasBelow(names, name), subscribed, childSubscribed && !subscribed);
+            WriteListResponse(request, verb, name, info, HasBelow(names, name), subscribed, childInfo && !request.Lsub);
             if (request.ReturnStatus is { } items && info is not null)
             {
                 StatusResponse.Write(session, info, items);
@@ -62,12 +79,21 @@ internal sealed class ListHandler(ImapSessionContext session)
         return $"{verb} completed";
     }
 
-    private void WriteListResponse(ListRequest request, string verb, string name, MailboxInfo? info, bool hasChildren, bool subscribed, bool onlyChildSubscribed)
+    private void WriteListResponse(ListRequest request, string verb, string name, MailboxInfo? info, bool hasChildren, bool subscribed, bool childSubscribed)
     {
         var attributes = new List<string>();
-        if (info is null)
+        if (request.Lsub)
         {
-            attributes.Add(request.Lsub ? "\\Noselect" : "\\NonExistent");
+            // LSUB has no \NonExistent: a subscribed name lists plainly whether or not it exists; a parent listed
+            // only for its subscribed children cannot be selected.
+            if (!subscribed)
+            {
+                attributes.Add("\\Noselect");
+            }
+        }
+        else if (info is null)
+        {
+            attributes.Add("\\NonExistent");
         }
 
         if (request.ReturnChildren)
@@ -88,7 +114,7 @@ internal sealed class ListHandler(ImapSessionContext session)
         var output = session.Out;
         output.Raw($"* {verb} ({string.Join(' ', attributes)}) \"/\" ");
         output.AString(ModifiedUtf7.Encode(name));
-        if (onlyChildSubscribed)
+        if (childSubscribed)
         {
             output.Raw(" (\"CHILDINFO\" (\"SUBSCRIBED\"))");
         }
@@ -127,17 +153,19 @@ internal sealed class ListHandler(ImapSessionContext session)
     }
 
     /// <summary>
-    /// Whether a sorted set holds a name below <paramref name="name"/>: ordinally they lie between "name/" and
-    /// "name0" ('0' follows the delimiter; only "name0" itself is there and not below), so this is one range
-    /// lookup, not a scan per listed name.
+    /// The names of a sorted set below <paramref name="name"/>: ordinally they lie between "name/" and "name0" ('0'
+    /// follows the delimiter; only "name0" itself is there and not below), so this is one range lookup, not a scan
+    /// per listed name.
     /// </summary>
-    private static bool HasBelow(SortedSet<string> sorted, string name)
+    private static IEnumerable<string> Below(SortedSet<string> sorted, string name)
     {
         var after = name + (char)(MailboxName.Delimiter + 1);
-        var view = sorted.GetViewBetween(name + MailboxName.Delimiter, after);
-        return view.Min is { } first && !string.Equals(first, after, StringComparison.Ordinal);
+        return sorted.GetViewBetween(name + MailboxName.Delimiter, after).Where(n => !string.Equals(n, after, StringComparison.Ordinal));
     }
 
+    private static bool HasBelow(SortedSet<string> sorted, string name) => Below(sorted, name).Any();
+
+    /// <summary>The matcher for a reference and a pattern as sent; null when they match no name (not valid modified UTF-7, or too long).</summary>
     private static MailboxPattern? PatternMatcher(string reference, string pattern) =>
-        ModifiedUtf7.TryDecode(pattern, out var decoded) ? MailboxPattern.Create(reference + decoded) : throw new ImapSyntaxException("Pattern is not valid modified UTF-7");
+        ModifiedUtf7.TryDecode(reference, out var decodedReference) && ModifiedUtf7.TryDecode(pattern, out var decoded) ? MailboxPattern.Create(decodedReference + decoded) : null;
 }

@@ -21,7 +21,8 @@ internal sealed class SearchHandler(ImapSessionContext session)
         }
 
         var view = session.View!;
-        var (matches, matchedUids, highestModSeq) = await MatchAsync(request, key, view).ConfigureAwait(false);
+        var (matches, matchedUids, modSeqs) = await MatchAsync(request, key, view).ConfigureAwait(false);
+        var highestModSeq = modSeqs.Count == 0 ? 0 : modSeqs.Max();
         var completed = request.Uid ? "UID SEARCH completed" : "SEARCH completed";
         if (request.Return is { } returns)
         {
@@ -30,7 +31,7 @@ internal sealed class SearchHandler(ImapSessionContext session)
                 view.SavedResult = [.. matchedUids];
             }
 
-            WriteEsearch(request, returns, matches, key.UsesModSeq ? highestModSeq : 0);
+            WriteEsearch(request, returns, matches, key.UsesModSeq ? ReturnedModSeq(returns, matches, modSeqs) : 0);
             return completed;
         }
 
@@ -46,7 +47,7 @@ internal sealed class SearchHandler(ImapSessionContext session)
     }
 
     /// <summary>Every message of the view tried against the program, reading summaries and bodies only when it needs them.</summary>
-    private async Task<(List<uint> Matches, List<uint> MatchedUids, ulong HighestModSeq)> MatchAsync(SearchRequest request, SearchMatcher key, SelectedMailbox view)
+    private async Task<(List<uint> Matches, List<uint> MatchedUids, List<ulong> ModSeqs)> MatchAsync(SearchRequest request, SearchMatcher key, SelectedMailbox view)
     {
         var candidates = new List<(MessageView Message, int Sequence)>(view.Count);
         for (var seq = 1; seq <= view.Count; seq++)
@@ -60,7 +61,7 @@ internal sealed class SearchHandler(ImapSessionContext session)
         var need = needs.HasFlag(SearchNeeds.Body) ? BodyNeed.Whole : needs.HasFlag(SearchNeeds.Header) ? BodyNeed.Header : BodyNeed.None;
         var matches = new List<uint>();
         var matchedUids = new List<uint>();
-        ulong highestModSeq = 0;
+        var modSeqs = new List<ulong>();
         foreach (var chunk in candidates.Chunk(BodyPrefetch.SummaryChunk))
         {
             var messages = chunk.Select(c => c.Message).ToList();
@@ -75,12 +76,43 @@ internal sealed class SearchHandler(ImapSessionContext session)
                 {
                     matchedUids.Add(message.Uid);
                     matches.Add(request.Uid ? message.Uid : (uint)chunk[index].Sequence);
-                    highestModSeq = Math.Max(highestModSeq, message.ModSeq);
+                    modSeqs.Add(message.ModSeq);
                 }
             }
         }
 
-        return (matches, matchedUids, highestModSeq);
+        return (matches, matchedUids, modSeqs);
+    }
+
+    /// <summary>
+    /// The MODSEQ an ESEARCH answer carries (RFC 7162 §3.1.5 with RFC 4731): the highest of the messages it returns:
+    /// with only MIN and/or MAX, of those one or two; with ALL or COUNT, of every match.
+    /// </summary>
+    private static ulong ReturnedModSeq(IReadOnlySet<string> returns, List<uint> matches, List<ulong> modSeqs)
+    {
+        if (matches.Count == 0)
+        {
+            return 0;
+        }
+
+        if (returns.Contains("ALL") || returns.Contains("COUNT") || !(returns.Contains("MIN") || returns.Contains("MAX")))
+        {
+            return modSeqs.Max();
+        }
+
+        // Matches are found in ascending order (sequence numbers and UIDs alike): MIN is the first, MAX the last.
+        ulong modSeq = 0;
+        if (returns.Contains("MIN"))
+        {
+            modSeq = modSeqs[0];
+        }
+
+        if (returns.Contains("MAX"))
+        {
+            modSeq = Math.Max(modSeq, modSeqs[^1]);
+        }
+
+        return modSeq;
     }
 
     /// <summary>RFC 4731: one ESEARCH response with what was asked; with SAVE alone, none (RFC 5182 §2.4).</summary>

@@ -70,12 +70,8 @@ internal sealed class SelectHandler(ImapSessionContext session, ViewSync sync, M
     /// <summary>The untagged answers RFC 3501 §6.3.1 and RFC 7162 §3.1.2 require, in the usual order.</summary>
     private void WriteSelectAnswers(MailboxInfo info, SelectedMailbox view, MessageView[] messages)
     {
-        var keywords = messages.SelectMany(m => m.Keywords).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal).ToList();
-        var keywordList = keywords.Count == 0 ? "" : " " + string.Join(' ', keywords);
-        Out.Raw($"* FLAGS ({ImapFormat.SystemFlags}{keywordList})\r\n");
-        Out.Raw(view.ReadOnly
-            ? "* OK [PERMANENTFLAGS ()] Read-only mailbox\r\n"
-            : $"* OK [PERMANENTFLAGS ({ImapFormat.SystemFlags}{keywordList} \\*)] Flags permitted\r\n");
+        view.AnnouncedKeywords.UnionWith(messages.SelectMany(m => m.Keywords));
+        sync.WriteFlags(view);
         Out.Raw($"* {view.Count} EXISTS\r\n* {view.RecentCount} RECENT\r\n");
         var firstUnseen = Array.FindIndex(messages, m => !m.Flags.HasFlag(MessageFlags.Seen));
         if (firstUnseen >= 0)

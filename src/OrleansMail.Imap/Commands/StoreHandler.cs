@@ -29,6 +29,7 @@ internal sealed class StoreHandler(ImapSessionContext session, ViewSync sync)
         else if (uids.Count > 0)
         {
             var result = await session.Grain.StoreFlagsAsync(view.Id, SelectedMailbox.ToUidSet(uids), request.Operation, request.Flags, request.Keywords, unchangedSince).ConfigureAwait(false);
+            sync.AnnounceKeywords(view, result.Changed);
             foreach (var changed in result.Changed)
             {
                 view.Update(changed);

@@ -238,10 +238,23 @@ internal sealed class ImapSession : IDisposable
         string status;
         try
         {
-            var text = await spec.Run(this, ImapRequestParser.Parse(command)).ConfigureAwait(false);
-            if (_session.State is SelectedState && spec.Name is not ("SELECT" or "EXAMINE"))
+            var request = ImapRequestParser.Parse(command);
+            if (request.HasInvalidMailboxName)
+            {
+                // Names that are not modified UTF-7 were never created (CREATE refuses them), so none exists.
+                throw new ImapNoException(spec.Name is "CREATE" or "RENAME" ? "CANNOT" : "NONEXISTENT", "Mailbox name is not valid modified UTF-7");
+            }
+
+            var condStore = _session.Extensions.CondStore;
+            var text = await spec.Run(this, request).ConfigureAwait(false);
+            if (_session.State is SelectedState { View: var view } && spec.Name is not ("SELECT" or "EXAMINE"))
             {
                 await Sync.SyncAsync(allowExpunge: !spec.DefersExpunge || command.Uid).ConfigureAwait(false);
+                if (!condStore && _session.Extensions.CondStore)
+                {
+                    // RFC 7162 §3.1: the first CONDSTORE-enabling command while a mailbox is selected tells its HIGHESTMODSEQ.
+                    _session.Out.Raw($"* OK [HIGHESTMODSEQ {Math.Max(1, view.SyncedModSeq)}] Highest\r\n");
+                }
             }
 
             if (text is null)

@@ -42,6 +42,9 @@ internal sealed class SelectedMailbox(MailboxInfo info, bool readOnly)
 
     public IReadOnlyList<uint> Uids => _uids;
 
+    /// <summary>The keywords this session has announced in FLAGS (RFC 3501 §7.2.6): a FETCH may carry no other.</summary>
+    public HashSet<string> AnnouncedKeywords { get; } = new(StringComparer.OrdinalIgnoreCase);
+
     public uint LargestUid => _uids.Count == 0 ? 0 : _uids[^1];
 
     public MessageView this[int sequence] => _messages[_uids[sequence - 1]];

@@ -67,6 +67,7 @@ internal sealed class ViewSync(ImapSessionContext session, MailboxNotifications 
             }
         }
 
+        AnnounceKeywords(view, changes.Changed);
         var added = false;
         foreach (var message in changes.Changed)
         {
@@ -96,6 +97,35 @@ internal sealed class ViewSync(ImapSessionContext session, MailboxNotifications 
                 Out.Raw($"* {view.RecentCount} RECENT\r\n");
             }
         }
+    }
+
+    /// <summary>
+    /// Before any FETCH carries a keyword new to the mailbox, every session with it selected hears the new flag list
+    /// (RFC 3501 §7.2.6: FLAGS, and the PERMANENTFLAGS that go with it).
+    /// </summary>
+    public void AnnounceKeywords(SelectedMailbox view, IEnumerable<MessageView> messages)
+    {
+        var fresh = false;
+        foreach (var keyword in messages.SelectMany(m => m.Keywords))
+        {
+            fresh |= view.AnnouncedKeywords.Add(keyword);
+        }
+
+        if (fresh)
+        {
+            WriteFlags(view);
+        }
+    }
+
+    /// <summary>FLAGS and PERMANENTFLAGS for the keywords announced so far, as SELECT sends them.</summary>
+    public void WriteFlags(SelectedMailbox view)
+    {
+        var keywords = view.AnnouncedKeywords.Order(StringComparer.Ordinal).ToList();
+        var keywordList = keywords.Count == 0 ? "" : " " + string.Join(' ', keywords);
+        Out.Raw($"* FLAGS ({ImapFormat.SystemFlags}{keywordList})\r\n");
+        Out.Raw(view.ReadOnly
+            ? "* OK [PERMANENTFLAGS ()] Read-only mailbox\r\n"
+            : $"* OK [PERMANENTFLAGS ({ImapFormat.SystemFlags}{keywordList} \\*)] Flags permitted\r\n");
     }
 
     /// <summary>An untagged FETCH for a flag change (ours or another session's): with CONDSTORE it carries UID and MODSEQ (RFC 7162 §3.2).</summary>
