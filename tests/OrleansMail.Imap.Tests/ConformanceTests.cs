@@ -7,18 +7,11 @@ namespace OrleansMail.Imap.Tests;
 [Collection(ImapHostCollection.Name)]
 public sealed class ConformanceTests(ImapHost host)
 {
-    private async Task<ImapTranscript> LoggedInAsync(string user)
-    {
-        var t = await host.TranscriptAsync();
-        Assert.StartsWith("a0 OK", (await t.CommandAsync("a0", $"LOGIN {user} secret"))[^1]);
-        return t;
-    }
-
     [Fact]
     public async Task A_name_that_is_not_modified_utf7_names_no_mailbox_and_matches_nothing()
     {
         // RFC 3501 §5.1.3: such a name cannot exist, so using it is NO (not BAD), and a pattern with it matches nothing.
-        await using var t = await LoggedInAsync(host.NewUser());
+        await using var t = await host.LoggedInAsync(host.NewUser());
         Assert.Equal("a1 NO [NONEXISTENT] Mailbox name is not valid modified UTF-7", (await t.CommandAsync("a1", "SELECT &AAA"))[^1]);
         Assert.Equal("a2 NO [NONEXISTENT] Mailbox name is not valid modified UTF-7", (await t.CommandAsync("a2", "EXAMINE \"&Jjo!\""))[^1]);
         Assert.Equal("a3 NO [NONEXISTENT] Mailbox name is not valid modified UTF-7", (await t.CommandAsync("a3", "STATUS &AAA (MESSAGES)"))[^1]);
@@ -35,7 +28,7 @@ public sealed class ConformanceTests(ImapHost host)
         // RFC 7162 §3.1: a client that enables CONDSTORE by using it learns where the mailbox stands, once.
         var user = host.NewUser();
         await host.DeliverAsync(user, ImapHost.Message("one"));
-        await using var t = await LoggedInAsync(user);
+        await using var t = await host.LoggedInAsync(user);
         var select = await t.CommandAsync("a1", "SELECT INBOX");
         var highest = Assert.Single(select, l => l.StartsWith("* OK [HIGHESTMODSEQ ", StringComparison.Ordinal));
         var first = await t.CommandAsync("a2", "FETCH 1 (MODSEQ)");
@@ -54,7 +47,7 @@ public sealed class ConformanceTests(ImapHost host)
             await host.DeliverAsync(user, ImapHost.Message("m" + i));
         }
 
-        await using var t = await LoggedInAsync(user);
+        await using var t = await host.LoggedInAsync(user);
         await t.CommandAsync("a1", "SELECT INBOX");
         await t.CommandAsync("a2", "STORE 2 +FLAGS (\\Flagged)"); // the middle message now has the highest modseq
         var modSeqs = (await t.CommandAsync("a3", "FETCH 1:3 (MODSEQ)")).SkipLast(1)
@@ -72,7 +65,7 @@ public sealed class ConformanceTests(ImapHost host)
     public async Task Subscriptions_outlive_their_mailboxes_and_list_as_nonexistent()
     {
         // RFC 3501 §6.3.6 keeps a subscription when its mailbox goes; RFC 5258 §3.1 lists it with \NonExistent.
-        await using var t = await LoggedInAsync(host.NewUser());
+        await using var t = await host.LoggedInAsync(host.NewUser());
         await t.CommandAsync("a1", "CREATE Gone");
         await t.CommandAsync("a2", "SUBSCRIBE Gone");
         await t.CommandAsync("a3", "DELETE Gone");
@@ -86,7 +79,7 @@ public sealed class ConformanceTests(ImapHost host)
     [Fact]
     public async Task Recursivematch_gives_childinfo_only_to_a_parent_that_is_not_itself_subscribed()
     {
-        await using var t = await LoggedInAsync(host.NewUser());
+        await using var t = await host.LoggedInAsync(host.NewUser());
         await t.CommandAsync("a1", "CREATE Parent/Child");
         await t.CommandAsync("a2", "SUBSCRIBE Parent/Child");
         var before = await t.CommandAsync("a3", "LIST (SUBSCRIBED RECURSIVEMATCH) \"\" Parent");
@@ -100,7 +93,7 @@ public sealed class ConformanceTests(ImapHost host)
     public async Task Lsub_percent_lists_an_unsubscribed_parent_of_a_subscribed_child_as_noselect()
     {
         // RFC 3501 §6.3.9's own example: "news/comp/mail/misc" subscribed, LSUB "news/%" returns news/comp \Noselect.
-        await using var t = await LoggedInAsync(host.NewUser());
+        await using var t = await host.LoggedInAsync(host.NewUser());
         await t.CommandAsync("a1", "CREATE news/comp/mail/misc");
         await t.CommandAsync("a2", "SUBSCRIBE news/comp/mail/misc");
         Assert.Equal(["* LSUB (\\Noselect) \"/\" news/comp", "a3 OK LSUB completed"], await t.CommandAsync("a3", "LSUB \"\" news/%"));
@@ -113,8 +106,8 @@ public sealed class ConformanceTests(ImapHost host)
         // RFC 3501 §7.2.6: every session with the mailbox selected hears the new FLAGS first.
         var user = host.NewUser();
         await host.DeliverAsync(user, ImapHost.Message("one"));
-        await using var a = await LoggedInAsync(user);
-        await using var b = await LoggedInAsync(user);
+        await using var a = await host.LoggedInAsync(user);
+        await using var b = await host.LoggedInAsync(user);
         await a.CommandAsync("a1", "SELECT INBOX");
         await b.CommandAsync("b1", "SELECT INBOX");
         var stored = await a.CommandAsync("a2", "STORE 1 +FLAGS ($Project)");

@@ -74,6 +74,14 @@ public sealed class ImapHost : IAsyncLifetime
     }
 
     /// <summary>Delivers a message over LMTP as an MTA would; returns the final reply.</summary>
+    /// <summary>A raw transcript already logged in as <paramref name="user"/> (tag a0).</summary>
+    public async Task<ImapTranscript> LoggedInAsync(string user)
+    {
+        var t = await TranscriptAsync();
+        Assert.StartsWith("a0 OK", (await t.CommandAsync("a0", $"LOGIN {user} secret"))[^1]);
+        return t;
+    }
+
     public Task<string> DeliverAsync(string user, string message) => LmtpDelivery.DeliverMessageAsync(LmtpPort, $"{user}@localhost", message);
 
     public static string Message(string subject, string body = "Hello there.", string from = "Sender <sender@example.org>") =>

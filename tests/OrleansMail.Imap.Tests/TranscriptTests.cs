@@ -7,13 +7,6 @@ namespace OrleansMail.Imap.Tests;
 [Collection(ImapHostCollection.Name)]
 public sealed class TranscriptTests(ImapHost host)
 {
-    private async Task<ImapTranscript> LoggedInAsync(string user)
-    {
-        var t = await host.TranscriptAsync();
-        Assert.StartsWith("a0 OK", (await t.CommandAsync("a0", $"LOGIN {user} secret"))[^1]);
-        return t;
-    }
-
     [Fact]
     public async Task Greeting_capability_noop_and_logout()
     {
@@ -101,7 +94,7 @@ public sealed class TranscriptTests(ImapHost host)
         var user = host.NewUser();
         Assert.StartsWith("250", await host.DeliverAsync(user, ImapHost.Message("one")));
         Assert.StartsWith("250", await host.DeliverAsync(user, ImapHost.Message("two")));
-        await using var t = await LoggedInAsync(user);
+        await using var t = await host.LoggedInAsync(user);
         var select = await t.CommandAsync("a1", "SELECT inbox");
         Assert.Contains("* 2 EXISTS", select);
         Assert.Contains("* 2 RECENT", select);
@@ -125,7 +118,7 @@ public sealed class TranscriptTests(ImapHost host)
         var user = host.NewUser();
         await host.DeliverAsync(user, ImapHost.Message("one"));
         await host.DeliverAsync(user, ImapHost.Message("two"));
-        await using var t = await LoggedInAsync(user);
+        await using var t = await host.LoggedInAsync(user);
         await t.CommandAsync("a1", "SELECT INBOX");
         var search = await t.CommandAsync("a2", "UID SEARCH UID 1:4294967295");
         Assert.Equal("* SEARCH 1 2", search[0]);
@@ -144,7 +137,7 @@ public sealed class TranscriptTests(ImapHost host)
     {
         var user = host.NewUser();
         await host.DeliverAsync(user, ImapHost.Message("Fetch me", "Line one.\r\nLine two."));
-        await using var t = await LoggedInAsync(user);
+        await using var t = await host.LoggedInAsync(user);
         await t.CommandAsync("a1", "SELECT INBOX");
         var peek = await t.CommandAsync("a2", "FETCH 1 (FLAGS BODY.PEEK[HEADER.FIELDS (SUBJECT)])");
         Assert.Equal("* 1 FETCH (FLAGS (\\Recent) BODY[HEADER.FIELDS (SUBJECT)] {21}", peek[0]);
@@ -167,7 +160,7 @@ public sealed class TranscriptTests(ImapHost host)
     {
         var user = host.NewUser();
         await host.DeliverAsync(user, ImapHost.Message("flags"));
-        await using var t = await LoggedInAsync(user);
+        await using var t = await host.LoggedInAsync(user);
         await t.CommandAsync("a1", "SELECT INBOX");
         Assert.Equal(
             [
@@ -192,8 +185,8 @@ public sealed class TranscriptTests(ImapHost host)
             await host.DeliverAsync(user, ImapHost.Message($"m{i}"));
         }
 
-        await using var a = await LoggedInAsync(user);
-        await using var b = await LoggedInAsync(user);
+        await using var a = await host.LoggedInAsync(user);
+        await using var b = await host.LoggedInAsync(user);
         await a.CommandAsync("a1", "SELECT INBOX");
         await b.CommandAsync("b1", "SELECT INBOX");
         await b.CommandAsync("b2", "STORE 2 +FLAGS.SILENT \\Deleted");
@@ -214,7 +207,7 @@ public sealed class TranscriptTests(ImapHost host)
     public async Task Mailbox_management_with_modified_utf7_names()
     {
         var user = host.NewUser();
-        await using var t = await LoggedInAsync(user);
+        await using var t = await host.LoggedInAsync(user);
         Assert.Matches(@"^a1 OK \[MAILBOXID \(F[0-9a-f]{32}\)\] CREATE completed$", (await t.CommandAsync("a1", "CREATE Entw&APw-rfe/Alt"))[^1]);
         Assert.Equal("a2 NO [ALREADYEXISTS] INBOX always exists", (await t.CommandAsync("a2", "CREATE inbox"))[^1]);
         var list = await t.CommandAsync("a3", "LIST \"\" *");
@@ -242,7 +235,7 @@ public sealed class TranscriptTests(ImapHost host)
     public async Task Append_with_flags_and_date_answers_APPENDUID_and_refuses_what_it_must()
     {
         var user = host.NewUser();
-        await using var t = await LoggedInAsync(user);
+        await using var t = await host.LoggedInAsync(user);
         var message = "Subject: appended\r\n\r\nhello\r\n";
         await t.SendAsync($"a1 APPEND INBOX (\\Seen $Done) \" 7-Feb-1994 21:52:25 -0800\" {{{message.Length}}}\r\n");
         Assert.StartsWith("+ ", await t.LineAsync());
@@ -268,7 +261,7 @@ public sealed class TranscriptTests(ImapHost host)
         var user = host.NewUser();
         await host.DeliverAsync(user, ImapHost.Message("a"));
         await host.DeliverAsync(user, ImapHost.Message("b"));
-        await using var t = await LoggedInAsync(user);
+        await using var t = await host.LoggedInAsync(user);
         await t.CommandAsync("a1", "SELECT INBOX");
         Assert.Equal("a2 NO [TRYCREATE] No such destination mailbox", (await t.CommandAsync("a2", "COPY 1 Nowhere"))[^1]);
         await t.CommandAsync("a3", "CREATE Kept");
@@ -286,7 +279,7 @@ public sealed class TranscriptTests(ImapHost host)
         await host.DeliverAsync(user, ImapHost.Message("Quarterly report", "The numbers are fine.", "Alice Smith <alice@example.org>"));
         await host.DeliverAsync(user, ImapHost.Message("=?UTF-8?Q?Gr=C3=BC=C3=9Fe?=", "Viele Grüße", "Bob <bob@example.net>"));
         await host.DeliverAsync(user, ImapHost.Message("Lunch", "Pizza?", "Alice Smith <alice@example.org>"));
-        await using var t = await LoggedInAsync(user);
+        await using var t = await host.LoggedInAsync(user);
         await t.CommandAsync("a1", "SELECT INBOX");
         await t.CommandAsync("a2", "STORE 3 +FLAGS.SILENT (\\Flagged)");
         Assert.Equal("* SEARCH 1 3", (await t.CommandAsync("a3", "SEARCH FROM alice"))[0]);
@@ -311,8 +304,8 @@ public sealed class TranscriptTests(ImapHost host)
         var user = host.NewUser();
         await host.DeliverAsync(user, ImapHost.Message("one"));
         await host.DeliverAsync(user, ImapHost.Message("two"));
-        await using var first = await LoggedInAsync(user);
-        await using var second = await LoggedInAsync(user);
+        await using var first = await host.LoggedInAsync(user);
+        await using var second = await host.LoggedInAsync(user);
         Assert.Matches(@"^\* STATUS INBOX \(RECENT 2\)$", (await first.CommandAsync("a1", "STATUS INBOX (RECENT)"))[0]);
         Assert.Contains("* 2 RECENT", await second.CommandAsync("b1", "EXAMINE INBOX"));
         Assert.Equal(["* SEARCH 1 2", "b2 OK SEARCH completed"], await second.CommandAsync("b2", "SEARCH NEW"));
@@ -339,7 +332,7 @@ public sealed class TranscriptTests(ImapHost host)
     {
         var user = host.NewUser();
         await host.DeliverAsync(user, ImapHost.Message("first"));
-        await using var idle = await LoggedInAsync(user);
+        await using var idle = await host.LoggedInAsync(user);
         await idle.CommandAsync("a1", "SELECT INBOX");
         await idle.SendAsync("a2 IDLE\r\n");
         Assert.Equal("+ idling", await idle.LineAsync());
@@ -347,7 +340,7 @@ public sealed class TranscriptTests(ImapHost host)
         Assert.Equal("* 2 EXISTS", await idle.LineAsync(TimeSpan.FromSeconds(10)));
         Assert.Equal("* 2 RECENT", await idle.LineAsync(TimeSpan.FromSeconds(10)));
 
-        await using var other = await LoggedInAsync(user);
+        await using var other = await host.LoggedInAsync(user);
         await other.CommandAsync("b1", "SELECT INBOX");
         await other.CommandAsync("b2", "STORE 1 +FLAGS.SILENT (\\Deleted)");
         Assert.Equal("* 1 FETCH (UID 1 FLAGS (\\Deleted \\Recent))", await idle.LineAsync(TimeSpan.FromSeconds(10)));
@@ -362,7 +355,7 @@ public sealed class TranscriptTests(ImapHost host)
     {
         var user = host.NewUser();
         await host.DeliverAsync(user, ImapHost.Message("outage"));
-        await using var t = await LoggedInAsync(user);
+        await using var t = await host.LoggedInAsync(user);
         await t.CommandAsync("a1", "SELECT INBOX");
         host.Faults.Block = name => name.Contains("/" + user + "/msg/", StringComparison.Ordinal);
         try
@@ -388,7 +381,7 @@ public sealed class TranscriptTests(ImapHost host)
         {
             for (var i = 0; i < 5; i++)
             {
-                open.Add(await LoggedInAsync(user));
+                open.Add(await host.LoggedInAsync(user));
             }
 
             await using var sixth = await host.TranscriptAsync();
@@ -420,7 +413,7 @@ public sealed class TranscriptTests(ImapHost host)
     public async Task A_multiappend_that_fails_midway_leaves_no_message_behind()
     {
         var user = host.NewUser();
-        await using var t = await LoggedInAsync(user);
+        await using var t = await host.LoggedInAsync(user);
         var message = "Subject: part of a batch\r\n\r\nbody\r\n";
         var bodies = 0;
         host.Faults.Block = name => name.Contains("/" + user + "/msg/", StringComparison.Ordinal) && Interlocked.Increment(ref bodies) > 1;
@@ -441,7 +434,7 @@ public sealed class TranscriptTests(ImapHost host)
     public async Task A_malformed_append_saves_nothing_and_leaves_nothing_for_the_next_one()
     {
         var user = host.NewUser();
-        await using var t = await LoggedInAsync(user);
+        await using var t = await host.LoggedInAsync(user);
         await t.SendAsync("a1 APPEND INBOX {5+}\r\nhello (\r\n");
         Assert.StartsWith("a1 BAD", (await t.UntilTaggedAsync("a1"))[^1]);
         await t.SendAsync("a2 APPEND INBOX {3+}\r\nabc\r\n");
