@@ -1,4 +1,5 @@
 using OrleansMail.Imap.Protocol.Search;
+using OrleansMail.Imap.Protocol.Sorting;
 using OrleansMail.Mail;
 
 namespace OrleansMail.Imap.Protocol.Requests;
@@ -31,6 +32,8 @@ public static class ImapRequestParser
             "APPEND" => new AppendRequest(tag, TakeRest(args)),
             "EXPUNGE" => new ExpungeRequest(tag, command.Uid ? args.SequenceSet() : null),
             "SEARCH" => Search(tag, args),
+            "SORT" => Sort(tag, args),
+            "THREAD" => Thread(tag, args),
             "FETCH" => Fetch(tag, args, command.Uid),
             "STORE" => Store(tag, args),
             "COPY" or "MOVE" => new CopyRequest(tag, args.SequenceSet(), Mailbox(args), Move: command.Name == "MOVE"),
@@ -339,6 +342,57 @@ public static class ImapRequestParser
 
         var charset = args.TryTake("CHARSET") ? args.AString("charset") : null;
         return new SearchRequest(tag, returns, charset, SearchKey.ParseAll(args));
+    }
+
+    /// <summary>SORT (criteria) charset keys (RFC 5256 §3): at least one criterion, REVERSE only before one.</summary>
+    private static SortRequest Sort(string tag, ImapArguments args)
+    {
+        var list = args.List("sort criteria").Items;
+        var criteria = new List<SortCriterion>();
+        var reverse = false;
+        foreach (var item in list)
+        {
+            var word = item.IsAtom ? item.Text.ToUpperInvariant() : throw new ImapSyntaxException("Invalid sort criterion");
+            if (word == "REVERSE")
+            {
+                reverse = !reverse ? true : throw new ImapSyntaxException("REVERSE twice");
+                continue;
+            }
+
+            var key = word switch
+            {
+                "ARRIVAL" => SortKey.Arrival,
+                "CC" => SortKey.Cc,
+                "DATE" => SortKey.Date,
+                "FROM" => SortKey.From,
+                "SIZE" => SortKey.Size,
+                "SUBJECT" => SortKey.Subject,
+                "TO" => SortKey.To,
+                "DISPLAYFROM" => SortKey.DisplayFrom,
+                "DISPLAYTO" => SortKey.DisplayTo,
+                _ => throw new ImapSyntaxException($"Unknown sort criterion {item.Text}"),
+            };
+            criteria.Add(new SortCriterion(key, reverse));
+            reverse = false;
+        }
+
+        if (criteria.Count == 0 || reverse)
+        {
+            throw new ImapSyntaxException(reverse ? "REVERSE must precede a criterion" : "SORT needs a criterion");
+        }
+
+        return new SortRequest(tag, criteria, args.AString("charset"), SearchKey.ParseAll(args));
+    }
+
+    private static ThreadRequest Thread(string tag, ImapArguments args)
+    {
+        var algorithm = args.Atom("thread algorithm").ToUpperInvariant() switch
+        {
+            "ORDEREDSUBJECT" => ThreadAlgorithm.OrderedSubject,
+            "REFERENCES" => ThreadAlgorithm.References,
+            var other => throw new ImapSyntaxException($"Unknown thread algorithm {other}"),
+        };
+        return new ThreadRequest(tag, algorithm, args.AString("charset"), SearchKey.ParseAll(args));
     }
 
     private static List<ImapToken> TakeRest(ImapArguments args)

@@ -31,6 +31,8 @@ internal static class ImapCommandTable
         new("UNSELECT", ImapStates.Selected, (s, r) => s.Select.CloseAsync((PlainRequest)r)),
         new("EXPUNGE", ImapStates.Selected, (s, r) => s.Store.ExpungeAsync((ExpungeRequest)r), HasUidForm: true),
         new("SEARCH", ImapStates.Selected, (s, r) => s.Search.SearchAsync((SearchRequest)r), HasUidForm: true, DefersExpunge: true),
+        new("SORT", ImapStates.Selected, (s, r) => s.Sort.SortAsync((SortRequest)r), HasUidForm: true, DefersExpunge: true),
+        new("THREAD", ImapStates.Selected, (s, r) => s.Sort.ThreadAsync((ThreadRequest)r), HasUidForm: true, DefersExpunge: true),
         new("FETCH", ImapStates.Selected, (s, r) => s.Fetch.FetchAsync((FetchRequest)r), HasUidForm: true, DefersExpunge: true),
         new("STORE", ImapStates.Selected, (s, r) => s.Store.StoreAsync((StoreRequest)r), HasUidForm: true, DefersExpunge: true),
         new("COPY", ImapStates.Selected, (s, r) => s.Store.CopyAsync((CopyRequest)r), HasUidForm: true),

@@ -9,11 +9,7 @@ internal sealed class SearchHandler(ImapSessionContext session)
 {
     public async Task<string?> SearchAsync(SearchRequest request)
     {
-        if (request.Charset is { } charset && !charset.Equals("UTF-8", StringComparison.OrdinalIgnoreCase) && !charset.Equals("US-ASCII", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new ImapNoException("BADCHARSET (UTF-8 US-ASCII)", "Unsupported charset");
-        }
-
+        RequireCharset(request.Charset);
         var key = new SearchMatcher(request.Program);
         if (key.UsesModSeq)
         {
@@ -21,14 +17,16 @@ internal sealed class SearchHandler(ImapSessionContext session)
         }
 
         var view = session.View!;
-        var (matches, matchedUids, modSeqs) = await MatchAsync(request, key, view).ConfigureAwait(false);
+        var found = await FindAsync(key, view).ConfigureAwait(false);
+        var matches = found.Select(f => request.Uid ? f.Message.Uid : (uint)f.Sequence).ToList();
+        var modSeqs = found.Select(f => f.Message.ModSeq).ToList();
         var highestModSeq = modSeqs.Count == 0 ? 0 : modSeqs.Max();
         var completed = request.Uid ? "UID SEARCH completed" : "SEARCH completed";
         if (request.Return is { } returns)
         {
             if (returns.Contains("SAVE"))
             {
-                view.SavedResult = [.. matchedUids];
+                view.SavedResult = [.. found.Select(f => f.Message.Uid)];
             }
 
             WriteEsearch(request, returns, matches, key.UsesModSeq ? ReturnedModSeq(returns, matches, modSeqs) : 0);
@@ -46,8 +44,20 @@ internal sealed class SearchHandler(ImapSessionContext session)
         return completed;
     }
 
-    /// <summary>Every message of the view tried against the program, reading summaries and bodies only when it needs them.</summary>
-    private async Task<(List<uint> Matches, List<uint> MatchedUids, List<ulong> ModSeqs)> MatchAsync(SearchRequest request, SearchMatcher key, SelectedMailbox view)
+    /// <summary>SEARCH, SORT and THREAD take UTF-8 and US-ASCII (its subset); anything else is NO [BADCHARSET] (RFC 3501 §6.4.4).</summary>
+    public static void RequireCharset(string? charset)
+    {
+        if (charset is not null && !charset.Equals("UTF-8", StringComparison.OrdinalIgnoreCase) && !charset.Equals("US-ASCII", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ImapNoException("BADCHARSET (UTF-8 US-ASCII)", "Unsupported charset");
+        }
+    }
+
+    /// <summary>
+    /// The messages of the view the program matches, in mailbox order, with their sequence numbers; summaries and
+    /// bodies are read only when the program needs them.
+    /// </summary>
+    public async Task<List<(MessageView Message, int Sequence)>> FindAsync(SearchMatcher key, SelectedMailbox view)
     {
         var candidates = new List<(MessageView Message, int Sequence)>(view.Count);
         for (var seq = 1; seq <= view.Count; seq++)
@@ -59,9 +69,7 @@ internal sealed class SearchHandler(ImapSessionContext session)
         var prefetch = new BodyPrefetch(session.Services.Bodies, userId);
         var needs = key.Needs;
         var need = needs.HasFlag(SearchNeeds.Body) ? BodyNeed.Whole : needs.HasFlag(SearchNeeds.Header) ? BodyNeed.Header : BodyNeed.None;
-        var matches = new List<uint>();
-        var matchedUids = new List<uint>();
-        var modSeqs = new List<ulong>();
+        var found = new List<(MessageView Message, int Sequence)>();
         foreach (var chunk in candidates.Chunk(BodyPrefetch.SummaryChunk))
         {
             var messages = chunk.Select(c => c.Message).ToList();
@@ -74,14 +82,12 @@ internal sealed class SearchHandler(ImapSessionContext session)
                 var subject = new SearchSubject(message, chunk[index].Sequence, view.LargestUid, view.Count, summaries?[index], header, body, session.Services.Time.GetUtcNow(), view.SavedResult, view.IsRecent(message.Uid));
                 if (key.Matches(subject))
                 {
-                    matchedUids.Add(message.Uid);
-                    matches.Add(request.Uid ? message.Uid : (uint)chunk[index].Sequence);
-                    modSeqs.Add(message.ModSeq);
+                    found.Add(chunk[index]);
                 }
             }
         }
 
-        return (matches, matchedUids, modSeqs);
+        return found;
     }
 
     /// <summary>

@@ -35,6 +35,7 @@ internal sealed class ImapSession : IDisposable
         Fetch = new FetchHandler(_session, Sync);
         Store = new StoreHandler(_session, Sync);
         Search = new SearchHandler(_session);
+        Sort = new SortHandler(_session, Search);
     }
 
     internal GeneralHandler General { get; }
@@ -56,6 +57,8 @@ internal sealed class ImapSession : IDisposable
     internal StoreHandler Store { get; }
 
     internal SearchHandler Search { get; }
+
+    internal SortHandler Sort { get; }
 
     private ViewSync Sync { get; }
 

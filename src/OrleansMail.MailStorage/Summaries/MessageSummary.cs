@@ -11,8 +11,12 @@ public sealed record MessageSummary(
     [property: JsonPropertyName("env")] MessageEnvelope Envelope,
     [property: JsonPropertyName("body")] BodyPartSummary Body,
     [property: JsonPropertyName("preview")] string? Preview,
-    [property: JsonPropertyName("hdr")] long HeaderLength)
+    [property: JsonPropertyName("hdr")] long HeaderLength,
+    [property: JsonPropertyName("refs")] string[]? References = null)
 {
+    /// <summary>How many References ids a summary keeps: the last ones, which hold the parent (RFC 5256's threading needs no more).</summary>
+    public const int MaxReferences = 64;
+
     // Summaries nest two JSON levels per MIME level; SummaryBuilder.MaxDepth keeps them well inside this.
     private static readonly JsonSerializerOptions Json = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, MaxDepth = 256 };
 

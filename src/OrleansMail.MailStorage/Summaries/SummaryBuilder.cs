@@ -51,7 +51,7 @@ public static class SummaryBuilder
         try
         {
             var body = message.Body is null ? EmptyText() : Part(message.Body, offsets, depth: 0, new PartBudget(content));
-            return new MessageSummary(Envelope(message), body, Preview(message), messageHeadersEnd);
+            return new MessageSummary(Envelope(message), body, Preview(message), messageHeadersEnd, References(message));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -177,6 +177,10 @@ public static class SummaryBuilder
             _ => summary,
         };
     }
+
+    /// <summary>The References ids, for THREAD=REFERENCES (RFC 5256 §3); only the last ones of a long chain are kept.</summary>
+    private static string[]? References(MimeMessage m) =>
+        m.References.Count == 0 ? null : [.. m.References.Skip(Math.Max(0, m.References.Count - MessageSummary.MaxReferences))];
 
     private static MessageEnvelope Envelope(MimeMessage m)
     {

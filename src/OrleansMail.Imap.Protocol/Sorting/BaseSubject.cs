@@ -1,0 +1,88 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace OrleansMail.Imap.Protocol.Sorting;
+
+/// <summary>
+/// The base subject of RFC 5256 §2.1, by which SORT SUBJECT orders and THREAD groups: the decoded subject without
+/// reply and forward markers ("Re:", "Fw:", "Fwd:"), "[blob]" prefixes, "(fwd)" trailers and "[fwd: ...]" wrappers,
+/// whitespace collapsed, compared in i;unicode-casemap.
+/// </summary>
+public static partial class BaseSubject
+{
+    /// <summary>The base subject of an already decoded subject; <paramref name="isReplyOrForward"/> tells whether anything marked it so (ORDEREDSUBJECT and REFERENCES use that).</summary>
+    public static string Extract(string? subject, out bool isReplyOrForward)
+    {
+        isReplyOrForward = false;
+        if (string.IsNullOrEmpty(subject))
+        {
+            return "";
+        }
+
+        // (1) Tabs, line breaks and runs of whitespace become single spaces; the ends are trimmed.
+        var text = Whitespace().Replace(subject, " ").Trim();
+        while (true)
+        {
+            // (2) Trailers: "(fwd)" and trailing spaces, repeatedly.
+            while (true)
+            {
+                if (text.EndsWith("(fwd)", StringComparison.OrdinalIgnoreCase))
+                {
+                    text = text[..^5].TrimEnd();
+                    isReplyOrForward = true;
+                    continue;
+                }
+
+                break;
+            }
+
+            // (3)-(5) Leaders: "re:", "fw:", "fwd:" with optional [blob]s before the colon, and [blob]s alone while
+            // something remains after them.
+            var changed = true;
+            while (changed)
+            {
+                changed = false;
+                var leader = Leader().Match(text);
+                if (leader.Success)
+                {
+                    text = text[leader.Length..];
+                    isReplyOrForward = true;
+                    changed = true;
+                    continue;
+                }
+
+                var blob = Blob().Match(text);
+                if (blob.Success && blob.Length < text.Length && text[blob.Length..].Trim().Length > 0)
+                {
+                    text = text[blob.Length..];
+                    changed = true;
+                }
+            }
+
+            // (6) "[fwd: ...]" wrapping the whole subject: unwrap and start over.
+            if (text.Length > 6 && text.StartsWith("[fwd:", StringComparison.OrdinalIgnoreCase) && text.EndsWith(']'))
+            {
+                text = text[5..^1].Trim();
+                isReplyOrForward = true;
+                continue;
+            }
+
+            return text;
+        }
+    }
+
+    public static string Extract(string? subject) => Extract(subject, out _);
+
+    /// <summary>i;unicode-casemap (RFC 5051), closely enough for ordering: compatibility-decomposed and upper-cased.</summary>
+    public static string CaseMapped(string text) => text.Normalize(NormalizationForm.FormKD).ToUpperInvariant();
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex Whitespace();
+
+    // subj-refwd = ("re" / ("fw" ["d"])) *WSP [subj-blob] ":"; subj-blob = "[" *BLOBCHAR "]" *WSP.
+    [GeneratedRegex(@"^\s*(?:\[[^\[\]]*\]\s*)*(?:re|fwd?)\s*(?:\[[^\[\]]*\]\s*)?:\s*", RegexOptions.IgnoreCase)]
+    private static partial Regex Leader();
+
+    [GeneratedRegex(@"^\s*\[[^\[\]]*\]\s*")]
+    private static partial Regex Blob();
+}

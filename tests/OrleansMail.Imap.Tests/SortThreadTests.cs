@@ -1,0 +1,100 @@
+using MailKit;
+using MailKit.Net.Imap;
+using MailKit.Search;
+using Xunit;
+
+namespace OrleansMail.Imap.Tests;
+
+/// <summary>SORT and THREAD (RFC 5256) over a real socket: raw transcripts from the RFC, then MailKit as a client uses them.</summary>
+[Collection(ImapHostCollection.Name)]
+public sealed class SortThreadTests(ImapHost host)
+{
+    private static string Message(string id, string subject, string from, string date, string? references = null, string to = "Someone <someone@example.org>") =>
+        $"From: {from}\r\nTo: {to}\r\nSubject: {subject}\r\nDate: {date}\r\nMessage-ID: <{id}@example.org>\r\n"
+        + (references is null ? "" : $"References: {references}\r\nIn-Reply-To: {references.Split(' ')[^1]}\r\n")
+        + "\r\nText.\r\n";
+
+    /// <summary>Five messages: a thread of three (delivered out of order), a lone one, a reply to a message never received.</summary>
+    private async Task<string> MailboxAsync()
+    {
+        var user = host.NewUser();
+        string[] messages =
+        [
+            Message("b", "Re: Plans", "Carol <carol@example.org>", "Tue, 3 Nov 2026 12:00:00 +0000", "<a@example.org>"),
+            Message("a", "Plans", "Bob <bob@example.org>", "Tue, 3 Nov 2026 10:00:00 +0000"),
+            Message("z", "[team] Budget", "=?UTF-8?Q?=C3=81lvaro?= <alvaro@example.org>", "Mon, 2 Nov 2026 09:00:00 -0500", to: "Zed <aaa@example.org>"),
+            Message("c", "Re: Re: Plans", "alice@example.org", "Tue, 3 Nov 2026 11:00:00 -0200", "<a@example.org> <b@example.org>"),
+            Message("orphan", "Re: Lost", "Dave <dave@example.org>", "not a date", "<gone@example.org>"),
+        ];
+        foreach (var message in messages)
+        {
+            Assert.StartsWith("250", await host.DeliverAsync(user, message));
+        }
+
+        return user;
+    }
+
+    [Fact]
+    public async Task Sort_orders_by_each_criterion_and_reverse_and_answers_uids_for_uid_sort()
+    {
+        var user = await MailboxAsync();
+        await using var t = await host.LoggedInAsync(user);
+        Assert.Contains("SORT", (await t.CommandAsync("a1", "CAPABILITY"))[0]);
+        await t.CommandAsync("a2", "SELECT INBOX");
+
+        // Base subjects: Budget (3), Lost (5), Plans (1 2 4): ties stay in mailbox order.
+        Assert.Equal("* SORT 3 5 1 2 4", (await t.CommandAsync("a3", "SORT (SUBJECT) UTF-8 ALL"))[0]);
+
+        // Sent dates in UTC: 3 (14:00 Nov 2), 2 (10:00), 1 (12:00), 4 (13:00); 5's date does not parse, so its arrival counts.
+        var byDate = (await t.CommandAsync("a4", "SORT (DATE) UTF-8 ALL"))[0];
+        Assert.StartsWith("* SORT 3 2 1 4", byDate);
+        Assert.Equal("* SORT " + string.Join(' ', byDate["* SORT ".Length..].Split(' ').Reverse()), (await t.CommandAsync("a5", "SORT (REVERSE DATE) UTF-8 ALL"))[0]);
+
+        // FROM is the first address's mailbox: alice, alvaro, bob, carol, dave.
+        Assert.Equal("* SORT 4 3 2 1 5", (await t.CommandAsync("a6", "SORT (FROM) UTF-8 ALL"))[0]);
+
+        // DISPLAYFROM is the decoded display name, or the address without one (RFC 5957): alice@…, Álvaro, Bob, Carol, Dave.
+        Assert.Equal("* SORT 4 3 2 1 5", (await t.CommandAsync("a7", "SORT (DISPLAYFROM) UTF-8 ALL"))[0]);
+
+        // Several criteria, a search program, and the UID form.
+        Assert.Equal("* SORT 4 2 1", (await t.CommandAsync("a8", "UID SORT (SUBJECT REVERSE ARRIVAL) UTF-8 SUBJECT plans"))[0]);
+        Assert.Equal("* SORT", (await t.CommandAsync("a9", "SORT (SIZE) UTF-8 SUBJECT nothing-like-this"))[0]);
+        Assert.Equal("b1 NO [BADCHARSET (UTF-8 US-ASCII)] Unsupported charset", (await t.CommandAsync("b1", "SORT (SIZE) KOI8-R ALL"))[^1]);
+        Assert.StartsWith("b2 BAD", (await t.CommandAsync("b2", "SORT (REVERSE) UTF-8 ALL"))[^1]);
+        Assert.StartsWith("b3 BAD", (await t.CommandAsync("b3", "SORT () UTF-8 ALL"))[^1]);
+        Assert.StartsWith("b4 BAD", (await t.CommandAsync("b4", "SORT (COLOUR) UTF-8 ALL"))[^1]);
+    }
+
+    [Fact]
+    public async Task Thread_references_and_orderedsubject_from_the_summaries()
+    {
+        var user = await MailboxAsync();
+        await using var t = await host.LoggedInAsync(user);
+        await t.CommandAsync("a1", "SELECT INBOX");
+
+        // REFERENCES: a → b → c by ids (2 1 4), whatever the order of arrival; the orphan alone; threads by date.
+        Assert.Equal("* THREAD (3)(2 1 4)(5)", (await t.CommandAsync("a2", "THREAD REFERENCES UTF-8 ALL"))[0]);
+
+        // ORDEREDSUBJECT: the first message of a base subject (by date) is the parent, the rest its children.
+        Assert.Equal("* THREAD (3)(2 (1)(4))(5)", (await t.CommandAsync("a3", "THREAD ORDEREDSUBJECT UTF-8 ALL"))[0]);
+        Assert.Equal("* THREAD (2 1 4)", (await t.CommandAsync("a4", "UID THREAD REFERENCES UTF-8 SUBJECT plans"))[0]);
+        Assert.StartsWith("a5 BAD", (await t.CommandAsync("a5", "THREAD FRIENDS UTF-8 ALL"))[^1]);
+    }
+
+    [Fact]
+    public async Task MailKit_sorts_and_threads_on_the_server()
+    {
+        var user = await MailboxAsync();
+        using var client = await host.ConnectAsync(user);
+        Assert.True(client.Capabilities.HasFlag(ImapCapabilities.Sort));
+        Assert.Contains("REFERENCES", client.ThreadingAlgorithms.Select(a => a.ToString().ToUpperInvariant()));
+        await client.Inbox.OpenAsync(FolderAccess.ReadOnly);
+        var sorted = await client.Inbox.SortAsync(SearchQuery.All, [OrderBy.ReverseArrival]);
+        Assert.Equal([5u, 4, 3, 2, 1], sorted.Select(u => u.Id));
+        var threads = await client.Inbox.ThreadAsync(ThreadingAlgorithm.References, SearchQuery.All);
+        var plans = Assert.Single(threads, th => th.UniqueId?.Id == 2);
+        Assert.Equal(1u, Assert.Single(plans.Children).UniqueId?.Id);
+        Assert.Equal(4u, Assert.Single(Assert.Single(plans.Children).Children).UniqueId?.Id);
+        await client.DisconnectAsync(true);
+    }
+}
