@@ -169,7 +169,7 @@ internal static class ImapFigures
     {
         private readonly TcpClient _tcp = new();
         private Stream _stream = null!;
-        private readonly byte[] _buffer = new byte[16 * 1024];
+        private byte[] _buffer = new byte[16 * 1024];
         private int _start;
         private int _end;
         private int _tag;
@@ -331,6 +331,12 @@ internal static class ImapFigures
                 Array.Copy(_buffer, _start, _buffer, 0, _end - _start);
                 _end -= _start;
                 _start = 0;
+            }
+
+            if (_end == _buffer.Length)
+            {
+                // A line longer than the buffer (SEARCH, SORT or THREAD of a large mailbox): grow it.
+                Array.Resize(ref _buffer, _buffer.Length * 2);
             }
 
             var n = await _stream.ReadAsync(_buffer.AsMemory(_end));

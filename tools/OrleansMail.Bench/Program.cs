@@ -67,6 +67,17 @@ imap.SetAction(async (parse, cancellationToken) =>
     return await Report.WriteAsync(figures, parse.GetValue(output), cancellationToken);
 });
 
+var sortMessages = new Option<int>("--messages") { Description = "Messages in the large mailbox (the small one has a tenth)", DefaultValueFactory = _ => 100_000 };
+var sort = new Command("sort", "SORT and THREAD on a large mailbox and on one a tenth its size, against SEARCH ALL on the same mailbox")
+{
+    sortMessages, seed, output,
+};
+sort.SetAction(async (parse, cancellationToken) =>
+{
+    var figures = await SortFigures.MeasureAsync(parse.GetValue(sortMessages), parse.GetValue(seed));
+    return await Report.WriteAsync(figures, parse.GetValue(output), cancellationToken);
+});
+
 var qresyncMessages = new Option<int>("--messages") { Description = "Messages in the mailbox", DefaultValueFactory = _ => 100_000 };
 var qresyncChanges = new Option<int>("--changes") { Description = "Flag changes made by another client before the resync", DefaultValueFactory = _ => 10 };
 var qresync = new Command("qresync", "Bytes and time of a QRESYNC resync after a few changes against a full flag listing")
@@ -179,6 +190,6 @@ bill.SetAction(async (parse, cancellationToken) =>
 
 var root = new RootCommand("OrleansMail benchmarks: each figure with its baseline from the same run")
 {
-    core, lmtp, imap, qresync, dovecot, remote, open, checkpoint, latencyCommand, bill,
+    core, lmtp, imap, qresync, sort, dovecot, remote, open, checkpoint, latencyCommand, bill,
 };
 return await root.Parse(args).InvokeAsync();

@@ -20,7 +20,7 @@ public sealed record FetchItem(FetchKind Kind)
     /// <summary>How the answer names this item: "BODY[1.HEADER]&lt;0&gt;", "RFC822.HEADER"…</summary>
     public string Label { get; init; } = "";
 
-    public bool NeedsSummary => Kind is FetchKind.Envelope or FetchKind.Body or FetchKind.BodyStructure or FetchKind.Section;
+    public bool NeedsSummary => Kind is FetchKind.Envelope or FetchKind.Body or FetchKind.BodyStructure or FetchKind.Section or FetchKind.Preview;
 
     /// <summary>Only the top-level header is needed: read just that much of the body.</summary>
     public bool NeedsHeaderOnly => Kind == FetchKind.Section && Part.Length == 0 && Text is SectionText.Header or SectionText.HeaderFields or SectionText.HeaderFieldsNot;
@@ -38,9 +38,13 @@ public sealed record FetchItem(FetchKind Kind)
                 throw new ImapSyntaxException("Empty FETCH item list");
             }
 
-            foreach (var item in token.Items)
+            for (var i = 0; i < token.Items.Count; i++)
             {
-                items.Add(Parse(item));
+                items.Add(Parse(token.Items[i]));
+                if (items[^1].Kind == FetchKind.Preview && i + 1 < token.Items.Count && IsPreviewModifiers(token.Items[i + 1]))
+                {
+                    i++;
+                }
             }
 
             return Distinct(items);
@@ -91,6 +95,15 @@ public sealed record FetchItem(FetchKind Kind)
         return result;
     }
 
+    /// <summary>
+    /// RFC 8970's modifiers after PREVIEW: "(LAZY)" lets the server answer NIL rather than compute a preview. Ours
+    /// are computed at delivery, so LAZY changes nothing; any other modifier is a syntax error.
+    /// </summary>
+    public static bool IsPreviewModifiers(ImapToken token) =>
+        token.IsList && token.Items.Count > 0 && token.Items.All(m => m.IsAtom && m.Text.Equals("LAZY", StringComparison.OrdinalIgnoreCase))
+            ? true
+            : token.IsList ? throw new ImapSyntaxException("Unknown PREVIEW modifier") : false;
+
     private static FetchItem Parse(ImapToken token)
     {
         if (!token.IsAtom)
@@ -113,6 +126,7 @@ public sealed record FetchItem(FetchKind Kind)
             case "EMAILID": return new(FetchKind.EmailId);
             case "THREADID": return new(FetchKind.ThreadId);
             case "SAVEDATE": return new(FetchKind.SaveDate);
+            case "PREVIEW": return new(FetchKind.Preview);
             case "RFC822": return new(FetchKind.Section) { Label = "RFC822" };
             case "RFC822.HEADER": return new(FetchKind.Section) { Text = SectionText.Header, Peek = true, Label = "RFC822.HEADER" };
             case "RFC822.TEXT": return new(FetchKind.Section) { Text = SectionText.Text, Label = "RFC822.TEXT" };

@@ -15,4 +15,7 @@ public enum FetchKind
     EmailId,
     ThreadId,
     SaveDate,
+
+    /// <summary>RFC 8970: a short plain-text preview of the message, from its summary.</summary>
+    Preview,
 }

@@ -18,11 +18,12 @@ public static class ImapRequestParser
         var tag = command.Tag;
         ImapRequest request = command.Name switch
         {
-            "CAPABILITY" or "NOOP" or "LOGOUT" or "STARTTLS" or "NAMESPACE" or "IDLE" or "CHECK" or "CLOSE" or "UNSELECT" => new PlainRequest(tag, command.Name),
+            "CAPABILITY" or "NOOP" or "LOGOUT" or "STARTTLS" or "NAMESPACE" or "IDLE" or "CHECK" or "CLOSE" or "UNSELECT" or "UNAUTHENTICATE" => new PlainRequest(tag, command.Name),
             "ID" => Id(tag, args),
             "LOGIN" => new LoginRequest(tag, args.AString("user name"), args.AString("password")),
             "AUTHENTICATE" => new AuthenticateRequest(tag, args.Atom("mechanism").ToUpperInvariant(), args.HasMore ? args.AString("initial response") : null),
             "ENABLE" => Enable(tag, args),
+            "COMPRESS" => new CompressRequest(tag, args.Atom("compression mechanism").ToUpperInvariant()),
             "SELECT" or "EXAMINE" => Select(tag, args, readOnly: command.Name == "EXAMINE"),
             "CREATE" => Create(tag, args),
             "DELETE" or "SUBSCRIBE" or "UNSUBSCRIBE" => new MailboxRequest(tag, command.Name, Mailbox(args)),
@@ -261,6 +262,12 @@ public static class ImapRequestParser
     {
         var set = args.SequenceSet();
         var items = FetchItem.ParseAll(args.Next("FETCH items"));
+        if (items is [{ Kind: FetchKind.Preview }] && args.Peek is { IsList: true } previewList && previewList.Items.Count > 0 && previewList.Items[0].Text.Equals("LAZY", StringComparison.OrdinalIgnoreCase))
+        {
+            // "FETCH 1 PREVIEW (LAZY)": the list is PREVIEW's, not the FETCH modifiers.
+            FetchItem.IsPreviewModifiers(args.Next("PREVIEW modifiers"));
+        }
+
         ulong changedSince = 0;
         var vanished = false;
         if (args.HasMore)

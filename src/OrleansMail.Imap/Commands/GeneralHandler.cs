@@ -69,6 +69,24 @@ internal sealed class GeneralHandler(ImapSessionContext session, LoginHandler lo
         return "ENABLE completed";
     }
 
+    /// <summary>COMPRESS DEFLATE (RFC 4978): the tagged OK goes out uncompressed, everything after it compressed.</summary>
+    public async Task<string?> CompressAsync(CompressRequest request)
+    {
+        if (session.Channel.Compressed)
+        {
+            throw new ImapNoException("COMPRESSIONACTIVE", "Compression is already on");
+        }
+
+        if (request.Mechanism != "DEFLATE")
+        {
+            throw new ImapSyntaxException($"Unknown compression mechanism {request.Mechanism}");
+        }
+
+        await session.WriteLineAsync($"{request.Tag} OK DEFLATE active").ConfigureAwait(false);
+        session.Channel.StartDeflate();
+        return null;
+    }
+
     public async Task<string?> NamespaceAsync(PlainRequest request)
     {
         await session.WriteLineAsync("* NAMESPACE ((\"\" \"/\")) NIL NIL").ConfigureAwait(false);

@@ -12,6 +12,8 @@ internal static class ImapCommandTable
         new("STARTTLS", ImapStates.NotAuthenticated, (s, r) => s.Login.StartTlsAsync((PlainRequest)r)),
         new("LOGIN", ImapStates.NotAuthenticated, (s, r) => s.Login.LoginAsync((LoginRequest)r)),
         new("AUTHENTICATE", ImapStates.NotAuthenticated, (s, r) => s.Login.AuthenticateAsync((AuthenticateRequest)r)),
+        new("UNAUTHENTICATE", ImapStates.LoggedIn, (s, r) => s.Login.UnauthenticateAsync((PlainRequest)r)),
+        new("COMPRESS", ImapStates.LoggedIn, (s, r) => s.General.CompressAsync((CompressRequest)r)),
         new("ENABLE", ImapStates.Authenticated, (s, r) => s.General.EnableAsync((EnableRequest)r)),
         new("NAMESPACE", ImapStates.LoggedIn, (s, r) => s.General.NamespaceAsync((PlainRequest)r)),
         new("SELECT", ImapStates.LoggedIn, (s, r) => s.Select.SelectAsync((SelectRequest)r)),

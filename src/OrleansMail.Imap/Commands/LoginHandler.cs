@@ -14,7 +14,7 @@ namespace OrleansMail.Imap;
 /// </summary>
 internal sealed class LoginHandler(ImapSessionContext session, MailboxNotifications notifications) : IDisposable
 {
-    private readonly CancellationTokenSource _deadline = new(session.Options.LoginTimeout, session.Services.Time);
+    private CancellationTokenSource _deadline = new(session.Options.LoginTimeout, session.Services.Time);
     private string? _preLoginKey;
     private string? _userKey;
 
@@ -46,6 +46,12 @@ internal sealed class LoginHandler(ImapSessionContext session, MailboxNotificati
 
     public async Task<string?> StartTlsAsync(PlainRequest request)
     {
+        if (session.Channel.Compressed)
+        {
+            // RFC 4978 §4: TLS goes under compression, never over it.
+            throw new ImapNoException("CANNOT", "STARTTLS after COMPRESS is not allowed");
+        }
+
         if (session.Channel.Tls || Services.Certificate is null)
         {
             throw new ImapNoException(session.Channel.Tls ? "TLS is already active" : "TLS is not configured");
@@ -108,6 +114,27 @@ internal sealed class LoginHandler(ImapSessionContext session, MailboxNotificati
             default:
                 throw new ImapNoException("CANNOT", $"Unsupported mechanism {request.Mechanism}");
         }
+    }
+
+    /// <summary>
+    /// UNAUTHENTICATE (RFC 8437): back to the not-authenticated state as if the connection were new (TLS stays):
+    /// the user's slot and notices given back, nothing selected or enabled, a fresh login deadline, and the
+    /// connection counted against its address's not-logged-in connections again.
+    /// </summary>
+    public async Task<string?> UnauthenticateAsync(PlainRequest request)
+    {
+        await LeaveUserAsync().ConfigureAwait(false);
+        session.Extensions.Reset();
+        session.State = new NotAuthenticatedState(0);
+        _deadline.Dispose();
+        _deadline = new CancellationTokenSource(Options.LoginTimeout, Services.Time);
+        if (!TryAdmit())
+        {
+            session.Out.Raw("* BYE [UNAVAILABLE] Too many connections from your address are not logged in\r\n");
+            session.State = new LogoutState();
+        }
+
+        return "UNAUTHENTICATE completed";
     }
 
     /// <summary>The session gives back its user's session slot and its change notices.</summary>

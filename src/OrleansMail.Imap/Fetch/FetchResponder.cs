@@ -56,6 +56,10 @@ internal sealed class FetchResponder(ImapResponseWriter output, MessageBodies bo
                 case FetchKind.SaveDate:
                     output.Raw("SAVEDATE ").Raw(message.SaveDate > 0 ? ImapFormat.InternalDate(message.SaveDate) : "NIL");
                     break;
+                case FetchKind.Preview:
+                    // RFC 8970: computed at delivery from the first text part (whitespace collapsed, 256 characters at most).
+                    output.Raw("PREVIEW ").NString(summary!.Preview);
+                    break;
                 case FetchKind.Envelope:
                     output.Raw("ENVELOPE ");
                     ImapFormat.Envelope(output, summary!.Envelope);

@@ -18,6 +18,13 @@ internal sealed class ClientExtensions
         return !was;
     }
 
+    /// <summary>UNAUTHENTICATE (RFC 8437 §3) starts over as if the connection were new: nothing stays enabled.</summary>
+    public void Reset()
+    {
+        CondStore = false;
+        QResync = false;
+    }
+
     public bool EnableQResync()
     {
         var was = QResync;

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.IO.Compression;
 using System.IO.Pipelines;
 using System.Net.Security;
 using System.Text;
@@ -18,6 +19,9 @@ internal sealed class ImapChannel(ConnectionContext connection, TimeSpan writeTi
     public ImapResponseWriter Out { get; } = new(connection.Transport.Output);
 
     public bool Tls { get; private set; } = tls;
+
+    /// <summary>COMPRESS=DEFLATE is on (RFC 4978): it stays on for the rest of the connection.</summary>
+    public bool Compressed { get; private set; }
 
     public async Task WriteLineAsync(string line)
     {
@@ -96,5 +100,20 @@ internal sealed class ImapChannel(ConnectionContext connection, TimeSpan writeTi
         Input = PipeReader.Create(ssl);
         Out.Output = PipeWriter.Create(ssl);
         Tls = true;
+    }
+
+    /// <summary>
+    /// From now on both directions are raw DEFLATE (RFC 1951), over TLS when TLS is on (RFC 4978 §3). Bytes the
+    /// client sent after its COMPRESS command are already compressed and are inflated like the rest; each flush of
+    /// a response is a sync flush, so the client can read it at once.
+    /// </summary>
+    public void StartDeflate()
+    {
+#pragma warning disable CA2000 // the streams become the connection's transport and live as long as it
+        var transport = new DuplexPipeStream(Input, Out.Output);
+        Input = PipeReader.Create(new DeflateStream(transport, CompressionMode.Decompress, leaveOpen: true));
+        Out.Output = PipeWriter.Create(new DeflateStream(transport, CompressionLevel.Fastest, leaveOpen: true));
+#pragma warning restore CA2000
+        Compressed = true;
     }
 }

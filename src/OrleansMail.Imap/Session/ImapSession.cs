@@ -297,6 +297,11 @@ internal sealed class ImapSession : IDisposable
                 // A logged-in client may send messages and longer commands.
                 _parser.Limits = LoggedInLimits();
             }
+            else if (wasLoggedIn && _session.State is NotAuthenticatedState)
+            {
+                // UNAUTHENTICATE: the pre-login budgets hold again.
+                _parser.Limits = PreLoginLimits();
+            }
         }
 
         await _session.WriteLineAsync($"{command.Tag} {status}").ConfigureAwait(false);

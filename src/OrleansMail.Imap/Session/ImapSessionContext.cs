@@ -59,8 +59,17 @@ internal sealed class ImapSessionContext(ImapServices services, ImapChannel chan
 
     public string Capabilities()
     {
-        var caps = new List<string> { "IMAP4rev1", "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UNSELECT", "CHILDREN", "SPECIAL-USE", "LIST-EXTENDED", "UIDPLUS", "MOVE", "MULTIAPPEND", $"APPENDLIMIT={Services.Ingest.MaxMessageSize}", "CONDSTORE", "QRESYNC", "ESEARCH", "SEARCHRES", "SORT", "SORT=DISPLAY", "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES", "WITHIN", "LIST-STATUS", "STATUS=SIZE", "OBJECTID", "SAVEDATE" };
-        if (State is NotAuthenticatedState)
+        var caps = new List<string> { "IMAP4rev1", "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UNSELECT", "CHILDREN", "SPECIAL-USE", "LIST-EXTENDED", "UIDPLUS", "MOVE", "MULTIAPPEND", $"APPENDLIMIT={Services.Ingest.MaxMessageSize}", "CONDSTORE", "QRESYNC", "ESEARCH", "SEARCHRES", "SORT", "SORT=DISPLAY", "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES", "WITHIN", "LIST-STATUS", "STATUS=SIZE", "OBJECTID", "SAVEDATE", "PREVIEW" };
+        if (State is not NotAuthenticatedState)
+        {
+            // Not before login: inflating what an unauthenticated client sends is work for anyone (RFC 4978 §8).
+            caps.Add("UNAUTHENTICATE");
+            if (!Channel.Compressed)
+            {
+                caps.Add("COMPRESS=DEFLATE");
+            }
+        }
+        else
         {
             if (!Channel.Tls && Services.Certificate is not null)
             {
