@@ -20,27 +20,7 @@ internal static partial class QresyncFigures
         var port = app.ImapPort;
         try
         {
-            // A few real bodies, then COPY within the mailbox (index-only, bodies shared) up to the wanted size.
-            var ingest = app.Services.GetRequiredService<MessageIngest>();
-            var mix = MessageMix.Generate(200, seed);
-            foreach (var body in mix)
-            {
-                await using var received = await ingest.ReceiveAsync(new MemoryStream(body));
-                await ingest.DeliverAsync(received, new DeliveryTarget("user0"));
-            }
-
-            await using (var filler = await ImapFigures.ImapConnection.OpenAsync(port, "user0"))
-            {
-                await filler.CommandAsync("SELECT INBOX");
-                var count = mix.Count;
-                while (count < messages)
-                {
-                    var take = Math.Min(Math.Min(count, 5000), messages - count);
-                    await filler.CommandAsync($"COPY 1:{take} INBOX");
-                    count += take;
-                    await filler.CommandAsync("NOOP");
-                }
-            }
+            await MailboxFiller.FillAsync(app, "user0", MessageMix.Generate(200, seed), messages);
 
             // The client's state before it disconnects.
             uint validity;

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using Microsoft.Extensions.DependencyInjection;
-using OrleansMail.MailStorage.Ingest;
 
 namespace OrleansMail.Bench;
 
@@ -30,8 +28,8 @@ internal static class SortFigures
         {
             var mix = MessageMix.Generate(500, seed);
             var small = Math.Max(mix.Count, messages / 10);
-            await FillAsync(app, "small", mix, small);
-            await FillAsync(app, "large", mix, messages);
+            await MailboxFiller.FillAsync(app, "small", mix, small);
+            await MailboxFiller.FillAsync(app, "large", mix, messages);
             var figures = new Dictionary<string, double> { ["messages_small"] = small, ["messages_large"] = messages };
             var smallTimes = await TimeAllAsync(app.ImapPort, "small");
             var largeTimes = await TimeAllAsync(app.ImapPort, "large");
@@ -50,28 +48,6 @@ internal static class SortFigures
         {
             await app.StopAsync();
             Directory.Delete(root, recursive: true);
-        }
-    }
-
-    /// <summary>Real bodies of the message mix (each with its own summary), then COPY within the mailbox up to the size wanted.</summary>
-    private static async Task FillAsync(BenchHost app, string user, List<byte[]> mix, int messages)
-    {
-        var ingest = app.Services.GetRequiredService<MessageIngest>();
-        foreach (var body in mix)
-        {
-            await using var received = await ingest.ReceiveAsync(new MemoryStream(body));
-            await ingest.DeliverAsync(received, new DeliveryTarget(user));
-        }
-
-        await using var filler = await ImapFigures.ImapConnection.OpenAsync(app.ImapPort, user);
-        await filler.CommandAsync("SELECT INBOX");
-        var count = mix.Count;
-        while (count < messages)
-        {
-            var take = Math.Min(Math.Min(count, 5000), messages - count);
-            await filler.CommandAsync($"COPY 1:{take} INBOX");
-            count += take;
-            await filler.CommandAsync("NOOP");
         }
     }
 
