@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Microsoft.Extensions.DependencyInjection;
-using OrleansMail.MailStorage.Ingest;
 
 namespace OrleansMail.Bench;
 
