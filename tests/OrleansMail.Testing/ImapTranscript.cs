@@ -81,7 +81,8 @@ public sealed class ImapTranscript : IAsyncDisposable
         }
     }
 
-    private async Task<byte[]> BytesAsync(int length)
+    /// <summary>Exactly <paramref name="length"/> raw bytes (a literal's content, read after its announcing line).</summary>
+    public async Task<byte[]> BytesAsync(int length)
     {
         var buffer = new byte[8192];
         while (_pending.Count < length)

@@ -13,6 +13,9 @@ public sealed record FetchItem(FetchKind Kind)
 
     public bool Peek { get; init; }
 
+    /// <summary>BINARY[part] (RFC 3516): the section with its Content-Transfer-Encoding undone.</summary>
+    public bool Binary { get; init; }
+
     public long? PartialOffset { get; init; }
 
     public long? PartialLength { get; init; }
@@ -20,12 +23,12 @@ public sealed record FetchItem(FetchKind Kind)
     /// <summary>How the answer names this item: "BODY[1.HEADER]&lt;0&gt;", "RFC822.HEADER"…</summary>
     public string Label { get; init; } = "";
 
-    public bool NeedsSummary => Kind is FetchKind.Envelope or FetchKind.Body or FetchKind.BodyStructure or FetchKind.Section or FetchKind.Preview;
+    public bool NeedsSummary => Kind is FetchKind.Envelope or FetchKind.Body or FetchKind.BodyStructure or FetchKind.Section or FetchKind.Preview or FetchKind.BinarySize;
 
     /// <summary>Only the top-level header is needed: read just that much of the body.</summary>
     public bool NeedsHeaderOnly => Kind == FetchKind.Section && Part.Length == 0 && Text is SectionText.Header or SectionText.HeaderFields or SectionText.HeaderFieldsNot;
 
-    public bool NeedsBody => Kind == FetchKind.Section && !NeedsHeaderOnly;
+    public bool NeedsBody => (Kind == FetchKind.Section && !NeedsHeaderOnly) || Kind == FetchKind.BinarySize;
 
     /// <summary>Parses the items of a FETCH: one item, a macro, or a parenthesised list.</summary>
     public static List<FetchItem> ParseAll(ImapToken token)
@@ -132,6 +135,11 @@ public sealed record FetchItem(FetchKind Kind)
             case "RFC822.TEXT": return new(FetchKind.Section) { Text = SectionText.Text, Label = "RFC822.TEXT" };
         }
 
+        if (upper.StartsWith("BINARY", StringComparison.Ordinal))
+        {
+            return ParseBinary(text, upper);
+        }
+
         bool peek;
         string rest;
         if (upper.StartsWith("BODY.PEEK[", StringComparison.Ordinal))
@@ -156,7 +164,50 @@ public sealed record FetchItem(FetchKind Kind)
         }
 
         var spec = rest[..close];
-        var after = rest[(close + 1)..];
+        var (offset, length) = ParsePartial(rest[(close + 1)..]);
+        var item = ParseSection(spec) with { Peek = peek, PartialOffset = offset, PartialLength = length };
+        return item with { Label = $"BODY[{item.Label}]" + (offset is null ? "" : $"<{offset}>") };
+    }
+
+    /// <summary>
+    /// RFC 3516's items: BINARY[part]&lt;partial&gt;, BINARY.PEEK[part]&lt;partial&gt; and BINARY.SIZE[part]; a part is
+    /// numbers only (no HEADER, TEXT or MIME), and the answer is labelled without PEEK.
+    /// </summary>
+    private static FetchItem ParseBinary(string text, string upper)
+    {
+        var (kind, peek, rest) = upper switch
+        {
+            _ when upper.StartsWith("BINARY.PEEK[", StringComparison.Ordinal) => (FetchKind.Section, true, text[12..]),
+            _ when upper.StartsWith("BINARY.SIZE[", StringComparison.Ordinal) => (FetchKind.BinarySize, true, text[12..]),
+            _ when upper.StartsWith("BINARY[", StringComparison.Ordinal) => (FetchKind.Section, false, text[7..]),
+            _ => throw new ImapSyntaxException($"Unknown FETCH item {text}"),
+        };
+        var close = rest.IndexOf(']', StringComparison.Ordinal);
+        if (close < 0)
+        {
+            throw new ImapSyntaxException("Missing ']' in section");
+        }
+
+        var section = ParseSection(rest[..close]);
+        if (section.Text != SectionText.All)
+        {
+            throw new ImapSyntaxException("BINARY takes part numbers only");
+        }
+
+        var (offset, length) = ParsePartial(rest[(close + 1)..]);
+        if (kind == FetchKind.BinarySize)
+        {
+            return offset is null
+                ? new FetchItem(FetchKind.BinarySize) { Part = section.Part, Label = $"BINARY.SIZE[{section.Label}]" }
+                : throw new ImapSyntaxException("BINARY.SIZE takes no partial range");
+        }
+
+        return section with { Binary = true, Peek = peek, PartialOffset = offset, PartialLength = length, Label = $"BINARY[{section.Label}]" + (offset is null ? "" : $"<{offset}>") };
+    }
+
+    /// <summary>"&lt;origin.octets&gt;" after a section, if any (RFC 3501 §6.4.5).</summary>
+    private static (long? Offset, long? Length) ParsePartial(string after)
+    {
         long? offset = null;
         long? length = null;
         if (after.Length > 0)
@@ -179,8 +230,7 @@ public sealed record FetchItem(FetchKind Kind)
             length = l;
         }
 
-        var item = ParseSection(spec) with { Peek = peek, PartialOffset = offset, PartialLength = length };
-        return item with { Label = $"BODY[{item.Label}]" + (offset is null ? "" : $"<{offset}>") };
+        return (offset, length);
     }
 
     private static FetchItem ParseSection(string spec)

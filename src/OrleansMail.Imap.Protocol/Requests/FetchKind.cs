@@ -18,4 +18,7 @@ public enum FetchKind
 
     /// <summary>RFC 8970: a short plain-text preview of the message, from its summary.</summary>
     Preview,
+
+    /// <summary>RFC 3516: BINARY.SIZE[part], the size of the part once its transfer encoding is undone.</summary>
+    BinarySize,
 }

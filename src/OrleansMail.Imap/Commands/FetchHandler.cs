@@ -63,6 +63,11 @@ internal sealed class FetchHandler(ImapSessionContext session, ViewSync sync)
         foreach (var chunk in messages.Chunk(BodyPrefetch.SummaryChunk))
         {
             var summaries = needsSummary ? await session.Services.Summaries.GetAsync(userId, chunk.Select(m => (m.BodyId, m.Size)).ToList()).ConfigureAwait(false) : null;
+            foreach (var summary in summaries ?? [])
+            {
+                FetchResponder.CheckBinary(items, summary);
+            }
+
             await foreach (var (index, data) in prefetch.LoadAsync(chunk, summaries, need).ConfigureAwait(false))
             {
                 var message = chunk[index];

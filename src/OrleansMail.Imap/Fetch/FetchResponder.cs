@@ -72,9 +72,16 @@ internal sealed class FetchResponder(ImapResponseWriter output, MessageBodies bo
                     output.Raw("BODYSTRUCTURE ");
                     ImapFormat.BodyStructure(output, summary!.Body, extensible: true);
                     break;
+                case FetchKind.Section when item.Binary:
+                    output.Raw(item.Label).Space();
+                    await WriteBinaryAsync(message, item, summary!, data).ConfigureAwait(false);
+                    break;
                 case FetchKind.Section:
                     output.Raw(item.Label).Space();
                     await WriteSectionAsync(message, item, summary!, data).ConfigureAwait(false);
+                    break;
+                case FetchKind.BinarySize:
+                    output.Raw(item.Label).Space().Number((await DecodedAsync(message, item, summary!, data).ConfigureAwait(false)).Length);
                     break;
             }
         }
@@ -152,6 +159,49 @@ internal sealed class FetchResponder(ImapResponseWriter output, MessageBodies bo
             // The stored object is shorter than its record says: the literal's length is promised, so the connection cannot go on.
             throw new IOException("stored body shorter than indexed");
         }
+    }
+
+    /// <summary>
+    /// Refuses, before anything of the answer is written, a BINARY item whose part has a transfer encoding we cannot
+    /// undo (RFC 3516 §4.3: NO [UNKNOWN-CTE]).
+    /// </summary>
+    public static void CheckBinary(IReadOnlyList<FetchItem> items, MessageSummary? summary)
+    {
+        foreach (var item in items.Where(i => i.Binary || i.Kind == FetchKind.BinarySize))
+        {
+            if (item.Part.Length > 0 && summary is not null && BodySection.Navigate(summary.Body, item.Part) is { } part && !TransferDecoding.CanDecode(part))
+            {
+                throw new ImapNoException("UNKNOWN-CTE", $"Cannot decode the {part.Encoding} transfer encoding");
+            }
+        }
+    }
+
+    /// <summary>BINARY[part]: the decoded bytes, partial range applied; a literal8 (RFC 3516 §4.2) when they hold a NUL, which a literal may not.</summary>
+    private async Task WriteBinaryAsync(MessageView message, FetchItem item, MessageSummary summary, byte[]? data)
+    {
+        var decoded = await DecodedAsync(message, item, summary, data).ConfigureAwait(false);
+        var (start, length) = BodySection.Partial(decoded.Length, item.PartialOffset, item.PartialLength);
+        var bytes = decoded.AsSpan((int)start, (int)length);
+        if (bytes.Contains((byte)0))
+        {
+            output.Raw("~");
+        }
+
+        output.Literal(bytes);
+        if (output.Unflushed > FlushThreshold)
+        {
+            await flushAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A part's content with its transfer encoding undone; the whole message (BINARY[]) and non-leaf parts as stored.</summary>
+    private async Task<byte[]> DecodedAsync(MessageView message, FetchItem item, MessageSummary summary, byte[]? data)
+    {
+        var (offset, length) = BodySection.Locate(summary, message.Size, item.Part, SectionText.All);
+        var raw = data is not null && data.Length >= offset + length
+            ? data.AsSpan((int)offset, (int)length).ToArray()
+            : await ReadRangeAsync(bodies, userId, message, offset, length).ConfigureAwait(false);
+        return item.Part.Length > 0 && BodySection.Navigate(summary.Body, item.Part) is { } part ? TransferDecoding.Decode(part, raw) : raw;
     }
 
     /// <summary>A byte range of a stored body, read whole.</summary>
