@@ -66,6 +66,22 @@ public sealed class SortThreadTests(ImapHost host)
     }
 
     [Fact]
+    public async Task Esort_returns_first_last_all_in_sort_order_and_count_as_dovecot_does()
+    {
+        // Compared with Dovecot 2.3 on the same five messages: MIN and MAX follow the sort order, ALL keeps it.
+        var user = await MailboxAsync();
+        await using var t = await host.LoggedInAsync(user);
+        Assert.Contains("ESORT", (await t.CommandAsync("a1", "CAPABILITY"))[0]);
+        await t.CommandAsync("a2", "SELECT INBOX");
+        Assert.Equal("* ESEARCH (TAG \"a3\") MIN 3 MAX 5 ALL 3,2,1,4:5 COUNT 5", (await t.CommandAsync("a3", "SORT RETURN (MIN MAX COUNT ALL) (DATE) UTF-8 ALL"))[0]);
+        Assert.Equal("* ESEARCH (TAG \"a4\") UID MIN 5 MAX 3", (await t.CommandAsync("a4", "UID SORT RETURN (MIN MAX) (REVERSE DATE) UTF-8 ALL"))[0]);
+        Assert.Equal("* ESEARCH (TAG \"a5\") ALL 3,5,1:2,4", (await t.CommandAsync("a5", "SORT RETURN () (SUBJECT) UTF-8 ALL"))[0]);
+        Assert.Equal("* ESEARCH (TAG \"a6\") COUNT 0", (await t.CommandAsync("a6", "SORT RETURN (COUNT) (SUBJECT) UTF-8 SUBJECT nothing"))[0]);
+        Assert.Equal("* ESEARCH (TAG \"a7\")", (await t.CommandAsync("a7", "SORT RETURN (ALL) (SUBJECT) UTF-8 SUBJECT nothing"))[0]);
+        Assert.StartsWith("a8 BAD", (await t.CommandAsync("a8", "SORT RETURN (PARTIAL 1:10) (SUBJECT) UTF-8 ALL"))[^1]);
+    }
+
+    [Fact]
     public async Task Thread_references_and_orderedsubject_from_the_summaries()
     {
         var user = await MailboxAsync();

@@ -354,6 +354,21 @@ public static class ImapRequestParser
     /// <summary>SORT (criteria) charset keys (RFC 5256 §3): at least one criterion, REVERSE only before one.</summary>
     private static SortRequest Sort(string tag, ImapArguments args)
     {
+        HashSet<string>? returns = null;
+        if (args.TryTake("RETURN"))
+        {
+            returns = args.List("return options").Items.Select(i => i.Text.ToUpperInvariant()).ToHashSet();
+            if (returns.Any(r => r is not ("MIN" or "MAX" or "COUNT" or "ALL")))
+            {
+                throw new ImapSyntaxException("Unknown SORT return option");
+            }
+
+            if (returns.Count == 0)
+            {
+                returns.Add("ALL");
+            }
+        }
+
         var list = args.List("sort criteria").Items;
         var criteria = new List<SortCriterion>();
         var reverse = false;
@@ -388,7 +403,7 @@ public static class ImapRequestParser
             throw new ImapSyntaxException(reverse ? "REVERSE must precede a criterion" : "SORT needs a criterion");
         }
 
-        return new SortRequest(tag, criteria, args.AString("charset"), SearchKey.ParseAll(args));
+        return new SortRequest(tag, criteria, args.AString("charset"), SearchKey.ParseAll(args)) { Return = returns };
     }
 
     private static ThreadRequest Thread(string tag, ImapArguments args)

@@ -38,9 +38,56 @@ internal sealed class SortHandler(ImapSessionContext session, SearchHandler sear
             return found[a].Sequence.CompareTo(found[b].Sequence);
         });
 
-        var numbers = order.Select(i => request.Uid ? found[i].Message.Uid : (uint)found[i].Sequence);
-        session.Out.Raw(found.Count == 0 ? "* SORT" : "* SORT " + string.Join(' ', numbers)).CrLf();
+        var numbers = order.Select(i => request.Uid ? found[i].Message.Uid : (uint)found[i].Sequence).ToList();
+        if (request.Return is { } returns)
+        {
+            WriteEsort(request, returns, numbers);
+        }
+        else
+        {
+            session.Out.Raw(found.Count == 0 ? "* SORT" : "* SORT " + string.Join(' ', numbers)).CrLf();
+        }
+
         return request.Uid ? "UID SORT completed" : "SORT completed";
+    }
+
+    /// <summary>
+    /// ESORT (RFC 5267 §3.2): MIN and MAX are the first and last in sort order, ALL the numbers in sort order (runs
+    /// that ascend by one written as ranges), COUNT how many.
+    /// </summary>
+    private void WriteEsort(SortRequest request, IReadOnlySet<string> returns, List<uint> numbers)
+    {
+        var output = session.Out;
+        output.Raw("* ESEARCH (TAG ").String(request.Tag).Raw(")");
+        if (request.Uid)
+        {
+            output.Raw(" UID");
+        }
+
+        if (numbers.Count > 0)
+        {
+            if (returns.Contains("MIN"))
+            {
+                output.Raw(" MIN ").Number(numbers[0]);
+            }
+
+            if (returns.Contains("MAX"))
+            {
+                output.Raw(" MAX ").Number(numbers[^1]);
+            }
+
+            if (returns.Contains("ALL"))
+            {
+                output.Raw(" ALL ").Raw(ImapFormat.UidList(numbers));
+            }
+        }
+
+        if (returns.Contains("COUNT"))
+        {
+            output.Raw(" COUNT ").Number(numbers.Count);
+        }
+
+        output.CrLf();
     }
 
     public async Task<string?> ThreadAsync(ThreadRequest request)
