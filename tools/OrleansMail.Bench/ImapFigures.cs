@@ -196,6 +196,19 @@ internal static class ImapFigures
             return c;
         }
 
+        /// <summary>Bytes that crossed the socket: compressed ones once COMPRESS is on.</summary>
+        public long WireBytesReceived => _stream is DeflateDuplexStream deflate ? _compressedBefore + deflate.WireBytesRead : BytesReceived;
+
+        private long _compressedBefore;
+
+        /// <summary>COMPRESS DEFLATE, then everything goes through a deflate stream both ways (RFC 4978).</summary>
+        public async Task CompressAsync()
+        {
+            await CommandAsync("COMPRESS DEFLATE");
+            _compressedBefore = BytesReceived;
+            _stream = new DeflateDuplexStream(_tcp.GetStream());
+        }
+
         /// <summary>Runs a command; returns how many lines came back; throws unless it ended OK.</summary>
         public async Task<int> CommandAsync(string command)
         {

@@ -78,6 +78,17 @@ sort.SetAction(async (parse, cancellationToken) =>
     return await Report.WriteAsync(figures, parse.GetValue(output), cancellationToken);
 });
 
+var compressMessages = new Option<int>("--messages") { Description = "Messages of the mix fetched whole", DefaultValueFactory = _ => 500 };
+var compress = new Command("compress", "Bytes on the wire of a FETCH of every whole body, with and without COMPRESS=DEFLATE")
+{
+    compressMessages, seed, output,
+};
+compress.SetAction(async (parse, cancellationToken) =>
+{
+    var figures = await CompressFigures.MeasureAsync(parse.GetValue(compressMessages), parse.GetValue(seed));
+    return await Report.WriteAsync(figures, parse.GetValue(output), cancellationToken);
+});
+
 var qresyncMessages = new Option<int>("--messages") { Description = "Messages in the mailbox", DefaultValueFactory = _ => 100_000 };
 var qresyncChanges = new Option<int>("--changes") { Description = "Flag changes made by another client before the resync", DefaultValueFactory = _ => 10 };
 var qresync = new Command("qresync", "Bytes and time of a QRESYNC resync after a few changes against a full flag listing")
@@ -190,6 +201,6 @@ bill.SetAction(async (parse, cancellationToken) =>
 
 var root = new RootCommand("OrleansMail benchmarks: each figure with its baseline from the same run")
 {
-    core, lmtp, imap, qresync, sort, dovecot, remote, open, checkpoint, latencyCommand, bill,
+    core, lmtp, imap, qresync, sort, compress, dovecot, remote, open, checkpoint, latencyCommand, bill,
 };
 return await root.Parse(args).InvokeAsync();
