@@ -44,6 +44,17 @@ public sealed class ImapCommandParser(ImapParserLimits limits)
     /// <summary>The arguments parsed so far (tag and command name excluded): what APPEND reads before its message streams.</summary>
     public IReadOnlyList<ImapToken> CurrentArguments => _root.Count > 2 ? _root.GetRange(2, _root.Count - 2) : [];
 
+    /// <summary>
+    /// For a command whose message literal is being streamed: how many arguments come before its mailbox (APPEND 0,
+    /// REPLACE 1 for the message number, UID REPLACE 2); null for any other command.
+    /// </summary>
+    public int? MessageCommandPrefix =>
+        _root.Count < 2 ? null
+        : _root[1].Is("APPEND") ? 0
+        : _root[1].Is("REPLACE") ? 1
+        : _root[1].Is("UID") && _root.Count >= 3 && _root[2].Is("REPLACE") ? 2
+        : null;
+
     /// <summary>Parses from <paramref name="buffer"/>, slicing off what it consumed.</summary>
     public ImapParseResult Parse(ref ReadOnlySequence<byte> buffer)
     {
@@ -326,7 +337,7 @@ public sealed class ImapCommandParser(ImapParserLimits limits)
 
     private ImapParseResult StartLiteral(ReadOnlySpan<byte> line, long length, bool synchronizing)
     {
-        if (_open.Count == 0 && IsAppend() && _root.Count >= 3)
+        if (_open.Count == 0 && MessageCommandPrefix is { } prefix && _root.Count >= 3 + prefix)
         {
             if (length > _limits.MaxStreamedLiteral)
             {
@@ -386,8 +397,6 @@ public sealed class ImapCommandParser(ImapParserLimits limits)
 
     /// <summary>What the next line may take: the line limit, or less when the command has spent most of its budget.</summary>
     private long LineBudget => Math.Min(_limits.MaxLineLength, Math.Max(0, _limits.MaxCommandSize - _commandBytes));
-
-    private bool IsAppend() => _root.Count >= 2 && _root[1].Is("APPEND");
 
     private ImapParseResult Complete()
     {

@@ -31,6 +31,7 @@ public static class ImapRequestParser
             "LIST" or "LSUB" => List(tag, args, lsub: command.Name == "LSUB"),
             "STATUS" => Status(tag, args),
             "APPEND" => new AppendRequest(tag, TakeRest(args)),
+            "REPLACE" => new ReplaceRequest(tag, MessageNumber(args), Mailbox(args), TakeRest(args)),
             "EXPUNGE" => new ExpungeRequest(tag, command.Uid ? args.SequenceSet() : null),
             "SEARCH" => Search(tag, args),
             "SORT" => Sort(tag, args),
@@ -415,6 +416,12 @@ public static class ImapRequestParser
             var other => throw new ImapSyntaxException($"Unknown thread algorithm {other}"),
         };
         return new ThreadRequest(tag, algorithm, args.AString("charset"), SearchKey.ParseAll(args));
+    }
+
+    private static uint MessageNumber(ImapArguments args)
+    {
+        var number = args.Number("message number");
+        return number is > 0 and <= uint.MaxValue ? (uint)number : throw new ImapSyntaxException("Invalid message number");
     }
 
     private static List<ImapToken> TakeRest(ImapArguments args)

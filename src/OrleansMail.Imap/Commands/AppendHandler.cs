@@ -75,9 +75,15 @@ internal sealed class AppendHandler(ImapSessionContext session, ImapCommandParse
     /// <summary>Whether the literal may be spooled (state, size, MULTIAPPEND budget, the mailbox), with its flags and date; else the refusal to answer.</summary>
     private async Task<(string? Refusal, (MessageFlags Flags, string[] Keywords, DateTimeOffset? Date) Metadata)> AdmitAsync(ImapParseResult literal)
     {
-        if (session.State is not (AuthenticatedState or SelectedState))
+        var prefix = parser.MessageCommandPrefix ?? 0;
+        if (session.State is not (AuthenticatedState or SelectedState) || (prefix > 0 && session.State is not SelectedState))
         {
-            return ("BAD APPEND is not valid in this state", default);
+            return (prefix > 0 ? "BAD REPLACE is not valid in this state" : "BAD APPEND is not valid in this state", default);
+        }
+
+        if (prefix > 0 && _append is not null)
+        {
+            return ("BAD REPLACE takes one message", default);
         }
 
         if (literal.LiteralLength == 0)
@@ -96,7 +102,7 @@ internal sealed class AppendHandler(ImapSessionContext session, ImapCommandParse
         {
             if (_append is null)
             {
-                var mailboxArgument = new ImapArguments(arguments);
+                var mailboxArgument = new ImapArguments([.. arguments.Skip(prefix)]);
                 var name = ImapSessionContext.RequireMailbox(ImapRequestParser.Mailbox(mailboxArgument));
                 if (mailboxArgument.HasInvalidMailboxName)
                 {
@@ -113,7 +119,7 @@ internal sealed class AppendHandler(ImapSessionContext session, ImapCommandParse
                 }
             }
 
-            return (null, MessageMetadata(arguments));
+            return (null, MessageMetadata(arguments, prefix));
         }
         catch (ImapSyntaxException e)
         {
@@ -130,7 +136,7 @@ internal sealed class AppendHandler(ImapSessionContext session, ImapCommandParse
     }
 
     /// <summary>The optional flag list and date-time before the literal being streamed (after the previous message's literal, for MULTIAPPEND).</summary>
-    private static (MessageFlags Flags, string[] Keywords, DateTimeOffset? Date) MessageMetadata(IReadOnlyList<ImapToken> arguments)
+    private static (MessageFlags Flags, string[] Keywords, DateTimeOffset? Date) MessageMetadata(IReadOnlyList<ImapToken> arguments, int prefix)
     {
         var last = -1;
         for (var i = 0; i < arguments.Count; i++)
@@ -141,7 +147,7 @@ internal sealed class AppendHandler(ImapSessionContext session, ImapCommandParse
             }
         }
 
-        var segment = arguments.Skip(last < 0 ? 1 : last + 1).ToList();
+        var segment = arguments.Skip(last < 0 ? prefix + 1 : last + 1).ToList();
         var flags = MessageFlags.None;
         string[] keywords = [];
         DateTimeOffset? date = null;
@@ -182,13 +188,11 @@ internal sealed class AppendHandler(ImapSessionContext session, ImapCommandParse
         uint validity = 0;
         try
         {
-            foreach (var (message, flags, keywords, date) in append.Messages)
+            foreach (var spooled in append.Messages)
             {
-                var target = new DeliveryTarget(session.User.UserId, MailboxId: append.Mailbox.Id, Flags: flags, Keywords: keywords, InternalDate: date);
-                var saved = await session.Services.IngestPath.DeliverAsync(message, target).ConfigureAwait(false);
+                var saved = await SaveAsync(append.Mailbox, spooled).ConfigureAwait(false);
                 uids.Add(saved.Uid);
                 validity = saved.UidValidity;
-                session.Services.Metrics.Appended.Add(1);
             }
         }
         catch (Exception) when (uids.Count > 0)
@@ -204,6 +208,50 @@ internal sealed class AppendHandler(ImapSessionContext session, ImapCommandParse
         }
 
         return $"[APPENDUID {validity} {ImapFormat.UidList(uids)}] APPEND completed";
+    }
+
+    /// <summary>
+    /// REPLACE (RFC 8508): the new message is saved first (APPENDUID tells where), then the old one is expunged; a
+    /// failure before the save changes nothing, and the old message stays until the new one is durable.
+    /// </summary>
+    public async Task<string?> ReplaceAsync(ReplaceRequest request)
+    {
+        if (_append is not { Messages.Count: 1 } append || request.Arguments.Count == 0 || request.Arguments[^1].Kind != ImapTokenKind.StreamedLiteral)
+        {
+            throw new ImapSyntaxException("REPLACE needs one message literal, last");
+        }
+
+        var view = session.View!;
+        if (view.ReadOnly)
+        {
+            throw new ImapNoException("READ-ONLY", "The mailbox is read-only");
+        }
+
+        var old = request.Uid ? request.Number : request.Number <= view.Count ? view[(int)request.Number].Uid : throw new ImapSyntaxException("No such message");
+        if (!view.TryGet(old, out _) || view.IsPendingExpunge(old))
+        {
+            throw new ImapNoException("NONEXISTENT", "No such message to replace");
+        }
+
+        var saved = await SaveAsync(append.Mailbox, append.Messages[0]).ConfigureAwait(false);
+        session.Out.Raw($"* OK [APPENDUID {saved.UidValidity} {saved.Uid}] Replacement Message ready\r\n");
+        var replaced = SelectedMailbox.ToUidSet([old]);
+        await session.Grain.StoreFlagsAsync(view.Id, replaced, FlagOperation.Add, MessageFlags.Deleted, []).ConfigureAwait(false);
+        foreach (var uid in (await session.Grain.ExpungeAsync(view.Id, replaced).ConfigureAwait(false)).Expunged)
+        {
+            view.MarkExpunged(uid);
+        }
+
+        view.Dirty = true;
+        return request.Uid ? "UID REPLACE completed" : "REPLACE completed";
+    }
+
+    private async Task<SaveResult> SaveAsync(MailboxInfo mailbox, (IngestedMessage Message, MessageFlags Flags, string[] Keywords, DateTimeOffset? Date) spooled)
+    {
+        var target = new DeliveryTarget(session.User.UserId, MailboxId: mailbox.Id, Flags: spooled.Flags, Keywords: spooled.Keywords, InternalDate: spooled.Date);
+        var saved = await session.Services.IngestPath.DeliverAsync(spooled.Message, target).ConfigureAwait(false);
+        session.Services.Metrics.Appended.Add(1);
+        return saved;
     }
 
     /// <summary>Drops whatever an APPEND that will not complete has spooled.</summary>

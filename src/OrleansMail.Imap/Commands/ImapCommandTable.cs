@@ -27,6 +27,7 @@ internal static class ImapCommandTable
         new("LSUB", ImapStates.LoggedIn, (s, r) => s.List.ListAsync((ListRequest)r)),
         new("STATUS", ImapStates.LoggedIn, (s, r) => s.Mailboxes.StatusAsync((StatusRequest)r)),
         new("APPEND", ImapStates.LoggedIn, (s, r) => s.Append.AppendAsync((AppendRequest)r)),
+        new("REPLACE", ImapStates.Selected, (s, r) => s.Append.ReplaceAsync((ReplaceRequest)r), HasUidForm: true),
         new("IDLE", ImapStates.LoggedIn, (s, r) => s.Idle.IdleAsync((PlainRequest)r)),
         new("CHECK", ImapStates.Selected, (s, r) => s.Select.CheckAsync((PlainRequest)r)),
         new("CLOSE", ImapStates.Selected, (s, r) => s.Select.CloseAsync((PlainRequest)r)),
