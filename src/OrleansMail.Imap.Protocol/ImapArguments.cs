@@ -9,6 +9,9 @@ public sealed class ImapArguments(IReadOnlyList<ImapToken> tokens)
 
     public bool HasMore => _next < tokens.Count;
 
+    /// <summary>Mailbox names are UTF-8 as sent, not modified UTF-7 (the client enabled UTF8=ACCEPT, RFC 6855 §3).</summary>
+    public bool Utf8Names { get; init; }
+
     /// <summary>Set when a mailbox argument read so far was not valid modified UTF-7.</summary>
     public bool HasInvalidMailboxName { get; set; }
 

@@ -337,7 +337,7 @@ public sealed class ImapCommandParser(ImapParserLimits limits)
 
     private ImapParseResult StartLiteral(ReadOnlySpan<byte> line, long length, bool synchronizing)
     {
-        if (_open.Count == 0 && MessageCommandPrefix is { } prefix && _root.Count >= 3 + prefix)
+        if ((_open.Count == 0 || OpensUtf8Message) && MessageCommandPrefix is { } prefix && _root.Count >= 3 + prefix)
         {
             if (length > _limits.MaxStreamedLiteral)
             {
@@ -394,6 +394,13 @@ public sealed class ImapCommandParser(ImapParserLimits limits)
         Reset();
         return Failure(null, "Command too large", fatal: true, code: "TOOBIG");
     }
+
+    /// <summary>
+    /// The literal8 that opens RFC 6855's "UTF8 (" message of APPEND or REPLACE: streamed like a plain message
+    /// literal, the ")" after it read as the rest of the line.
+    /// </summary>
+    private bool OpensUtf8Message =>
+        _open.Count == 1 && _open.Peek().Items.Count == 0 && _root.Count >= 2 && ReferenceEquals(_root[^1], _open.Peek()) && _root[^2].Is("UTF8");
 
     /// <summary>What the next line may take: the line limit, or less when the command has spent most of its budget.</summary>
     private long LineBudget => Math.Min(_limits.MaxLineLength, Math.Max(0, _limits.MaxCommandSize - _commandBytes));

@@ -34,6 +34,9 @@ public sealed class ImapToken
     /// <summary>An atom NIL (RFC 3501 nstring).</summary>
     public bool IsNil => Kind == ImapTokenKind.Atom && string.Equals(_text, "NIL", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>A message of APPEND or REPLACE: its streamed literal, or RFC 6855's "UTF8 (literal8)" around one.</summary>
+    public bool IsMessage => Kind == ImapTokenKind.StreamedLiteral || (Kind == ImapTokenKind.List && Items is [{ Kind: ImapTokenKind.StreamedLiteral }]);
+
     public bool Is(string atom) => Kind == ImapTokenKind.Atom && string.Equals(_text, atom, StringComparison.OrdinalIgnoreCase);
 
     public static ImapToken Atom(string text) => new(ImapTokenKind.Atom, text, null, null);

@@ -12,9 +12,9 @@ namespace OrleansMail.Imap.Protocol.Requests;
 public static class ImapRequestParser
 {
     /// <summary>The request a command stands for; an unknown command name is a syntax error like any other.</summary>
-    public static ImapRequest Parse(ImapCommand command)
+    public static ImapRequest Parse(ImapCommand command, bool utf8Names = false)
     {
-        var args = new ImapArguments(command.Arguments);
+        var args = new ImapArguments(command.Arguments) { Utf8Names = utf8Names };
         var tag = command.Tag;
         ImapRequest request = command.Name switch
         {
@@ -53,7 +53,8 @@ public static class ImapRequestParser
     public static string Mailbox(ImapArguments args)
     {
         var wire = args.AString("mailbox name");
-        if (!ModifiedUtf7.TryDecode(wire, out var name))
+        var name = wire;
+        if (!args.Utf8Names && !ModifiedUtf7.TryDecode(wire, out name))
         {
             args.HasInvalidMailboxName = true;
             return wire;

@@ -102,7 +102,7 @@ internal sealed class AppendHandler(ImapSessionContext session, ImapCommandParse
         {
             if (_append is null)
             {
-                var mailboxArgument = new ImapArguments([.. arguments.Skip(prefix)]);
+                var mailboxArgument = new ImapArguments([.. arguments.Skip(prefix)]) { Utf8Names = session.Extensions.Utf8Accept };
                 var name = ImapSessionContext.RequireMailbox(ImapRequestParser.Mailbox(mailboxArgument));
                 if (mailboxArgument.HasInvalidMailboxName)
                 {
@@ -119,7 +119,7 @@ internal sealed class AppendHandler(ImapSessionContext session, ImapCommandParse
                 }
             }
 
-            return (null, MessageMetadata(arguments, prefix));
+            return (null, MessageMetadata(arguments, prefix, session.Extensions.Utf8Accept));
         }
         catch (ImapSyntaxException e)
         {
@@ -135,19 +135,32 @@ internal sealed class AppendHandler(ImapSessionContext session, ImapCommandParse
         }
     }
 
-    /// <summary>The optional flag list and date-time before the literal being streamed (after the previous message's literal, for MULTIAPPEND).</summary>
-    private static (MessageFlags Flags, string[] Keywords, DateTimeOffset? Date) MessageMetadata(IReadOnlyList<ImapToken> arguments, int prefix)
+    /// <summary>
+    /// The optional flag list and date-time before the literal being streamed (after the previous message, for
+    /// MULTIAPPEND); a message sent as RFC 6855's "UTF8 (literal8)" is allowed once UTF8=ACCEPT is enabled.
+    /// </summary>
+    private static (MessageFlags Flags, string[] Keywords, DateTimeOffset? Date) MessageMetadata(IReadOnlyList<ImapToken> arguments, int prefix, bool utf8Accepted)
     {
         var last = -1;
         for (var i = 0; i < arguments.Count; i++)
         {
-            if (arguments[i].Kind == ImapTokenKind.StreamedLiteral)
+            if (arguments[i].IsMessage)
             {
                 last = i;
             }
         }
 
         var segment = arguments.Skip(last < 0 ? prefix + 1 : last + 1).ToList();
+        if (segment.Count >= 2 && segment[^2].Is("UTF8") && segment[^1] is { IsList: true, Items.Count: 0 })
+        {
+            // The list being read holds the literal8 now streaming.
+            segment.RemoveRange(segment.Count - 2, 2);
+            if (!utf8Accepted)
+            {
+                throw new ImapSyntaxException("UTF8 needs ENABLE UTF8=ACCEPT first");
+            }
+        }
+
         var flags = MessageFlags.None;
         string[] keywords = [];
         DateTimeOffset? date = null;
@@ -179,7 +192,7 @@ internal sealed class AppendHandler(ImapSessionContext session, ImapCommandParse
             throw new ImapSyntaxException("APPEND needs a message literal");
         }
 
-        if (request.Arguments[^1].Kind != ImapTokenKind.StreamedLiteral)
+        if (!request.Arguments[^1].IsMessage)
         {
             throw new ImapSyntaxException("Unexpected arguments after the message");
         }
@@ -216,7 +229,7 @@ internal sealed class AppendHandler(ImapSessionContext session, ImapCommandParse
     /// </summary>
     public async Task<string?> ReplaceAsync(ReplaceRequest request)
     {
-        if (_append is not { Messages.Count: 1 } append || request.Arguments.Count == 0 || request.Arguments[^1].Kind != ImapTokenKind.StreamedLiteral)
+        if (_append is not { Messages.Count: 1 } append || request.Arguments.Count == 0 || !request.Arguments[^1].IsMessage)
         {
             throw new ImapSyntaxException("REPLACE needs one message literal, last");
         }

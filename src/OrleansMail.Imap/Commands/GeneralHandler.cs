@@ -56,6 +56,7 @@ internal sealed class GeneralHandler(ImapSessionContext session, LoginHandler lo
             {
                 "CONDSTORE" => session.Extensions.EnableCondStore(),
                 "QRESYNC" => session.Extensions.EnableQResync(),
+                "UTF8=ACCEPT" => session.Extensions.EnableUtf8Accept(),
                 _ => false, // RFC 5161: unknown capabilities are ignored
             };
             if (newly)

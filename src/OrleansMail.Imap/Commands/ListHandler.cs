@@ -23,7 +23,7 @@ internal sealed class ListHandler(ImapSessionContext session)
 
         var mailboxes = await ListWithDefaultsAsync().ConfigureAwait(false);
         var byName = mailboxes.ToDictionary(m => m.Name, StringComparer.Ordinal);
-        var matchers = request.Patterns.Select(p => PatternMatcher(request.Reference, p)).OfType<MailboxPattern>().ToList();
+        var matchers = request.Patterns.Select(p => PatternMatcher(request.Reference, p, session.Extensions.Utf8Accept)).OfType<MailboxPattern>().ToList();
 
         // Subscriptions outlive their mailboxes (RFC 3501 §6.3.6): what selects by subscription reads them all.
         var subscriptions = new SortedSet<string>(
@@ -113,7 +113,7 @@ internal sealed class ListHandler(ImapSessionContext session)
 
         var output = session.Out;
         output.Raw($"* {verb} ({string.Join(' ', attributes)}) \"/\" ");
-        output.AString(ModifiedUtf7.Encode(name));
+        output.AString(session.WireName(name));
         if (childSubscribed)
         {
             output.Raw(" (\"CHILDINFO\" (\"SUBSCRIBED\"))");
@@ -166,6 +166,7 @@ internal sealed class ListHandler(ImapSessionContext session)
     private static bool HasBelow(SortedSet<string> sorted, string name) => Below(sorted, name).Any();
 
     /// <summary>The matcher for a reference and a pattern as sent; null when they match no name (not valid modified UTF-7, or too long).</summary>
-    private static MailboxPattern? PatternMatcher(string reference, string pattern) =>
-        ModifiedUtf7.TryDecode(reference, out var decodedReference) && ModifiedUtf7.TryDecode(pattern, out var decoded) ? MailboxPattern.Create(decodedReference + decoded) : null;
+    private static MailboxPattern? PatternMatcher(string reference, string pattern, bool utf8) =>
+        utf8 ? MailboxPattern.Create(reference + pattern)
+        : ModifiedUtf7.TryDecode(reference, out var decodedReference) && ModifiedUtf7.TryDecode(pattern, out var decoded) ? MailboxPattern.Create(decodedReference + decoded) : null;
 }

@@ -10,6 +10,12 @@ internal sealed class SearchHandler(ImapSessionContext session)
     public async Task<string?> SearchAsync(SearchRequest request)
     {
         RequireCharset(request.Charset);
+        if (request.Charset is not null && session.Extensions.Utf8Accept)
+        {
+            // RFC 6855 §3: with UTF8=ACCEPT everything is UTF-8, and a CHARSET is a client error.
+            throw new ImapSyntaxException("No CHARSET once UTF8=ACCEPT is enabled");
+        }
+
         var key = new SearchMatcher(request.Program);
         if (key.UsesModSeq)
         {

@@ -31,7 +31,7 @@ internal static class StatusResponse
         }
 
         session.Out.Raw("* STATUS ");
-        session.Out.AString(ModifiedUtf7.Encode(info.Name));
+        session.Out.AString(session.WireName(info.Name));
         session.Out.Raw($" ({string.Join(' ', values)})\r\n");
     }
 }

@@ -10,6 +10,16 @@ internal sealed class ClientExtensions
 
     public bool QResync { get; private set; }
 
+    /// <summary>UTF8=ACCEPT (RFC 6855): mailbox names travel as UTF-8, and messages may be appended as UTF8 (literal8).</summary>
+    public bool Utf8Accept { get; private set; }
+
+    public bool EnableUtf8Accept()
+    {
+        var was = Utf8Accept;
+        Utf8Accept = true;
+        return !was;
+    }
+
     /// <summary>Turns CONDSTORE on; true when it was off before (ENABLE lists only what it newly enabled, RFC 5161).</summary>
     public bool EnableCondStore()
     {
@@ -23,6 +33,7 @@ internal sealed class ClientExtensions
     {
         CondStore = false;
         QResync = false;
+        Utf8Accept = false;
     }
 
     public bool EnableQResync()
