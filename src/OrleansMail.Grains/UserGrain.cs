@@ -384,7 +384,8 @@ public sealed partial class UserGrain : Grain, IUserGrain, IDisposable
         m.Messages.Count(r => !r.Flags.HasFlag(MessageFlags.Seen)),
         m.Messages.Sum(r => r.Size),
         _index.Mailboxes.Values.Any(c => MailboxName.IsBelow(c.Name, m.Name)),
-        m.Messages.Count - m.LowerBound(_recentClaimed.GetValueOrDefault(m.Id) + 1));
+        m.Messages.Count - m.LowerBound(_recentClaimed.GetValueOrDefault(m.Id) + 1),
+        m.Messages.Count(r => r.Flags.HasFlag(MessageFlags.Deleted)));
 
     private static MessageView View(MessageRecord r) =>
         new(r.RecordId, r.BodyId, r.Uid, r.Flags, r.Keywords, r.ModSeq, r.InternalDate, r.SaveDate, r.Size);

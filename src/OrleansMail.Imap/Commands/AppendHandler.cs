@@ -102,7 +102,7 @@ internal sealed class AppendHandler(ImapSessionContext session, ImapCommandParse
         {
             if (_append is null)
             {
-                var mailboxArgument = new ImapArguments([.. arguments.Skip(prefix)]) { Utf8Names = session.Extensions.Utf8Accept };
+                var mailboxArgument = new ImapArguments([.. arguments.Skip(prefix)]) { Utf8Names = session.Extensions.Utf8Names };
                 var name = ImapSessionContext.RequireMailbox(ImapRequestParser.Mailbox(mailboxArgument));
                 if (mailboxArgument.HasInvalidMailboxName)
                 {

@@ -57,11 +57,12 @@ internal sealed class GeneralHandler(ImapSessionContext session, LoginHandler lo
                 "CONDSTORE" => session.Extensions.EnableCondStore(),
                 "QRESYNC" => session.Extensions.EnableQResync(),
                 "UTF8=ACCEPT" => session.Extensions.EnableUtf8Accept(),
+                "IMAP4REV2" => session.Extensions.EnableImap4Rev2(),
                 _ => false, // RFC 5161: unknown capabilities are ignored
             };
             if (newly)
             {
-                enabled.Add(capability);
+                enabled.Add(capability == "IMAP4REV2" ? "IMAP4rev2" : capability);
             }
         }
 

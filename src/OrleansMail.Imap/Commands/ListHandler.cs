@@ -23,7 +23,7 @@ internal sealed class ListHandler(ImapSessionContext session)
 
         var mailboxes = await ListWithDefaultsAsync().ConfigureAwait(false);
         var byName = mailboxes.ToDictionary(m => m.Name, StringComparer.Ordinal);
-        var matchers = request.Patterns.Select(p => PatternMatcher(request.Reference, p, session.Extensions.Utf8Accept)).OfType<MailboxPattern>().ToList();
+        var matchers = request.Patterns.Select(p => PatternMatcher(request.Reference, p, session.Extensions.Utf8Names)).OfType<MailboxPattern>().ToList();
 
         // Subscriptions outlive their mailboxes (RFC 3501 §6.3.6): what selects by subscription reads them all.
         var subscriptions = new SortedSet<string>(

@@ -28,7 +28,8 @@ internal sealed class SearchHandler(ImapSessionContext session)
         var modSeqs = found.Select(f => f.Message.ModSeq).ToList();
         var highestModSeq = modSeqs.Count == 0 ? 0 : modSeqs.Max();
         var completed = request.Uid ? "UID SEARCH completed" : "SEARCH completed";
-        if (request.Return is { } returns)
+        // RFC 9051 §6.4.4: an IMAP4rev2 client gets ESEARCH, RETURN () meaning ALL, even without RETURN.
+        if ((request.Return ?? (session.Extensions.Imap4Rev2 ? AllOnly : null)) is { } returns)
         {
             if (returns.Contains("SAVE"))
             {
@@ -49,6 +50,8 @@ internal sealed class SearchHandler(ImapSessionContext session)
         session.Out.CrLf();
         return completed;
     }
+
+    private static readonly IReadOnlySet<string> AllOnly = new HashSet<string> { "ALL" };
 
     /// <summary>SEARCH, SORT and THREAD take UTF-8 and US-ASCII (its subset); anything else is NO [BADCHARSET] (RFC 3501 §6.4.4).</summary>
     public static void RequireCharset(string? charset)

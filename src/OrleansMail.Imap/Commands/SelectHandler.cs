@@ -24,9 +24,9 @@ internal sealed class SelectHandler(ImapSessionContext session, ViewSync sync, M
             session.Extensions.EnableCondStore();
         }
 
-        if (session.Extensions.QResync && session.State is SelectedState)
+        if ((session.Extensions.QResync || session.Extensions.Imap4Rev2) && session.State is SelectedState)
         {
-            // RFC 7162 §3.2.11: tells the client where the old mailbox's responses end.
+            // RFC 7162 §3.2.11 and RFC 9051 §6.3.2: tells the client where the old mailbox's responses end.
             Out.Raw("* OK [CLOSED] Previous mailbox closed\r\n");
         }
 
@@ -45,7 +45,7 @@ internal sealed class SelectHandler(ImapSessionContext session, ViewSync sync, M
             throw new ImapNoException("NONEXISTENT", "No such mailbox");
         }
 
-        var view = new SelectedMailbox(info, readOnly);
+        var view = new SelectedMailbox(info, readOnly) { ShowsRecent = !session.Extensions.Imap4Rev2 };
         foreach (var message in messages)
         {
             view.Add(message);
@@ -53,7 +53,11 @@ internal sealed class SelectHandler(ImapSessionContext session, ViewSync sync, M
         }
 
         // EXAMINE only looks (RFC 3501 §6.3.2: it must not take \Recent away from anyone); SELECT claims.
-        view.MarkRecentFrom(await session.Grain.ClaimRecentAsync(info.Id, readOnly ? 0 : view.LargestUid).ConfigureAwait(false));
+        if (view.ShowsRecent)
+        {
+            view.MarkRecentFrom(await session.Grain.ClaimRecentAsync(info.Id, readOnly ? 0 : view.LargestUid).ConfigureAwait(false));
+        }
+
         WriteSelectAnswers(info, view, messages);
         session.State = new SelectedState(user, view);
         if (request.Qresync is { } parameters)
@@ -72,7 +76,12 @@ internal sealed class SelectHandler(ImapSessionContext session, ViewSync sync, M
     {
         view.AnnouncedKeywords.UnionWith(messages.SelectMany(m => m.Keywords));
         sync.WriteFlags(view);
-        Out.Raw($"* {view.Count} EXISTS\r\n* {view.RecentCount} RECENT\r\n");
+        Out.Raw($"* {view.Count} EXISTS\r\n");
+        if (view.ShowsRecent)
+        {
+            Out.Raw($"* {view.RecentCount} RECENT\r\n");
+        }
+
         var firstUnseen = Array.FindIndex(messages, m => !m.Flags.HasFlag(MessageFlags.Seen));
         if (firstUnseen >= 0)
         {

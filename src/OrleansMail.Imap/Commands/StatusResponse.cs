@@ -21,6 +21,7 @@ internal static class StatusResponse
                 "SIZE" => $"SIZE {info.Size}",
                 "HIGHESTMODSEQ" => $"HIGHESTMODSEQ {Math.Max(1, info.HighestModSeq)}",
                 "MAILBOXID" => $"MAILBOXID (F{info.Id:N})",
+                "DELETED" => $"DELETED {info.Deleted}",
                 _ => throw new ImapSyntaxException($"Unknown STATUS item {item}"),
             });
         }

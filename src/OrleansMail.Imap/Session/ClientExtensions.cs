@@ -13,6 +13,19 @@ internal sealed class ClientExtensions
     /// <summary>UTF8=ACCEPT (RFC 6855): mailbox names travel as UTF-8, and messages may be appended as UTF8 (literal8).</summary>
     public bool Utf8Accept { get; private set; }
 
+    /// <summary>IMAP4rev2 (RFC 9051): no \Recent, SEARCH answered by ESEARCH, mailbox names in UTF-8.</summary>
+    public bool Imap4Rev2 { get; private set; }
+
+    /// <summary>Mailbox names travel as UTF-8, not modified UTF-7 (RFC 6855 §3, RFC 9051 §5.1).</summary>
+    public bool Utf8Names => Utf8Accept || Imap4Rev2;
+
+    public bool EnableImap4Rev2()
+    {
+        var was = Imap4Rev2;
+        Imap4Rev2 = true;
+        return !was;
+    }
+
     public bool EnableUtf8Accept()
     {
         var was = Utf8Accept;
@@ -34,6 +47,7 @@ internal sealed class ClientExtensions
         CondStore = false;
         QResync = false;
         Utf8Accept = false;
+        Imap4Rev2 = false;
     }
 
     public bool EnableQResync()

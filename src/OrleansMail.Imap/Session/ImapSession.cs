@@ -241,7 +241,7 @@ internal sealed class ImapSession : IDisposable
         string status;
         try
         {
-            var request = ImapRequestParser.Parse(command, utf8Names: _session.Extensions.Utf8Accept);
+            var request = ImapRequestParser.Parse(command, utf8Names: _session.Extensions.Utf8Names);
             if (request.HasInvalidMailboxName)
             {
                 // Names that are not modified UTF-7 were never created (CREATE refuses them), so none exists.

@@ -59,7 +59,7 @@ internal sealed class ImapSessionContext(ImapServices services, ImapChannel chan
 
     public string Capabilities()
     {
-        var caps = new List<string> { "IMAP4rev1", "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UNSELECT", "CHILDREN", "SPECIAL-USE", "LIST-EXTENDED", "UIDPLUS", "MOVE", "MULTIAPPEND", "REPLACE", $"APPENDLIMIT={Services.Ingest.MaxMessageSize}", "CONDSTORE", "QRESYNC", "ESEARCH", "SEARCHRES", "SORT", "SORT=DISPLAY", "ESORT", "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES", "WITHIN", "LIST-STATUS", "STATUS=SIZE", "OBJECTID", "SAVEDATE", "PREVIEW", "BINARY", "UTF8=ACCEPT" };
+        var caps = new List<string> { "IMAP4rev1", "IMAP4rev2", "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UNSELECT", "CHILDREN", "SPECIAL-USE", "LIST-EXTENDED", "UIDPLUS", "MOVE", "MULTIAPPEND", "REPLACE", $"APPENDLIMIT={Services.Ingest.MaxMessageSize}", "CONDSTORE", "QRESYNC", "ESEARCH", "SEARCHRES", "SORT", "SORT=DISPLAY", "ESORT", "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES", "WITHIN", "LIST-STATUS", "STATUS=SIZE", "OBJECTID", "SAVEDATE", "PREVIEW", "BINARY", "UTF8=ACCEPT" };
         if (State is not NotAuthenticatedState)
         {
             // Not before login: inflating what an unauthenticated client sends is work for anyone (RFC 4978 §8).
@@ -91,7 +91,7 @@ internal sealed class ImapSessionContext(ImapServices services, ImapChannel chan
     }
 
     /// <summary>A mailbox name as the client reads it: modified UTF-7, or UTF-8 once it enabled UTF8=ACCEPT (RFC 6855 §3).</summary>
-    public string WireName(string name) => Extensions.Utf8Accept ? name : ModifiedUtf7.Encode(name);
+    public string WireName(string name) => Extensions.Utf8Names ? name : ModifiedUtf7.Encode(name);
 
     /// <summary>A mailbox the client named: an empty name is refused as no mailbox at all (NO, not BAD).</summary>
     public static string RequireMailbox(string name) => name.Length > 0 ? name : throw new ImapNoException("CANNOT", "Empty mailbox name");

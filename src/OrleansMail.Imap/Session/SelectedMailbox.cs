@@ -56,11 +56,19 @@ internal sealed class SelectedMailbox(MailboxInfo info, bool readOnly)
     /// <summary>Whether this session is the one that announces the message as \Recent (RFC 3501 §2.3.2).</summary>
     public bool IsRecent(uint uid) => _recent.Contains(uid);
 
+    /// <summary>False for an IMAP4rev2 session (RFC 9051 has no \Recent): it claims and shows none.</summary>
+    public bool ShowsRecent { get; init; } = true;
+
     public int RecentCount => _recent.Count;
 
     /// <summary>Marks the known messages from <paramref name="firstRecentUid"/> up as recent; how many were new to the set.</summary>
     public int MarkRecentFrom(uint firstRecentUid)
     {
+        if (!ShowsRecent)
+        {
+            return 0;
+        }
+
         var marked = 0;
         for (var i = _uids.Count - 1; i >= 0 && _uids[i] >= firstRecentUid; i--)
         {

@@ -91,6 +91,11 @@ internal sealed class ViewSync(ImapSessionContext session, MailboxNotifications 
         if (added)
         {
             Out.Raw($"* {view.Count} EXISTS\r\n");
+            if (!view.ShowsRecent)
+            {
+                return;
+            }
+
             var firstRecent = await session.Grain.ClaimRecentAsync(view.Id, view.ReadOnly ? 0 : view.LargestUid).ConfigureAwait(false);
             if (view.MarkRecentFrom(firstRecent) > 0)
             {
