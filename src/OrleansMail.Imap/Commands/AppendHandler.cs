@@ -187,12 +187,18 @@ internal sealed class AppendHandler(ImapSessionContext session, ImapCommandParse
 
     public async Task<string?> AppendAsync(AppendRequest request)
     {
+        var catenated = request.Arguments.Any(t => t.Is("CATENATE"));
+        if (catenated)
+        {
+            await CatenateAsync(request).ConfigureAwait(false);
+        }
+
         if (_append is not { Messages.Count: > 0 } append)
         {
             throw new ImapSyntaxException("APPEND needs a message literal");
         }
 
-        if (!request.Arguments[^1].IsMessage)
+        if (!catenated && !request.Arguments[^1].IsMessage)
         {
             throw new ImapSyntaxException("Unexpected arguments after the message");
         }
@@ -221,6 +227,72 @@ internal sealed class AppendHandler(ImapSessionContext session, ImapCommandParse
         }
 
         return $"[APPENDUID {validity} {ImapFormat.UidList(uids)}] APPEND completed";
+    }
+
+    /// <summary>
+    /// APPEND with CATENATE (RFC 4469): each message is composed from its parts and spooled through the ingest path
+    /// as if its bytes had come as one literal; then the APPEND completes as any MULTIAPPEND does. (Mixing streamed
+    /// literals and CATENATE in one command is refused: clients send one or the other.)
+    /// </summary>
+    private async Task CatenateAsync(AppendRequest request)
+    {
+        if (_append is not null)
+        {
+            throw new ImapNoException("CANNOT", "One APPEND may not mix message literals and CATENATE");
+        }
+
+        var arguments = request.Arguments;
+        var mailboxArgument = new ImapArguments([.. arguments]) { Utf8Names = session.Extensions.Utf8Names };
+        var name = ImapSessionContext.RequireMailbox(ImapRequestParser.Mailbox(mailboxArgument));
+        if (mailboxArgument.HasInvalidMailboxName)
+        {
+            throw new ImapNoException("NONEXISTENT", "Mailbox name is not valid modified UTF-7");
+        }
+
+        MailboxInfo mailbox;
+        try
+        {
+            mailbox = await session.Grain.GetMailboxAsync(name).ConfigureAwait(false);
+        }
+        catch (MailStoreException e) when (e.Kind == MailStoreErrorKind.NotFound)
+        {
+            throw new ImapNoException("TRYCREATE", "No such mailbox");
+        }
+
+        var pending = new PendingAppend(mailbox);
+        _append = pending;
+        var composer = new CatenateComposer(session);
+        var start = 1;
+        for (var i = 1; i < arguments.Count; i++)
+        {
+            if (!arguments[i].Is("CATENATE"))
+            {
+                continue;
+            }
+
+            if (i + 1 >= arguments.Count || !arguments[i + 1].IsList || pending.Messages.Count >= Options.MaxAppendMessages)
+            {
+                throw new ImapSyntaxException("CATENATE takes a list of parts");
+            }
+
+            var metadata = MessageMetadata([.. arguments.Take(i)], start - 1, utf8Accepted: false);
+            var bytes = await composer.ComposeAsync(arguments[i + 1]).ConfigureAwait(false);
+            if (pending.Bytes + bytes.Length > MaxAppendBytes)
+            {
+                throw new ImapNoException("LIMIT", $"One APPEND may carry at most {MaxAppendBytes} bytes");
+            }
+
+            using var stream = new MemoryStream(bytes, writable: false);
+            var received = await session.Services.IngestPath.ReceiveAsync(stream).ConfigureAwait(false);
+            pending.Messages.Add((received, metadata.Flags, metadata.Keywords, metadata.Date));
+            i++;
+            start = i + 1;
+        }
+
+        if (start != arguments.Count)
+        {
+            throw new ImapSyntaxException("Unexpected arguments after the last message");
+        }
     }
 
     /// <summary>
