@@ -78,7 +78,26 @@ public sealed class SortThreadTests(ImapHost host)
         Assert.Equal("* ESEARCH (TAG \"a5\") ALL 3,5,1:2,4", (await t.CommandAsync("a5", "SORT RETURN () (SUBJECT) UTF-8 ALL"))[0]);
         Assert.Equal("* ESEARCH (TAG \"a6\") COUNT 0", (await t.CommandAsync("a6", "SORT RETURN (COUNT) (SUBJECT) UTF-8 SUBJECT nothing"))[0]);
         Assert.Equal("* ESEARCH (TAG \"a7\")", (await t.CommandAsync("a7", "SORT RETURN (ALL) (SUBJECT) UTF-8 SUBJECT nothing"))[0]);
-        Assert.StartsWith("a8 BAD", (await t.CommandAsync("a8", "SORT RETURN (PARTIAL 1:10) (SUBJECT) UTF-8 ALL"))[^1]);
+        Assert.StartsWith("a8 BAD", (await t.CommandAsync("a8", "SORT RETURN (UPDATE) (SUBJECT) UTF-8 ALL"))[^1]); // CONTEXT=SORT is not offered
+    }
+
+    [Fact]
+    public async Task Partial_pages_through_search_and_sort_results_from_either_end()
+    {
+        // RFC 9394: positions are 1-based; negative ranges count from the last result; a page past the end is NIL.
+        var user = await MailboxAsync();
+        await using var t = await host.LoggedInAsync(user);
+        Assert.Contains("PARTIAL", (await t.CommandAsync("a1", "CAPABILITY"))[0]);
+        await t.CommandAsync("a2", "SELECT INBOX");
+        Assert.Equal("* ESEARCH (TAG \"a3\") UID PARTIAL (1:2 1:2)", (await t.CommandAsync("a3", "UID SEARCH RETURN (PARTIAL 1:2) ALL"))[0]);
+        Assert.Equal("* ESEARCH (TAG \"a4\") PARTIAL (-1:-2 4:5) COUNT 5", (await t.CommandAsync("a4", "SEARCH RETURN (PARTIAL -1:-2 COUNT) ALL"))[0]);
+        Assert.Equal("* ESEARCH (TAG \"a5\") PARTIAL (6:9 NIL)", (await t.CommandAsync("a5", "SEARCH RETURN (PARTIAL 6:9) ALL"))[0]);
+
+        // In sort order (by date: 3 2 1 4 5), the page keeps it.
+        Assert.Equal("* ESEARCH (TAG \"a6\") PARTIAL (2:4 2,1,4)", (await t.CommandAsync("a6", "SORT RETURN (PARTIAL 2:4) (DATE) UTF-8 ALL"))[0]);
+        Assert.StartsWith("a7 BAD", (await t.CommandAsync("a7", "SEARCH RETURN (PARTIAL 0:3) ALL"))[^1]);
+        Assert.StartsWith("a8 BAD", (await t.CommandAsync("a8", "SEARCH RETURN (PARTIAL 1:-3) ALL"))[^1]);
+        Assert.StartsWith("a9 BAD", (await t.CommandAsync("a9", "SEARCH RETURN (PARTIAL) ALL"))[^1]);
     }
 
     [Fact]

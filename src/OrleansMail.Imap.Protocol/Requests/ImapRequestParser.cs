@@ -333,43 +333,47 @@ public static class ImapRequestParser
 
     private static SearchRequest Search(string tag, ImapArguments args)
     {
-        HashSet<string>? returns = null;
-        if (args.TryTake("RETURN"))
+        var (returns, partial) = args.TryTake("RETURN") ? ReturnOptions(args, "MIN", "MAX", "COUNT", "ALL", "SAVE") : (null, null);
+        var charset = args.TryTake("CHARSET") ? args.AString("charset") : null;
+        return new SearchRequest(tag, returns, charset, SearchKey.ParseAll(args)) { Partial = partial };
+    }
+
+    /// <summary>
+    /// ESEARCH's return options (RFC 4731; RETURN () means ALL), with RFC 9394's PARTIAL and its range; anything
+    /// not in <paramref name="allowed"/> is a syntax error.
+    /// </summary>
+    private static (HashSet<string> Returns, PartialRange? Partial) ReturnOptions(ImapArguments args, params string[] allowed)
+    {
+        var items = args.List("return options").Items;
+        var returns = new HashSet<string>(StringComparer.Ordinal);
+        PartialRange? partial = null;
+        for (var i = 0; i < items.Count; i++)
         {
-            // RFC 4731 ESEARCH and RFC 5182 SEARCHRES: RETURN () means ALL.
-            returns = args.List("return options").Items.Select(i => i.Text.ToUpperInvariant()).ToHashSet();
-            if (returns.Any(r => r is not ("MIN" or "MAX" or "COUNT" or "ALL" or "SAVE")))
+            var option = items[i].IsAtom ? items[i].Text.ToUpperInvariant() : throw new ImapSyntaxException("Invalid return option");
+            if (option == "PARTIAL")
             {
-                throw new ImapSyntaxException("Unknown SEARCH return option");
+                partial = i + 1 < items.Count && items[i + 1].IsAtom && partial is null ? PartialRange.Parse(items[++i].Text) : throw new ImapSyntaxException("PARTIAL takes one range");
+            }
+            else if (!allowed.Contains(option))
+            {
+                throw new ImapSyntaxException($"Unknown return option {items[i].Text}");
             }
 
-            if (returns.Count == 0)
-            {
-                returns.Add("ALL");
-            }
+            returns.Add(option);
         }
 
-        var charset = args.TryTake("CHARSET") ? args.AString("charset") : null;
-        return new SearchRequest(tag, returns, charset, SearchKey.ParseAll(args));
+        if (returns.Count == 0)
+        {
+            returns.Add("ALL");
+        }
+
+        return (returns, partial);
     }
 
     /// <summary>SORT (criteria) charset keys (RFC 5256 §3): at least one criterion, REVERSE only before one.</summary>
     private static SortRequest Sort(string tag, ImapArguments args)
     {
-        HashSet<string>? returns = null;
-        if (args.TryTake("RETURN"))
-        {
-            returns = args.List("return options").Items.Select(i => i.Text.ToUpperInvariant()).ToHashSet();
-            if (returns.Any(r => r is not ("MIN" or "MAX" or "COUNT" or "ALL")))
-            {
-                throw new ImapSyntaxException("Unknown SORT return option");
-            }
-
-            if (returns.Count == 0)
-            {
-                returns.Add("ALL");
-            }
-        }
+        var (returns, partial) = args.TryTake("RETURN") ? ReturnOptions(args, "MIN", "MAX", "COUNT", "ALL") : (null, null);
 
         var list = args.List("sort criteria").Items;
         var criteria = new List<SortCriterion>();
@@ -405,7 +409,7 @@ public static class ImapRequestParser
             throw new ImapSyntaxException(reverse ? "REVERSE must precede a criterion" : "SORT needs a criterion");
         }
 
-        return new SortRequest(tag, criteria, args.AString("charset"), SearchKey.ParseAll(args)) { Return = returns };
+        return new SortRequest(tag, criteria, args.AString("charset"), SearchKey.ParseAll(args)) { Return = returns, Partial = partial };
     }
 
     private static ThreadRequest Thread(string tag, ImapArguments args)

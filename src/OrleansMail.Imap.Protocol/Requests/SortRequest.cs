@@ -11,4 +11,7 @@ public sealed record SortRequest(string Tag, IReadOnlyList<SortCriterion> Criter
 {
     /// <summary>MIN, MAX, COUNT and ALL (RETURN () means ALL); null for a plain SORT.</summary>
     public IReadOnlySet<string>? Return { get; init; }
+
+    /// <summary>RETURN (PARTIAL m:n) (RFC 9394): only those results, by position in sort order.</summary>
+    public PartialRange? Partial { get; init; }
 }

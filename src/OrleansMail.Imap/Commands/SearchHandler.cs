@@ -163,6 +163,13 @@ internal sealed class SearchHandler(ImapSessionContext session)
             }
         }
 
+        if (request.Partial is { } partial)
+        {
+            // RFC 9394: the range asked, and the results in it (NIL when none).
+            var taken = partial.Take(matches);
+            output.Raw(" PARTIAL (").Raw(partial.ToString()).Space().Raw(taken.Count == 0 ? "NIL" : SelectedMailbox.ToUidSet(taken).ToString()).Raw(")");
+        }
+
         if (returns.Contains("COUNT"))
         {
             output.Raw(" COUNT ").Number(matches.Count);

@@ -82,6 +82,13 @@ internal sealed class SortHandler(ImapSessionContext session, SearchHandler sear
             }
         }
 
+        if (request.Partial is { } partial)
+        {
+            // RFC 9394: positions in sort order; the numbers in range keep that order.
+            var taken = partial.Take(numbers);
+            output.Raw(" PARTIAL (").Raw(partial.ToString()).Space().Raw(taken.Count == 0 ? "NIL" : ImapFormat.UidList(taken)).Raw(")");
+        }
+
         if (returns.Contains("COUNT"))
         {
             output.Raw(" COUNT ").Number(numbers.Count);
