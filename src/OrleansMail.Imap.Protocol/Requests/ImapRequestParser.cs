@@ -36,6 +36,7 @@ public static class ImapRequestParser
             "SEARCH" => Search(tag, args),
             "SORT" => Sort(tag, args),
             "THREAD" => Thread(tag, args),
+            "CANCELUPDATE" => CancelUpdate(tag, args),
             "FETCH" => Fetch(tag, args, command.Uid),
             "STORE" => Store(tag, args),
             "COPY" or "MOVE" => new CopyRequest(tag, args.SequenceSet(), Mailbox(args), Move: command.Name == "MOVE"),
@@ -333,7 +334,7 @@ public static class ImapRequestParser
 
     private static SearchRequest Search(string tag, ImapArguments args)
     {
-        var (returns, partial) = args.TryTake("RETURN") ? ReturnOptions(args, "MIN", "MAX", "COUNT", "ALL", "SAVE") : (null, null);
+        var (returns, partial) = args.TryTake("RETURN") ? ReturnOptions(args, "MIN", "MAX", "COUNT", "ALL", "SAVE", "UPDATE") : (null, null);
         var charset = args.TryTake("CHARSET") ? args.AString("charset") : null;
         return new SearchRequest(tag, returns, charset, SearchKey.ParseAll(args)) { Partial = partial };
     }
@@ -410,6 +411,20 @@ public static class ImapRequestParser
         }
 
         return new SortRequest(tag, criteria, args.AString("charset"), SearchKey.ParseAll(args)) { Return = returns, Partial = partial };
+    }
+
+    /// <summary>CANCELUPDATE "tag" *(SP "tag") (RFC 5267 §4.3): the searches to stop updating.</summary>
+    private static CancelUpdateRequest CancelUpdate(string tag, ImapArguments args)
+    {
+        var tags = new List<string>();
+        do
+        {
+            var token = args.Next("search tag");
+            tags.Add(token.Kind is ImapTokenKind.Quoted or ImapTokenKind.Literal ? token.Text : throw new ImapSyntaxException("A search tag is a quoted string"));
+        }
+        while (args.HasMore);
+
+        return new CancelUpdateRequest(tag, tags);
     }
 
     private static ThreadRequest Thread(string tag, ImapArguments args)

@@ -36,6 +36,7 @@ internal static class ImapCommandTable
         new("SEARCH", ImapStates.Selected, (s, r) => s.Search.SearchAsync((SearchRequest)r), HasUidForm: true, DefersExpunge: true),
         new("SORT", ImapStates.Selected, (s, r) => s.Sort.SortAsync((SortRequest)r), HasUidForm: true, DefersExpunge: true),
         new("THREAD", ImapStates.Selected, (s, r) => s.Sort.ThreadAsync((ThreadRequest)r), HasUidForm: true, DefersExpunge: true),
+        new("CANCELUPDATE", ImapStates.Selected, (s, r) => s.Search.CancelUpdateAsync((CancelUpdateRequest)r)),
         new("FETCH", ImapStates.Selected, (s, r) => s.Fetch.FetchAsync((FetchRequest)r), HasUidForm: true, DefersExpunge: true),
         new("STORE", ImapStates.Selected, (s, r) => s.Store.StoreAsync((StoreRequest)r), HasUidForm: true, DefersExpunge: true),
         new("COPY", ImapStates.Selected, (s, r) => s.Store.CopyAsync((CopyRequest)r), HasUidForm: true),

@@ -36,6 +36,18 @@ internal sealed class SearchHandler(ImapSessionContext session)
                 view.SavedResult = [.. found.Select(f => f.Message.Uid)];
             }
 
+            if (returns.Contains("UPDATE"))
+            {
+                // RFC 5267 CONTEXT=SEARCH: kept up to date until CANCELUPDATE or the mailbox is closed.
+                if (view.SearchContexts.Count >= MaxSearchContexts)
+                {
+                    throw new ImapNoException("LIMIT", $"At most {MaxSearchContexts} searches are kept up to date at once");
+                }
+
+                view.SearchContexts.RemoveAll(c => c.Tag == request.Tag);
+                view.SearchContexts.Add(new SearchContext(request.Tag, request.Uid, key, found.Select(f => f.Message.Uid)));
+            }
+
             WriteEsearch(request, returns, matches, key.UsesModSeq ? ReturnedModSeq(returns, matches, modSeqs) : 0);
             return completed;
         }
@@ -49,6 +61,22 @@ internal sealed class SearchHandler(ImapSessionContext session)
 
         session.Out.CrLf();
         return completed;
+    }
+
+    /// <summary>Each context is searched again on every change to the mailbox: a budget per selection.</summary>
+    private const int MaxSearchContexts = 16;
+
+    /// <summary>CANCELUPDATE (RFC 5267 §4.3): a tag that names no context is NO, and nothing is cancelled.</summary>
+    public Task<string?> CancelUpdateAsync(CancelUpdateRequest request)
+    {
+        var contexts = session.View!.SearchContexts;
+        if (request.Tags.FirstOrDefault(t => !contexts.Any(c => c.Tag == t)) is { } unknown)
+        {
+            throw new ImapNoException("CANNOT", $"No search with tag {unknown} is being updated");
+        }
+
+        contexts.RemoveAll(c => request.Tags.Contains(c.Tag));
+        return Task.FromResult<string?>("CANCELUPDATE completed");
     }
 
     private static readonly IReadOnlySet<string> AllOnly = new HashSet<string> { "ALL" };
@@ -66,12 +94,25 @@ internal sealed class SearchHandler(ImapSessionContext session)
     /// The messages of the view the program matches, in mailbox order, with their sequence numbers; summaries and
     /// bodies are read only when the program needs them.
     /// </summary>
-    public async Task<List<(MessageView Message, int Sequence)>> FindAsync(SearchMatcher key, SelectedMailbox view)
+    public async Task<List<(MessageView Message, int Sequence)>> FindAsync(SearchMatcher key, SelectedMailbox view, IReadOnlyCollection<uint>? among = null)
     {
-        var candidates = new List<(MessageView Message, int Sequence)>(view.Count);
-        for (var seq = 1; seq <= view.Count; seq++)
+        var candidates = new List<(MessageView Message, int Sequence)>(among?.Count ?? view.Count);
+        if (among is null)
         {
-            candidates.Add((view[seq], seq));
+            for (var seq = 1; seq <= view.Count; seq++)
+            {
+                candidates.Add((view[seq], seq));
+            }
+        }
+        else
+        {
+            foreach (var uid in among.Order())
+            {
+                if (view.TryGet(uid, out var message))
+                {
+                    candidates.Add((message, view.SequenceOf(uid)));
+                }
+            }
         }
 
         var userId = session.User.UserId;

@@ -24,7 +24,8 @@ internal sealed class ImapSession : IDisposable
         _session = new ImapSessionContext(services, channel, (connection.RemoteEndPoint as IPEndPoint)?.Address);
         _parser = new ImapCommandParser(PreLoginLimits());
         var notifications = new MailboxNotifications(_session);
-        Sync = new ViewSync(_session, notifications);
+        Search = new SearchHandler(_session);
+        Sync = new ViewSync(_session, notifications, new SearchContextUpdates(_session, Search));
         Login = new LoginHandler(_session, notifications);
         General = new GeneralHandler(_session, Login);
         Select = new SelectHandler(_session, Sync, notifications);
@@ -34,7 +35,6 @@ internal sealed class ImapSession : IDisposable
         Idle = new IdleHandler(_session, Sync, notifications);
         Fetch = new FetchHandler(_session, Sync);
         Store = new StoreHandler(_session, Sync);
-        Search = new SearchHandler(_session);
         Sort = new SortHandler(_session, Search);
     }
 

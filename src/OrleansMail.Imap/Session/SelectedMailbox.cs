@@ -42,6 +42,9 @@ internal sealed class SelectedMailbox(MailboxInfo info, bool readOnly)
 
     public IReadOnlyList<uint> Uids => _uids;
 
+    /// <summary>Searches kept up to date for the client (RFC 5267), by tag; they end with the selection.</summary>
+    public List<SearchContext> SearchContexts { get; } = [];
+
     /// <summary>The keywords this session has announced in FLAGS (RFC 3501 §7.2.6): a FETCH may carry no other.</summary>
     public HashSet<string> AnnouncedKeywords { get; } = new(StringComparer.OrdinalIgnoreCase);
 

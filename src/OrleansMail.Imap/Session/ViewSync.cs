@@ -10,7 +10,7 @@ namespace OrleansMail.Imap;
 /// new messages as EXISTS, other sessions' flag changes as FETCH (with MODSEQ under CONDSTORE), expunges as
 /// EXPUNGE or, under QRESYNC, VANISHED (RFC 7162).
 /// </summary>
-internal sealed class ViewSync(ImapSessionContext session, MailboxNotifications notifications)
+internal sealed class ViewSync(ImapSessionContext session, MailboxNotifications notifications, SearchContextUpdates contexts)
 {
     private ImapResponseWriter Out => session.Out;
 
@@ -30,7 +30,7 @@ internal sealed class ViewSync(ImapSessionContext session, MailboxNotifications 
         {
             if (allowExpunge)
             {
-                WriteExpunges(view.ApplyExpunges());
+                ApplyExpunges(view);
             }
 
             return;
@@ -85,23 +85,31 @@ internal sealed class ViewSync(ImapSessionContext session, MailboxNotifications 
         view.UidNext = Math.Max(view.UidNext, changes.UidNext);
         if (allowExpunge)
         {
-            WriteExpunges(view.ApplyExpunges());
+            ApplyExpunges(view);
         }
 
         if (added)
         {
             Out.Raw($"* {view.Count} EXISTS\r\n");
-            if (!view.ShowsRecent)
+            if (view.ShowsRecent)
             {
-                return;
-            }
-
-            var firstRecent = await session.Grain.ClaimRecentAsync(view.Id, view.ReadOnly ? 0 : view.LargestUid).ConfigureAwait(false);
-            if (view.MarkRecentFrom(firstRecent) > 0)
-            {
-                Out.Raw($"* {view.RecentCount} RECENT\r\n");
+                var firstRecent = await session.Grain.ClaimRecentAsync(view.Id, view.ReadOnly ? 0 : view.LargestUid).ConfigureAwait(false);
+                if (view.MarkRecentFrom(firstRecent) > 0)
+                {
+                    Out.Raw($"* {view.RecentCount} RECENT\r\n");
+                }
             }
         }
+
+        await contexts.UpdateAsync(view, changes.Changed).ConfigureAwait(false);
+    }
+
+    /// <summary>Expunges that may be told now: searches kept up to date lose them first, while their numbers hold.</summary>
+    private void ApplyExpunges(SelectedMailbox view)
+    {
+        var removed = view.ApplyExpunges();
+        contexts.WriteRemovals(view, removed);
+        WriteExpunges(removed);
     }
 
     /// <summary>
