@@ -77,7 +77,9 @@ public static class Threader
                     all.Add(referenced);
                 }
 
-                if (previous is not null && referenced.Parent is null && referenced != previous && !IsAncestor(referenced, previous))
+                // A message that names itself among its references gets no link from them: such a header is
+                // broken, and (as Dovecot) the message is placed as if it had no parent.
+                if (previous is not null && referenced.Parent is null && referenced != previous && referenced != container && previous != container && !IsAncestor(referenced, previous))
                 {
                     Link(previous, referenced);
                 }
@@ -91,7 +93,7 @@ public static class Threader
                 Unlink(container);
                 Link(previous, container);
             }
-            else if (previous is null)
+            else
             {
                 Unlink(container);
             }
