@@ -202,5 +202,37 @@ public sealed class ThreadingTests
         }
     }
 
+    [Fact]
+    public void A_chain_of_a_hundred_thousand_replies_threads_without_recursion()
+    {
+        // An attacker controls References: one deep chain must neither overflow the stack nor take quadratic time.
+        var day = new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
+        var messages = Enumerable.Range(0, 100_000)
+            .Select(i => new ThreadMessage((uint)i + 1, "m" + i, i == 0 ? [] : ["m" + (i - 1)], "chain", i > 0, day.AddMinutes(i)))
+            .ToList();
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var threads = Threader.Thread(ThreadAlgorithm.References, messages);
+        var text = ThreadNode.Format(threads);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), $"took {watch.Elapsed}");
+        var numbers = text.Split(' ', '(', ')').Where(p => p.Length > 0).ToList();
+        Assert.Equal(100_000, numbers.Distinct().Count());
+        Assert.Equal(100_000, numbers.Count);
+
+        // Linked as a chain as far as the loop check walks (4,096 levels); deeper, a new chain starts, joined by subject.
+        Assert.StartsWith("(1 (2 3 4 5 ", text);
+        Assert.Contains(" 4096 4097)(4098 4099 ", text);
+
+        // A comb (every message has a reply and a reply to the reply): as deep, with a branch at every level.
+        var comb = new List<ThreadMessage>();
+        for (var i = 0; i < 20_000; i++)
+        {
+            comb.Add(new ThreadMessage((uint)(2 * i) + 1, "c" + i, i == 0 ? [] : ["c" + (i - 1)], "comb", i > 0, day.AddMinutes(2 * i)));
+            comb.Add(new ThreadMessage((uint)(2 * i) + 2, "leaf" + i, ["c" + i], "comb", true, day.AddMinutes((2 * i) + 1)));
+        }
+
+        var combText = ThreadNode.Format(Threader.Thread(ThreadAlgorithm.References, comb));
+        Assert.StartsWith("(1 (2)(3 (4)(5 ", combText);
+    }
+
     private static ThreadMessage Message(uint number) => new(number, null, [], "", false, DateTimeOffset.UnixEpoch);
 }

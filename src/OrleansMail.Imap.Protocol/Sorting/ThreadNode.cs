@@ -16,60 +16,69 @@ public sealed class ThreadNode(ThreadMessage? message)
 
     public uint SortNumber => Message?.Number ?? (Children.Count > 0 ? Children[0].SortNumber : 0);
 
-    /// <summary>The THREAD response's form of a list of roots (RFC 5256 §4): "(a b (c)(d))" per thread.</summary>
+    /// <summary>
+    /// The THREAD response's form of a list of roots (RFC 5256 §4): "(a b (c)(d))" per thread. A chain of only
+    /// children runs as numbers; where it branches, each branch is a nested list. Written with an explicit stack:
+    /// a thread is as deep as its senders' References make it.
+    /// </summary>
     public static string Format(IEnumerable<ThreadNode> roots)
     {
         var text = new StringBuilder();
-        foreach (var root in roots)
+        var work = new Stack<(ThreadNode? Node, bool Close)>();
+        foreach (var root in roots.Reverse())
         {
-            text.Append('(');
-            root.AppendMembers(text);
-            text.Append(')');
+            work.Push((null, true));
+            work.Push((root, false));
         }
 
-        return text.ToString();
-    }
-
-    /// <summary>A chain of only children runs as numbers; where it branches, each branch is a nested list.</summary>
-    private void AppendMembers(StringBuilder text)
-    {
-        var node = this;
-        var first = true;
-        while (true)
+        while (work.Count > 0)
         {
-            if (node.Message is { } message)
+            var (start, close) = work.Pop();
+            if (close)
             {
-                if (!first)
-                {
-                    text.Append(' ');
-                }
-
-                text.Append(message.Number);
-                first = false;
-            }
-
-            if (node.Children.Count == 1 && node.Message is not null)
-            {
-                node = node.Children[0];
+                text.Append(')');
                 continue;
             }
 
-            if (node.Children.Count > 0)
+            text.Append('(');
+
+            var node = start!;
+            var first = true;
+            while (true)
             {
-                if (!first)
+                if (node.Message is { } message)
+                {
+                    if (!first)
+                    {
+                        text.Append(' ');
+                    }
+
+                    text.Append(message.Number);
+                    first = false;
+                }
+
+                if (node.Children.Count == 1 && node.Message is not null)
+                {
+                    node = node.Children[0];
+                    continue;
+                }
+
+                if (node.Children.Count > 0 && !first)
                 {
                     text.Append(' ');
                 }
 
-                foreach (var child in node.Children)
+                // Each branch is "(" members ")": pushed in reverse so the first branch is written first.
+                for (var i = node.Children.Count - 1; i >= 0; i--)
                 {
-                    text.Append('(');
-                    child.AppendMembers(text);
-                    text.Append(')');
+                    work.Push((null, true));
+                    work.Push((node.Children[i], false));
                 }
-            }
 
-            return;
+                break;
+            }
         }
+
+        return text.ToString();
     }
 }

@@ -101,7 +101,7 @@ public static class Threader
 
         // (2)-(4) The roots, with placeholders pruned: an empty one goes, one with children hands them up (at the
         // root only when it has a single child).
-        var roots = Prune(all.Where(c => c.Parent is null).ToList(), atRoot: true);
+        var roots = Prune(all.Where(c => c.Parent is null).ToList());
 
         // (5) Roots by date, then (6) roots that share a base subject gathered into one thread.
         SortDeep(roots);
@@ -110,11 +110,16 @@ public static class Threader
         return roots;
     }
 
+    /// <summary>
+    /// Whether <paramref name="node"/> is <paramref name="of"/> or above it. The walk is bounded: a References
+    /// chain is the sender's to choose, and past <see cref="MaxWalk"/> levels a link counts as a loop (not made).
+    /// </summary>
     private static bool IsAncestor(ThreadNode node, ThreadNode of)
     {
+        var steps = 0;
         for (var p = of; p is not null; p = p.Parent)
         {
-            if (p == node)
+            if (p == node || ++steps > MaxWalk)
             {
                 return true;
             }
@@ -122,6 +127,9 @@ public static class Threader
 
         return false;
     }
+
+    /// <summary>How far up a loop check walks: deeper threads than this are not linked further (about 10^4 levels × n links stays seconds, not hours).</summary>
+    private const int MaxWalk = 4096;
 
     private static void Link(ThreadNode parent, ThreadNode child)
     {
@@ -135,52 +143,83 @@ public static class Threader
         child.Parent = null;
     }
 
-    private static List<ThreadNode> Prune(List<ThreadNode> level, bool atRoot)
+    /// <summary>Every node below <paramref name="roots"/>, each after all of its descendants: no recursion, however deep the thread.</summary>
+    private static List<ThreadNode> PostOrder(List<ThreadNode> roots)
     {
-        var kept = new List<ThreadNode>();
-        foreach (var node in level)
+        var order = new List<ThreadNode>();
+        var stack = new Stack<ThreadNode>(roots);
+        while (stack.Count > 0)
         {
-            var children = Prune([.. node.Children], atRoot: false);
+            var node = stack.Pop();
+            order.Add(node);
+            foreach (var child in node.Children)
+            {
+                stack.Push(child);
+            }
+        }
+
+        order.Reverse();
+        return order;
+    }
+
+    /// <summary>
+    /// Step 4: placeholders go. An empty one is dropped; one with children hands them to its parent, except at the
+    /// root, where it stays when it has more than one child.
+    /// </summary>
+    private static List<ThreadNode> Prune(List<ThreadNode> roots)
+    {
+        foreach (var node in PostOrder(roots))
+        {
+            // Children are pruned before their parent: a placeholder child's children are final already.
+            var kept = new List<ThreadNode>(node.Children.Count);
+            foreach (var child in node.Children)
+            {
+                if (child.Message is not null)
+                {
+                    kept.Add(child);
+                }
+                else
+                {
+                    kept.AddRange(child.Children);
+                }
+            }
+
             node.Children.Clear();
-            foreach (var child in children)
+            foreach (var child in kept)
             {
                 child.Parent = node;
                 node.Children.Add(child);
             }
+        }
 
-            if (node.Message is not null)
+        var result = new List<ThreadNode>();
+        foreach (var root in roots)
+        {
+            if (root.Message is not null || root.Children.Count > 1)
             {
-                kept.Add(node);
-            }
-            else if (node.Children.Count == 0)
-            {
+                result.Add(root);
                 continue;
             }
-            else if (atRoot && node.Children.Count > 1)
+
+            foreach (var child in root.Children)
             {
-                kept.Add(node);
-            }
-            else
-            {
-                foreach (var child in node.Children)
-                {
-                    child.Parent = atRoot ? null : node.Parent;
-                    kept.Add(child);
-                }
+                child.Parent = null;
+                result.Add(child);
             }
         }
 
-        return kept;
+        return result;
     }
 
-    private static void SortDeep(List<ThreadNode> level)
+    /// <summary>Steps 5 and 7: siblings by date, deepest first, since a placeholder's date is its first child's.</summary>
+    private static void SortDeep(List<ThreadNode> roots)
     {
-        foreach (var node in level)
+        foreach (var node in PostOrder(roots))
         {
-            SortDeep(node.Children);
+            node.Children.Sort(ByDate);
         }
 
-        level.Sort(ByDate);
+        roots.Sort(ByDate);
     }
 
     /// <summary>RFC 5256 §3 step 6: threads whose roots have the same base subject become one.</summary>
