@@ -24,6 +24,20 @@ public sealed class ThreadingTests
     }
 
     [Fact]
+    public void A_subject_of_a_hundred_thousand_reply_markers_costs_no_more_than_its_first_kibibyte()
+    {
+        var hostile = string.Concat(Enumerable.Repeat("Re: ", 100_000)) + "lunch";
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        for (var i = 0; i < 100; i++)
+        {
+            Assert.Equal("", BaseSubject.Extract(hostile, out var reply));
+            Assert.True(reply);
+        }
+
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"took {watch.Elapsed}");
+    }
+
+    [Fact]
     public void Threads_print_chains_as_numbers_and_branches_as_nested_lists()
     {
         // RFC 5256 §4's example: (2)(3 6 (4 23)(44 7 96)).

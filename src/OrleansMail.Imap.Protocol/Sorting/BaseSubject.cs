@@ -19,6 +19,13 @@ public static partial class BaseSubject
             return "";
         }
 
+        // The sender chooses the subject: each step below copies what is left, so a subject of 100,000 "Re: "
+        // would cost quadratic time on every SORT. Orders and groups are decided well within the first KiB.
+        if (subject.Length > MaxLength)
+        {
+            subject = subject[..MaxLength];
+        }
+
         // (1) Tabs, line breaks and runs of whitespace become single spaces; the ends are trimmed.
         var text = Whitespace().Replace(subject, " ").Trim();
         while (true)
@@ -72,6 +79,9 @@ public static partial class BaseSubject
     }
 
     public static string Extract(string? subject) => Extract(subject, out _);
+
+    /// <summary>How much of a subject is looked at (characters).</summary>
+    public const int MaxLength = 1024;
 
     /// <summary>i;unicode-casemap (RFC 5051), closely enough for ordering: compatibility-decomposed and upper-cased.</summary>
     public static string CaseMapped(string text) => text.Normalize(NormalizationForm.FormKD).ToUpperInvariant();
