@@ -77,9 +77,7 @@ public static class Threader
                     all.Add(referenced);
                 }
 
-                // A message that names itself among its references gets no link from them: such a header is
-                // broken, and (as Dovecot) the message is placed as if it had no parent.
-                if (previous is not null && referenced.Parent is null && referenced != previous && referenced != container && previous != container && !IsAncestor(referenced, previous))
+                if (previous is not null && referenced.Parent is null && referenced != previous && !IsAncestor(referenced, previous))
                 {
                     Link(previous, referenced);
                 }
@@ -87,15 +85,17 @@ public static class Threader
                 previous = referenced;
             }
 
-            // A parent from a truncated References header elsewhere gives way to the message's own last reference.
-            if (previous is not null && previous != container && !IsAncestor(container, previous))
+            // A parent from a truncated References header elsewhere gives way to the message's own last reference;
+            // a link that would make a loop is not made (the parent found so far stays); a message whose last
+            // reference is itself gets no parent. (The last two as Dovecot does, where the RFC is silent.)
+            if (previous is null || previous == container)
+            {
+                Unlink(container);
+            }
+            else if (!IsAncestor(container, previous))
             {
                 Unlink(container);
                 Link(previous, container);
-            }
-            else
-            {
-                Unlink(container);
             }
         }
 
