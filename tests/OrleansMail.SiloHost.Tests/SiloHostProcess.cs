@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -56,8 +57,9 @@ internal sealed partial record SiloHostProcess(Process Process, int LmtpPort, in
         }
 
         var process = Process.Start(psi)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var recent = RecentOutput[lmtp] = new ConcurrentQueue<string>();
+        process.OutputDataReceived += (_, e) => Remember(recent, e.Data);
+        process.ErrorDataReceived += (_, e) => Remember(recent, e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return new SiloHostProcess(process, lmtp, imap, gateway, siloPort);
@@ -67,6 +69,22 @@ internal sealed partial record SiloHostProcess(Process Process, int LmtpPort, in
     public void Freeze() => Assert.Equal(0, Kill(Process.Id, SigStop));
 
     public void Thaw() => Assert.Equal(0, Kill(Process.Id, SigCont));
+
+    /// <summary>The last lines each process wrote, by its LMTP port: what a failed start is explained by.</summary>
+    private static readonly ConcurrentDictionary<int, ConcurrentQueue<string>> RecentOutput = new();
+
+    private static void Remember(ConcurrentQueue<string> recent, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        recent.Enqueue(line);
+        while (recent.Count > 40 && recent.TryDequeue(out _))
+        {
+        }
+    }
 
     public static async Task WaitForGreetingAsync(int port)
     {
@@ -87,7 +105,7 @@ internal sealed partial record SiloHostProcess(Process Process, int LmtpPort, in
             {
             }
 
-            Assert.True(DateTime.UtcNow < deadline, $"no LMTP greeting on port {port}");
+            Assert.True(DateTime.UtcNow < deadline, $"no LMTP greeting on port {port}; the process's last lines:\n" + string.Join('\n', RecentOutput.TryGetValue(port, out var lines) ? lines : []));
             await Task.Delay(250);
         }
     }
