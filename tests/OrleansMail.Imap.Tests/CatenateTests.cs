@@ -67,6 +67,10 @@ public sealed partial class CatenateTests(ImapHost host)
         }
 
         Assert.StartsWith("b2 BAD", (await t.CommandAsync("b2", "APPEND INBOX CATENATE ()"))[^1]);
+
+        // Many tiny URLs are bounded by count: each costs grain calls and a store read.
+        var many = string.Join(' ', Enumerable.Repeat("URL /INBOX/;UID=1", 101));
+        Assert.Equal("b4 NO [LIMIT] CATENATE takes at most 100 parts", (await t.CommandAsync("b4", $"APPEND INBOX CATENATE ({many})"))[^1]);
         Assert.Equal("* STATUS INBOX (MESSAGES 1)", (await t.CommandAsync("b3", "STATUS INBOX (MESSAGES)"))[0]);
     }
 

@@ -14,6 +14,9 @@ namespace OrleansMail.Imap;
 /// </summary>
 internal sealed class CatenateComposer(ImapSessionContext session)
 {
+    /// <summary>Parts per composed message; RFC 4469's use (a reply, a forward with its attachments) needs a handful.</summary>
+    public const int MaxParts = 100;
+
     public async Task<byte[]> ComposeAsync(ImapToken parts)
     {
         var limit = session.Services.Ingest.MaxMessageSize;
@@ -22,6 +25,12 @@ internal sealed class CatenateComposer(ImapSessionContext session)
         if (items.Count == 0 || items.Count % 2 != 0)
         {
             throw new ImapSyntaxException("CATENATE takes TEXT and URL parts");
+        }
+
+        if (items.Count / 2 > MaxParts)
+        {
+            // Each URL costs grain calls and a store read: a command of tiny URLs is bounded by count, not size.
+            throw new ImapNoException("LIMIT", $"CATENATE takes at most {MaxParts} parts");
         }
 
         for (var i = 0; i < items.Count; i += 2)
@@ -80,14 +89,10 @@ internal sealed class CatenateComposer(ImapSessionContext session)
         }
 
         var userId = session.User.UserId;
-        byte[] bytes;
-        if (url.Section.Length == 0)
+        var (offset, length) = (0L, message.Size);
+        FetchItem? section = null;
+        if (url.Section.Length > 0)
         {
-            bytes = await FetchResponder.ReadRangeAsync(session.Services.Bodies, userId, message, 0, message.Size).ConfigureAwait(false);
-        }
-        else
-        {
-            FetchItem section;
             try
             {
                 section = Assert(FetchItem.ParseAll(ImapToken.Atom($"BODY[{url.Section}]")));
@@ -98,16 +103,21 @@ internal sealed class CatenateComposer(ImapSessionContext session)
             }
 
             var summary = (await session.Services.Summaries.GetAsync(userId, [(message.BodyId, message.Size)]).ConfigureAwait(false))[0];
-            var (offset, length) = BodySection.Locate(summary, message.Size, section.Part, section.Text);
-            bytes = await FetchResponder.ReadRangeAsync(session.Services.Bodies, userId, message, offset, length).ConfigureAwait(false);
-            if (section.Text is SectionText.HeaderFields or SectionText.HeaderFieldsNot)
-            {
-                bytes = ImapFormat.FilterHeader(bytes, section.Fields, section.Text == SectionText.HeaderFieldsNot);
-            }
+            (offset, length) = BodySection.Locate(summary, message.Size, section.Part, section.Text);
         }
 
-        var (start, count) = BodySection.Partial(bytes.Length, url.PartialOffset, url.PartialLength);
-        return bytes.AsSpan((int)start, (int)count).ToArray();
+        if (section?.Text is SectionText.HeaderFields or SectionText.HeaderFieldsNot)
+        {
+            // A filtered header is cut after filtering; a header is small.
+            var header = await FetchResponder.ReadRangeAsync(session.Services.Bodies, userId, message, offset, length).ConfigureAwait(false);
+            var filtered = ImapFormat.FilterHeader(header, section.Fields, section.Text == SectionText.HeaderFieldsNot);
+            var (from, count) = BodySection.Partial(filtered.Length, url.PartialOffset, url.PartialLength);
+            return filtered.AsSpan((int)from, (int)count).ToArray();
+        }
+
+        // Only the bytes asked are read: ";PARTIAL=0.1" of a large message reads one byte, not the message.
+        var (start, take) = BodySection.Partial(length, url.PartialOffset, url.PartialLength);
+        return await FetchResponder.ReadRangeAsync(session.Services.Bodies, userId, message, offset + start, take).ConfigureAwait(false);
 
         static FetchItem Assert(List<FetchItem> items) => items is [var only] ? only : throw new ImapSyntaxException("one section");
     }
