@@ -87,6 +87,7 @@ public sealed class MailboxCommandsPropertyTests
 
             // INBOX is exempt: a user always has one.
             Assert.True(index.Mailboxes.Values.Count(m => m.Name != MailboxName.Inbox) <= limits.MaxMailboxes, "mailbox budget exceeded");
+            Assert.True(index.Subscriptions.Count <= limits.MaxMailboxes, "subscription budget exceeded");
         }
 
         var replayed = new UserIndex();

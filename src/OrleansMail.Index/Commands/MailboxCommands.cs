@@ -111,7 +111,19 @@ public sealed class MailboxCommands(MailboxIdentity identity, MailboxLimits limi
     public List<JournalEntry> Subscribe(UserIndex index, string name, bool subscribed)
     {
         var normalized = ValidName(name);
-        return index.Subscriptions.Contains(normalized) == subscribed ? [] : [new SubscriptionChanged(Now, normalized, subscribed)];
+        if (index.Subscriptions.Contains(normalized) == subscribed)
+        {
+            return [];
+        }
+
+        // Subscriptions outlive their mailboxes (RFC 3501 §6.3.6) and LIST/LSUB walk them all: they get the
+        // mailboxes' budget, or a client could grow the index with names that exist nowhere.
+        if (subscribed && index.Subscriptions.Count >= limits.MaxMailboxes)
+        {
+            throw MailStoreException.LimitReached($"A user holds at most {limits.MaxMailboxes} subscriptions");
+        }
+
+        return [new SubscriptionChanged(Now, normalized, subscribed)];
     }
 
     /// <summary>A new message (delivery or APPEND) at the mailbox's next UID. It is never refused for its keywords once its body is stored: past the cap they are dropped.</summary>
