@@ -102,21 +102,7 @@ internal sealed class AppendHandler(ImapSessionContext session, ImapCommandParse
         {
             if (_append is null)
             {
-                var mailboxArgument = new ImapArguments([.. arguments.Skip(prefix)]) { Utf8Names = session.Extensions.Utf8Names };
-                var name = ImapSessionContext.RequireMailbox(ImapRequestParser.Mailbox(mailboxArgument));
-                if (mailboxArgument.HasInvalidMailboxName)
-                {
-                    throw new ImapNoException("NONEXISTENT", "Mailbox name is not valid modified UTF-7");
-                }
-
-                try
-                {
-                    _append = new PendingAppend(await session.Grain.GetMailboxAsync(name).ConfigureAwait(false));
-                }
-                catch (MailStoreException e) when (e.Kind == MailStoreErrorKind.NotFound)
-                {
-                    throw new ImapNoException("TRYCREATE", "No such mailbox");
-                }
+                _append = new PendingAppend(await TargetMailboxAsync(arguments.Skip(prefix)).ConfigureAwait(false));
             }
 
             return (null, MessageMetadata(arguments, prefix, session.Extensions.Utf8Accept));
@@ -230,6 +216,29 @@ internal sealed class AppendHandler(ImapSessionContext session, ImapCommandParse
     }
 
     /// <summary>
+    /// The mailbox an APPEND or REPLACE saves into, its name the first of <paramref name="arguments"/>: one that
+    /// does not exist is TRYCREATE (RFC 3501 §6.3.11), one that cannot exist (not modified UTF-7) NONEXISTENT.
+    /// </summary>
+    private async Task<MailboxInfo> TargetMailboxAsync(IEnumerable<ImapToken> arguments)
+    {
+        var mailboxArgument = new ImapArguments([.. arguments]) { Utf8Names = session.Extensions.Utf8Names };
+        var name = ImapSessionContext.RequireMailbox(ImapRequestParser.Mailbox(mailboxArgument));
+        if (mailboxArgument.HasInvalidMailboxName)
+        {
+            throw new ImapNoException("NONEXISTENT", "Mailbox name is not valid modified UTF-7");
+        }
+
+        try
+        {
+            return await session.Grain.GetMailboxAsync(name).ConfigureAwait(false);
+        }
+        catch (MailStoreException e) when (e.Kind == MailStoreErrorKind.NotFound)
+        {
+            throw new ImapNoException("TRYCREATE", "No such mailbox");
+        }
+    }
+
+    /// <summary>
     /// APPEND with CATENATE (RFC 4469): each message is composed from its parts and spooled through the ingest path
     /// as if its bytes had come as one literal; then the APPEND completes as any MULTIAPPEND does. (Mixing streamed
     /// literals and CATENATE in one command is refused: clients send one or the other.)
@@ -242,24 +251,7 @@ internal sealed class AppendHandler(ImapSessionContext session, ImapCommandParse
         }
 
         var arguments = request.Arguments;
-        var mailboxArgument = new ImapArguments([.. arguments]) { Utf8Names = session.Extensions.Utf8Names };
-        var name = ImapSessionContext.RequireMailbox(ImapRequestParser.Mailbox(mailboxArgument));
-        if (mailboxArgument.HasInvalidMailboxName)
-        {
-            throw new ImapNoException("NONEXISTENT", "Mailbox name is not valid modified UTF-7");
-        }
-
-        MailboxInfo mailbox;
-        try
-        {
-            mailbox = await session.Grain.GetMailboxAsync(name).ConfigureAwait(false);
-        }
-        catch (MailStoreException e) when (e.Kind == MailStoreErrorKind.NotFound)
-        {
-            throw new ImapNoException("TRYCREATE", "No such mailbox");
-        }
-
-        var pending = new PendingAppend(mailbox);
+        var pending = new PendingAppend(await TargetMailboxAsync(arguments).ConfigureAwait(false));
         _append = pending;
         var composer = new CatenateComposer(session);
         var start = 1;
