@@ -78,7 +78,15 @@ public sealed class SortThreadTests(ImapHost host)
         Assert.Equal("* ESEARCH (TAG \"a5\") ALL 3,5,1:2,4", (await t.CommandAsync("a5", "SORT RETURN () (SUBJECT) UTF-8 ALL"))[0]);
         Assert.Equal("* ESEARCH (TAG \"a6\") COUNT 0", (await t.CommandAsync("a6", "SORT RETURN (COUNT) (SUBJECT) UTF-8 SUBJECT nothing"))[0]);
         Assert.Equal("* ESEARCH (TAG \"a7\")", (await t.CommandAsync("a7", "SORT RETURN (ALL) (SUBJECT) UTF-8 SUBJECT nothing"))[0]);
-        Assert.StartsWith("a8 BAD", (await t.CommandAsync("a8", "SORT RETURN (UPDATE) (SUBJECT) UTF-8 ALL"))[^1]); // CONTEXT=SORT is not offered
+
+        // SEARCHRES (RFC 5182 §2.1) as Dovecot answers it: SAVE alone says nothing and saves all; with MIN or MAX
+        // only, it saves those, the first and last in sort order.
+        Assert.Equal(["a8 OK SORT completed"], await t.CommandAsync("a8", "SORT RETURN (SAVE) (SUBJECT) UTF-8 ALL"));
+        Assert.Equal("* SEARCH 1 2 3 4 5", (await t.CommandAsync("a9", "SEARCH $"))[0]);
+        Assert.Equal("* ESEARCH (TAG \"b1\") MAX 4", (await t.CommandAsync("b1", "SORT RETURN (SAVE MAX) (SUBJECT) UTF-8 ALL"))[0]);
+        Assert.Equal("* SEARCH 4", (await t.CommandAsync("b2", "SEARCH $"))[0]);
+        Assert.Equal("* ESEARCH (TAG \"b3\") MIN 1", (await t.CommandAsync("b3", "SEARCH RETURN (SAVE MIN) ALL"))[0]);
+        Assert.Equal("* SEARCH 1", (await t.CommandAsync("b4", "SEARCH $"))[0]);
     }
 
     [Fact]

@@ -374,7 +374,7 @@ public static class ImapRequestParser
     /// <summary>SORT (criteria) charset keys (RFC 5256 §3): at least one criterion, REVERSE only before one.</summary>
     private static SortRequest Sort(string tag, ImapArguments args)
     {
-        var (returns, partial) = args.TryTake("RETURN") ? ReturnOptions(args, "MIN", "MAX", "COUNT", "ALL") : (null, null);
+        var (returns, partial) = args.TryTake("RETURN") ? ReturnOptions(args, "MIN", "MAX", "COUNT", "ALL", "SAVE", "UPDATE") : (null, null);
 
         var list = args.List("sort criteria").Items;
         var criteria = new List<SortCriterion>();

@@ -9,7 +9,7 @@ namespace OrleansMail.Imap.Protocol.Requests;
 /// </summary>
 public sealed record SortRequest(string Tag, IReadOnlyList<SortCriterion> Criteria, string Charset, SearchKey Program) : ImapRequest(Tag)
 {
-    /// <summary>MIN, MAX, COUNT and ALL (RETURN () means ALL); null for a plain SORT.</summary>
+    /// <summary>MIN, MAX, COUNT, ALL (RETURN () means ALL), SAVE (SEARCHRES) and UPDATE (CONTEXT=SORT); null for a plain SORT.</summary>
     public IReadOnlySet<string>? Return { get; init; }
 
     /// <summary>RETURN (PARTIAL m:n) (RFC 9394): only those results, by position in sort order.</summary>

@@ -33,7 +33,7 @@ internal sealed class SearchHandler(ImapSessionContext session)
         {
             if (returns.Contains("SAVE"))
             {
-                view.SavedResult = [.. found.Select(f => f.Message.Uid)];
+                view.SavedResult = ResultToSave(returns, [.. found.Select(f => f.Message.Uid)]);
             }
 
             if (returns.Contains("UPDATE"))
@@ -64,7 +64,7 @@ internal sealed class SearchHandler(ImapSessionContext session)
     }
 
     /// <summary>Each context is searched again on every change to the mailbox: a budget per selection.</summary>
-    private const int MaxSearchContexts = 16;
+    public const int MaxSearchContexts = 16;
 
     /// <summary>CANCELUPDATE (RFC 5267 §4.3): a tag that names no context is NO, and nothing is cancelled.</summary>
     public Task<string?> CancelUpdateAsync(CancelUpdateRequest request)
@@ -77,6 +77,31 @@ internal sealed class SearchHandler(ImapSessionContext session)
 
         contexts.RemoveAll(c => request.Tags.Contains(c.Tag));
         return Task.FromResult<string?>("CANCELUPDATE completed");
+    }
+
+    /// <summary>
+    /// RFC 5182 §2.1: SAVE with MIN or MAX and neither ALL nor COUNT saves only the messages those name (the first
+    /// and last of <paramref name="uids"/>, in the order the command returns them); otherwise all it found.
+    /// </summary>
+    public static HashSet<uint> ResultToSave(IReadOnlySet<string> returns, IReadOnlyList<uint> uids)
+    {
+        if (uids.Count == 0 || returns.Contains("ALL") || returns.Contains("COUNT") || !(returns.Contains("MIN") || returns.Contains("MAX")))
+        {
+            return [.. uids];
+        }
+
+        var saved = new HashSet<uint>();
+        if (returns.Contains("MIN"))
+        {
+            saved.Add(uids[0]);
+        }
+
+        if (returns.Contains("MAX"))
+        {
+            saved.Add(uids[^1]);
+        }
+
+        return saved;
     }
 
     private static readonly IReadOnlySet<string> AllOnly = new HashSet<string> { "ALL" };

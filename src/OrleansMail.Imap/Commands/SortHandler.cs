@@ -19,28 +19,27 @@ internal sealed class SortHandler(ImapSessionContext session, SearchHandler sear
     public async Task<string?> SortAsync(SortRequest request)
     {
         SearchHandler.RequireCharset(request.Charset);
-        var found = await search.FindAsync(new SearchMatcher(request.Program), session.View!).ConfigureAwait(false);
+        var key = new SearchMatcher(request.Program);
+        var view = session.View!;
+        var found = await search.FindAsync(key, view).ConfigureAwait(false);
         var summaries = await SummariesAsync(found).ConfigureAwait(false);
-        var columns = request.Criteria.Select(c => (c.Reverse, Keys: KeysOf(c.Key, found, summaries))).ToList();
-        var order = Enumerable.Range(0, found.Count).ToArray();
-        Array.Sort(order, (a, b) =>
-        {
-            foreach (var (reverse, keys) in columns)
-            {
-                var compared = keys.Compare(a, b);
-                if (compared != 0)
-                {
-                    return reverse ? -compared : compared;
-                }
-            }
-
-            // RFC 5256 §3: what every criterion finds equal stays in mailbox order.
-            return found[a].Sequence.CompareTo(found[b].Sequence);
-        });
-
-        var numbers = order.Select(i => request.Uid ? found[i].Message.Uid : (uint)found[i].Sequence).ToList();
+        var order = new SortOrder(request.Criteria);
+        var entries = found.Select((f, i) => order.EntryOf(f.Message, summaries[i])).ToArray();
+        var positions = Enumerable.Range(0, found.Count).ToArray();
+        Array.Sort(positions, (a, b) => order.Compare(entries[a], entries[b]));
+        var numbers = positions.Select(i => request.Uid ? found[i].Message.Uid : (uint)found[i].Sequence).ToList();
         if (request.Return is { } returns)
         {
+            if (returns.Contains("SAVE"))
+            {
+                view.SavedResult = SearchHandler.ResultToSave(returns, [.. positions.Select(i => found[i].Message.Uid)]);
+            }
+
+            if (returns.Contains("UPDATE"))
+            {
+                KeepUpdated(request, key, order, entries);
+            }
+
             WriteEsort(request, returns, numbers);
         }
         else
@@ -52,11 +51,42 @@ internal sealed class SortHandler(ImapSessionContext session, SearchHandler sear
     }
 
     /// <summary>
+    /// RFC 5267 CONTEXT=SORT: the sort is kept up to date until CANCELUPDATE or the mailbox is closed. A sorted
+    /// context holds every message's keys, so the selection's contexts share a budget of messages; past it the sort
+    /// is answered and not kept (NOUPDATE, RFC 5267 §4.2).
+    /// </summary>
+    private void KeepUpdated(SortRequest request, SearchMatcher key, SortOrder order, SortOrder.Entry[] entries)
+    {
+        var contexts = session.View!.SearchContexts;
+        contexts.RemoveAll(c => c.Tag == request.Tag);
+        if (contexts.Count >= SearchHandler.MaxSearchContexts)
+        {
+            throw new ImapNoException("LIMIT", $"At most {SearchHandler.MaxSearchContexts} searches are kept up to date at once");
+        }
+
+        if (contexts.Sum(c => c.Count) + entries.Length > MaxSortedMessages)
+        {
+            session.Out.Raw("* NO [NOUPDATE ").String(request.Tag).Raw($"] At most {MaxSortedMessages} messages are kept sorted").CrLf();
+            return;
+        }
+
+        contexts.Add(new SearchContext(request.Tag, request.Uid, key, new SortedResult(order, entries)));
+    }
+
+    /// <summary>The messages all of a selection's kept searches and sorts may hold.</summary>
+    private const int MaxSortedMessages = 200_000;
+
+    /// <summary>
     /// ESORT (RFC 5267 §3.2): MIN and MAX are the first and last in sort order, ALL the numbers in sort order (runs
     /// that ascend by one written as ranges), COUNT how many.
     /// </summary>
     private void WriteEsort(SortRequest request, IReadOnlySet<string> returns, List<uint> numbers)
     {
+        if (returns.Count == 1 && returns.Contains("SAVE"))
+        {
+            return;
+        }
+
         var output = session.Out;
         output.Raw("* ESEARCH (TAG ").String(request.Tag).Raw(")");
         if (request.Uid)
@@ -107,14 +137,14 @@ internal sealed class SortHandler(ImapSessionContext session, SearchHandler sear
         {
             var (message, sequence) = found[i];
             var envelope = summaries[i]?.Envelope;
-            var subject = BaseSubject.Extract(Decoded(envelope?.Subject), out var reply);
+            var subject = BaseSubject.Extract(SortOrder.Decoded(envelope?.Subject), out var reply);
             messages.Add(new ThreadMessage(
                 request.Uid ? message.Uid : (uint)sequence,
                 MessageIds(envelope?.MessageId).FirstOrDefault(),
                 ReferencesOf(summaries[i]),
                 subject,
                 reply,
-                SentDate(envelope?.Date, message.InternalDate)));
+                SortOrder.SentDate(envelope?.Date, message.InternalDate)));
         }
 
         var threads = Threader.Thread(request.Algorithm, messages);
@@ -135,47 +165,6 @@ internal sealed class SortHandler(ImapSessionContext session, SearchHandler sear
 
         return all;
     }
-
-    /// <summary>One criterion's key for every message found, computed once, compared by index.</summary>
-    private static SortColumn KeysOf(SortKey key, List<(MessageView Message, int Sequence)> found, MessageSummary?[] summaries)
-    {
-        var envelopes = summaries.Select(s => s?.Envelope).ToArray();
-        return key switch
-        {
-            SortKey.Arrival => SortColumn.Of(found.Select(f => f.Message.InternalDate)),
-            SortKey.Size => SortColumn.Of(found.Select(f => f.Message.Size)),
-            SortKey.Date => SortColumn.Of(found.Select((f, i) => SentDate(envelopes[i]?.Date, f.Message.InternalDate).ToUnixTimeMilliseconds())),
-            SortKey.Subject => SortColumn.Of(envelopes.Select(e => BaseSubject.CaseMapped(BaseSubject.Extract(Decoded(e?.Subject))))),
-            SortKey.From => SortColumn.Of(envelopes.Select(e => MailboxOf(e?.From))),
-            SortKey.To => SortColumn.Of(envelopes.Select(e => MailboxOf(e?.To))),
-            SortKey.Cc => SortColumn.Of(envelopes.Select(e => MailboxOf(e?.Cc))),
-            SortKey.DisplayFrom => SortColumn.Of(envelopes.Select(e => DisplayOf(e?.From))),
-            _ => SortColumn.Of(envelopes.Select(e => DisplayOf(e?.To))),
-        };
-    }
-
-    /// <summary>RFC 5256: the sent date is the Date header in UTC; when it cannot be parsed, the internal date.</summary>
-    private static DateTimeOffset SentDate(string? header, long internalDate) =>
-        header is not null && DateUtils.TryParse(header, out var date) ? date.ToUniversalTime() : DateTimeOffset.FromUnixTimeMilliseconds(internalDate);
-
-    private static EnvelopeAddress? FirstAddress(EnvelopeAddress[]? list) => list?.FirstOrDefault(a => a.Host is not null);
-
-    /// <summary>RFC 5256: FROM, TO and CC sort by the addr-mailbox of the first address, in i;unicode-casemap.</summary>
-    private static string MailboxOf(EnvelopeAddress[]? list) => BaseSubject.CaseMapped(FirstAddress(list)?.Mailbox ?? "");
-
-    /// <summary>RFC 5957: the first address's decoded display name, or its addr-spec when it has none.</summary>
-    private static string DisplayOf(EnvelopeAddress[]? list)
-    {
-        if (FirstAddress(list) is not { } address)
-        {
-            return "";
-        }
-
-        var name = address.Name is { Length: > 0 } raw ? Rfc2047.DecodePhrase(Encoding.UTF8.GetBytes(raw)).Trim() : "";
-        return BaseSubject.CaseMapped(name.Length > 0 ? name : $"{address.Mailbox}@{address.Host}");
-    }
-
-    private static string Decoded(string? header) => header is null ? "" : Rfc2047.DecodeText(Encoding.UTF8.GetBytes(header));
 
     /// <summary>The ids of a References summary, or else the first of In-Reply-To (RFC 5256 §3, step 1.B).</summary>
     private static IReadOnlyList<string> ReferencesOf(MessageSummary? summary) =>

@@ -3,26 +3,30 @@ using OrleansMail.Grains.Contracts;
 namespace OrleansMail.Imap;
 
 /// <summary>
-/// Tells a client what joined and left its searches kept up to date (RFC 5267 §4.3): REMOVEFROM before the
-/// EXPUNGE responses (their numbers are still valid then), ADDTO and REMOVEFROM for new and changed messages after
-/// EXISTS. Positions are 0: the contexts are unsorted (CONTEXT=SEARCH, not CONTEXT=SORT).
+/// Tells a client what joined and left its searches and sorts kept up to date (RFC 5267 §4.3): REMOVEFROM before
+/// the EXPUNGE responses (their numbers are still valid then), ADDTO and REMOVEFROM for new and changed messages
+/// after EXISTS. A search's positions are 0; a sort's are where the messages stand in its order (see
+/// <see cref="SortedResult"/>).
 /// </summary>
 internal sealed class SearchContextUpdates(ImapSessionContext session, SearchHandler search)
 {
     public void WriteRemovals(SelectedMailbox view, List<(uint Uid, int Sequence)> removed)
     {
+        var sequences = removed.ToDictionary(r => r.Uid, r => (uint)r.Sequence);
         foreach (var context in view.SearchContexts)
         {
-            var gone = new List<uint>();
-            foreach (var (uid, sequence) in removed)
+            if (context.Sorted is { } sorted)
             {
-                if (context.Matches.Remove(uid))
+                foreach (var (position, uids) in sorted.Remove(sequences.Keys))
                 {
-                    gone.Add(context.Uid ? uid : (uint)sequence);
+                    Write(context, "REMOVEFROM", position, [.. uids.Select(u => context.Uid ? u : sequences[u])]);
                 }
+
+                continue;
             }
 
-            Write(context, "REMOVEFROM", gone);
+            var gone = removed.Where(r => context.RemoveUnsorted(r.Uid)).Select(r => context.Uid ? r.Uid : (uint)r.Sequence).ToList();
+            Write(context, "REMOVEFROM", 0, gone);
         }
     }
 
@@ -43,30 +47,57 @@ internal sealed class SearchContextUpdates(ImapSessionContext session, SearchHan
         foreach (var context in view.SearchContexts)
         {
             var found = (await search.FindAsync(context.Key, view, uids).ConfigureAwait(false)).Select(f => f.Message.Uid).ToHashSet();
-            var added = new List<uint>();
-            var left = new List<uint>();
-            foreach (var uid in uids)
+            var joined = uids.Where(u => found.Contains(u) && !context.Contains(u)).Order().ToList();
+            var left = uids.Where(u => !found.Contains(u) && context.Contains(u)).Order().ToList();
+            if (context.Sorted is { } sorted)
             {
-                if (found.Contains(uid) ? context.Matches.Add(uid) : context.Matches.Remove(uid))
-                {
-                    (found.Contains(uid) ? added : left).Add(context.Uid ? uid : (uint)view.SequenceOf(uid));
-                }
+                await UpdateSortedAsync(context, sorted, view, joined, left).ConfigureAwait(false);
+                continue;
             }
 
-            Write(context, "REMOVEFROM", left);
-            Write(context, "ADDTO", added);
+            left.ForEach(u => context.RemoveUnsorted(u));
+            joined.ForEach(u => context.AddUnsorted(u));
+            Write(context, "REMOVEFROM", 0, NumbersOf(context, view, left));
+            Write(context, "ADDTO", 0, NumbersOf(context, view, joined));
         }
     }
 
-    private void Write(SearchContext context, string update, List<uint> numbers)
+    private async Task UpdateSortedAsync(SearchContext context, SortedResult sorted, SelectedMailbox view, List<uint> joined, List<uint> left)
+    {
+        foreach (var (position, uids) in sorted.Remove(left))
+        {
+            Write(context, "REMOVEFROM", position, NumbersOf(context, view, uids));
+        }
+
+        if (joined.Count == 0)
+        {
+            return;
+        }
+
+        var messages = joined.Select(u => { view.TryGet(u, out var message); return message; }).ToList();
+        var summaries = await session.Services.Summaries.GetAsync(session.User.UserId, [.. messages.Select(m => (m.BodyId, m.Size))]).ConfigureAwait(false);
+        var entries = messages.Select((m, i) => sorted.Order.EntryOf(m, summaries[i]));
+        foreach (var (position, uids) in sorted.Insert(entries))
+        {
+            Write(context, "ADDTO", position, NumbersOf(context, view, uids));
+        }
+    }
+
+    private static List<uint> NumbersOf(SearchContext context, SelectedMailbox view, List<uint> uids) =>
+        context.Uid ? uids : [.. uids.Select(u => (uint)view.SequenceOf(u))];
+
+    private void Write(SearchContext context, string update, int position, List<uint> numbers)
     {
         if (numbers.Count == 0)
         {
             return;
         }
 
+        // A search's numbers ascend and may be written as ranges; a sort's go in sort order, ranges only where
+        // they ascend by one.
+        var set = context.Sorted is null ? ImapFormat.UidList([.. numbers.Order()]) : ImapFormat.UidList(numbers);
         var output = session.Out;
         output.Raw("* ESEARCH (TAG ").String(context.Tag).Raw(")");
-        output.Raw(context.Uid ? " UID " : " ").Raw(update).Raw(" (0 ").Raw(SelectedMailbox.ToUidSet(numbers).ToString()).Raw(")\r\n");
+        output.Raw(context.Uid ? " UID " : " ").Raw(update).Raw(" (").Number(position).Space().Raw(set).Raw(")\r\n");
     }
 }
