@@ -23,6 +23,18 @@ public sealed class ThreadingTests
         Assert.Equal(reply, isReply);
     }
 
+    [Theory]
+    [InlineData("\u01C6ungla", "\u01C4UNGLA")] // the digraph's titlecase is its own letter, not its upper case
+    [InlineData("\uFB01le", "FILE")] // a ligature decomposes to lower case, titlecased again
+    [InlineData("e\u0301t\u00E9", "\u00C9T\u00C9")] // composed and decomposed forms are one
+    [InlineData("Stra\u00DFe", "STRASSE")] // simple mappings only: \u00DF stays itself, so these differ
+    public void Unicode_casemap_is_titlecase_then_compatibility_decomposition(string text, string other)
+    {
+        var (mapped, otherMapped) = (BaseSubject.CaseMapped(text), BaseSubject.CaseMapped(other));
+        Assert.Equal(other != "STRASSE", mapped == otherMapped);
+        Assert.Equal(mapped, BaseSubject.CaseMapped(mapped));
+    }
+
     [Fact]
     public void A_subject_of_a_hundred_thousand_reply_markers_costs_no_more_than_its_first_kibibyte()
     {

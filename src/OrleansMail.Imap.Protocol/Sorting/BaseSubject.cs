@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -83,8 +84,30 @@ public static partial class BaseSubject
     /// <summary>How much of a subject is looked at (characters).</summary>
     public const int MaxLength = 1024;
 
-    /// <summary>i;unicode-casemap (RFC 5051), closely enough for ordering: compatibility-decomposed and upper-cased.</summary>
-    public static string CaseMapped(string text) => text.Normalize(NormalizationForm.FormKD).ToUpperInvariant();
+    /// <summary>
+    /// i;unicode-casemap (RFC 5051 §2): each character to its simple titlecase, then compatibility decomposition
+    /// (NFKD); titlecased again, because a decomposition can give lower case back ("\uFB01" is "fi").
+    /// </summary>
+    public static string CaseMapped(string text) => Titlecased(Titlecased(text).Normalize(NormalizationForm.FormKD));
+
+    /// <summary>
+    /// Simple titlecase is simple uppercase except for the four Latin digraphs whose titlecase form is their own
+    /// letter ("\u01C4", "\u01C5", "\u01C6" all become "\u01C5").
+    /// </summary>
+    private static string Titlecased(string text)
+    {
+        var upper = text.ToUpperInvariant();
+        return upper.AsSpan().IndexOfAny(UpperDigraphs) < 0 ? upper : string.Create(upper.Length, upper, static (span, source) =>
+        {
+            for (var i = 0; i < source.Length; i++)
+            {
+                var c = source[i];
+                span[i] = c is '\u01C4' or '\u01C7' or '\u01CA' or '\u01F1' ? (char)(c + 1) : c;
+            }
+        });
+    }
+
+    private static readonly SearchValues<char> UpperDigraphs = SearchValues.Create("\u01C4\u01C7\u01CA\u01F1");
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Whitespace();
