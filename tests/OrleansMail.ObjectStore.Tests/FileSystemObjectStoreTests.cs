@@ -42,5 +42,37 @@ public sealed class FileSystemObjectStoreTests : ObjectStoreContract, IDisposabl
         Assert.Equal(["users/u/msg/2026112900/a"], (await Store.ListAllAsync("users/u/").ToListAsync()).Select(e => e.Name));
     }
 
+    [Fact]
+    public async Task No_lock_outlives_its_writes()
+    {
+        // Undefended: one semaphore per object ever written stayed in a static table (207,815 after a load test).
+        var writes = Enumerable.Range(0, 400).Select(async i =>
+        {
+            await Store.CreateAsync($"users/u/msg/{i}", [1]);
+            var etag = (await Store.GetPropertiesAsync("users/u/index"))?.ETag;
+            try
+            {
+                if (etag is null)
+                {
+                    await Store.CreateAsync("users/u/index", [2]);
+                }
+                else
+                {
+                    await Store.ReplaceAsync("users/u/index", new MemoryStream([3]), etag);
+                }
+            }
+            catch (ObjectConditionFailedException)
+            {
+                // Another write won the race for the shared object: the contention is the point.
+            }
+        });
+        await Task.WhenAll(writes);
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Store.CreateAsync("users/u/late", new MemoryStream([1]), cancellationToken: cancelled.Token));
+
+        Assert.Equal(0, PathLock.GatesUnder(_folder.Path));
+    }
+
     public void Dispose() => _folder.Dispose();
 }

@@ -9,21 +9,43 @@ internal static class PathLock
     /// <summary>The lock file beside the object it guards.</summary>
     public const string Suffix = ".lock";
 
-    private static readonly Dictionary<string, SemaphoreSlim> Gates = [];
+    // A gate lives only while someone holds or waits for it: a silo writes millions of distinct objects, and a
+    // table that kept one semaphore per path ever written grew with the mail that passed through.
+    private static readonly Dictionary<string, Gate> Gates = [];
+
+    /// <summary>Paths under a folder with a gate now, for the tests that check the table empties.</summary>
+    internal static int GatesUnder(string folder)
+    {
+        lock (Gates)
+        {
+            return Gates.Keys.Count(p => p.StartsWith(folder, StringComparison.Ordinal));
+        }
+    }
 
     public static async Task<IDisposable> AcquireAsync(string path, CancellationToken cancellationToken)
     {
-        SemaphoreSlim gate;
+        Gate gate;
         lock (Gates)
         {
             if (!Gates.TryGetValue(path, out gate!))
             {
-                gate = new SemaphoreSlim(1, 1);
+                gate = new Gate();
                 Gates[path] = gate;
             }
+
+            gate.Users++;
         }
 
-        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await gate.Semaphore.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            Leave(path, gate);
+            throw;
+        }
+
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
@@ -31,8 +53,7 @@ internal static class PathLock
             {
                 try
                 {
-                    var file = new FileStream(path + Suffix, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
-                    return new Releaser(gate, file);
+                    return new Releaser(path, gate);
                 }
                 catch (IOException) when (attempt < 500)
                 {
@@ -42,17 +63,47 @@ internal static class PathLock
         }
         catch
         {
-            gate.Release();
+            gate.Semaphore.Release();
+            Leave(path, gate);
             throw;
         }
     }
 
-    private sealed class Releaser(SemaphoreSlim gate, FileStream file) : IDisposable
+    private static void Leave(string path, Gate gate)
     {
+        lock (Gates)
+        {
+            if (--gate.Users == 0)
+            {
+                Gates.Remove(path);
+                gate.Semaphore.Dispose();
+            }
+        }
+    }
+
+    private sealed class Gate
+    {
+        public SemaphoreSlim Semaphore { get; } = new(1, 1);
+
+        /// <summary>Holders and waiters; guarded by the table's lock.</summary>
+        public int Users { get; set; }
+    }
+
+    private sealed class Releaser(string path, Gate gate) : IDisposable
+    {
+        private readonly FileStream _file = new(path + Suffix, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+        private int _released;
+
         public void Dispose()
         {
-            file.Dispose();
-            gate.Release();
+            if (Interlocked.Exchange(ref _released, 1) == 1)
+            {
+                return;
+            }
+
+            _file.Dispose();
+            gate.Semaphore.Release();
+            Leave(path, gate);
         }
     }
 }
