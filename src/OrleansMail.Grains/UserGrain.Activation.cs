@@ -27,7 +27,7 @@ public sealed partial class UserGrain
         _checkpoints = new CheckpointWriter(_manifest, _store, _names, _activationId, _options.CompactionSegments, _lease, _metrics, _log, _time);
         _commands = NewCommands();
         _observers = new MailboxObservers(_time, _log, _names.User);
-        _summaries = new UserSummaries(_store, _names, _options.SummaryBatchBytes);
+        _summaries = new UserSummaries(_store, _names, _options.SummaryBatchBytes, _options.SummaryCacheBytesPerUser);
         LeaseAcquisition acquisition;
         try
         {

@@ -53,6 +53,12 @@ public sealed class UserGrainOptions
     /// </summary>
     public long SummaryBatchBytes { get; set; } = 64 * 1024;
 
+    /// <summary>
+    /// Stored summary batches an active user's grain keeps in memory after reading them (a FETCH of a large
+    /// mailbox reads many); what passes this is read again from the store when next needed.
+    /// </summary>
+    public long SummaryCacheBytesPerUser { get; set; } = 1024 * 1024;
+
     /// <summary>The silo's local index cache (snapshots and journals); empty disables it.</summary>
     public string CacheDirectory { get; set; } = "";
 

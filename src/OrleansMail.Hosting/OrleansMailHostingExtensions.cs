@@ -20,6 +20,7 @@ using OrleansMail.Imap;
 using OrleansMail.Lmtp;
 using OrleansMail.MailStorage.Bodies;
 using OrleansMail.MailStorage.Ingest;
+using OrleansMail.MailStorage.Memory;
 using OrleansMail.MailStorage.Summaries;
 using OrleansMail.ObjectStore;
 using OrleansMail.ObjectStore.FileSystem;
@@ -67,7 +68,9 @@ public static class OrleansMailHostingExtensions
         services.AddSingleton<ImapMetrics>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new MessageBodies(sp.GetRequiredService<IObjectStore>(), sp.GetRequiredService<BodyCacheOptions>()));
-        services.AddSingleton(sp => new MessageSummaries(sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<MessageBodies>()));
+        services.AddSingleton(sp => new MessageSummaries(sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<MessageBodies>(), sp.GetRequiredService<MemoryOptions>()));
+        services.AddSingleton<MemoryPressure>();
+        services.AddSingleton<CacheMetrics>();
         services.AddSingleton(sp => new MessageIngest(sp.GetRequiredService<IObjectStore>(), sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<IngestOptions>(), TimeProvider.System));
         services.AddHostedService<StartupReport>();
 
@@ -84,6 +87,8 @@ public static class OrleansMailHostingExtensions
                 }
             });
             silo.AddActivityPropagation();
+            // Memory follows the users active now: an idle user's grain checkpoints and goes.
+            silo.Configure<GrainCollectionOptions>(g => g.CollectionAge = section.GetSection("Memory").Get<MemoryOptions>()?.IdleUserDeactivation ?? new MemoryOptions().IdleUserDeactivation);
             if (string.Equals(options.Storage.Provider, StorageOptions.FileSystem, StringComparison.OrdinalIgnoreCase))
             {
                 silo.UseObjectStoreManifests();
@@ -133,6 +138,8 @@ public static class OrleansMailHostingExtensions
         services.AddSingleton<IValidateOptions<ImapOptions>, ImapTlsRequirements>();
         services.AddOptions<BodyCacheOptions>().Bind(section.GetSection("BodyCache")).ValidateOnStart();
         services.AddSingleton<IValidateOptions<BodyCacheOptions>, BodyCacheOptionsValidator>();
+        services.AddOptions<MemoryOptions>().Bind(section.GetSection("Memory")).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<MemoryOptions>, MemoryOptionsValidator>();
         services.AddOptions<TlsOptions>().Bind(section.GetSection("Tls")).ValidateOnStart();
         services.AddSingleton<IValidateOptions<TlsOptions>, TlsOptionsValidator>();
         services.AddOptions<UserGrainOptions>().ValidateOnStart();
@@ -142,6 +149,7 @@ public static class OrleansMailHostingExtensions
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<AccountsOptions>>().Value);
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<IngestOptions>>().Value);
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<BodyCacheOptions>>().Value);
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<MemoryOptions>>().Value);
     }
 
     private static void UseLoopbackClustering(ISiloBuilder silo, ClusteringOptions clustering)

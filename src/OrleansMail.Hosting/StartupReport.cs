@@ -1,3 +1,4 @@
+using System.Runtime;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -5,6 +6,8 @@ using OrleansMail.Accounts.Directory;
 using OrleansMail.Grains;
 using OrleansMail.Imap;
 using OrleansMail.Lmtp;
+using OrleansMail.MailStorage.Bodies;
+using OrleansMail.MailStorage.Memory;
 
 namespace OrleansMail.Hosting;
 
@@ -17,8 +20,15 @@ internal sealed partial class StartupReport(
     IOptions<LmtpOptions> lmtp,
     IOptions<ImapOptions> imap,
     IOptions<MailHostOptions> host,
-    ImapTlsCertificate certificate) : IHostedService
+    ImapTlsCertificate certificate,
+    BodyCacheOptions bodyCache,
+    MemoryOptions memory,
+    MemoryPressure pressure,
+    CacheMetrics cacheMetrics) : IHostedService
 {
+    /// <summary>Made with the host so its instruments exist from the start.</summary>
+    public CacheMetrics CacheMetrics { get; } = cacheMetrics;
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         MailStore(log, store.Where, grains.Value.CacheDirectory);
@@ -44,6 +54,7 @@ internal sealed partial class StartupReport(
             HttpListening(log, host.Value.Http.Endpoint);
         }
 
+        Memory(log, bodyCache.MaxBytes >> 20, memory.SummaryCacheBytes >> 20, grains.Value.SummaryCacheBytesPerUser >> 10, pressure.Limit >> 20, GCSettings.IsServerGC ? "server" : "workstation", memory.IdleUserDeactivation);
         return Task.CompletedTask;
     }
 
@@ -66,6 +77,9 @@ internal sealed partial class StartupReport(
 
     [LoggerMessage(EventId = 5006, Level = LogLevel.Information, Message = "IMAP over TLS listening on {Endpoint}")]
     private static partial void ImapTlsListening(ILogger logger, string endpoint);
+
+    [LoggerMessage(EventId = 5008, Level = LogLevel.Information, Message = "Memory: body cache {BodyCacheMiB} MiB, summary cache {SummaryCacheMiB} MiB, {PerUserKiB} KiB of summary batches per active user; new logins and deliveries wait above {ShedMiB} MiB resident; {Gc} GC; idle users leave memory after {Idle}")]
+    private static partial void Memory(ILogger logger, long bodyCacheMiB, long summaryCacheMiB, long perUserKiB, long shedMiB, string gc, TimeSpan idle);
 
     [LoggerMessage(EventId = 5007, Level = LogLevel.Information, Message = "Probes (/healthz, /ready) and metrics (/metrics) on http://{Endpoint}")]
     private static partial void HttpListening(ILogger logger, string endpoint);

@@ -6,6 +6,7 @@ using OrleansMail.Accounts.Authentication;
 using OrleansMail.Accounts.Directory;
 using OrleansMail.MailStorage.Bodies;
 using OrleansMail.MailStorage.Ingest;
+using OrleansMail.MailStorage.Memory;
 using OrleansMail.MailStorage.Summaries;
 
 namespace OrleansMail.Imap;
@@ -24,10 +25,11 @@ public sealed class ImapConnectionHandler(
     ImapConnectionLimits limits,
     ImapMetrics metrics,
     ImapTlsCertificate certificate,
+    MemoryPressure memory,
     ILogger<ImapConnectionHandler> log,
     TimeProvider time) : ConnectionHandler
 {
-    private readonly ImapServices _services = new(grains, users, passwords, penalty, ingest, ingestOptions, bodies, summaries, options.Value, limits, metrics, certificate.Certificate, log, time);
+    private readonly ImapServices _services = new(grains, users, passwords, penalty, ingest, ingestOptions, bodies, summaries, options.Value, limits, metrics, certificate.Certificate, memory, log, time);
 
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {

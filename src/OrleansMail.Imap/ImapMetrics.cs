@@ -16,6 +16,7 @@ public sealed class ImapMetrics
         Commands = meter.CreateCounter<long>("orleansmail.imap.commands", description: "IMAP commands run");
         AuthFailures = meter.CreateCounter<long>("orleansmail.imap.auth_failures", description: "Failed IMAP logins");
         Appended = meter.CreateCounter<long>("orleansmail.imap.appended", description: "Messages saved by APPEND");
+        ShedLogins = meter.CreateCounter<long>("orleansmail.imap.shed_logins", description: "Logins refused because the silo was short of memory");
     }
 
     public UpDownCounter<long> Sessions { get; }
@@ -25,4 +26,6 @@ public sealed class ImapMetrics
     public Counter<long> AuthFailures { get; }
 
     public Counter<long> Appended { get; }
+
+    public Counter<long> ShedLogins { get; }
 }

@@ -1,3 +1,4 @@
+using OrleansMail.MailStorage.Memory;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -13,12 +14,13 @@ public sealed class LmtpConnectionHandler(
     IngestOptions ingestOptions,
     IOptions<LmtpOptions> options,
     LmtpMetrics metrics,
+    MemoryPressure memory,
     ILogger<LmtpSession> log,
     TimeProvider time) : ConnectionHandler
 {
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
-        var session = new LmtpSession(connection, ingest, users, ingestOptions, options.Value, metrics, log, time);
+        var session = new LmtpSession(connection, ingest, users, ingestOptions, options.Value, metrics, memory, log, time);
         await session.RunAsync().ConfigureAwait(false);
     }
 }

@@ -16,6 +16,7 @@ public sealed class LmtpMetrics
         Deliveries = meter.CreateCounter<long>("orleansmail.lmtp.deliveries", description: "Per-recipient outcomes, tagged by result");
         Bytes = meter.CreateCounter<long>("orleansmail.lmtp.bytes", unit: "By", description: "Message bytes received");
         DeliveryDuration = meter.CreateHistogram<double>("orleansmail.lmtp.delivery.duration", unit: "ms", description: "Time from end of data to the last reply");
+        ShedTransactions = meter.CreateCounter<long>("orleansmail.lmtp.shed_transactions", description: "Transactions refused (451) because the silo was short of memory");
     }
 
     public UpDownCounter<long> Sessions { get; }
@@ -25,4 +26,6 @@ public sealed class LmtpMetrics
     public Counter<long> Bytes { get; }
 
     public Histogram<double> DeliveryDuration { get; }
+
+    public Counter<long> ShedTransactions { get; }
 }

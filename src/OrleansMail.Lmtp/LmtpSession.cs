@@ -10,6 +10,7 @@ using OrleansMail.Errors;
 using OrleansMail.Lmtp.Protocol;
 using OrleansMail.Mail;
 using OrleansMail.MailStorage.Ingest;
+using OrleansMail.MailStorage.Memory;
 
 namespace OrleansMail.Lmtp;
 
@@ -25,6 +26,7 @@ public sealed class LmtpSession(
     IngestOptions ingestOptions,
     LmtpOptions options,
     LmtpMetrics metrics,
+    MemoryPressure memory,
     ILogger<LmtpSession> log,
     TimeProvider time)
 {
@@ -195,6 +197,12 @@ public sealed class LmtpSession(
         else if (command.Parameters.TryGetValue("SIZE", out var size) && (!long.TryParse(size, NumberStyles.None, CultureInfo.InvariantCulture, out var declared) || declared > ingestOptions.MaxMessageSize))
         {
             await ReplyAsync(new LmtpReply(552, "5.3.4", "Message size exceeds fixed maximum message size")).ConfigureAwait(false);
+        }
+        else if (memory.IsShort)
+        {
+            // The MTA keeps the message queued and tries again; taking it now could cost the silo and every session on it.
+            metrics.ShedTransactions.Add(1);
+            await ReplyAsync(new LmtpReply(451, "4.3.2", "Server short of memory, try again later")).ConfigureAwait(false);
         }
         else
         {

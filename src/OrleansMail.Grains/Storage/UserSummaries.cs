@@ -1,3 +1,4 @@
+using OrleansMail.Caching;
 using OrleansMail.Index.Model;
 using OrleansMail.ObjectStore;
 using OrleansMail.ObjectStore.Layout;
@@ -9,12 +10,15 @@ namespace OrleansMail.Grains.Storage;
 /// lately. Summaries are a cache (a lost one is rebuilt from its body), so they wait: a checkpoint after one
 /// delivery writes its segment and the manifest, not a third object (docs/architecture.md, data layout; docs/benchmarks.md, "The object-store bill").
 /// </summary>
-internal sealed class UserSummaries(IObjectStore store, UserObjectNames names, long batchBytes)
+internal sealed class UserSummaries(IObjectStore store, UserObjectNames names, long batchBytes, long cacheBytes)
 {
-    private const int CachedBatches = 64;
+    /// <summary>What a summary costs in a batch beyond its bytes: its id, array header and table slot.</summary>
+    private const int EntryOverhead = 64;
 
     private readonly Dictionary<Guid, byte[]> _pending = [];
-    private readonly Dictionary<string, Dictionary<Guid, byte[]>> _batches = new(StringComparer.Ordinal);
+
+    // Bounded in bytes, not batches: 64 batches of 64 KiB each were 4 MiB per active user.
+    private readonly ByteBudgetCache<string, Dictionary<Guid, byte[]>> _batches = new(cacheBytes, b => b.Values.Sum(v => (long)v.Length + EntryOverhead), StringComparer.Ordinal);
 
     public int PendingCount => _pending.Count;
 
@@ -61,7 +65,7 @@ internal sealed class UserSummaries(IObjectStore store, UserObjectNames names, l
 
     private async Task<Dictionary<Guid, byte[]>> LoadBatchAsync(string name)
     {
-        if (_batches.TryGetValue(name, out var cached))
+        if (_batches.TryGet(name, out var cached))
         {
             return cached;
         }
@@ -72,13 +76,5 @@ internal sealed class UserSummaries(IObjectStore store, UserObjectNames names, l
         return batch;
     }
 
-    private void Remember(string name, Dictionary<Guid, byte[]> batch)
-    {
-        if (_batches.Count >= CachedBatches && !_batches.ContainsKey(name))
-        {
-            _batches.Remove(_batches.Keys.First());
-        }
-
-        _batches[name] = batch;
-    }
+    private void Remember(string name, Dictionary<Guid, byte[]> batch) => _batches.Set(name, batch);
 }

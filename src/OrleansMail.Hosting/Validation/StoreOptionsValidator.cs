@@ -20,6 +20,7 @@ internal sealed class StoreOptionsValidator : IValidateOptions<UserGrainOptions>
         checks.NotNegative("CoolAfter", options.CoolAfter);
         checks.AtLeast("CoolMinBytes", options.CoolMinBytes, 0);
         checks.AtLeast("SummaryBatchBytes", options.SummaryBatchBytes, 0);
+        checks.AtLeast("SummaryCacheBytesPerUser", options.SummaryCacheBytesPerUser, 0);
         checks.Positive("ForeignSegmentScanInterval", options.ForeignSegmentScanInterval);
         checks.AtLeast("MaxMailboxes", options.MaxMailboxes, 1);
         checks.AtLeast("MaxKeywordsPerMailbox", options.MaxKeywordsPerMailbox, 0);

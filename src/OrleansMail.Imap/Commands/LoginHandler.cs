@@ -195,6 +195,13 @@ internal sealed class LoginHandler(ImapSessionContext session, MailboxNotificati
 
     private async Task<string> CompleteLoginAsync(string login, string password)
     {
+        // Short of memory, a new session is refused before its password costs anything; open ones carry on.
+        if (Services.Memory.IsShort)
+        {
+            Services.Metrics.ShedLogins.Add(1);
+            throw new ImapNoException("UNAVAILABLE", "The server is short of memory; try again shortly");
+        }
+
         // Dovecot's auth_penalty: an address that failed recently waits before its next check is even queued.
         var penalty = Services.Penalty.DelayFor(session.Remote);
         if (penalty > TimeSpan.Zero)

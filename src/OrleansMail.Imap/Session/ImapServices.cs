@@ -4,6 +4,7 @@ using OrleansMail.Accounts.Authentication;
 using OrleansMail.Accounts.Directory;
 using OrleansMail.MailStorage.Bodies;
 using OrleansMail.MailStorage.Ingest;
+using OrleansMail.MailStorage.Memory;
 using OrleansMail.MailStorage.Summaries;
 
 namespace OrleansMail.Imap;
@@ -22,5 +23,6 @@ internal sealed record ImapServices(
     ImapConnectionLimits Limits,
     ImapMetrics Metrics,
     X509Certificate2? Certificate,
+    MemoryPressure Memory,
     ILogger Log,
     TimeProvider Time);

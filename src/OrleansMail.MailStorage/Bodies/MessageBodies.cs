@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using OrleansMail.Caching;
 using OrleansMail.Errors;
 using OrleansMail.Identity;
 using OrleansMail.MailStorage.Ingest;
@@ -13,18 +13,24 @@ namespace OrleansMail.MailStorage.Bodies;
 /// </summary>
 public sealed class MessageBodies(IObjectStore store, BodyCacheOptions options)
 {
-    private readonly BodyCache _cache = new(options.MaxBytes);
-
-    /// <summary>Each shared copy's trace headers and content name, read once per silo (bounded: cleared when full).</summary>
     /// <summary>Bytes of shared-copy layouts (trace-header prefix, content name) kept to save a read per body read.</summary>
     private const long SharedLayoutBudget = 16L * 1024 * 1024;
 
-    private readonly ConcurrentDictionary<string, (byte[] Prefix, string Content)> _shared = new(StringComparer.Ordinal);
-    private long _sharedBytes;
+    /// <summary>What a cached value costs beyond its bytes: its key, node and array headers.</summary>
+    private const int EntryOverhead = 160;
+
+    private readonly ByteBudgetCache<string, byte[]> _cache = new(options.MaxBytes, b => b.Length + EntryOverhead, StringComparer.Ordinal);
+
+    // A prefix carries the envelope's sender and the client's LHLO name: its size is the sender's to choose (up to
+    // the LMTP line limit), so the cache is bounded in bytes, not in entries.
+    private readonly ByteBudgetCache<string, (byte[] Prefix, string Content)> _shared = new(SharedLayoutBudget, l => l.Prefix.Length + (2L * l.Content.Length) + EntryOverhead, StringComparer.Ordinal);
     private readonly Dictionary<string, Task<byte[]>> _inFlight = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
     public BodyCacheOptions Options => options;
+
+    /// <summary>The body cache now, for the metrics.</summary>
+    public CacheUsage CacheUsage => _cache.Usage();
 
     /// <summary>True when <see cref="ReadAsync"/> keeps the whole body in memory; otherwise use <see cref="OpenRangeAsync"/>.</summary>
     public bool IsSmall(long size) => size <= options.MaxCachedBody;
@@ -85,7 +91,7 @@ public sealed class MessageBodies(IObjectStore store, BodyCacheOptions options)
         try
         {
             var bytes = await task.ConfigureAwait(false);
-            _cache.Add(key, bytes);
+            _cache.TryAdd(key, bytes);
             return bytes;
         }
         finally
@@ -127,7 +133,7 @@ public sealed class MessageBodies(IObjectStore store, BodyCacheOptions options)
     private async Task<(byte[] Prefix, string Content)> SharedLayoutAsync(string userId, Guid bodyId, CancellationToken cancellationToken)
     {
         var key = $"{userId}\n{bodyId:N}";
-        if (_shared.TryGetValue(key, out var known))
+        if (_shared.TryGet(key, out var known))
         {
             return known;
         }
@@ -139,15 +145,8 @@ public sealed class MessageBodies(IObjectStore store, BodyCacheOptions options)
             var prefix = await stored.ReadAllBytesAsync(cancellationToken).ConfigureAwait(false);
             var content = stored.Properties.Metadata.GetValueOrDefault(SharedContent.ContentKey)
                 ?? throw MailStoreException.NotFound("a shared copy names no content");
-            // A prefix carries the envelope's sender and the client's LHLO name: its size is the sender's to choose
-            // (up to the LMTP line limit), so the cache is bounded in bytes, not in entries.
-            if (Interlocked.Add(ref _sharedBytes, prefix.Length + key.Length + content.Length) > SharedLayoutBudget)
-            {
-                _shared.Clear();
-                Interlocked.Exchange(ref _sharedBytes, prefix.Length + key.Length + content.Length);
-            }
-
-            return _shared[key] = (prefix, content);
+            _shared.Set(key, (prefix, content));
+            return (prefix, content);
         }).ConfigureAwait(false);
     }
 

@@ -1,5 +1,7 @@
+using OrleansMail.Caching;
 using OrleansMail.Grains.Contracts;
 using OrleansMail.MailStorage.Bodies;
+using OrleansMail.MailStorage.Memory;
 
 namespace OrleansMail.MailStorage.Summaries;
 
@@ -7,30 +9,33 @@ namespace OrleansMail.MailStorage.Summaries;
 /// Summaries for the front ends: from a silo-wide cache, else in one grain call per batch; a message recovery
 /// indexed without one is summarised from its body once and the result stored back for everyone.
 /// </summary>
-public sealed class MessageSummaries(IGrainFactory grains, MessageBodies bodies)
+public sealed class MessageSummaries(IGrainFactory grains, MessageBodies bodies, MemoryOptions options)
 {
-    private const int MaxCached = 100_000;
     private const int BatchSize = 500;
-    private readonly Dictionary<Guid, MessageSummary> _cache = [];
-    private readonly Queue<Guid> _order = new();
-    private readonly Lock _lock = new();
+
+    /// <summary>The estimate of a decoded summary's memory: see <see cref="MemoryOptions.SummaryCacheBytes"/>.</summary>
+    private const int DecodedPerEncodedByte = 3;
+
+    private const int EntryOverhead = 256;
+
+    private readonly ByteBudgetCache<Guid, (MessageSummary Summary, long Bytes)> _cache = new(options.SummaryCacheBytes, e => e.Bytes);
+
+    /// <summary>The cache now, for the metrics.</summary>
+    public CacheUsage CacheUsage => _cache.Usage();
 
     public async Task<MessageSummary[]> GetAsync(string userId, IReadOnlyList<(Guid BodyId, long Size)> messages, CancellationToken cancellationToken = default)
     {
         var result = new MessageSummary[messages.Count];
         var missing = new List<int>();
-        lock (_lock)
+        for (var i = 0; i < messages.Count; i++)
         {
-            for (var i = 0; i < messages.Count; i++)
+            if (_cache.TryGet(messages[i].BodyId, out var cached))
             {
-                if (_cache.TryGetValue(messages[i].BodyId, out var cached))
-                {
-                    result[i] = cached;
-                }
-                else
-                {
-                    missing.Add(i);
-                }
+                result[i] = cached.Summary;
+            }
+            else
+            {
+                missing.Add(i);
             }
         }
 
@@ -42,25 +47,28 @@ public sealed class MessageSummaries(IGrainFactory grains, MessageBodies bodies)
             {
                 var i = chunk[k];
                 MessageSummary summary;
+                long encodedBytes;
                 try
                 {
-                    summary = stored[k] is { } bytes ? MessageSummary.Decode(bytes) : await SummariseAsync(user, userId, messages[i].BodyId, messages[i].Size, cancellationToken).ConfigureAwait(false);
+                    (summary, encodedBytes) = stored[k] is { } bytes
+                        ? (MessageSummary.Decode(bytes), bytes.Length)
+                        : await SummariseAsync(user, userId, messages[i].BodyId, messages[i].Size, cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is System.Text.Json.JsonException or InvalidDataException or NotSupportedException)
                 {
                     // One message's bad summary must not fail a FETCH or SEARCH of the whole mailbox.
-                    summary = SummaryBuilder.Opaque(messages[i].Size);
+                    (summary, encodedBytes) = (SummaryBuilder.Opaque(messages[i].Size), 0);
                 }
 
                 result[i] = summary;
-                Remember(messages[i].BodyId, summary);
+                _cache.TryAdd(messages[i].BodyId, (summary, (DecodedPerEncodedByte * encodedBytes) + EntryOverhead));
             }
         }
 
         return result;
     }
 
-    private async Task<MessageSummary> SummariseAsync(IUserGrain user, string userId, Guid bodyId, long size, CancellationToken cancellationToken)
+    private async Task<(MessageSummary Summary, long EncodedBytes)> SummariseAsync(IUserGrain user, string userId, Guid bodyId, long size, CancellationToken cancellationToken)
     {
         MessageSummary summary;
         if (bodies.IsSmall(size))
@@ -81,30 +89,16 @@ public sealed class MessageSummaries(IGrainFactory grains, MessageBodies bodies)
             summary = await SummaryBuilder.BuildAsync(file, cancellationToken).ConfigureAwait(false);
         }
 
+        var encoded = summary.Encode();
         try
         {
-            await user.PutSummaryAsync(bodyId, summary.Encode()).ConfigureAwait(false);
+            await user.PutSummaryAsync(bodyId, encoded).ConfigureAwait(false);
         }
         catch (Errors.MailStoreException)
         {
             // Storing it back only saves the next reader the work; this reader has its answer.
         }
 
-        return summary;
-    }
-
-    private void Remember(Guid bodyId, MessageSummary summary)
-    {
-        lock (_lock)
-        {
-            if (_cache.TryAdd(bodyId, summary))
-            {
-                _order.Enqueue(bodyId);
-                while (_order.Count > MaxCached)
-                {
-                    _cache.Remove(_order.Dequeue());
-                }
-            }
-        }
+        return (summary, encoded.Length);
     }
 }
