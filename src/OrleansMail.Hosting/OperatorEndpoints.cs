@@ -22,7 +22,7 @@ internal static class OperatorEndpoints
             .ConfigureResource(r => r.AddService("orleansmail"))
             .WithMetrics(metrics =>
             {
-                metrics.AddMeter(OwnInstruments, "Microsoft.Orleans");
+                metrics.AddMeter(OwnInstruments, "Microsoft.Orleans", "System.Runtime");
                 if (options.Telemetry.Prometheus)
                 {
                     metrics.AddPrometheusExporter();

@@ -133,6 +133,22 @@ remote.SetAction(async (parse, cancellationToken) =>
     return await Report.WriteAsync(figures, parse.GetValue(output), cancellationToken);
 });
 
+var soakMinutes = new Option<double>("--minutes") { Description = "How long the load runs", DefaultValueFactory = _ => 30 };
+var sampleSeconds = new Option<int>("--sample-seconds") { Description = "How often the server's memory is sampled", DefaultValueFactory = _ => 10 };
+var pid = new Option<int?>("--pid") { Description = "The server's process id, for its resident set from /proc" };
+var httpPort = new Option<int?>("--http-port") { Description = "The server's operator port, for GC heap, caches, users and sessions from /metrics" };
+var svg = new Option<string>("--svg") { Description = "Where the plot goes", DefaultValueFactory = _ => "soak.svg" };
+var soak = new Command("soak", "Mixed IMAP and LMTP load on a running server for a long while, its memory sampled as it goes: a table and an SVG plot")
+{
+    host, lmtpPort, imapPort, userPrefix, users, password, domain, serverName, soakMinutes, sampleSeconds, pid, httpPort, clients, connections, seed, svg, output,
+};
+soak.SetAction(async (parse, cancellationToken) =>
+{
+    var server = new MailServer(parse.GetValue(serverName)!, parse.GetValue(host)!, parse.GetValue(lmtpPort), parse.GetValue(imapPort), parse.GetValue(userPrefix)!, parse.GetValue(users), parse.GetValue(password)!, parse.GetValue(domain)!);
+    var figures = await SoakFigures.MeasureAsync(server, TimeSpan.FromMinutes(parse.GetValue(soakMinutes)), TimeSpan.FromSeconds(parse.GetValue(sampleSeconds)), parse.GetValue(pid), parse.GetValue(httpPort), parse.GetValue(clients), parse.GetValue(connections), parse.GetValue(seed), parse.GetValue(svg)!);
+    return await Report.WriteAsync(figures, parse.GetValue(output), cancellationToken);
+});
+
 var sizes = new Option<string>("--sizes") { Description = "Mailbox sizes to measure at, comma-separated" };
 var open = new Command("open", "Cold activation (from the store), warm activation (local cache) and the records SELECT loads, at several mailbox sizes")
 {
@@ -201,6 +217,6 @@ bill.SetAction(async (parse, cancellationToken) =>
 
 var root = new RootCommand("OrleansMail benchmarks: each figure with its baseline from the same run")
 {
-    core, lmtp, imap, qresync, sort, compress, dovecot, remote, open, checkpoint, latencyCommand, bill,
+    core, lmtp, imap, qresync, sort, compress, dovecot, remote, soak, open, checkpoint, latencyCommand, bill,
 };
 return await root.Parse(args).InvokeAsync();
