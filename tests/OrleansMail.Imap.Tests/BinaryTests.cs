@@ -68,6 +68,31 @@ public sealed partial class BinaryTests(ImapHost host)
     }
 
     [Fact]
+    public async Task A_part_larger_than_the_body_cache_takes_is_decoded_as_it_streams_from_the_store()
+    {
+        // 150,000 decoded bytes: its message is past MaxCachedBody (100,000), so the part is read by range, twice.
+        var payload = Enumerable.Range(0, 150_000).Select(i => (byte)((i % 255) + 1)).ToArray();
+        payload[0] = 0;
+        var message = "From: a@example.org\r\nSubject: large\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n"
+            + "--b\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n"
+            + "--b\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n" + Convert.ToBase64String(payload, Base64FormattingOptions.InsertLineBreaks) + "\r\n--b--\r\n";
+        var user = host.NewUser();
+        Assert.StartsWith("250", await host.DeliverAsync(user, message));
+        await using var t = await host.LoggedInAsync(user);
+        await t.CommandAsync("a1", "SELECT INBOX");
+
+        var whole = await FetchBinaryAsync(t, "b1", "BINARY.PEEK[2]");
+        Assert.True(whole.Literal8);
+        Assert.Equal(payload, whole.Bytes);
+
+        // The NUL is before the range asked: a plain literal.
+        var range = await FetchBinaryAsync(t, "b2", "BINARY.PEEK[2]<100000.30000>");
+        Assert.False(range.Literal8);
+        Assert.Equal(payload[100_000..130_000], range.Bytes);
+        Assert.Equal($"* 1 FETCH (BINARY.SIZE[2] {payload.Length})", (await t.CommandAsync("b3", "FETCH 1 (BINARY.SIZE[2])"))[0]);
+    }
+
+    [Fact]
     public async Task Binary_without_peek_sets_seen_and_refuses_what_it_cannot_decode()
     {
         await using var t = await SelectedAsync();

@@ -81,7 +81,7 @@ internal sealed class FetchResponder(ImapResponseWriter output, MessageBodies bo
                     await WriteSectionAsync(message, item, summary!, data).ConfigureAwait(false);
                     break;
                 case FetchKind.BinarySize:
-                    output.Raw(item.Label).Space().Number((await DecodedAsync(message, item, summary!, data).ConfigureAwait(false)).Length);
+                    output.Raw(item.Label).Space().Number((await MeasureDecodedAsync(message, item, summary!, data).ConfigureAwait(false)).Length);
                     break;
             }
         }
@@ -142,12 +142,18 @@ internal sealed class FetchResponder(ImapResponseWriter output, MessageBodies bo
             return;
         }
 
-        await flushAsync().ConfigureAwait(false);
         await using var stream = await bodies.OpenRangeAsync(userId, message.BodyId, offset, length).ConfigureAwait(false);
+        await StreamLiteralAsync(stream, length).ConfigureAwait(false);
+    }
+
+    /// <summary>The <paramref name="length"/> bytes of a literal whose header is written, from a stream, flushing as it goes.</summary>
+    private async Task StreamLiteralAsync(Stream source, long length)
+    {
+        await flushAsync().ConfigureAwait(false);
         var copied = 0L;
         var buffer = new byte[81920];
         int read;
-        while (copied < length && (read = await stream.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, length - copied))).ConfigureAwait(false)) > 0)
+        while (copied < length && (read = await source.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, length - copied))).ConfigureAwait(false)) > 0)
         {
             output.Raw(buffer.AsSpan(0, read));
             copied += read;
@@ -176,32 +182,71 @@ internal sealed class FetchResponder(ImapResponseWriter output, MessageBodies bo
         }
     }
 
-    /// <summary>BINARY[part]: the decoded bytes, partial range applied; a literal8 (RFC 3516 §4.2) when they hold a NUL, which a literal may not.</summary>
+    /// <summary>
+    /// BINARY[part]: the decoded bytes, partial range applied; a literal8 (RFC 3516 §4.2) when they hold a NUL, which
+    /// a literal may not. Two passes over the part, the first measuring it and looking for a NUL, so a decoded part
+    /// of any size streams rather than sitting in memory (a large part is read from the store twice).
+    /// </summary>
     private async Task WriteBinaryAsync(MessageView message, FetchItem item, MessageSummary summary, byte[]? data)
     {
-        var decoded = await DecodedAsync(message, item, summary, data).ConfigureAwait(false);
-        var (start, length) = BodySection.Partial(decoded.Length, item.PartialOffset, item.PartialLength);
-        var bytes = decoded.AsSpan((int)start, (int)length);
-        if (bytes.Contains((byte)0))
+        var (total, nul) = await MeasureDecodedAsync(message, item, summary, data).ConfigureAwait(false);
+        var (start, length) = BodySection.Partial(total, item.PartialOffset, item.PartialLength);
+        if (nul)
         {
             output.Raw("~");
         }
 
-        output.Literal(bytes);
-        if (output.Unflushed > FlushThreshold)
+        output.LiteralHeader(length);
+        if (length == 0)
         {
-            await flushAsync().ConfigureAwait(false);
+            return;
         }
+
+        await using var decoded = await OpenDecodedAsync(message, item, summary, data).ConfigureAwait(false);
+        var buffer = new byte[81920];
+        for (var skipped = 0L; skipped < start;)
+        {
+            var read = await decoded.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, start - skipped))).ConfigureAwait(false);
+            skipped += read > 0 ? read : throw new IOException("stored body shorter than indexed");
+        }
+
+        await StreamLiteralAsync(decoded, length).ConfigureAwait(false);
     }
 
-    /// <summary>A part's content with its transfer encoding undone; the whole message (BINARY[]) and non-leaf parts as stored.</summary>
-    private async Task<byte[]> DecodedAsync(MessageView message, FetchItem item, MessageSummary summary, byte[]? data)
+    /// <summary>
+    /// The decoded length of a part (BINARY.SIZE), and whether the bytes BINARY's partial range takes of it hold a
+    /// NUL; read as a stream, never held.
+    /// </summary>
+    private async Task<(long Length, bool Nul)> MeasureDecodedAsync(MessageView message, FetchItem item, MessageSummary summary, byte[]? data)
+    {
+        var (from, to) = (item.PartialOffset ?? 0, item.PartialLength is { } octets ? (item.PartialOffset ?? 0) + octets : long.MaxValue);
+        await using var decoded = await OpenDecodedAsync(message, item, summary, data).ConfigureAwait(false);
+        var buffer = new byte[81920];
+        var (length, nul) = (0L, false);
+        int read;
+        while ((read = await decoded.ReadAsync(buffer).ConfigureAwait(false)) > 0)
+        {
+            if (!nul && length < to && length + read > from)
+            {
+                var first = (int)Math.Max(0, from - length);
+                var last = (int)Math.Min(read, to - length);
+                nul = buffer.AsSpan(first, last - first).Contains((byte)0);
+            }
+
+            length += read;
+        }
+
+        return (length, nul);
+    }
+
+    /// <summary>A part's content with its transfer encoding undone, as a stream; the whole message (BINARY[]) and non-leaf parts as stored.</summary>
+    private async Task<Stream> OpenDecodedAsync(MessageView message, FetchItem item, MessageSummary summary, byte[]? data)
     {
         var (offset, length) = BodySection.Locate(summary, message.Size, item.Part, SectionText.All);
         var raw = data is not null && data.Length >= offset + length
-            ? data.AsSpan((int)offset, (int)length).ToArray()
-            : await ReadRangeAsync(bodies, userId, message, offset, length).ConfigureAwait(false);
-        return item.Part.Length > 0 && BodySection.Navigate(summary.Body, item.Part) is { } part ? TransferDecoding.Decode(part, raw) : raw;
+            ? new MemoryStream(data, (int)offset, (int)length, writable: false)
+            : await bodies.OpenRangeAsync(userId, message.BodyId, offset, length).ConfigureAwait(false);
+        return item.Part.Length > 0 && BodySection.Navigate(summary.Body, item.Part) is { } part ? TransferDecoding.Decoding(part, raw) : raw;
     }
 
     /// <summary>A byte range of a stored body, read whole.</summary>
