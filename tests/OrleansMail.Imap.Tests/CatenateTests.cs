@@ -74,6 +74,25 @@ public sealed partial class CatenateTests(ImapHost host)
         Assert.Equal("* STATUS INBOX (MESSAGES 1)", (await t.CommandAsync("b3", "STATUS INBOX (MESSAGES)"))[0]);
     }
 
+    [Fact]
+    public async Task A_composed_message_past_the_size_limit_is_toobig_before_its_parts_are_read_and_one_within_it_is_whole()
+    {
+        var user = host.NewUser();
+        var large = "Subject: large\r\n\r\n" + string.Concat(Enumerable.Range(0, 2800).Select(i => $"line {i:D6} of a large message to forward whole, long enough.\r\n"));
+        Assert.InRange(large.Length, (ImapHost.MaxSize / 2) + 1, ImapHost.MaxSize - 100);
+        Assert.StartsWith("250", await host.DeliverAsync(user, large));
+        await using var t = await host.LoggedInAsync(user);
+
+        Assert.Equal($"c1 NO [TOOBIG] The message would be larger than {ImapHost.MaxSize} bytes", (await t.CommandAsync("c1", "APPEND INBOX CATENATE (URL \"/INBOX/;UID=1\" URL \"/INBOX/;UID=1\")"))[^1]);
+        Assert.Equal("* STATUS INBOX (MESSAGES 1)", (await t.CommandAsync("c2", "STATUS INBOX (MESSAGES)"))[0]);
+
+        await t.SendAsync("c3 APPEND INBOX CATENATE (TEXT {6+}\r\nX: y\r\n URL \"/INBOX/;UID=1\")\r\n");
+        Assert.StartsWith("c3 OK", (await t.UntilTaggedAsync("c3"))[^1]);
+        await t.CommandAsync("c4", "SELECT INBOX");
+        var stored = long.Parse(Regex.Match((await t.CommandAsync("c5", "FETCH 1 (RFC822.SIZE)"))[0], @"RFC822.SIZE (\d+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Contains($"* 2 FETCH (RFC822.SIZE {stored + 6})", await t.CommandAsync("c6", "FETCH 2 (RFC822.SIZE)"));
+    }
+
     [GeneratedRegex(@"UIDVALIDITY (\d+)")]
     private static partial Regex ValidityRegex();
 }

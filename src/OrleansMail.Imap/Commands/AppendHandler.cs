@@ -268,14 +268,13 @@ internal sealed class AppendHandler(ImapSessionContext session, ImapCommandParse
             }
 
             var metadata = MessageMetadata([.. arguments.Take(i)], start - 1, utf8Accepted: false);
-            var bytes = await composer.ComposeAsync(arguments[i + 1]).ConfigureAwait(false);
-            if (pending.Bytes + bytes.Length > MaxAppendBytes)
+            var received = await composer.ComposeAsync(arguments[i + 1]).ConfigureAwait(false);
+            if (pending.Bytes + received.Spool.Length > MaxAppendBytes)
             {
+                await received.DisposeAsync().ConfigureAwait(false);
                 throw new ImapNoException("LIMIT", $"One APPEND may carry at most {MaxAppendBytes} bytes");
             }
 
-            using var stream = new MemoryStream(bytes, writable: false);
-            var received = await session.Services.IngestPath.ReceiveAsync(stream).ConfigureAwait(false);
             pending.Messages.Add((received, metadata.Flags, metadata.Keywords, metadata.Date));
             i++;
             start = i + 1;
