@@ -63,6 +63,15 @@ public sealed class ImapOptions
     /// <summary>Most bytes one MULTIAPPEND may carry, all its messages together; 0 is four times the message size limit.</summary>
     public long MaxAppendBytes { get; set; }
 
+    /// <summary>Searches and sorts one selection keeps up to date (RFC 5267 RETURN (UPDATE)): each is searched again on every change.</summary>
+    public int MaxUpdatedContexts { get; set; } = 16;
+
+    /// <summary>Messages a selection's kept searches and sorts may hold together (a UID each for a search); past it NOUPDATE.</summary>
+    public int MaxContextMessages { get; set; } = 200_000;
+
+    /// <summary>Of those, what its kept sorts may hold: a sort keeps every message's keys, some 200 bytes each.</summary>
+    public int MaxSortedContextMessages { get; set; } = 25_000;
+
     /// <summary>Longest ID field value kept for the log (RFC 2971 allows 1024; clients send far less).</summary>
     public int MaxIdFieldLength { get; set; } = 128;
 

@@ -518,6 +518,35 @@ public sealed class HostileClientTests(HostileHost host, ITestOutputHelper outpu
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(15), $"the dead observer stayed {watch.Elapsed.TotalSeconds:F0} s");
     }
 
+    [Fact]
+    public async Task Searches_and_sorts_kept_up_to_date_are_bounded_in_number_and_in_the_messages_they_hold()
+    {
+        // Each kept sort holds every message's keys: a client must not make a session hold a mailbox's worth many times.
+        const string user = "user13";
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.StartsWith("250", await host.DeliverAsync(user, $"Subject: kept {i}\r\n\r\nbody\r\n"));
+        }
+
+        await using var t = await host.LoginAsync(user);
+        await t.CommandAsync("s", "SELECT INBOX");
+
+        // Five messages are past the sorts' budget (4): answered in full, not kept (RFC 5267 §4.2), so no updates come.
+        Assert.Equal(["* NO [NOUPDATE \"a1\"] At most 4 messages are kept up to date", "* ESEARCH (TAG \"a1\") COUNT 5", "a1 OK SORT completed"], await t.CommandAsync("a1", "SORT RETURN (UPDATE COUNT) (SUBJECT) UTF-8 ALL"));
+        Assert.StartsWith("a2 NO", (await t.CommandAsync("a2", "CANCELUPDATE \"a1\""))[^1]);
+
+        // Within it, a sort is kept; a search of five more passes the budget of all contexts (6).
+        Assert.Equal("a3 OK SORT completed", (await t.CommandAsync("a3", "SORT RETURN (UPDATE) (SUBJECT) UTF-8 1:3"))[^1]);
+        Assert.Equal("* NO [NOUPDATE \"a4\"] At most 6 messages are kept up to date", (await t.CommandAsync("a4", "SEARCH RETURN (UPDATE) ALL"))[0]);
+        Assert.Equal("a5 OK SEARCH completed", (await t.CommandAsync("a5", "SEARCH RETURN (UPDATE) 1:2"))[^1]);
+        Assert.Equal("a6 OK SEARCH completed", (await t.CommandAsync("a6", "SEARCH RETURN (UPDATE) 1"))[^1]);
+
+        // Three contexts are the most; a fourth is NO [LIMIT], and one that replaces a context of its own tag is not a fourth.
+        Assert.Equal("a7 NO [LIMIT] At most 3 searches are kept up to date at once", (await t.CommandAsync("a7", "SEARCH RETURN (UPDATE) 2"))[^1]);
+        Assert.Equal("a6 OK SEARCH completed", (await t.CommandAsync("a6", "SEARCH RETURN (UPDATE) 2"))[^1]);
+        Assert.Equal("a8 OK CANCELUPDATE completed", (await t.CommandAsync("a8", "CANCELUPDATE \"a3\" \"a5\" \"a6\""))[^1]);
+    }
+
     private static async Task WaitForAsync(Func<Task<bool>> condition)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(40);

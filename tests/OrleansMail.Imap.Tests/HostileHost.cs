@@ -53,6 +53,9 @@ public sealed class HostileHost : IAsyncLifetime
                 "--OrleansMail:Store:MaxKeywordsPerMailbox=10",
                 "--OrleansMail:Store:MaxMailboxes=6",
                 "--OrleansMail:Ingest:MaxMessageSize=2000000",
+                "--OrleansMail:Imap:MaxUpdatedContexts=3",
+                "--OrleansMail:Imap:MaxContextMessages=6",
+                "--OrleansMail:Imap:MaxSortedContextMessages=4",
             ]);
     }
 

@@ -33,6 +33,9 @@ internal sealed class ImapOptionsValidator : IValidateOptions<ImapOptions>
         checks.AtLeast("MaxFetchSections", options.MaxFetchSections, 1);
         checks.AtLeast("MaxAppendMessages", options.MaxAppendMessages, 1);
         checks.AtLeast("MaxAppendBytes", options.MaxAppendBytes, 0);
+        checks.AtLeast("MaxUpdatedContexts", options.MaxUpdatedContexts, 0);
+        checks.AtLeast("MaxContextMessages", options.MaxContextMessages, 0);
+        checks.AtLeast("MaxSortedContextMessages", options.MaxSortedContextMessages, 0);
         checks.AtLeast("MaxIdFieldLength", options.MaxIdFieldLength, 1);
         checks.Positive("IdlePollInterval", options.IdlePollInterval);
         checks.AtLeast("MaxCommandsPerSecond", options.MaxCommandsPerSecond, 1);

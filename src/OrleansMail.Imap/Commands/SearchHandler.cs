@@ -39,16 +39,10 @@ internal sealed class SearchHandler(ImapSessionContext session)
             if (returns.Contains("UPDATE"))
             {
                 // RFC 5267 CONTEXT=SEARCH: kept up to date until CANCELUPDATE or the mailbox is closed.
-                if (view.SearchContexts.Count >= MaxSearchContexts)
-                {
-                    throw new ImapNoException("LIMIT", $"At most {MaxSearchContexts} searches are kept up to date at once");
-                }
-
-                view.SearchContexts.RemoveAll(c => c.Tag == request.Tag);
-                view.SearchContexts.Add(new SearchContext(request.Tag, request.Uid, key, found.Select(f => f.Message.Uid)));
+                KeepUpdated(new SearchContext(request.Tag, request.Uid, key, found.Select(f => f.Message.Uid)));
             }
 
-            WriteEsearch(request, returns, matches, key.UsesModSeq ? ReturnedModSeq(returns, matches, modSeqs) : 0);
+            EsearchResponse.Write(session.Out, request.Tag, request.Uid, returns, matches, request.Partial, key.UsesModSeq ? ReturnedModSeq(returns, matches, modSeqs) : 0);
             return completed;
         }
 
@@ -63,8 +57,33 @@ internal sealed class SearchHandler(ImapSessionContext session)
         return completed;
     }
 
-    /// <summary>Each context is searched again on every change to the mailbox: a budget per selection.</summary>
-    public const int MaxSearchContexts = 16;
+    /// <summary>
+    /// Keeps a search or sort up to date (RFC 5267), replacing one of the same tag: past
+    /// <see cref="ImapOptions.MaxUpdatedContexts"/> NO [LIMIT]; past the messages they may hold
+    /// (<see cref="ImapOptions.MaxContextMessages"/>, <see cref="ImapOptions.MaxSortedContextMessages"/>), the command
+    /// is answered and the context not kept (NOUPDATE, RFC 5267 §4.2).
+    /// </summary>
+    public void KeepUpdated(SearchContext context)
+    {
+        var contexts = session.View!.SearchContexts;
+        contexts.RemoveAll(c => c.Tag == context.Tag);
+        var options = session.Options;
+        if (contexts.Count >= options.MaxUpdatedContexts)
+        {
+            throw new ImapNoException("LIMIT", $"At most {options.MaxUpdatedContexts} searches are kept up to date at once");
+        }
+
+        int? over = contexts.Sum(c => c.Count) + context.Count > options.MaxContextMessages ? options.MaxContextMessages
+            : context.Sorted is not null && contexts.Where(c => c.Sorted is not null).Sum(c => c.Count) + context.Count > options.MaxSortedContextMessages ? options.MaxSortedContextMessages
+            : null;
+        if (over is { } limit)
+        {
+            session.Out.Raw("* NO [NOUPDATE ").String(context.Tag).Raw($"] At most {limit} messages are kept up to date").CrLf();
+            return;
+        }
+
+        contexts.Add(context);
+    }
 
     /// <summary>CANCELUPDATE (RFC 5267 §4.3): a tag that names no context is NO, and nothing is cancelled.</summary>
     public Task<string?> CancelUpdateAsync(CancelUpdateRequest request)
@@ -194,58 +213,5 @@ internal sealed class SearchHandler(ImapSessionContext session)
         }
 
         return modSeq;
-    }
-
-    /// <summary>RFC 4731: one ESEARCH response with what was asked; with SAVE alone, none (RFC 5182 §2.4).</summary>
-    private void WriteEsearch(SearchRequest request, IReadOnlySet<string> returns, List<uint> matches, ulong modSeq)
-    {
-        if (returns.Count == 1 && returns.Contains("SAVE"))
-        {
-            return;
-        }
-
-        var output = session.Out;
-        output.Raw("* ESEARCH (TAG ").String(request.Tag).Raw(")");
-        if (request.Uid)
-        {
-            output.Raw(" UID");
-        }
-
-        if (matches.Count > 0)
-        {
-            if (returns.Contains("MIN"))
-            {
-                output.Raw(" MIN ").Number(matches.Min());
-            }
-
-            if (returns.Contains("MAX"))
-            {
-                output.Raw(" MAX ").Number(matches.Max());
-            }
-
-            if (returns.Contains("ALL"))
-            {
-                output.Raw(" ALL ").Raw(SelectedMailbox.ToUidSet(matches).ToString());
-            }
-        }
-
-        if (request.Partial is { } partial)
-        {
-            // RFC 9394: the range asked, and the results in it (NIL when none).
-            var taken = partial.Take(matches);
-            output.Raw(" PARTIAL (").Raw(partial.ToString()).Space().Raw(taken.Count == 0 ? "NIL" : SelectedMailbox.ToUidSet(taken).ToString()).Raw(")");
-        }
-
-        if (returns.Contains("COUNT"))
-        {
-            output.Raw(" COUNT ").Number(matches.Count);
-        }
-
-        if (modSeq > 0 && matches.Count > 0)
-        {
-            output.Raw(" MODSEQ ").Number((long)modSeq);
-        }
-
-        output.CrLf();
     }
 }

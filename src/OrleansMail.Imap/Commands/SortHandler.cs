@@ -25,22 +25,34 @@ internal sealed class SortHandler(ImapSessionContext session, SearchHandler sear
         var summaries = await SummariesAsync(found).ConfigureAwait(false);
         var order = new SortOrder(request.Criteria);
         var entries = found.Select((f, i) => order.EntryOf(f.Message, summaries[i])).ToArray();
-        var positions = Enumerable.Range(0, found.Count).ToArray();
-        Array.Sort(positions, (a, b) => order.Compare(entries[a], entries[b]));
-        var numbers = positions.Select(i => request.Uid ? found[i].Message.Uid : (uint)found[i].Sequence).ToList();
+
+        // Sorted once: into the context when the sort is to be kept up to date, else in place.
+        SortedResult? kept = null;
+        if (request.Return?.Contains("UPDATE") == true)
+        {
+            kept = new SortedResult(order, entries);
+        }
+        else
+        {
+            Array.Sort(entries, order);
+        }
+
+        var uids = kept?.Uids.ToList() ?? [.. entries.Select(e => e.Uid)];
+        var numbers = request.Uid ? uids : [.. uids.Select(u => (uint)view.SequenceOf(u))];
         if (request.Return is { } returns)
         {
             if (returns.Contains("SAVE"))
             {
-                view.SavedResult = SearchHandler.ResultToSave(returns, [.. positions.Select(i => found[i].Message.Uid)]);
+                view.SavedResult = SearchHandler.ResultToSave(returns, uids);
             }
 
-            if (returns.Contains("UPDATE"))
+            if (kept is not null)
             {
-                KeepUpdated(request, key, order, entries);
+                // RFC 5267 CONTEXT=SORT: kept until CANCELUPDATE or the mailbox is closed.
+                search.KeepUpdated(new SearchContext(request.Tag, request.Uid, key, kept));
             }
 
-            WriteEsort(request, returns, numbers);
+            EsearchResponse.Write(session.Out, request.Tag, request.Uid, returns, numbers, request.Partial);
         }
         else
         {
@@ -48,83 +60,6 @@ internal sealed class SortHandler(ImapSessionContext session, SearchHandler sear
         }
 
         return request.Uid ? "UID SORT completed" : "SORT completed";
-    }
-
-    /// <summary>
-    /// RFC 5267 CONTEXT=SORT: the sort is kept up to date until CANCELUPDATE or the mailbox is closed. A sorted
-    /// context holds every message's keys, so the selection's contexts share a budget of messages; past it the sort
-    /// is answered and not kept (NOUPDATE, RFC 5267 §4.2).
-    /// </summary>
-    private void KeepUpdated(SortRequest request, SearchMatcher key, SortOrder order, SortOrder.Entry[] entries)
-    {
-        var contexts = session.View!.SearchContexts;
-        contexts.RemoveAll(c => c.Tag == request.Tag);
-        if (contexts.Count >= SearchHandler.MaxSearchContexts)
-        {
-            throw new ImapNoException("LIMIT", $"At most {SearchHandler.MaxSearchContexts} searches are kept up to date at once");
-        }
-
-        if (contexts.Sum(c => c.Count) + entries.Length > MaxSortedMessages)
-        {
-            session.Out.Raw("* NO [NOUPDATE ").String(request.Tag).Raw($"] At most {MaxSortedMessages} messages are kept sorted").CrLf();
-            return;
-        }
-
-        contexts.Add(new SearchContext(request.Tag, request.Uid, key, new SortedResult(order, entries)));
-    }
-
-    /// <summary>The messages all of a selection's kept searches and sorts may hold.</summary>
-    private const int MaxSortedMessages = 200_000;
-
-    /// <summary>
-    /// ESORT (RFC 5267 §3.2): MIN and MAX are the first and last in sort order, ALL the numbers in sort order (runs
-    /// that ascend by one written as ranges), COUNT how many.
-    /// </summary>
-    private void WriteEsort(SortRequest request, IReadOnlySet<string> returns, List<uint> numbers)
-    {
-        if (returns.Count == 1 && returns.Contains("SAVE"))
-        {
-            return;
-        }
-
-        var output = session.Out;
-        output.Raw("* ESEARCH (TAG ").String(request.Tag).Raw(")");
-        if (request.Uid)
-        {
-            output.Raw(" UID");
-        }
-
-        if (numbers.Count > 0)
-        {
-            if (returns.Contains("MIN"))
-            {
-                output.Raw(" MIN ").Number(numbers[0]);
-            }
-
-            if (returns.Contains("MAX"))
-            {
-                output.Raw(" MAX ").Number(numbers[^1]);
-            }
-
-            if (returns.Contains("ALL"))
-            {
-                output.Raw(" ALL ").Raw(ImapFormat.UidList(numbers));
-            }
-        }
-
-        if (request.Partial is { } partial)
-        {
-            // RFC 9394: positions in sort order; the numbers in range keep that order.
-            var taken = partial.Take(numbers);
-            output.Raw(" PARTIAL (").Raw(partial.ToString()).Space().Raw(taken.Count == 0 ? "NIL" : ImapFormat.UidList(taken)).Raw(")");
-        }
-
-        if (returns.Contains("COUNT"))
-        {
-            output.Raw(" COUNT ").Number(numbers.Count);
-        }
-
-        output.CrLf();
     }
 
     public async Task<string?> ThreadAsync(ThreadRequest request)
