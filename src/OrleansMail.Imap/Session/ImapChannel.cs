@@ -61,16 +61,17 @@ internal sealed class ImapChannel(ConnectionContext connection, TimeSpan writeTi
             var read = await Input.ReadAsync(cancellationToken).ConfigureAwait(false);
             var buffer = read.Buffer;
             var end = buffer.PositionOf((byte)'\n');
-            if (end is { } position)
+            if (end is { } position && buffer.Slice(0, position).Length <= maxLength)
             {
                 var line = Encoding.UTF8.GetString(buffer.Slice(0, position).ToArray()).TrimEnd('\r');
                 Input.AdvanceTo(buffer.GetPosition(1, position));
                 return line;
             }
 
-            if (buffer.Length > maxLength)
+            if (end is not null || buffer.Length > maxLength)
             {
-                Input.AdvanceTo(buffer.End);
+                // A line too long is dropped up to its end; what was pipelined after it stays.
+                Input.AdvanceTo(end is { } over ? buffer.GetPosition(1, over) : buffer.End);
                 throw new ImapSyntaxException("Line too long");
             }
 
@@ -103,17 +104,17 @@ internal sealed class ImapChannel(ConnectionContext connection, TimeSpan writeTi
     }
 
     /// <summary>
-    /// From now on both directions are raw DEFLATE (RFC 1951), over TLS when TLS is on (RFC 4978 §3). Bytes the
-    /// client sent after its COMPRESS command are already compressed and are inflated like the rest; each flush of
-    /// a response is a sync flush, so the client can read it at once.
-    /// </summary>
-    /// <summary>
     /// zlib level 2: level 1 of the zlib-ng that .NET ships uses fixed Huffman codes and barely shrinks base64 (0.96
     /// of the size on the benchmark's mix); level 2 builds its codes per block (0.73 of the size) for about twice
     /// the CPU, which a slow mobile link repays (docs/benchmarks.md).
     /// </summary>
     private static readonly ZLibCompressionOptions DeflateOptions = new() { CompressionLevel = 2 };
 
+    /// <summary>
+    /// From now on both directions are raw DEFLATE (RFC 1951), over TLS when TLS is on (RFC 4978 §3). Bytes the
+    /// client sent after its COMPRESS command are already compressed and are inflated like the rest; each flush of
+    /// a response is a sync flush, so the client can read it at once.
+    /// </summary>
     public void StartDeflate()
     {
 #pragma warning disable CA2000 // the streams become the connection's transport and live as long as it
