@@ -20,7 +20,9 @@ internal sealed class StoreOptionsValidator : IValidateOptions<UserGrainOptions>
         checks.NotNegative("CoolAfter", options.CoolAfter);
         checks.AtLeast("CoolMinBytes", options.CoolMinBytes, 0);
         checks.AtLeast("SummaryBatchBytes", options.SummaryBatchBytes, 0);
-        checks.AtLeast("SummaryCacheBytesPerUser", options.SummaryCacheBytesPerUser, 0);
+        // A cache keeps nothing larger than a quarter of itself: below four batches, every summary read of a stored
+        // batch would go to the store.
+        checks.Require(options.SummaryCacheBytesPerUser >= 4 * options.SummaryBatchBytes, "SummaryCacheBytesPerUser", "must be at least four times OrleansMail:Store:SummaryBatchBytes");
         checks.Positive("ForeignSegmentScanInterval", options.ForeignSegmentScanInterval);
         checks.AtLeast("MaxMailboxes", options.MaxMailboxes, 1);
         checks.AtLeast("MaxKeywordsPerMailbox", options.MaxKeywordsPerMailbox, 0);
