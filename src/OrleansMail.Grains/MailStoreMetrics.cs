@@ -2,7 +2,7 @@ using System.Diagnostics.Metrics;
 
 namespace OrleansMail.Grains;
 
-/// <summary>Store-side counters for OpenTelemetry (meter "OrleansMail.Store"): active users, checkpoints and their sizes, recoveries, merges.</summary>
+/// <summary>Store-side counters for OpenTelemetry (meter "OrleansMail.Store"): active users, checkpoints and their sizes, recoveries, merges, the summaries users hold.</summary>
 public sealed class MailStoreMetrics
 {
     public const string MeterName = "OrleansMail.Store";
@@ -18,6 +18,8 @@ public sealed class MailStoreMetrics
         Recoveries = meter.CreateCounter<long>("orleansmail.store.recoveries", description: "Activations after an unclean end");
         Merges = meter.CreateCounter<long>("orleansmail.store.merges", description: "Diverged journal chains merged");
         CollectedBodiesDropped = meter.CreateCounter<long>("orleansmail.store.collected_bodies_dropped", description: "Records a late journal brought back whose bodies had been collected; expunged at merge");
+        SummaryBytes = meter.CreateUpDownCounter<long>("orleansmail.store.summaries", unit: "By", description: "Bytes of message summaries active users hold: waiting for a batch, and batches read lately (Store:SummaryCacheBytesPerUser each)");
+        SummaryBatchEvictions = meter.CreateCounter<long>("orleansmail.store.summary_batch_evictions", description: "Summary batches active users dropped to stay within Store:SummaryCacheBytesPerUser");
         SalvagedChanges = meter.CreateCounter<long>("orleansmail.store.salvage.changes_not_placed", description: "Flag changes and expunges of a journal older than the kept history that could not be placed");
     }
 
@@ -34,4 +36,8 @@ public sealed class MailStoreMetrics
     public Counter<long> CollectedBodiesDropped { get; }
 
     public Counter<long> SalvagedChanges { get; }
+
+    public UpDownCounter<long> SummaryBytes { get; }
+
+    public Counter<long> SummaryBatchEvictions { get; }
 }

@@ -27,7 +27,7 @@ public sealed partial class UserGrain
         _checkpoints = new CheckpointWriter(_manifest, _store, _names, _activationId, _options.CompactionSegments, _lease, _metrics, _log, _time);
         _commands = NewCommands();
         _observers = new MailboxObservers(_time, _log, _names.User);
-        _summaries = new UserSummaries(_store, _names, _options.SummaryBatchBytes, _options.SummaryCacheBytesPerUser);
+        _summaries = new UserSummaries(_store, _names, _options.SummaryBatchBytes, _options.SummaryCacheBytesPerUser, _metrics);
         LeaseAcquisition acquisition;
         try
         {
@@ -114,6 +114,18 @@ public sealed partial class UserGrain
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         _metrics.ActiveUsers.Add(-1);
+        try
+        {
+            await LeaveAsync(cancellationToken).ConfigureAwait(true);
+        }
+        finally
+        {
+            _summaries.Release();
+        }
+    }
+
+    private async Task LeaveAsync(CancellationToken cancellationToken)
+    {
         if (_lease.IsFenced)
         {
             _journal?.Dispose();

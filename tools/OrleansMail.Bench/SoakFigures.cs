@@ -52,6 +52,7 @@ internal static partial class SoakFigures
                 pid is { } p ? ResidentBytes(p) : double.NaN,
                 Sum(scrape, "dotnet_gc_last_collection_heap_size_bytes"),
                 Sum(scrape, "orleansmail_cache_bytes"),
+                Sum(scrape, "orleansmail_store_summaries_bytes"),
                 Sum(scrape, "orleansmail_store_active_users"),
                 Sum(scrape, "orleansmail_imap_sessions"),
                 Interlocked.Read(ref delivered));
@@ -110,8 +111,8 @@ internal static partial class SoakFigures
         return svg.ToString();
     }
 
-    private sealed record Sample(TimeSpan At, double Rss, double GcHeap, double CacheBytes, double ActiveUsers, double Sessions, long Delivered)
+    private sealed record Sample(TimeSpan At, double Rss, double GcHeap, double CacheBytes, double UserSummaryBytes, double ActiveUsers, double Sessions, long Delivered)
     {
-        public string Row() => string.Create(CultureInfo.InvariantCulture, $"  {At.TotalMinutes,6:0.0} min  rss {Rss / (1 << 20),7:0.0} MiB  gc heap {GcHeap / (1 << 20),7:0.0} MiB  caches {CacheBytes / (1 << 20),6:0.0} MiB  users {ActiveUsers,4}  sessions {Sessions,4}  delivered {Delivered,7}");
+        public string Row() => string.Create(CultureInfo.InvariantCulture, $"  {At.TotalMinutes,6:0.0} min  rss {Rss / (1 << 20),7:0.0} MiB  gc heap {GcHeap / (1 << 20),7:0.0} MiB  caches {CacheBytes / (1 << 20),6:0.0} MiB  user summaries {UserSummaryBytes / (1 << 20),5:0.0} MiB  users {ActiveUsers,4}  sessions {Sessions,4}  delivered {Delivered,7}");
     }
 }

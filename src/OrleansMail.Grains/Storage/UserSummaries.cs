@@ -10,7 +10,7 @@ namespace OrleansMail.Grains.Storage;
 /// lately. Summaries are a cache (a lost one is rebuilt from its body), so they wait: a checkpoint after one
 /// delivery writes its segment and the manifest, not a third object (docs/architecture.md, data layout; docs/benchmarks.md, "The object-store bill").
 /// </summary>
-internal sealed class UserSummaries(IObjectStore store, UserObjectNames names, long batchBytes, long cacheBytes)
+internal sealed class UserSummaries(IObjectStore store, UserObjectNames names, long batchBytes, long cacheBytes, MailStoreMetrics metrics)
 {
     /// <summary>What a summary costs in a batch beyond its bytes: its id, array header and table slot.</summary>
     private const int EntryOverhead = 64;
@@ -18,16 +18,37 @@ internal sealed class UserSummaries(IObjectStore store, UserObjectNames names, l
     private readonly Dictionary<Guid, byte[]> _pending = [];
 
     // Bounded in bytes, not batches: 64 batches of 64 KiB each were 4 MiB per active user.
-    private readonly ByteBudgetCache<string, Dictionary<Guid, byte[]>> _batches = new(cacheBytes, b => b.Values.Sum(v => (long)v.Length + EntryOverhead), StringComparer.Ordinal);
+    private readonly ByteBudgetCache<string, Dictionary<Guid, byte[]>> _batches = new(cacheBytes, SizeOf, StringComparer.Ordinal);
+
+    private long _pendingBytes;
+
+    // What this user's summaries last added to the silo's gauge and eviction counter, so each change reports its difference.
+    private long _reportedBytes;
+    private long _reportedEvictions;
 
     public int PendingCount => _pending.Count;
 
     public IReadOnlyCollection<Guid> PendingBodies => _pending.Keys;
 
-    public void Add(Guid bodyId, byte[] summary) => _pending[bodyId] = summary;
+    /// <summary>Bytes held for this user: summaries waiting for a batch and stored batches read lately.</summary>
+    public long HeldBytes => _pendingBytes + (_pending.Count * (long)EntryOverhead) + _batches.Bytes;
+
+    public int CachedBatches => _batches.Count;
+
+    public void Add(Guid bodyId, byte[] summary)
+    {
+        if (_pending.Remove(bodyId, out var replaced))
+        {
+            _pendingBytes -= replaced.Length;
+        }
+
+        _pending[bodyId] = summary;
+        _pendingBytes += summary.Length;
+        Report();
+    }
 
     /// <summary>Whether the next checkpoint writes a batch: enough bytes wait, or the caller must not leave them (deactivation, a snapshot).</summary>
-    public bool WorthABatch(bool anyway) => _pending.Count > 0 && (anyway || _pending.Values.Sum(v => (long)v.Length) >= batchBytes);
+    public bool WorthABatch(bool anyway) => _pending.Count > 0 && (anyway || _pendingBytes >= batchBytes);
 
     /// <summary>Writes what waits as the batch object <paramref name="batchName"/>; on success it is a cached batch.</summary>
     public async Task WriteBatchAsync(string batchName)
@@ -40,6 +61,15 @@ internal sealed class UserSummaries(IObjectStore store, UserObjectNames names, l
     {
         Remember(batchName, new Dictionary<Guid, byte[]>(_pending));
         _pending.Clear();
+        _pendingBytes = 0;
+        Report();
+    }
+
+    /// <summary>The user leaves memory: what it held no longer counts against the silo.</summary>
+    public void Release()
+    {
+        metrics.SummaryBytes.Add(-_reportedBytes);
+        _reportedBytes = 0;
     }
 
     /// <summary>Each body's summary, from what waits or from the batch the index names; null where there is none.</summary>
@@ -76,5 +106,24 @@ internal sealed class UserSummaries(IObjectStore store, UserObjectNames names, l
         return batch;
     }
 
-    private void Remember(string name, Dictionary<Guid, byte[]> batch) => _batches.Set(name, batch);
+    private void Remember(string name, Dictionary<Guid, byte[]> batch)
+    {
+        _batches.Set(name, batch);
+        Report();
+    }
+
+    private void Report()
+    {
+        var held = HeldBytes;
+        metrics.SummaryBytes.Add(held - _reportedBytes);
+        _reportedBytes = held;
+        var evictions = _batches.Evictions;
+        if (evictions > _reportedEvictions)
+        {
+            metrics.SummaryBatchEvictions.Add(evictions - _reportedEvictions);
+            _reportedEvictions = evictions;
+        }
+    }
+
+    private static long SizeOf(Dictionary<Guid, byte[]> batch) => batch.Values.Sum(v => (long)v.Length + EntryOverhead);
 }
