@@ -215,8 +215,22 @@ bill.SetAction(async (parse, cancellationToken) =>
     return await Report.WriteAsync(figures, parse.GetValue(output), cancellationToken);
 });
 
+var footprintUsers = new Option<int>("--users") { Description = "Users activated at each mailbox size", DefaultValueFactory = _ => 20 };
+var smallMailbox = new Option<int>("--small") { Description = "Messages of the smaller mailboxes", DefaultValueFactory = _ => 20 };
+var largeMailbox = new Option<int>("--large") { Description = "Messages of the larger mailboxes", DefaultValueFactory = _ => 10_000 };
+var idleSessions = new Option<int>("--sessions") { Description = "Idle connections opened, before login and logged in with INBOX selected (0: skip)", DefaultValueFactory = _ => 500 };
+var footprint = new Command("footprint", "Managed memory per active user at two mailbox sizes (all users deactivated as the baseline), per idle connection and per idle selected session")
+{
+    footprintUsers, smallMailbox, largeMailbox, idleSessions, seed, output,
+};
+footprint.SetAction(async (parse, cancellationToken) =>
+{
+    var figures = await FootprintFigures.MeasureAsync(parse.GetValue(footprintUsers), parse.GetValue(smallMailbox), parse.GetValue(largeMailbox), parse.GetValue(idleSessions), parse.GetValue(seed));
+    return await Report.WriteAsync(figures, parse.GetValue(output), cancellationToken);
+});
+
 var root = new RootCommand("OrleansMail benchmarks: each figure with its baseline from the same run")
 {
-    core, lmtp, imap, qresync, sort, compress, dovecot, remote, soak, open, checkpoint, latencyCommand, bill,
+    core, lmtp, imap, qresync, sort, compress, dovecot, remote, soak, footprint, open, checkpoint, latencyCommand, bill,
 };
 return await root.Parse(args).InvokeAsync();
