@@ -19,4 +19,7 @@ internal static partial class AccountsLog
 
     [LoggerMessage(EventId = 1005, Level = LogLevel.Warning, Message = "{PasswdFile} line {Line}: the password hash of {User} is refused: {Reason}")]
     public static partial void PasswordHashRefused(ILogger logger, string? passwdFile, long line, string? user, string? reason);
+
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Warning, Message = "{PasswdFile} line {Line}: the quota rule of {User} is refused ({Reason}); the default quota applies")]
+    public static partial void QuotaRuleRefused(ILogger logger, string? passwdFile, long line, string? user, string? reason);
 }

@@ -143,6 +143,7 @@ public sealed partial class UserGrain : Grain, IUserGrain, IDisposable
         }
 
         var mailbox = request.MailboxId is { } id ? Mailbox(id) : await ResolveAsync(request.MailboxName ?? MailboxName.Inbox).ConfigureAwait(true);
+        CheckQuota(request.Quota, 1, request.Size);
         await ReserveAsync(2).ConfigureAwait(true);
         var added = _commands.Add(mailbox, request.BodyId, request.Flags, request.Keywords, request.InternalDate, request.Size);
         if (request.Summary is { } summary)
@@ -183,13 +184,19 @@ public sealed partial class UserGrain : Grain, IUserGrain, IDisposable
         return new ExpungeResult(expunged, mailbox.HighestModSeq);
     }
 
-    public async Task<CopyResult> CopyAsync(Guid sourceMailboxId, UidSet uids, Guid destinationMailboxId, bool move)
+    public async Task<CopyResult> CopyAsync(Guid sourceMailboxId, UidSet uids, Guid destinationMailboxId, bool move, QuotaLimits? quota = null)
     {
         await _lease.EnsureWritableAsync().ConfigureAwait(true);
         var source = Mailbox(sourceMailboxId);
         var destination = Mailbox(destinationMailboxId);
         var records = source.Select(uids).ToList();
         _commands.CheckKeywordRoom(destination, records);
+        if (!move)
+        {
+            // A move within the user adds nothing to its usage: only a copy is counted.
+            CheckQuota(quota, records.Count, records.Sum(r => r.Size));
+        }
+
         var copied = new List<(uint Source, uint Destination)>(records.Count);
 
         // Chunks keep every step under the allocation cap, so one huge COPY cannot outrun a checkpoint. A COPY is all
@@ -216,6 +223,19 @@ public sealed partial class UserGrain : Grain, IUserGrain, IDisposable
 
         var expunged = move ? UidSet.FromRanges(copied.Select(c => (c.Source, c.Source))) : UidSet.Empty;
         return new CopyResult(destination.UidValidity, [.. copied.Select(c => c.Source)], [.. copied.Select(c => c.Destination)], expunged);
+    }
+
+    public Task<QuotaUsage> GetQuotaUsageAsync() => Task.FromResult(new QuotaUsage(_index.MessageCount, _index.StorageBytes));
+
+    /// <summary>Refuses, before anything changes, what would take the user past its quota (RFC 9208 §4.1.4; the single writer makes check and commit one step).</summary>
+    private void CheckQuota(QuotaLimits? quota, long messages, long bytes)
+    {
+        if (quota is not null && (messages > 0 || bytes > 0) && !quota.Admits(_index.MessageCount, _index.StorageBytes, messages, bytes))
+        {
+            throw MailStoreException.OverQuota(quota.StorageBytes is { } s && _index.StorageBytes + bytes > s
+                ? "Quota exceeded (mailbox full): storage"
+                : "Quota exceeded (mailbox full): messages");
+        }
     }
 
     private async Task UndoCopiesAsync(MailboxState destination, IEnumerable<uint> copies)
@@ -385,7 +405,8 @@ public sealed partial class UserGrain : Grain, IUserGrain, IDisposable
         m.Messages.Sum(r => r.Size),
         _index.Mailboxes.Values.Any(c => MailboxName.IsBelow(c.Name, m.Name)),
         m.Messages.Count - m.LowerBound(_recentClaimed.GetValueOrDefault(m.Id) + 1),
-        m.Messages.Count(r => r.Flags.HasFlag(MessageFlags.Deleted)));
+        m.Messages.Count(r => r.Flags.HasFlag(MessageFlags.Deleted)),
+        m.Messages.Where(r => r.Flags.HasFlag(MessageFlags.Deleted)).Sum(r => r.Size));
 
     private static MessageView View(MessageRecord r) =>
         new(r.RecordId, r.BodyId, r.Uid, r.Flags, r.Keywords, r.ModSeq, r.InternalDate, r.SaveDate, r.Size);

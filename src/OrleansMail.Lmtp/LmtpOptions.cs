@@ -19,6 +19,12 @@ public sealed class LmtpOptions
     /// </summary>
     public bool SaveToDetailMailbox { get; set; }
 
+    /// <summary>
+    /// A recipient over quota gets 452 4.2.2 (the MTA keeps the message and retries) instead of 552 5.2.2 (it bounces
+    /// now); Dovecot's quota_full_tempfail.
+    /// </summary>
+    public bool QuotaFullTempfail { get; set; }
+
     /// <summary>A session idle this long is closed (RFC 5321 §4.5.3.2 suggests 5 minutes).</summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(5);
 

@@ -396,7 +396,7 @@ public sealed class LmtpSession(
         var prefix = TracePrefix(address);
         try
         {
-            MailStorage.Ingest.DeliveryTarget target = new(user.UserId, MailboxName: MailboxName.Inbox, TracePrefix: prefix, Shared: shared);
+            MailStorage.Ingest.DeliveryTarget target = new(user.UserId, MailboxName: MailboxName.Inbox, TracePrefix: prefix, Shared: shared, Quota: user.Quota);
             if (options.SaveToDetailMailbox && !string.IsNullOrEmpty(user.Detail) && await ingest.FindExistingMailboxAsync(user.UserId, user.Detail).ConfigureAwait(false) is { } folder)
             {
                 // lmtp_save_to_detail_mailbox: only a folder of exactly that name, and only one that exists.
@@ -420,6 +420,14 @@ public sealed class LmtpSession(
         catch (MailStoreException e) when (e.Kind == MailStoreErrorKind.Limit)
         {
             return new LmtpReply(552, "5.2.2", $"<{address}> {e.Message}");
+        }
+        catch (MailStoreException e) when (e.Kind == MailStoreErrorKind.OverQuota)
+        {
+            // RFC 3463 X.2.2, mailbox full: permanent by default (the sender learns now), temporary when the
+            // administrator would rather the MTA keep retrying while the user makes room (Dovecot's quota_full_tempfail).
+            return options.QuotaFullTempfail
+                ? new LmtpReply(452, "4.2.2", $"<{address}> {e.Message}")
+                : new LmtpReply(552, "5.2.2", $"<{address}> {e.Message}");
         }
         catch (Exception e)
         {

@@ -58,6 +58,21 @@ public sealed class ImapHost : IAsyncLifetime
     /// <summary>A user no other test touches (tests in a class share the host).</summary>
     public string NewUser() => $"user{Interlocked.Increment(ref _users)}";
 
+    /// <summary>
+    /// A user of its own whose passwd-file line ends in <paramref name="extra"/> (quota rules, say); the directory
+    /// re-reads the file when it changes, so the user exists once this returns and the next login sees it.
+    /// </summary>
+    public string NewUser(string extra)
+    {
+        var user = $"extra{Interlocked.Increment(ref _users)}";
+        lock (_folder)
+        {
+            File.AppendAllLines(Path.Combine(_folder.Path, "users.passwd"), [$"{user}:{{PLAIN}}secret::::::{extra}"]);
+        }
+
+        return user;
+    }
+
     public async Task<ImapClient> ConnectAsync(string user)
     {
         var client = new ImapClient();

@@ -31,6 +31,18 @@ public sealed class FailureHistoryPropertyTests
     }
 
     [Property(MaxTest = 300)]
+    public void Usage_after_a_crash_merge_or_salvage_is_what_the_records_add_up_to(int seed)
+    {
+        var h = FailureHistory.Generate(seed);
+        foreach (var index in new[] { h.Merged(), h.Salvaged() }.Concat(h.Sides.Select(s => s.State)))
+        {
+            _ = IndexDump.Of(index); // throws when the kept usage and the records disagree
+            var reread = Format.IndexReader.ReadSnapshot(Format.IndexWriter.SnapshotBytes(index));
+            Assert.Equal((index.MessageCount, index.StorageBytes), (reread.MessageCount, reread.StorageBytes));
+        }
+    }
+
+    [Property(MaxTest = 300)]
     public void Nothing_a_writer_holds_that_no_writer_expunged_is_lost_or_duplicated(int seed)
     {
         var h = FailureHistory.Generate(seed);

@@ -10,6 +10,15 @@ internal static class IndexDump
     public static string Of(UserIndex index)
     {
         var sb = new StringBuilder();
+
+        // The usage the index keeps as it goes must be what its records add up to (quotas are enforced on it).
+        var records = index.Mailboxes.Values.SelectMany(m => m.Messages).ToList();
+        sb.AppendLine(CultureInfo.InvariantCulture, $"usage {index.MessageCount} messages, {index.StorageBytes} octets");
+        if (index.MessageCount != records.Count || index.StorageBytes != records.Sum(r => r.Size))
+        {
+            throw new InvalidOperationException($"the index counts {index.MessageCount} messages of {index.StorageBytes} octets; its records are {records.Count} of {records.Sum(r => r.Size)}");
+        }
+
         sb.AppendLine(CultureInfo.InvariantCulture, $"uidvalidity {index.LastUidValidity}; subs {string.Join(',', index.Subscriptions)}");
         sb.AppendLine(CultureInfo.InvariantCulture, $"tombstones {string.Join(',', index.Tombstones.OrderBy(t => t.Key).Select(t => $"{t.Key.ToString()[..8]}@{t.Value}"))}");
         foreach (var m in index.Mailboxes.Values.OrderBy(m => m.Id))

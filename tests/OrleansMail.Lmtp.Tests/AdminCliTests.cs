@@ -54,4 +54,27 @@ public sealed class AdminCliTests(LmtpHost host)
         Assert.Equal(0, (await RunAsync(null, "user", "del", name)).Code);
         Assert.Equal(1, (await RunAsync(null, "user", "del", name)).Code);
     }
+
+    [Fact]
+    public async Task Quota_rules_are_set_in_the_passwd_file_kept_across_a_password_change_and_shown_against_usage()
+    {
+        var name = "quota" + Guid.NewGuid().ToString("N")[..6];
+        Assert.Equal(0, (await RunAsync("pa55word", "user", "add", name)).Code);
+        var set = await RunAsync(null, "quota", "set", name, "*:storage=1M", "*:messages=2");
+        Assert.True(set.Code == 0, set.Output);
+        Assert.Equal(2, (await RunAsync(null, "quota", "set", name, "Trash:storage=+1M")).Code);
+        Assert.Equal(1, (await RunAsync(null, "quota", "set", "nobody-" + name, "*:messages=1")).Code);
+        Assert.Equal(0, (await RunAsync("n3wpa55", "user", "passwd", name)).Code);
+        Assert.Contains($"userdb_quota_rule=*:storage=1M userdb_quota_rule2=*:messages=2", File.ReadAllText(host.PasswdFile), StringComparison.Ordinal);
+
+        Assert.StartsWith("250 2.0.0", await Testing.LmtpDelivery.DeliverMessageAsync(host.Port, $"{name}@example.org", "Subject: one\r\n\r\nbody\r\n"), StringComparison.Ordinal);
+        var get = await RunAsync(null, "quota", "get", name);
+        Assert.True(get.Code == 0, get.Output);
+        Assert.Matches(@"MESSAGE\s+1\s+2\s+50%", get.Output);
+        Assert.Matches(@"STORAGE\s+\d+\s+1048576\s+0%", get.Output);
+
+        Assert.Equal(0, (await RunAsync(null, "quota", "set", name)).Code);
+        Assert.DoesNotContain("quota_rule", File.ReadAllLines(host.PasswdFile).Single(l => l.StartsWith(name + ":", StringComparison.Ordinal)), StringComparison.Ordinal);
+        Assert.Equal(0, (await RunAsync(null, "user", "del", name)).Code);
+    }
 }

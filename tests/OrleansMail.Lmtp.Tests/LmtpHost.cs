@@ -28,7 +28,7 @@ public sealed class LmtpHost : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        File.WriteAllLines(PasswdFile, ["alice:{PLAIN}secret::::::", "bob:{PLAIN}secret::::::"]);
+        File.WriteAllLines(PasswdFile, ["alice:{PLAIN}secret::::::", "bob:{PLAIN}secret::::::", "carol:{PLAIN}secret::::::userdb_quota_rule=*:messages=1"]);
         Store = new FileSystemObjectStore(Path.Combine(_folder.Path, "store"));
         _host = await TestMailHost.StartAsync(
             _folder.Path,
@@ -38,6 +38,8 @@ public sealed class LmtpHost : IAsyncLifetime
                 "--OrleansMail:Lmtp:SaveToDetailMailbox=true",
                 $"--OrleansMail:Ingest:MaxMessageSize={MaxSize}",
                 "--OrleansMail:Accounts:Domains:0=example.org",
+                "--OrleansMail:Accounts:QuotaRules:0=*:storage=1G",
+                "--OrleansMail:Lmtp:QuotaFullTempfail=true",
             ],
             new FaultInjectingObjectStore(Store, Faults));
     }

@@ -200,6 +200,25 @@ public sealed class LmtpTranscriptTests(LmtpHost host)
     }
 
     [Fact]
+    public async Task A_recipient_over_quota_gets_452_4_2_2_when_configured_temporary_and_the_others_their_copy()
+    {
+        var carol = host.Grains.GetGrain<IUserGrain>("carol");
+        await using var t = await GreetedAsync();
+        for (var round = 0; round < 2; round++)
+        {
+            await t.SendAsync("MAIL FROM:<a@b.c>\r\nRCPT TO:<alice@example.org>\r\nRCPT TO:<carol@example.org>\r\nDATA\r\n");
+            await t.RepliesAsync(4);
+            await t.SendAsync($"Subject: quota round {round}\r\n\r\nx\r\n.\r\n");
+            var outcomes = await t.RepliesAsync(2);
+            Assert.StartsWith("250 2.0.0 <alice@example.org>", outcomes[0], StringComparison.Ordinal);
+            Assert.StartsWith(round == 0 ? "250 2.0.0 <carol@example.org>" : "452 4.2.2 <carol@example.org> Quota exceeded", outcomes[1], StringComparison.Ordinal);
+        }
+
+        Assert.Equal(1, (await carol.GetQuotaUsageAsync()).Messages);
+        Assert.Equal(1, (await carol.GetMailboxAsync("INBOX")).Messages);
+    }
+
+    [Fact]
     public async Task A_store_outage_is_451_per_recipient_never_5xx_and_nothing_is_acknowledged()
     {
         var alice = host.Grains.GetGrain<IUserGrain>("alice");

@@ -37,6 +37,13 @@ public sealed class ImapTranscript : IAsyncDisposable
         return await UntilTaggedAsync(tag);
     }
 
+    /// <summary>APPEND of <paramref name="message"/> as a non-synchronizing literal (RFC 7888), up to the tagged answer.</summary>
+    public async Task<List<string>> AppendAsync(string tag, string mailbox, string message)
+    {
+        await SendAsync($"{tag} APPEND {mailbox} {{{Encoding.UTF8.GetByteCount(message)}+}}\r\n{message}\r\n");
+        return await UntilTaggedAsync(tag);
+    }
+
     public async Task<List<string>> UntilTaggedAsync(string tag)
     {
         var lines = new List<string>();

@@ -102,9 +102,32 @@ var reconcile = OnUser("reconcile", "Reactivate the user so diverged journals in
 });
 var verify = OnUser("verify", "Compare index and stored bodies (reports, never deletes; exit 4 when something is off)", ClusterCommands.VerifyAsync);
 
+var defaultRules = new Option<string[]>("--default-rule") { Description = "The server's OrleansMail:Accounts:QuotaRules, for users whose line sets none", AllowMultipleArgumentsPerToken = true };
+var whoQuota = new Argument<string>("user");
+var quotaGet = new Command("get", "A user's quota usage (from its index) against its limits (from the passwd-file)") { whoQuota, defaultRules };
+quotaGet.SetAction(p => UnknownUser(p, p.GetValue(whoQuota)!) is var refused and not 0
+    ? Task.FromResult(refused)
+    : ClusterCommands.RunAsync(Target(p), async g =>
+    {
+        var who = Canonical(p, p.GetValue(whoQuota)!);
+        var usage = await g.GetGrain<IUserGrain>(who).GetQuotaUsageAsync();
+        var limits = UserCommands.Quota(p.GetValue(passwdFile)!, who, p.GetValue(defaultRules) ?? []);
+        string Row(string resource, long used, long? limit) =>
+            $"{resource,-10} {used,14} {(limit is { } l ? l.ToString(System.Globalization.CultureInfo.InvariantCulture) : "-"),14} {(limit is { } m && m > 0 ? $"{used * 100 / m}%" : "-"),5}";
+        Console.WriteLine($"{"resource",-10} {"value",14} {"limit",14} {"%",5}");
+        Console.WriteLine(Row("STORAGE", usage.StorageBytes, limits?.StorageBytes));
+        Console.WriteLine(Row("MESSAGE", usage.Messages, limits?.Messages));
+        return 0;
+    }));
+var whoSetQuota = new Argument<string>("user");
+var rules = new Argument<string[]>("rules") { Description = "Dovecot quota rules (*:storage=1G *:messages=10000); none removes the user's own", Arity = ArgumentArity.ZeroOrMore };
+var quotaSet = new Command("set", "Write a user's quota rules into its passwd-file line (the server re-reads the file)") { whoSetQuota, rules };
+quotaSet.SetAction(p => UserCommands.SetQuota(p.GetValue(passwdFile)!, p.GetValue(whoSetQuota)!, p.GetValue(rules) ?? []));
+var quota = new Command("quota", "Quota usage and limits (RFC 9208 STORAGE in octets here, MESSAGE)") { quotaGet, quotaSet };
+
 var root = new RootCommand("OrleansMail administration (exit codes: 0 done, 1 refused, 2 bad usage, 3 cluster unreachable, 4 verify found problems)")
 {
-    user, mailbox, checkpoint, recover, reconcile, verify,
+    user, mailbox, quota, checkpoint, recover, reconcile, verify,
 };
 root.Options.Add(passwdFile);
 root.Options.Add(gateway);

@@ -49,6 +49,28 @@ internal static class UserCommands
     public static string? Find(string file, string user) =>
         new PasswdFileDirectory(new AccountsOptions { PasswdFile = file }, Microsoft.Extensions.Logging.Abstractions.NullLogger<PasswdFileDirectory>.Instance).FindLogin(user)?.UserId;
 
+    /// <summary>The quota a user's line gives it, with <paramref name="defaultRules"/> where it sets none (the server's Accounts:QuotaRules).</summary>
+    public static Mail.QuotaLimits? Quota(string file, string user, IReadOnlyList<string> defaultRules) =>
+        new PasswdFileDirectory(new AccountsOptions { PasswdFile = file, QuotaRules = [.. defaultRules] }, Microsoft.Extensions.Logging.Abstractions.NullLogger<PasswdFileDirectory>.Instance).FindLogin(user)?.Quota;
+
+    public static int SetQuota(string file, string user, IReadOnlyList<string> rules)
+    {
+        if (!Mail.QuotaLimits.TryParse(rules, out _, out var error))
+        {
+            Console.Error.WriteLine(error);
+            return 2;
+        }
+
+        if (!File.Exists(file) || !PasswdFileDirectory.SetQuotaRules(file, user, rules))
+        {
+            Console.Error.WriteLine($"no user '{user}' in {file}");
+            return 1;
+        }
+
+        Console.WriteLine(rules.Count == 0 ? $"quota rules of {user.ToLowerInvariant()} removed" : $"quota of {user.ToLowerInvariant()}: {string.Join(' ', rules)}");
+        return 0;
+    }
+
     public static int Delete(string file, string user)
     {
         if (!PasswdFileDirectory.Remove(file, user))

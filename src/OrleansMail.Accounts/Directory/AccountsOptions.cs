@@ -14,6 +14,12 @@ public sealed class AccountsOptions
     /// <summary>Separates the user from the detail in "user+detail@domain" (Dovecot's recipient_delimiter).</summary>
     public string RecipientDelimiter { get; set; } = "+";
 
+    /// <summary>
+    /// Quota rules for users whose passwd-file line sets none (Dovecot's <c>quota_rule</c> form: "*:storage=1G",
+    /// "*:messages=100000"); empty is no quota. A line's <c>userdb_quota_rule</c> fields override these.
+    /// </summary>
+    public List<string> QuotaRules { get; set; } = [];
+
     /// <summary>The caps on what checking a password may cost: the budget an attacker meets before login.</summary>
     public PasswordCheckLimits PasswordChecks { get; set; } = new();
 }

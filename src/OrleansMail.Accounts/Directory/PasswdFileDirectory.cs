@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using OrleansMail.Accounts.Passwords;
+using OrleansMail.Mail;
 
 namespace OrleansMail.Accounts.Directory;
 
@@ -43,7 +44,7 @@ public sealed class PasswdFileDirectory : IUserDirectory
     {
         var key = Normalize(address, out var detail);
         var entry = Lookup(key);
-        return entry is null ? null : new ResolvedRecipient(entry.UserId, detail);
+        return entry is null ? null : new ResolvedRecipient(entry.UserId, detail, entry.Quota);
     }
 
     public UserEntry? Authenticate(string login, string password)
@@ -180,11 +181,42 @@ public sealed class PasswdFileDirectory : IUserDirectory
                 signatures[signature] = (signatures.GetValueOrDefault(signature).Count + 1, hash);
             }
 
-            users[name] = new UserEntry(name, hash);
+            users[name] = new UserEntry(name, hash, QuotaOf(fields, name, i + 1));
         }
 
         var equaliser = signatures.Count == 0 ? "{PLAIN}" : signatures.Values.MaxBy(s => s.Count).Hash;
         return (users, equaliser);
+    }
+
+    /// <summary>
+    /// The line's quota: its extra field's <c>userdb_quota_rule</c>, <c>userdb_quota_rule2</c>… (as Dovecot's
+    /// passwd-file writes them; the <c>userdb_</c> prefix may be left off), else the configured default rules. A rule
+    /// that cannot be read is logged and the line gets the default, not an unlimited quota.
+    /// </summary>
+    private QuotaLimits? QuotaOf(string[] fields, string name, int lineNumber)
+    {
+        // The defaults were checked at start (an unreadable rule stops it), so a failure here is no quota.
+        var fallback = QuotaLimits.TryParse(_options.QuotaRules, out var configured, out _) ? configured : QuotaLimits.None;
+        var extra = fields.Length > 7 ? string.Join(':', fields[7..]) : "";
+        var rules = extra.Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Select(f => f.StartsWith("userdb_", StringComparison.OrdinalIgnoreCase) ? f[7..] : f)
+            .Where(f => f.StartsWith("quota_rule", StringComparison.OrdinalIgnoreCase) && f.Contains('=', StringComparison.Ordinal))
+            .OrderBy(f => f[..f.IndexOf('=', StringComparison.Ordinal)], StringComparer.OrdinalIgnoreCase)
+            .Select(f => f[(f.IndexOf('=', StringComparison.Ordinal) + 1)..])
+            .ToList();
+        if (rules.Count == 0)
+        {
+            return fallback.IsLimited ? fallback : null;
+        }
+
+        if (!QuotaLimits.TryParse(rules, out var own, out var error))
+        {
+            AccountsLog.QuotaRuleRefused(_log, _path, lineNumber, name, error);
+            return fallback.IsLimited ? fallback : null;
+        }
+
+        // As Dovecot's userdb quota_rule: the line's rules replace the defaults ("*:none" lifts them).
+        return own.IsLimited ? own : null;
     }
 
     /// <summary>Matches no password, at no cost.</summary>
@@ -200,7 +232,9 @@ public sealed class PasswdFileDirectory : IUserDirectory
             var index = lines.FindIndex(l => l.Split(':')[0].Trim().Equals(name, StringComparison.OrdinalIgnoreCase));
             if (index >= 0)
             {
-                lines[index] = line;
+                // A new password keeps the rest of the line (uid, home, the extra field with its quota rules).
+                var fields = lines[index].Split(':');
+                lines[index] = fields.Length > 2 ? $"{name}:{passwordHash}:{string.Join(':', fields[2..])}" : line;
             }
             else
             {
@@ -209,6 +243,37 @@ public sealed class PasswdFileDirectory : IUserDirectory
 
             return true;
         });
+    }
+
+    /// <summary>
+    /// Sets a user's quota rules in its line's extra field (<c>userdb_quota_rule</c>, <c>userdb_quota_rule2</c>, …,
+    /// as Dovecot reads them), keeping every other field; no rules removes them. False when there is no such user.
+    /// </summary>
+    public static bool SetQuotaRules(string path, string user, IReadOnlyList<string> rules)
+    {
+        var found = false;
+        PasswdFileWriter.Rewrite(path, lines =>
+        {
+            var index = lines.FindIndex(l => !l.TrimStart().StartsWith('#') && l.Split(':')[0].Trim().Equals(user.Trim(), StringComparison.OrdinalIgnoreCase));
+            if (index < 0)
+            {
+                return false;
+            }
+
+            found = true;
+            var fields = lines[index].Split(':').ToList();
+            while (fields.Count < 8)
+            {
+                fields.Add("");
+            }
+
+            var extra = string.Join(':', fields[7..]).Split(' ', StringSplitOptions.RemoveEmptyEntries)
+                .Where(f => !f.StartsWith("userdb_quota_rule", StringComparison.OrdinalIgnoreCase) && !f.StartsWith("quota_rule", StringComparison.OrdinalIgnoreCase))
+                .Concat(rules.Select((r, i) => $"userdb_quota_rule{(i == 0 ? "" : (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture))}={r}"));
+            lines[index] = string.Join(':', fields[..7]) + ":" + string.Join(' ', extra);
+            return true;
+        });
+        return found;
     }
 
     /// <summary>Removes a user's line; false when there was none.</summary>

@@ -35,5 +35,7 @@ public class MailStoreException : Exception
 
     public static MailStoreException LimitReached(string message) => new(message) { Kind = MailStoreErrorKind.Limit };
 
+    public static MailStoreException OverQuota(string message) => new(message) { Kind = MailStoreErrorKind.OverQuota };
+
     public static MailStoreException Unavailable(string message, Exception? inner = null) => new(message, inner) { Kind = MailStoreErrorKind.Unavailable };
 }

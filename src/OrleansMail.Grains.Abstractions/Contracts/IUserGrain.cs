@@ -48,8 +48,13 @@ public interface IUserGrain : IGrainWithStringKey
     [Alias("expunge")]
     Task<ExpungeResult> ExpungeAsync(Guid mailboxId, UidSet? uids = null);
 
+    /// <summary>COPY or MOVE; with <paramref name="quota"/>, a copy that would pass it is refused whole (a move adds nothing to the usage).</summary>
     [Alias("copy")]
-    Task<CopyResult> CopyAsync(Guid sourceMailboxId, UidSet uids, Guid destinationMailboxId, bool move);
+    Task<CopyResult> CopyAsync(Guid sourceMailboxId, UidSet uids, Guid destinationMailboxId, bool move, QuotaLimits? quota = null);
+
+    /// <summary>What the user's messages count against a quota, kept exactly by the index.</summary>
+    [Alias("quota-usage")]
+    Task<QuotaUsage> GetQuotaUsageAsync();
 
     /// <summary>
     /// RFC 3501's \Recent: the first session to learn of a message claims it. Claims every message up to

@@ -17,4 +17,5 @@ public sealed record MailboxInfo(
     [property: Id(9)] long Size,
     [property: Id(10)] bool HasChildren,
     [property: Id(11)] int Recent = 0,
-    [property: Id(12)] int Deleted = 0);
+    [property: Id(12)] int Deleted = 0,
+    [property: Id(13)] long DeletedSize = 0);

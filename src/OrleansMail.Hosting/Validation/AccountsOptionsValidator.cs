@@ -10,6 +10,7 @@ internal sealed class AccountsOptionsValidator : IValidateOptions<AccountsOption
     {
         var checks = new SettingChecks(MailHostOptions.Section + ":Accounts");
         var limits = options.PasswordChecks;
+        checks.Require(Mail.QuotaLimits.TryParse(options.QuotaRules, out _, out var quotaError), "QuotaRules", quotaError);
         checks.Require(options.RecipientDelimiter is not null, "RecipientDelimiter", "must be set (empty turns +detail off)");
         checks.AtLeast("PasswordChecks:MaxPasswordLength", limits.MaxPasswordLength, 8);
         checks.AtLeast("PasswordChecks:MaxLoginLength", limits.MaxLoginLength, 8);

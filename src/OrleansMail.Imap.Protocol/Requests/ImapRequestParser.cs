@@ -26,7 +26,9 @@ public static class ImapRequestParser
             "COMPRESS" => new CompressRequest(tag, args.Atom("compression mechanism").ToUpperInvariant()),
             "SELECT" or "EXAMINE" => Select(tag, args, readOnly: command.Name == "EXAMINE"),
             "CREATE" => Create(tag, args),
-            "DELETE" or "SUBSCRIBE" or "UNSUBSCRIBE" => new MailboxRequest(tag, command.Name, Mailbox(args)),
+            "DELETE" or "SUBSCRIBE" or "UNSUBSCRIBE" or "GETQUOTAROOT" => new MailboxRequest(tag, command.Name, Mailbox(args)),
+            "GETQUOTA" => new QuotaRequest(tag, command.Name, args.AString("quota root"), []),
+            "SETQUOTA" => SetQuota(tag, args),
             "RENAME" => new RenameRequest(tag, Mailbox(args), Mailbox(args)),
             "LIST" or "LSUB" => List(tag, args, lsub: command.Name == "LSUB"),
             "STATUS" => Status(tag, args),
@@ -63,6 +65,36 @@ public static class ImapRequestParser
 
         name = name.TrimEnd(MailboxName.Delimiter);
         return name.Length == 0 ? name : MailboxName.Normalize(name);
+    }
+
+    /// <summary>setquota = "SETQUOTA" SP quota-root-name SP setquota-list; setquota-list = "(" [setquota-resource *(SP setquota-resource)] ")".</summary>
+    private static QuotaRequest SetQuota(string tag, ImapArguments args)
+    {
+        var root = args.AString("quota root");
+        var list = args.Next("resource limits");
+        if (!list.IsList)
+        {
+            throw new ImapSyntaxException("SETQUOTA needs a parenthesized list of resource limits");
+        }
+
+        var items = list.Items;
+        if (items.Count % 2 != 0)
+        {
+            throw new ImapSyntaxException("SETQUOTA resource limits come in pairs: resource name and limit");
+        }
+
+        var limits = new List<(string, long)>();
+        for (var i = 0; i < items.Count; i += 2)
+        {
+            if (!items[i].IsAtom || !long.TryParse(items[i + 1].Text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var limit))
+            {
+                throw new ImapSyntaxException("SETQUOTA resource limits are an atom and a number");
+            }
+
+            limits.Add((items[i].Text.ToUpperInvariant(), limit));
+        }
+
+        return new QuotaRequest(tag, "SETQUOTA", root, limits);
     }
 
     private static IdRequest Id(string tag, ImapArguments args)

@@ -324,7 +324,7 @@ internal sealed class AppendHandler(ImapSessionContext session, ImapCommandParse
 
     private async Task<SaveResult> SaveAsync(MailboxInfo mailbox, (IngestedMessage Message, MessageFlags Flags, string[] Keywords, DateTimeOffset? Date) spooled)
     {
-        var target = new DeliveryTarget(session.User.UserId, MailboxId: mailbox.Id, Flags: spooled.Flags, Keywords: spooled.Keywords, InternalDate: spooled.Date);
+        var target = new DeliveryTarget(session.User.UserId, MailboxId: mailbox.Id, Flags: spooled.Flags, Keywords: spooled.Keywords, InternalDate: spooled.Date, Quota: session.User.Quota);
         var saved = await session.Services.IngestPath.DeliverAsync(spooled.Message, target).ConfigureAwait(false);
         session.Services.Metrics.Appended.Add(1);
         return saved;

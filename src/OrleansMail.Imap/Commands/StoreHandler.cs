@@ -97,7 +97,7 @@ internal sealed class StoreHandler(ImapSessionContext session, ViewSync sync)
             return $"{verb} completed (no messages)";
         }
 
-        var result = await session.Grain.CopyAsync(view.Id, SelectedMailbox.ToUidSet(uids), destination.Id, move).ConfigureAwait(false);
+        var result = await session.Grain.CopyAsync(view.Id, SelectedMailbox.ToUidSet(uids), destination.Id, move, session.User.Quota).ConfigureAwait(false);
         var code = $"[COPYUID {result.DestinationUidValidity} {ImapFormat.UidList(result.SourceUids)} {ImapFormat.UidList(result.DestinationUids)}]";
         if (!move)
         {

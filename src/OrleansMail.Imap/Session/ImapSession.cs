@@ -36,6 +36,7 @@ internal sealed class ImapSession : IDisposable
         Fetch = new FetchHandler(_session, Sync);
         Store = new StoreHandler(_session, Sync);
         Sort = new SortHandler(_session, Search);
+        Quota = new QuotaHandler(_session);
     }
 
     internal GeneralHandler General { get; }
@@ -59,6 +60,8 @@ internal sealed class ImapSession : IDisposable
     internal SearchHandler Search { get; }
 
     internal SortHandler Sort { get; }
+
+    internal QuotaHandler Quota { get; }
 
     private ViewSync Sync { get; }
 

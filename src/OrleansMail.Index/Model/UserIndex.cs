@@ -28,7 +28,14 @@ public sealed class UserIndex
     /// <summary>The highest UIDVALIDITY any mailbox of this user ever had: a recreated mailbox gets a higher one.</summary>
     public uint LastUidValidity { get; private set; }
 
-    public int MessageCount => _mailboxes.Values.Sum(m => m.Messages.Count);
+    /// <summary>Records in every mailbox: a copy counts again (RFC 9208's MESSAGE resource).</summary>
+    public int MessageCount { get; private set; }
+
+    /// <summary>
+    /// Octets of every record's message, a copy counting again (RFC 9208's STORAGE resource, as Dovecot counts it).
+    /// Derived from the records like the body references, so a replay, a merge or a recovery gives it exactly.
+    /// </summary>
+    public long StorageBytes { get; private set; }
 
     public bool IsBodyReferenced(Guid bodyId) => _bodyReferences.ContainsKey(bodyId);
 
@@ -105,7 +112,7 @@ public sealed class UserIndex
                     var m = Mailbox(e.MailboxId);
                     foreach (var r in m.Messages)
                     {
-                        Unreference(r.BodyId, e.Timestamp);
+                        Unreference(r, e.Timestamp);
                     }
 
                     m.ClearMessages();
@@ -155,7 +162,7 @@ public sealed class UserIndex
                     m.RemoveUids(e.Uids, removed);
                     foreach (var r in removed)
                     {
-                        Unreference(r.BodyId, e.Timestamp);
+                        Unreference(r, e.Timestamp);
                     }
 
                     foreach (var (first, last) in e.Uids.Ranges)
@@ -211,7 +218,7 @@ public sealed class UserIndex
 
     public UserIndex Clone()
     {
-        var copy = new UserIndex { LastUidValidity = LastUidValidity };
+        var copy = new UserIndex { LastUidValidity = LastUidValidity, MessageCount = MessageCount, StorageBytes = StorageBytes };
         foreach (var (id, m) in _mailboxes)
         {
             copy._mailboxes.Add(id, m.Clone());
@@ -267,13 +274,18 @@ public sealed class UserIndex
 
     private void Reference(MessageRecord record)
     {
+        MessageCount++;
+        StorageBytes += record.Size;
         var info = _bodyReferences.GetValueOrDefault(record.BodyId, new BodyInfo(0, -1));
         _bodyReferences[record.BodyId] = new BodyInfo(info.Refs + 1, Math.Max(info.Batch, record.SummaryBatch));
         _tombstones.Remove(record.BodyId);
     }
 
-    private void Unreference(Guid bodyId, long at)
+    private void Unreference(MessageRecord record, long at)
     {
+        MessageCount--;
+        StorageBytes -= record.Size;
+        var bodyId = record.BodyId;
         var info = _bodyReferences.GetValueOrDefault(bodyId, new BodyInfo(0, -1));
         if (info.Refs > 1)
         {

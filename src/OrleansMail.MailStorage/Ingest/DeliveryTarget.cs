@@ -5,7 +5,8 @@ namespace OrleansMail.MailStorage.Ingest;
 /// <summary>
 /// Where one copy goes: a canonical user, a mailbox (by id, or by name with INBOX as the default), initial flags,
 /// and its own trace headers; with <paramref name="Shared"/>, the content is already stored once for several
-/// recipients and this copy is that recipient's trace headers and a reference to it.
+/// recipients and this copy is that recipient's trace headers and a reference to it. With <paramref name="Quota"/>,
+/// a copy that would take the user past it is refused and its body deleted.
 /// </summary>
 public sealed record DeliveryTarget(
     string UserId,
@@ -15,4 +16,5 @@ public sealed record DeliveryTarget(
     string[]? Keywords = null,
     DateTimeOffset? InternalDate = null,
     byte[]? TracePrefix = null,
-    SharedCopy? Shared = null);
+    SharedCopy? Shared = null,
+    QuotaLimits? Quota = null);

@@ -146,7 +146,7 @@ public sealed class MessageIngest(IObjectStore store, IGrainFactory grains, Inge
 
         await StoreUnavailable.GuardAsync(() => store.CreateAsync(name, content, metadata, cancellationToken)).ConfigureAwait(false);
 
-        var request = new SaveRequest(bodyId, mailboxId, null, target.Flags, keywords, internalDate, size, await EncodedSummaryAsync(message, prefix.Length).ConfigureAwait(false));
+        var request = new SaveRequest(bodyId, mailboxId, null, target.Flags, keywords, internalDate, size, await EncodedSummaryAsync(message, prefix.Length).ConfigureAwait(false), target.Quota);
         try
         {
             return await SaveAsync(user, request, target, mailboxName).ConfigureAwait(false);
