@@ -20,6 +20,8 @@ public sealed class MailStoreMetrics
         CollectedBodiesDropped = meter.CreateCounter<long>("orleansmail.store.collected_bodies_dropped", description: "Records a late journal brought back whose bodies had been collected; expunged at merge");
         SummaryBytes = meter.CreateUpDownCounter<long>("orleansmail.store.summaries", unit: "By", description: "Bytes of message summaries active users hold: waiting for a batch, and batches read lately (Store:SummaryCacheBytesPerUser each)");
         SummaryBatchEvictions = meter.CreateCounter<long>("orleansmail.store.summary_batch_evictions", description: "Summary batches active users dropped to stay within Store:SummaryCacheBytesPerUser");
+        LocalCacheBytes = meter.CreateUpDownCounter<long>("orleansmail.store.local_cache", unit: "By", description: "Disk the silo's local index snapshots take (Store:LocalCacheMaxBytes)");
+        LocalCacheEvictions = meter.CreateCounter<long>("orleansmail.store.local_cache_evictions", description: "Local index snapshots deleted to stay within Store:LocalCacheMaxBytes");
         SalvagedChanges = meter.CreateCounter<long>("orleansmail.store.salvage.changes_not_placed", description: "Flag changes and expunges of a journal older than the kept history that could not be placed");
     }
 
@@ -40,4 +42,8 @@ public sealed class MailStoreMetrics
     public UpDownCounter<long> SummaryBytes { get; }
 
     public Counter<long> SummaryBatchEvictions { get; }
+
+    public UpDownCounter<long> LocalCacheBytes { get; }
+
+    public Counter<long> LocalCacheEvictions { get; }
 }

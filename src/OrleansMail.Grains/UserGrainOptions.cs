@@ -59,6 +59,12 @@ public sealed class UserGrainOptions
     /// </summary>
     public long SummaryCacheBytesPerUser { get; set; } = 1024 * 1024;
 
+    /// <summary>
+    /// Disk the local index cache's snapshots may take; past it the least recently saved or read are deleted (their
+    /// users' next activation downloads the index). 0 is no limit. Journals are not counted: they hold changes.
+    /// </summary>
+    public long LocalCacheMaxBytes { get; set; } = 2L << 30;
+
     /// <summary>The silo's local index cache (snapshots and journals); empty disables it.</summary>
     public string CacheDirectory { get; set; } = "";
 

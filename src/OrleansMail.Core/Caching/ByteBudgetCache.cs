@@ -9,16 +9,18 @@ public sealed class ByteBudgetCache<TKey, TValue>
 {
     private readonly long _maxBytes;
     private readonly Func<TValue, long> _sizeOf;
+    private readonly Action<TKey, TValue>? _dropped;
     private readonly Dictionary<TKey, LinkedListNode<Entry>> _entries;
     private readonly LinkedList<Entry> _order = new();
     private readonly Lock _lock = new();
     private long _bytes;
     private long _evictions;
 
-    public ByteBudgetCache(long maxBytes, Func<TValue, long> sizeOf, IEqualityComparer<TKey>? comparer = null)
+    /// <param name="dropped">Told, outside the lock, of each value evicted or refused as too large (not of one replaced under its key): for a cache whose values stand for something to release, such as files.</param>
+    public ByteBudgetCache(long maxBytes, Func<TValue, long> sizeOf, IEqualityComparer<TKey>? comparer = null, Action<TKey, TValue>? dropped = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxBytes);
-        (_maxBytes, _sizeOf) = (maxBytes, sizeOf);
+        (_maxBytes, _sizeOf, _dropped) = (maxBytes, sizeOf, dropped);
         _entries = new Dictionary<TKey, LinkedListNode<Entry>>(comparer);
     }
 
@@ -70,6 +72,7 @@ public sealed class ByteBudgetCache<TKey, TValue>
     public void Set(TKey key, TValue value)
     {
         var size = _sizeOf(value);
+        List<Entry>? dropped = null;
         lock (_lock)
         {
             if (_entries.Remove(key, out var old))
@@ -80,17 +83,28 @@ public sealed class ByteBudgetCache<TKey, TValue>
 
             if (size > _maxBytes / 4)
             {
-                return;
+                (dropped ??= []).Add(new Entry(key, value, size));
             }
-
-            _entries[key] = _order.AddFirst(new Entry(key, value, size));
-            _bytes += size;
-            while (_bytes > _maxBytes && _order.Last is { } last)
+            else
             {
-                _order.RemoveLast();
-                _entries.Remove(last.Value.Key);
-                _bytes -= last.Value.Size;
-                _evictions++;
+                _entries[key] = _order.AddFirst(new Entry(key, value, size));
+                _bytes += size;
+                while (_bytes > _maxBytes && _order.Last is { } last)
+                {
+                    _order.RemoveLast();
+                    _entries.Remove(last.Value.Key);
+                    _bytes -= last.Value.Size;
+                    _evictions++;
+                    (dropped ??= []).Add(last.Value);
+                }
+            }
+        }
+
+        if (_dropped is not null && dropped is not null)
+        {
+            foreach (var entry in dropped)
+            {
+                _dropped(entry.Key, entry.Value);
             }
         }
     }

@@ -1,4 +1,5 @@
 using System.Text;
+using OrleansMail.Caching;
 using OrleansMail.Index.Format;
 using OrleansMail.Index.Model;
 
@@ -6,13 +7,37 @@ namespace OrleansMail.Grains.Cache;
 
 /// <summary>
 /// The silo-local copy of a user's index: a snapshot tagged with the checkpoint it matches. A re-activation on the
-/// same silo whose manifest still names that checkpoint loads it instead of downloading from the store.
+/// same silo whose manifest still names that checkpoint loads it instead of downloading from the store. Snapshots
+/// are a cache: past <c>Store:LocalCacheMaxBytes</c> on disk, those saved or read longest ago are deleted (a
+/// deleted one costs that user's next activation a download). Journals are never counted or deleted here: they
+/// hold changes not yet checkpointed.
 /// </summary>
-public sealed class LocalIndexCache(string root)
+public sealed class LocalIndexCache
 {
     private const string SnapshotFile = "snapshot";
 
-    public string UserDirectory(string encodedUser) => Path.Combine(root, encodedUser);
+    private readonly string _root;
+    private readonly MailStoreMetrics? _metrics;
+    private readonly ByteBudgetCache<string, long>? _snapshots;
+    private readonly Lock _scan = new();
+    private bool _scanned;
+    private long _reportedBytes;
+
+    /// <param name="maxSnapshotBytes">Disk the snapshots may take; 0 is no limit.</param>
+    public LocalIndexCache(string root, long maxSnapshotBytes = 0, MailStoreMetrics? metrics = null)
+    {
+        _root = root;
+        _metrics = metrics;
+        if (maxSnapshotBytes > 0)
+        {
+            _snapshots = new ByteBudgetCache<string, long>(maxSnapshotBytes, size => size, StringComparer.Ordinal, Drop);
+        }
+    }
+
+    /// <summary>What the snapshots take on disk as this silo knows it, and how many were deleted to stay in budget.</summary>
+    public CacheUsage SnapshotUsage => _snapshots?.Usage() ?? default;
+
+    public string UserDirectory(string encodedUser) => Path.Combine(_root, encodedUser);
 
     /// <summary>How local journal files are opened; a test puts a power-loss layer here.</summary>
     public Func<string, JournalFile> JournalFiles { get; init; } = path => new JournalFile(path);
@@ -34,7 +59,9 @@ public sealed class LocalIndexCache(string root)
                 return null;
             }
 
-            return IndexReader.ReadSnapshot(file);
+            var index = IndexReader.ReadSnapshot(file);
+            Touch(encodedUser);
+            return index;
         }
         catch (Exception e) when (e is IOException or IndexCorruptException or EndOfStreamException)
         {
@@ -59,7 +86,9 @@ public sealed class LocalIndexCache(string root)
             file.Flush(flushToDisk: true);
         }
 
-        File.Move(temp, Path.Combine(dir, SnapshotFile), overwrite: true);
+        var path = Path.Combine(dir, SnapshotFile);
+        File.Move(temp, path, overwrite: true);
+        Track(encodedUser, new FileInfo(path).Length);
     }
 
     /// <summary>Journal files left by activations other than <paramref name="current"/>: never checkpointed changes.</summary>
@@ -76,5 +105,78 @@ public sealed class LocalIndexCache(string root)
     }
 
     public IEnumerable<string> Users() =>
-        Directory.Exists(root) ? Directory.EnumerateDirectories(root).Select(Path.GetFileName).OfType<string>() : [];
+        Directory.Exists(_root) ? Directory.EnumerateDirectories(_root).Select(Path.GetFileName).OfType<string>() : [];
+
+    private void Track(string encodedUser, long bytes)
+    {
+        if (_snapshots is null)
+        {
+            return;
+        }
+
+        ScanOnce();
+        _snapshots.Set(encodedUser, bytes);
+        Report();
+    }
+
+    private void Touch(string encodedUser)
+    {
+        if (_snapshots is not null)
+        {
+            ScanOnce();
+            _snapshots.TryGet(encodedUser, out _);
+        }
+    }
+
+    /// <summary>The snapshots an earlier run of this silo left, oldest first, so the budget covers them too.</summary>
+    private void ScanOnce()
+    {
+        lock (_scan)
+        {
+            if (_scanned)
+            {
+                return;
+            }
+
+            _scanned = true;
+        }
+
+        var found = Users()
+            .Select(u => (User: u, File: new FileInfo(Path.Combine(UserDirectory(u), SnapshotFile))))
+            .Where(s => s.File.Exists)
+            .OrderBy(s => s.File.LastWriteTimeUtc)
+            .ToList();
+        foreach (var (user, file) in found)
+        {
+            _snapshots!.TryAdd(user, file.Length);
+        }
+
+        Report();
+    }
+
+    private void Drop(string encodedUser, long bytes)
+    {
+        try
+        {
+            File.Delete(Path.Combine(UserDirectory(encodedUser), SnapshotFile));
+        }
+        catch (IOException)
+        {
+            // Still counted as gone: the next save of this user replaces it, and a stale one is never loaded (its checkpoint tag).
+        }
+
+        _metrics?.LocalCacheEvictions.Add(1);
+    }
+
+    private void Report()
+    {
+        if (_metrics is null || _snapshots is null)
+        {
+            return;
+        }
+
+        var now = _snapshots.Bytes;
+        var before = Interlocked.Exchange(ref _reportedBytes, now);
+        _metrics.LocalCacheBytes.Add(now - before);
+    }
 }

@@ -31,7 +31,7 @@ public static class MailStoreSiloBuilderExtensions
         builder.Services.AddSingleton(sp =>
         {
             var o = sp.GetRequiredService<IOptions<UserGrainOptions>>().Value;
-            return new LocalIndexCache(string.IsNullOrEmpty(o.CacheDirectory) ? Path.Combine(Path.GetTempPath(), "orleansmail-nocache") : o.CacheDirectory);
+            return new LocalIndexCache(string.IsNullOrEmpty(o.CacheDirectory) ? Path.Combine(Path.GetTempPath(), "orleansmail-nocache") : o.CacheDirectory, o.LocalCacheMaxBytes, sp.GetRequiredService<MailStoreMetrics>());
         });
         builder.Services.AddSingleton<OrphanJournalUploader>();
         builder.Services.AddSingleton<MailStoreMetrics>();

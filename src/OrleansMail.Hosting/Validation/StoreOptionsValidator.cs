@@ -23,6 +23,7 @@ internal sealed class StoreOptionsValidator : IValidateOptions<UserGrainOptions>
         // A cache keeps nothing larger than a quarter of itself: below four batches, every summary read of a stored
         // batch would go to the store.
         checks.Require(options.SummaryCacheBytesPerUser >= 4 * options.SummaryBatchBytes, "SummaryCacheBytesPerUser", "must be at least four times OrleansMail:Store:SummaryBatchBytes");
+        checks.AtLeast("LocalCacheMaxBytes", options.LocalCacheMaxBytes, 0);
         checks.Positive("ForeignSegmentScanInterval", options.ForeignSegmentScanInterval);
         checks.AtLeast("MaxMailboxes", options.MaxMailboxes, 1);
         checks.AtLeast("MaxKeywordsPerMailbox", options.MaxKeywordsPerMailbox, 0);
