@@ -16,4 +16,7 @@ internal static partial class LmtpLog
 
     [LoggerMessage(EventId = 4004, Level = LogLevel.Warning, Message = "Delivery to {User} failed; answering 451")]
     public static partial void DeliveryFailed(ILogger logger, Exception exception, string? user);
+
+    [LoggerMessage(EventId = 4005, Level = LogLevel.Information, Message = "Quota of {User} could not be checked at RCPT; the save checks it")]
+    public static partial void QuotaCheckDeferred(ILogger logger, Exception exception, string user);
 }

@@ -35,6 +35,7 @@ public sealed class LmtpSession(
     private readonly List<(string Address, ResolvedRecipient User)> _recipients = [];
     private string? _client;
     private string? _sender;
+    private long _declaredSize;
     private Chunked? _chunks;
 
     public async Task RunAsync()
@@ -207,6 +208,7 @@ public sealed class LmtpSession(
         else
         {
             _sender = command.Path!;
+            _declaredSize = long.TryParse(size, NumberStyles.None, CultureInfo.InvariantCulture, out var sizeGiven) ? sizeGiven : 0;
             await ReplyAsync(new LmtpReply(250, "2.1.0", "OK")).ConfigureAwait(false);
         }
 
@@ -235,10 +237,43 @@ public sealed class LmtpSession(
             return Next.Continue;
         }
 
+        if (await OverQuotaAsync(user).ConfigureAwait(false))
+        {
+            // Refused before the body is sent and stored (Dovecot's lmtp_rcpt_check_quota): an MTA retrying a full
+            // mailbox costs a grain call, not an object-store write and delete each time.
+            await ReplyAsync(QuotaFull(address, "Quota exceeded (mailbox full)")).ConfigureAwait(false);
+            return Next.Continue;
+        }
+
         _recipients.Add((address, user));
         await ReplyAsync(new LmtpReply(250, "2.1.5", "OK")).ConfigureAwait(false);
         return Next.Continue;
     }
+
+    /// <summary>Whether the user is already past its quota, or would be with the SIZE the sender declared; a store that cannot answer now says no (the save checks again).</summary>
+    private async Task<bool> OverQuotaAsync(ResolvedRecipient user)
+    {
+        if (user.Quota is not { IsLimited: true } quota)
+        {
+            return false;
+        }
+
+        try
+        {
+            var usage = await ingest.QuotaUsageAsync(user.UserId).ConfigureAwait(false);
+            return !quota.Admits(usage.Messages, usage.StorageBytes, 1, _declaredSize);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LmtpLog.QuotaCheckDeferred(log, e, user.UserId);
+            return false;
+        }
+    }
+
+    /// <summary>RFC 3463 X.2.2, mailbox full: permanent by default (the sender learns now), temporary when the administrator would rather the MTA keep retrying while the user makes room (Dovecot's quota_full_tempfail).</summary>
+    private LmtpReply QuotaFull(string address, string text) => options.QuotaFullTempfail
+        ? new LmtpReply(452, "4.2.2", $"<{address}> {text}")
+        : new LmtpReply(552, "5.2.2", $"<{address}> {text}");
 
     private async Task<Next> DataAsync(ReadOnlySequence<byte> rest)
     {
@@ -423,11 +458,7 @@ public sealed class LmtpSession(
         }
         catch (MailStoreException e) when (e.Kind == MailStoreErrorKind.OverQuota)
         {
-            // RFC 3463 X.2.2, mailbox full: permanent by default (the sender learns now), temporary when the
-            // administrator would rather the MTA keep retrying while the user makes room (Dovecot's quota_full_tempfail).
-            return options.QuotaFullTempfail
-                ? new LmtpReply(452, "4.2.2", $"<{address}> {e.Message}")
-                : new LmtpReply(552, "5.2.2", $"<{address}> {e.Message}");
+            return QuotaFull(address, e.Message);
         }
         catch (Exception e)
         {
@@ -451,6 +482,7 @@ public sealed class LmtpSession(
     private void ResetTransaction()
     {
         _sender = null;
+        _declaredSize = 0;
         _recipients.Clear();
         if (_chunks is not null)
         {

@@ -204,15 +204,22 @@ public sealed class LmtpTranscriptTests(LmtpHost host)
     {
         var carol = host.Grains.GetGrain<IUserGrain>("carol");
         await using var t = await GreetedAsync();
-        for (var round = 0; round < 2; round++)
-        {
-            await t.SendAsync("MAIL FROM:<a@b.c>\r\nRCPT TO:<alice@example.org>\r\nRCPT TO:<carol@example.org>\r\nDATA\r\n");
-            await t.RepliesAsync(4);
-            await t.SendAsync($"Subject: quota round {round}\r\n\r\nx\r\n.\r\n");
-            var outcomes = await t.RepliesAsync(2);
-            Assert.StartsWith("250 2.0.0 <alice@example.org>", outcomes[0], StringComparison.Ordinal);
-            Assert.StartsWith(round == 0 ? "250 2.0.0 <carol@example.org>" : "452 4.2.2 <carol@example.org> Quota exceeded", outcomes[1], StringComparison.Ordinal);
-        }
+
+        // The last message that fits is taken; carol (one message allowed) is then full.
+        await t.SendAsync("MAIL FROM:<a@b.c>\r\nRCPT TO:<alice@example.org>\r\nRCPT TO:<carol@example.org>\r\nDATA\r\n");
+        Assert.Equal(["250 2.1.0 OK", "250 2.1.5 OK", "250 2.1.5 OK"], (await t.RepliesAsync(4))[..3]);
+        await t.SendAsync("Subject: quota round 1\r\n\r\nx\r\n.\r\n");
+        var outcomes = await t.RepliesAsync(2);
+        Assert.StartsWith("250 2.0.0 <alice@example.org>", outcomes[0], StringComparison.Ordinal);
+        Assert.StartsWith("250 2.0.0 <carol@example.org>", outcomes[1], StringComparison.Ordinal);
+
+        // Full: refused at RCPT, before the body is sent or stored, and alice still gets hers.
+        await t.SendAsync("MAIL FROM:<a@b.c>\r\nRCPT TO:<carol@example.org>\r\nRCPT TO:<alice@example.org>\r\nDATA\r\n");
+        var replies = await t.RepliesAsync(4);
+        Assert.Equal("452 4.2.2 <carol@example.org> Quota exceeded (mailbox full)", replies[1]);
+        Assert.Equal("250 2.1.5 OK", replies[2]);
+        await t.SendAsync("Subject: quota round 2\r\n\r\nx\r\n.\r\n");
+        Assert.StartsWith("250 2.0.0 <alice@example.org>", await t.ReplyAsync(), StringComparison.Ordinal);
 
         Assert.Equal(1, (await carol.GetQuotaUsageAsync()).Messages);
         Assert.Equal(1, (await carol.GetMailboxAsync("INBOX")).Messages);

@@ -40,6 +40,9 @@ public sealed class MessageIngest(IObjectStore store, IGrainFactory grains, Inge
         return mailboxes.FirstOrDefault(m => string.Equals(m.Name, normalized, StringComparison.Ordinal))?.Id;
     }
 
+    /// <summary>What a user's messages count against its quota now (a delivery checks again as it saves).</summary>
+    public Task<QuotaUsage> QuotaUsageAsync(string userId) => grains.GetGrain<IUserGrain>(userId).GetQuotaUsageAsync();
+
     /// <summary>
     /// The summary to index with. The body is durable by now, so nothing about the message may turn into a refusal
     /// or a transient 451 that the sender retries forever: a summary that cannot be built or encoded is replaced by
