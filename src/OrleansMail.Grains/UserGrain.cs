@@ -142,8 +142,8 @@ public sealed partial class UserGrain : Grain, IUserGrain, IDisposable
             return new SaveResult(existingBox.Id, existingBox.UidValidity, existing.Uid, existing.ModSeq, AlreadyIndexed: true);
         }
 
+        CheckQuota(request.Quota, 1, request.Size); // before a special-use mailbox is created on first use: a refusal changes nothing
         var mailbox = request.MailboxId is { } id ? Mailbox(id) : await ResolveAsync(request.MailboxName ?? MailboxName.Inbox).ConfigureAwait(true);
-        CheckQuota(request.Quota, 1, request.Size);
         await ReserveAsync(2).ConfigureAwait(true);
         var added = _commands.Add(mailbox, request.BodyId, request.Flags, request.Keywords, request.InternalDate, request.Size);
         if (request.Summary is { } summary)
@@ -392,21 +392,38 @@ public sealed partial class UserGrain : Grain, IUserGrain, IDisposable
         return _index.FindMailbox(((MailboxCreated)creation[^1]).MailboxId)!;
     }
 
-    private MailboxInfo Info(MailboxState m) => new(
-        m.Id,
-        m.Name,
-        m.SpecialUse,
-        _index.Subscriptions.Contains(m.Name),
-        m.UidValidity,
-        m.UidNext,
-        m.HighestModSeq,
-        m.Messages.Count,
-        m.Messages.Count(r => !r.Flags.HasFlag(MessageFlags.Seen)),
-        m.Messages.Sum(r => r.Size),
-        _index.Mailboxes.Values.Any(c => MailboxName.IsBelow(c.Name, m.Name)),
-        m.Messages.Count - m.LowerBound(_recentClaimed.GetValueOrDefault(m.Id) + 1),
-        m.Messages.Count(r => r.Flags.HasFlag(MessageFlags.Deleted)),
-        m.Messages.Where(r => r.Flags.HasFlag(MessageFlags.Deleted)).Sum(r => r.Size));
+    /// <summary>A mailbox's counters, the per-message ones in one pass (STATUS and LIST-STATUS of large mailboxes).</summary>
+    private MailboxInfo Info(MailboxState m)
+    {
+        int unseen = 0, deleted = 0;
+        long size = 0, deletedSize = 0;
+        foreach (var r in m.Messages)
+        {
+            size += r.Size;
+            unseen += (r.Flags & MessageFlags.Seen) == 0 ? 1 : 0;
+            if ((r.Flags & MessageFlags.Deleted) != 0)
+            {
+                deleted++;
+                deletedSize += r.Size;
+            }
+        }
+
+        return new(
+            m.Id,
+            m.Name,
+            m.SpecialUse,
+            _index.Subscriptions.Contains(m.Name),
+            m.UidValidity,
+            m.UidNext,
+            m.HighestModSeq,
+            m.Messages.Count,
+            unseen,
+            size,
+            _index.Mailboxes.Values.Any(c => MailboxName.IsBelow(c.Name, m.Name)),
+            m.Messages.Count - m.LowerBound(_recentClaimed.GetValueOrDefault(m.Id) + 1),
+            deleted,
+            deletedSize);
+    }
 
     private static MessageView View(MessageRecord r) =>
         new(r.RecordId, r.BodyId, r.Uid, r.Flags, r.Keywords, r.ModSeq, r.InternalDate, r.SaveDate, r.Size);

@@ -59,14 +59,17 @@ internal sealed class QuotaHandler(ImapSessionContext session)
         ? throw new ImapNoException("NOPERM", "Quotas are set by the administrator")
         : throw new ImapNoException("NONEXISTENT", "No such quota root");
 
-    /// <summary>The resources that have a limit, usage first (RFC 9208 §5.1); storage in units of 1024 octets, usage rounded up so a used mailbox never shows 0.</summary>
+    /// <summary>Octets in RFC 9208's unit of 1024 octets, rounded up: a mailbox that uses anything never shows 0.</summary>
+    public static long KiB(long bytes) => (bytes + 1023) / 1024;
+
+    /// <summary>The resources that have a limit, usage first (RFC 9208 §5.1).</summary>
     private async Task WriteQuotaAsync(QuotaLimits limits)
     {
         QuotaUsage usage = await session.Grain.GetQuotaUsageAsync().ConfigureAwait(false);
         var resources = new List<string>();
         if (limits.StorageBytes is { } storage)
         {
-            resources.Add($"STORAGE {(usage.StorageBytes + 1023) / 1024} {storage / 1024}");
+            resources.Add($"STORAGE {KiB(usage.StorageBytes)} {storage / 1024}");
         }
 
         if (limits.Messages is { } messages)

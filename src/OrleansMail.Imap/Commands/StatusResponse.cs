@@ -22,7 +22,7 @@ internal static class StatusResponse
                 "HIGHESTMODSEQ" => $"HIGHESTMODSEQ {Math.Max(1, info.HighestModSeq)}",
                 "MAILBOXID" => $"MAILBOXID (F{info.Id:N})",
                 "DELETED" => $"DELETED {info.Deleted}",
-                "DELETED-STORAGE" => $"DELETED-STORAGE {(info.DeletedSize + 1023) / 1024}", // RFC 9208 §4.2: what EXPUNGE would give back, in KiB
+                "DELETED-STORAGE" => $"DELETED-STORAGE {QuotaHandler.KiB(info.DeletedSize)}", // RFC 9208 §4.2: what EXPUNGE would give back
                 _ => throw new ImapSyntaxException($"Unknown STATUS item {item}"),
             });
         }
