@@ -75,4 +75,14 @@ public sealed class QuotaRuleTests : IDisposable
         Assert.Equal(new QuotaLimits(1L << 30), directory.FindLogin("broken")!.Quota);
         Assert.Equal(new QuotaLimits(2L << 30, 100), directory.ResolveRecipient("own@example.org")!.Quota);
     }
+
+    [Fact]
+    public void Numbered_rules_apply_in_their_numbers_order_not_their_spelling()
+    {
+        var path = Path.Combine(_folder.Path, "numbered.passwd");
+        File.WriteAllLines(path, ["ten:{PLAIN}x::::::userdb_quota_rule10=*:storage=3G userdb_quota_rule2=*:storage=2G userdb_quota_rule=*:storage=1G"]);
+        var directory = new PasswdFileDirectory(new AccountsOptions { PasswdFile = path }, NullLogger<PasswdFileDirectory>.Instance);
+
+        Assert.Equal(new QuotaLimits(3L << 30), directory.FindLogin("ten")!.Quota);
+    }
 }

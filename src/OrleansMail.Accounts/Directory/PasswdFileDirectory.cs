@@ -15,6 +15,7 @@ public sealed class PasswdFileDirectory : IUserDirectory
     private readonly string _path;
     private readonly AccountsOptions _options;
     private readonly ILogger<PasswdFileDirectory> _log;
+    private readonly QuotaLimits _defaultQuota;
     private readonly Lock _gate = new();
     private Dictionary<string, UserEntry> _users = new(StringComparer.Ordinal);
     private string _timingEqualiser = "{PLAIN}";
@@ -23,6 +24,9 @@ public sealed class PasswdFileDirectory : IUserDirectory
     public PasswdFileDirectory(AccountsOptions options, ILogger<PasswdFileDirectory> log)
     {
         _options = options;
+
+        // Checked at start (an unreadable rule stops it), so a failure here only reaches tools: no default quota.
+        _defaultQuota = QuotaLimits.TryParse(options.QuotaRules, out var configured, out _) ? configured : QuotaLimits.None;
         _path = options.PasswdFile;
         _log = log;
     }
@@ -195,13 +199,12 @@ public sealed class PasswdFileDirectory : IUserDirectory
     /// </summary>
     private QuotaLimits? QuotaOf(string[] fields, string name, int lineNumber)
     {
-        // The defaults were checked at start (an unreadable rule stops it), so a failure here is no quota.
-        var fallback = QuotaLimits.TryParse(_options.QuotaRules, out var configured, out _) ? configured : QuotaLimits.None;
+        var fallback = _defaultQuota;
         var extra = fields.Length > 7 ? string.Join(':', fields[7..]) : "";
         var rules = extra.Split(' ', StringSplitOptions.RemoveEmptyEntries)
             .Select(f => f.StartsWith("userdb_", StringComparison.OrdinalIgnoreCase) ? f[7..] : f)
             .Where(f => f.StartsWith("quota_rule", StringComparison.OrdinalIgnoreCase) && f.Contains('=', StringComparison.Ordinal))
-            .OrderBy(f => f[..f.IndexOf('=', StringComparison.Ordinal)], StringComparer.OrdinalIgnoreCase)
+            .OrderBy(RuleNumber) // quota_rule, quota_rule2, … quota_rule10: a later rule wins
             .Select(f => f[(f.IndexOf('=', StringComparison.Ordinal) + 1)..])
             .ToList();
         if (rules.Count == 0)
@@ -217,6 +220,12 @@ public sealed class PasswdFileDirectory : IUserDirectory
 
         // As Dovecot's userdb quota_rule: the line's rules replace the defaults ("*:none" lifts them).
         return own.IsLimited ? own : null;
+
+        static int RuleNumber(string field)
+        {
+            var digits = field["quota_rule".Length..field.IndexOf('=', StringComparison.Ordinal)];
+            return int.TryParse(digits, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 1;
+        }
     }
 
     /// <summary>Matches no password, at no cost.</summary>
@@ -229,7 +238,7 @@ public sealed class PasswdFileDirectory : IUserDirectory
         var line = $"{name}:{passwordHash}::::::";
         PasswdFileWriter.Rewrite(path, lines =>
         {
-            var index = lines.FindIndex(l => l.Split(':')[0].Trim().Equals(name, StringComparison.OrdinalIgnoreCase));
+            var index = lines.FindIndex(l => IsLineOf(l, name));
             if (index >= 0)
             {
                 // A new password keeps the rest of the line (uid, home, the extra field with its quota rules).
@@ -254,7 +263,7 @@ public sealed class PasswdFileDirectory : IUserDirectory
         var found = false;
         PasswdFileWriter.Rewrite(path, lines =>
         {
-            var index = lines.FindIndex(l => !l.TrimStart().StartsWith('#') && l.Split(':')[0].Trim().Equals(user.Trim(), StringComparison.OrdinalIgnoreCase));
+            var index = lines.FindIndex(l => IsLineOf(l, user));
             if (index < 0)
             {
                 return false;
@@ -287,9 +296,13 @@ public sealed class PasswdFileDirectory : IUserDirectory
         var removed = 0;
         PasswdFileWriter.Rewrite(path, lines =>
         {
-            removed = lines.RemoveAll(l => !l.TrimStart().StartsWith('#') && l.Split(':')[0].Trim().Equals(user.Trim(), StringComparison.OrdinalIgnoreCase));
+            removed = lines.RemoveAll(l => IsLineOf(l, user));
             return removed > 0;
         });
         return removed > 0;
     }
+
+    /// <summary>Whether a line (not a comment) is the entry of <paramref name="user"/>, names compared case-insensitively.</summary>
+    private static bool IsLineOf(string line, string user) =>
+        !line.TrimStart().StartsWith('#') && line.Split(':')[0].Trim().Equals(user.Trim(), StringComparison.OrdinalIgnoreCase);
 }
