@@ -17,20 +17,18 @@ public sealed class LocalIndexCache
     private const string SnapshotFile = "snapshot";
 
     private readonly string _root;
-    private readonly MailStoreMetrics? _metrics;
     private readonly ByteBudgetCache<string, long>? _snapshots;
     private readonly Lock _scan = new();
     private bool _scanned;
-    private long _reportedBytes;
 
     /// <param name="maxSnapshotBytes">Disk the snapshots may take; 0 is no limit.</param>
     public LocalIndexCache(string root, long maxSnapshotBytes = 0, MailStoreMetrics? metrics = null)
     {
         _root = root;
-        _metrics = metrics;
         if (maxSnapshotBytes > 0)
         {
             _snapshots = new ByteBudgetCache<string, long>(maxSnapshotBytes, size => size, StringComparer.Ordinal, Drop);
+            metrics?.ObserveLocalCache(() => SnapshotUsage);
         }
     }
 
@@ -116,7 +114,6 @@ public sealed class LocalIndexCache
 
         ScanOnce();
         _snapshots.Set(encodedUser, bytes);
-        Report();
     }
 
     private void Touch(string encodedUser)
@@ -150,11 +147,9 @@ public sealed class LocalIndexCache
         {
             _snapshots!.TryAdd(user, file.Length);
         }
-
-        Report();
     }
 
-    private void Drop(string encodedUser, long bytes)
+    private void Drop(string encodedUser, long _)
     {
         try
         {
@@ -164,19 +159,5 @@ public sealed class LocalIndexCache
         {
             // Still counted as gone: the next save of this user replaces it, and a stale one is never loaded (its checkpoint tag).
         }
-
-        _metrics?.LocalCacheEvictions.Add(1);
-    }
-
-    private void Report()
-    {
-        if (_metrics is null || _snapshots is null)
-        {
-            return;
-        }
-
-        var now = _snapshots.Bytes;
-        var before = Interlocked.Exchange(ref _reportedBytes, now);
-        _metrics.LocalCacheBytes.Add(now - before);
     }
 }
