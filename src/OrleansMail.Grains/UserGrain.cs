@@ -7,6 +7,7 @@ using OrleansMail.Grains.Contracts;
 using OrleansMail.Grains.Observers;
 using OrleansMail.Grains.Storage;
 using OrleansMail.Index.Commands;
+using OrleansMail.Index.Format;
 using OrleansMail.Index.Journal;
 using OrleansMail.Index.Model;
 using OrleansMail.Mail;
@@ -269,7 +270,7 @@ public sealed partial class UserGrain : Grain, IUserGrain, IDisposable
 
     public Task PutSummaryAsync(Guid bodyId, byte[] summary)
     {
-        if (_index.IsBodyReferenced(bodyId) && _index.SummaryBatchOf(bodyId) is null)
+        if (_summaries.Wants(_index, bodyId))
         {
             _summaries.Add(bodyId, summary);
         }
@@ -339,12 +340,54 @@ public sealed partial class UserGrain : Grain, IUserGrain, IDisposable
             }
         }
 
-        return new VerifyReport(
+        return await VerifyIndexObjectsAsync(new VerifyReport(
             records.Count,
             stored.Count,
             [.. referenced.Where(b => !stored.Contains(b) || missingContent.Contains(b)).Order()],
             [.. stored.Where(b => !referenced.Contains(b) && !_index.Tombstones.ContainsKey(b)).Order()],
-            [.. _index.Tombstones.Keys.Where(stored.Contains).Order()]);
+            [.. _index.Tombstones.Keys.Where(stored.Contains).Order()])).ConfigureAwait(true);
+    }
+
+    /// <summary>The user's index objects against the manifest and the index: what history GC has left to do, and any leak.</summary>
+    private async Task<VerifyReport> VerifyIndexObjectsAsync(VerifyReport report)
+    {
+        var manifest = _manifest.State;
+        var named = manifest.Snapshots.Concat(manifest.Segments).Select(o => o.Name).Concat(_index.SummaryBatches).ToHashSet(StringComparer.Ordinal);
+        named.Remove(UserIndex.DroppedBatch);
+
+        // A merge may name again a batch collected earlier that no record needs: only those some summary is read from must be there.
+        var needed = named.Except(_index.UnreferencedSummaryBatches()).ToList();
+        var retired = manifest.Retired.ToHashSet(StringComparer.Ordinal);
+        int total = 0, retiredCount = 0, unmerged = 0;
+        var unaccounted = new List<string>();
+        var stored = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var entry in _store.ListAllAsync(_names.IndexPrefix).ConfigureAwait(true))
+        {
+            total++;
+            var name = entry.Name[_names.IndexPrefix.Length..];
+            stored.Add(name);
+            if (retired.Contains(name))
+            {
+                retiredCount++;
+            }
+            else if (SegmentNames.TryParseLog(name, out var seq, out _))
+            {
+                unmerged += manifest.Accounts(name, seq) ? 0 : 1;
+            }
+            else if (!named.Contains(name))
+            {
+                unaccounted.Add(name);
+            }
+        }
+
+        return report with
+        {
+            IndexObjects = total,
+            RetiredIndexObjects = retiredCount,
+            UnmergedSegments = unmerged,
+            UnaccountedIndexObjects = [.. unaccounted],
+            MissingIndexObjects = [.. needed.Where(n => !stored.Contains(n)).Order(StringComparer.Ordinal)],
+        };
     }
 
     public async Task<int> RecoverNowAsync()

@@ -65,6 +65,15 @@ public sealed class UserGrainOptions
     /// </summary>
     public long LocalCacheMaxBytes { get; set; } = 2L << 30;
 
+    /// <summary>Octets of one METADATA value (RFC 5464 MAXSIZE); a client that wants more gets NO [METADATA MAXSIZE n].</summary>
+    public int MaxMetadataValueBytes { get; set; } = 16 * 1024;
+
+    /// <summary>METADATA entries one user may hold, over the server's and every mailbox's (RFC 5464 TOOMANY).</summary>
+    public int MaxMetadataEntries { get; set; } = 256;
+
+    /// <summary>Octets of names and values all a user's METADATA entries may take: they live in the index, in memory.</summary>
+    public long MaxMetadataBytes { get; set; } = 1024 * 1024;
+
     /// <summary>The silo's local index cache (snapshots and journals); empty disables it.</summary>
     public string CacheDirectory { get; set; } = "";
 

@@ -5,6 +5,12 @@ public sealed class ImapOptions
 {
     public string Endpoint { get; set; } = "127.0.0.1:1143";
 
+    /// <summary>The server's /shared/comment METADATA entry (RFC 5464 §3.2.1.1); empty for none. Read-only to clients.</summary>
+    public string ServerComment { get; set; } = "";
+
+    /// <summary>The server's /shared/admin entry: a URI to reach its administrator (e.g. mailto:postmaster@…); empty for none.</summary>
+    public string ServerAdmin { get; set; } = "";
+
     /// <summary>Implicit-TLS listener (port 993 style); empty for none. Needs OrleansMail:Tls.</summary>
     public string TlsEndpoint { get; set; } = "";
 

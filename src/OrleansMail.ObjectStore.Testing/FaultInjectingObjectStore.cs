@@ -42,7 +42,13 @@ public sealed class FaultInjectingObjectStore(IObjectStore inner, FaultPlan plan
     public async Task<bool> DeleteAsync(string name, string? ifMatch = null, CancellationToken cancellationToken = default)
     {
         await BeforeAsync(name, cancellationToken).ConfigureAwait(false);
-        return await inner.DeleteAsync(name, ifMatch, cancellationToken).ConfigureAwait(false);
+        var deleted = await inner.DeleteAsync(name, ifMatch, cancellationToken).ConfigureAwait(false);
+        if (plan.LoseAnswer?.Invoke(name) == true)
+        {
+            throw new ObjectStoreUnavailableException($"injected: {name} deleted, answer lost");
+        }
+
+        return deleted;
     }
 
     public async Task<bool> SetStorageClassAsync(string name, StorageClass storageClass, CancellationToken cancellationToken = default)
@@ -77,6 +83,11 @@ public sealed class FaultInjectingObjectStore(IObjectStore inner, FaultPlan plan
 
     private void AfterWrite(string name)
     {
+        if (plan.LoseAnswer?.Invoke(name) == true)
+        {
+            throw new ObjectStoreUnavailableException($"injected: {name} written, answer lost");
+        }
+
         if (plan.FailAfterWriteRate > 0 && plan.Next() < plan.FailAfterWriteRate)
         {
             throw new ObjectStoreUnavailableException($"injected: {name} written, answer lost");

@@ -29,6 +29,9 @@ public sealed class FaultPlan
     /// <summary>Calls whose object name this matches fail (e.g. block one user's lease renewals).</summary>
     public Func<string, bool>? Block { get; set; }
 
+    /// <summary>Writes and deletes whose object name this matches reach the store and then fail: a chosen lost answer.</summary>
+    public Func<string, bool>? LoseAnswer { get; set; }
+
     internal double Next()
     {
         lock (_gate)

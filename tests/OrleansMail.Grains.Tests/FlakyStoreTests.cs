@@ -42,7 +42,7 @@ public sealed partial class FlakyStoreTests
                     acknowledged.Add(messageId);
                     break;
                 }
-                catch (Exception e) when (attempt < 50 && IsTransient(e))
+                catch (Exception e) when (attempt < 50 && MailCluster.IsTransient(e))
                 {
                     await Task.Delay(20);
                 }
@@ -54,7 +54,7 @@ public sealed partial class FlakyStoreTests
                 {
                     await cluster.User(id).CheckpointAsync();
                 }
-                catch (Exception e) when (IsTransient(e))
+                catch (Exception e) when (MailCluster.IsTransient(e))
                 {
                     // A failed checkpoint keeps everything pending; the next one catches up.
                 }
@@ -85,9 +85,6 @@ public sealed partial class FlakyStoreTests
         Assert.True(attempts > 120, "the fault plan injected nothing");
     }
 
-    private static bool IsTransient(Exception e) =>
-        e is MailStoreException { Kind: MailStoreErrorKind.Unavailable } or ObjectStoreUnavailableException or TimeoutException
-        || (e.InnerException is { } inner && IsTransient(inner));
 
     [GeneratedRegex("Message-ID: <([^>]+)>")]
     private static partial Regex MessageIdPattern();

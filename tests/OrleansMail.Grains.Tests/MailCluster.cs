@@ -171,8 +171,9 @@ public sealed class MailCluster : IAsyncDisposable
         }
     }
 
-    private static bool IsTransient(Exception e) =>
-        e is Errors.MailStoreException { Kind: Errors.MailStoreErrorKind.Unavailable } or SiloUnavailableException or TimeoutException or OrleansMessageRejectionException
+    /// <summary>A failure a client retries: the store or a silo unavailable, a timeout, a message rejected while the cluster changes.</summary>
+    public static bool IsTransient(Exception e) =>
+        e is Errors.MailStoreException { Kind: Errors.MailStoreErrorKind.Unavailable } or ObjectStore.ObjectStoreUnavailableException or SiloUnavailableException or TimeoutException or OrleansMessageRejectionException
         || (e.InnerException is { } inner && IsTransient(inner));
 
     public async ValueTask DisposeAsync()

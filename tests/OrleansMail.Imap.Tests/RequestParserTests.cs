@@ -25,6 +25,31 @@ public sealed class RequestParserTests
     }
 
     [Fact]
+    public void Metadata_commands_take_their_options_before_or_after_the_mailbox_and_values_of_every_kind()
+    {
+        // RFC 5464 §4.2.1's order, and MailKit's (after the mailbox).
+        var before = Assert.IsType<GetMetadataRequest>(Parse("a GETMETADATA (MAXSIZE 1024 DEPTH infinity) \"\" (/Shared/Comment /private/vendor/x)"));
+        Assert.Equal("", before.Mailbox);
+        Assert.Equal(["/shared/comment", "/private/vendor/x"], before.Entries);
+        Assert.Equal(1024, before.MaxSize);
+        Assert.Equal(int.MaxValue, before.Depth);
+        var after = Assert.IsType<GetMetadataRequest>(Parse("a GETMETADATA INBOX (DEPTH 1) (/private/comment)"));
+        Assert.Equal(("INBOX", 1, (long?)null), (after.Mailbox, after.Depth, after.MaxSize));
+        Assert.Equal(0, Assert.IsType<GetMetadataRequest>(Parse("a GETMETADATA INBOX /private/comment")).Depth);
+
+        var set = Assert.IsType<SetMetadataRequest>(Parse("a SETMETADATA INBOX (/private/comment \"x y\" /shared/comment NIL /private/vendor/m word)"));
+        Assert.Equal(["/private/comment", "/shared/comment", "/private/vendor/m"], set.Entries.Select(e => e.Entry));
+        Assert.Equal("x y", Encoding.UTF8.GetString(set.Entries[0].Value!));
+        Assert.Null(set.Entries[1].Value);
+        Assert.Equal("word", Encoding.UTF8.GetString(set.Entries[2].Value!));
+
+        foreach (var bad in new[] { "a GETMETADATA INBOX", "a GETMETADATA (DEPTH 2) INBOX /shared/x", "a GETMETADATA (MAXSIZE) INBOX /shared/x", "a SETMETADATA INBOX /shared/x", "a SETMETADATA INBOX (/shared/x (a))", "a GETMETADATA INBOX /shared/" + new string('x', 1100) })
+        {
+            Assert.Throws<ImapSyntaxException>(() => Parse(bad));
+        }
+    }
+
+    [Fact]
     public void Fetch_items_macros_sections_and_modifiers_are_typed()
     {
         // RFC 3501 §6.4.5's example, and RFC 7162 §3.1.4's CHANGEDSINCE.

@@ -56,6 +56,7 @@ public sealed class IndexTests
             new SummaryBatchStored(9, "sum-1", [body]),
             new ExpungeHistoryTrimmed(10, Box, 3),
             new MailboxDeleted(11, Box),
+            new SummaryBatchesDropped(12, ["sum-1", "sum-2"]),
         ];
         var header = new SegmentHeader(Guid.NewGuid(), 5, 4);
         var (readHeader, read) = JournalSegment.Read(JournalSegment.ToBytes(header, entries));
@@ -70,6 +71,7 @@ public sealed class IndexTests
         Assert.Equal(((MessagesExpunged)entries[5]).Uids, ((MessagesExpunged)read[5]).Uids);
         Assert.Equal(((MessageAdded)entries[3]).Record with { Keywords = [] }, ((MessageAdded)read[3]).Record with { Keywords = [] });
         Assert.Equal("Entwürfe/日本", ((MailboxCreated)read[0]).Name);
+        Assert.Equal(["sum-1", "sum-2"], ((SummaryBatchesDropped)read[^1]).BatchNames);
     }
 
     [Fact]

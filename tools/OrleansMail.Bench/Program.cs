@@ -178,6 +178,18 @@ checkpoint.SetAction(async (parse, cancellationToken) =>
     return await Report.WriteAsync(figures, parse.GetValue(output), cancellationToken);
 });
 
+var historyCheckpoints = new Option<int>("--checkpoints") { Description = "Checkpoints of the long-lived user", DefaultValueFactory = _ => 1000 };
+var historyMailbox = new Option<int>("--mailbox") { Description = "Messages the user keeps (older ones are expunged)", DefaultValueFactory = _ => 200 };
+var history = new Command("history", "Index objects a long-lived user's checkpoints wrote against those the store holds at the end (history GC)")
+{
+    historyCheckpoints, historyMailbox, output,
+};
+history.SetAction(async (parse, cancellationToken) =>
+{
+    var figures = await HistoryFigures.MeasureAsync(parse.GetValue(historyCheckpoints), parse.GetValue(historyMailbox));
+    return await Report.WriteAsync(figures, parse.GetValue(output), cancellationToken);
+});
+
 var latencies = new Option<string>("--latencies") { Description = "Object-store latencies in ms, comma-separated", DefaultValueFactory = _ => "0,20,100" };
 var latencyCommand = new Command("latency", "The lmtp and imap workloads with injected object-store latency, next to 0 ms in the same run")
 {
@@ -231,6 +243,6 @@ footprint.SetAction(async (parse, cancellationToken) =>
 
 var root = new RootCommand("OrleansMail benchmarks: each figure with its baseline from the same run")
 {
-    core, lmtp, imap, qresync, sort, compress, dovecot, remote, soak, footprint, open, checkpoint, latencyCommand, bill,
+    core, lmtp, imap, qresync, sort, compress, dovecot, remote, soak, footprint, open, checkpoint, latencyCommand, bill, history,
 };
 return await root.Parse(args).InvokeAsync();

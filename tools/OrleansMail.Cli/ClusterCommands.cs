@@ -102,8 +102,21 @@ internal static class ClusterCommands
         }
 
         Console.WriteLine($"unreferenced bodies awaiting GC: {report.TombstonedBodies.Length}");
+        Console.WriteLine($"index objects: {report.IndexObjects} ({report.RetiredIndexObjects} retired, deleted by the next checkpoint; {report.UnmergedSegments} segments of other writers awaiting merge)");
+        Console.WriteLine($"index objects nothing names (left by a failure): {report.UnaccountedIndexObjects.Length}");
+        foreach (var name in report.UnaccountedIndexObjects)
+        {
+            Console.WriteLine($"  unaccounted {name}");
+        }
+
+
+        Console.WriteLine($"index objects named but not stored: {report.MissingIndexObjects.Length}");
+        foreach (var name in report.MissingIndexObjects)
+        {
+            Console.WriteLine($"  missing {name}");
+        }
 
         // 0 consistent, 4 something to look at (a script can tell "fine" from "look").
-        return report.MissingBodies.Length == 0 && report.UnindexedBodies.Length == 0 ? 0 : 4;
+        return report.MissingBodies.Length == 0 && report.UnindexedBodies.Length == 0 && report.MissingIndexObjects.Length == 0 ? 0 : 4;
     }
 }

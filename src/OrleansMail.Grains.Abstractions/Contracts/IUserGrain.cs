@@ -56,6 +56,14 @@ public interface IUserGrain : IGrainWithStringKey
     [Alias("quota-usage")]
     Task<QuotaUsage> GetQuotaUsageAsync();
 
+    /// <summary>The METADATA entries (RFC 5464) of a mailbox, or of the server's for the user when <paramref name="mailbox"/> is empty.</summary>
+    [Alias("metadata.get")]
+    Task<MetadataEntry[]> GetMetadataAsync(string mailbox);
+
+    /// <summary>Sets entries, and removes those whose value is null: all of them or, when a limit refuses one, none.</summary>
+    [Alias("metadata.set")]
+    Task<MetadataRefusal> SetMetadataAsync(string mailbox, MetadataEntry[] changes);
+
     /// <summary>
     /// RFC 3501's \Recent: the first session to learn of a message claims it. Claims every message up to
     /// <paramref name="upToUid"/> (0 claims none, as EXAMINE and STATUS must not) and returns the lowest UID that

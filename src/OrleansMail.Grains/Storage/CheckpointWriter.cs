@@ -38,6 +38,13 @@ internal sealed class CheckpointWriter(
     /// <summary>The retired names of the last manifest read or written: only those may be deleted.</summary>
     private HashSet<string> _durableRetired = [];
 
+    /// <summary>
+    /// Snapshots and summary batches this activation uploaded (or tried to) that no landed manifest holds yet. Unlike
+    /// a segment, neither is joined by the next attempt (each takes a new name), so the next manifest retires those
+    /// it does not name: a failed attempt leaves no object behind that nothing will ever read.
+    /// </summary>
+    private readonly List<string> _unpublished = [];
+
     /// <summary>Entries applied to the index that no landed checkpoint holds yet, in order.</summary>
     public List<JournalEntry> Pending { get; } = [];
 
@@ -69,13 +76,20 @@ internal sealed class CheckpointWriter(
             // Summaries are a cache (a lost one is rebuilt from its body): a checkpoint after one delivery writes
             // its segment and the manifest, not a third object.
             var writeSummaries = summaries.WorthABatch(anyway: forceSnapshot || flushSummaries);
-            if (Pending.Count == 0 && !writeSummaries && !forceSnapshot && !ManifestDirty)
+            // An object a failed attempt left unpublished is retired by a manifest even with nothing else to write.
+            if (Pending.Count == 0 && !writeSummaries && !forceSnapshot && !ManifestDirty && _unpublished.Count == 0)
             {
                 return false;
             }
 
             var old = manifest.State;
-            var next = await NextManifestAsync(old).ConfigureAwait(true);
+            if (forceSnapshot || SegmentsSinceSnapshot(old) + 1 >= compactionSegments)
+            {
+                // Found in a pass over every body, so only when the snapshot makes this checkpoint O(mailbox) anyway.
+                DropUnreferencedSummaryBatches(index, journal);
+            }
+
+            var next = await NextManifestAsync(old, index).ConfigureAwait(true);
             var seq = next.Seq;
             try
             {
@@ -131,13 +145,14 @@ internal sealed class CheckpointWriter(
 
             Pending.Clear();
             _staged.Clear();
+            _unpublished.Clear();
             journal?.Rotate(new SegmentHeader(activationId, seq + 1, seq));
             return true;
         }
     }
 
     /// <summary>The manifest this checkpoint will write, so far: ours, upgraded, retired history deleted, staged segments joined.</summary>
-    private async Task<UserManifest> NextManifestAsync(UserManifest old)
+    private async Task<UserManifest> NextManifestAsync(UserManifest old, UserIndex index)
     {
         var next = old.Clone();
         next.Writer = activationId;
@@ -148,6 +163,18 @@ internal sealed class CheckpointWriter(
         }
 
         await DeleteRetiredAsync(next).ConfigureAwait(true);
+
+        // Not deleted now: only once a stored manifest lists them, as for compacted history.
+        var retiring = Pending.OfType<SummaryBatchesDropped>().SelectMany(d => d.BatchNames)
+            .Concat(_unpublished.Where(u => !next.Snapshots.Any(s => s.Name == u) && !index.SummaryBatches.Contains(u)));
+        foreach (var name in retiring)
+        {
+            if (!next.Retired.Contains(name))
+            {
+                next.Retired.Add(name);
+            }
+        }
+
         next.RecoveryFloor = Math.Max(old.RecoveryFloor, time.GetUtcNow().ToUnixTimeMilliseconds());
         foreach (var staged in _staged)
         {
@@ -161,6 +188,7 @@ internal sealed class CheckpointWriter(
     private async Task WriteSummaryBatchAsync(UserIndex index, UserSummaries summaries, LocalJournal? journal, long seq)
     {
         var batchName = SegmentNames.SummaryBatch(seq + 1, activationId);
+        _unpublished.Add(batchName);
         await summaries.WriteBatchAsync(batchName).ConfigureAwait(true);
         var stored = new SummaryBatchStored(time.GetUtcNow().ToUnixTimeMilliseconds(), batchName, [.. summaries.PendingBodies]);
         index.Apply(stored);
@@ -168,6 +196,26 @@ internal sealed class CheckpointWriter(
         journal?.Append(stored);
         summaries.BatchStored(batchName);
     }
+
+    /// <summary>
+    /// Summary batches whose every body has been expunged go from the index now and from the store two checkpoints
+    /// on (docs/architecture.md, "History GC"); a batch that still holds one live summary is kept whole.
+    /// </summary>
+    private void DropUnreferencedSummaryBatches(UserIndex index, LocalJournal? journal)
+    {
+        var unreferenced = index.UnreferencedSummaryBatches();
+        if (unreferenced.Length == 0)
+        {
+            return;
+        }
+
+        var dropped = new SummaryBatchesDropped(time.GetUtcNow().ToUnixTimeMilliseconds(), unreferenced);
+        index.Apply(dropped);
+        Pending.Add(dropped);
+        journal?.Append(dropped);
+    }
+
+    private static int SegmentsSinceSnapshot(UserManifest m) => m.Segments.Count(s => s.Seq > (m.Snapshots.LastOrDefault()?.Seq ?? 0));
 
     /// <summary>Uploads the pending entries no staged segment covers as one new segment; its size in bytes.</summary>
     private async Task<long> UploadSegmentsAsync(UserManifest next)
@@ -202,8 +250,7 @@ internal sealed class CheckpointWriter(
     /// </summary>
     private async Task<long> CompactAsync(UserManifest next, UserIndex index, bool forceSnapshot)
     {
-        var sinceSnapshot = next.Segments.Count(s => s.Seq > (next.Snapshots.LastOrDefault()?.Seq ?? 0));
-        if (!forceSnapshot && sinceSnapshot < compactionSegments)
+        if (!forceSnapshot && SegmentsSinceSnapshot(next) < compactionSegments)
         {
             return 0;
         }
@@ -215,6 +262,7 @@ internal sealed class CheckpointWriter(
 
         var name = SegmentNames.Snapshot(next.Seq, activationId) + "-" + Guid.NewGuid().ToString("N")[..8];
         var data = IndexWriter.SnapshotBytes(index);
+        _unpublished.Add(name);
         await store.CreateAsync(names.Index(name), data).ConfigureAwait(true);
         next.Snapshots.Add(new ManifestObject(next.Seq, name));
         if (next.Snapshots.Count > KeptSnapshots)

@@ -20,6 +20,10 @@ internal sealed class UserSummaries(IObjectStore store, UserObjectNames names, l
     // Bounded in bytes, not batches: 64 batches of 64 KiB each were 4 MiB per active user.
     private readonly ByteBudgetCache<string, Dictionary<Guid, byte[]>> _batches = new(cacheBytes, SizeOf, StringComparer.Ordinal);
 
+    // Batches the index names whose object was gone (collected after a merge brought a reader of it back): their
+    // bodies' summaries are rebuilt and may be batched again.
+    private readonly HashSet<string> _missing = new(StringComparer.Ordinal);
+
     private long _pendingBytes;
 
     // What this user's summaries last added to the silo's gauge and eviction counter, so each change reports its difference.
@@ -34,6 +38,10 @@ internal sealed class UserSummaries(IObjectStore store, UserObjectNames names, l
     public long HeldBytes => _pendingBytes + (_pending.Count * (long)EntryOverhead) + _batches.Bytes;
 
     public int CachedBatches => _batches.Count;
+
+    /// <summary>Whether a summary rebuilt from its body should wait for a batch: it has none, or its batch is gone.</summary>
+    public bool Wants(UserIndex index, Guid bodyId) =>
+        index.IsBodyReferenced(bodyId) && (index.SummaryBatchOf(bodyId) is not { } batch || _missing.Contains(batch));
 
     public void Add(Guid bodyId, byte[] summary)
     {
@@ -101,6 +109,11 @@ internal sealed class UserSummaries(IObjectStore store, UserObjectNames names, l
         }
 
         var bytes = await StoreUnavailable.GuardAsync(() => store.ReadBytesAsync(names.Index(name)), "object store unavailable").ConfigureAwait(true);
+        if (bytes is null)
+        {
+            _missing.Add(name);
+        }
+
         var batch = bytes is null ? [] : SummaryBatchCodec.Decode(bytes);
         Remember(name, batch);
         return batch;

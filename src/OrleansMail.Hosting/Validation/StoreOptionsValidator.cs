@@ -28,6 +28,9 @@ internal sealed class StoreOptionsValidator : IValidateOptions<UserGrainOptions>
         checks.AtLeast("MaxMailboxes", options.MaxMailboxes, 1);
         checks.AtLeast("MaxKeywordsPerMailbox", options.MaxKeywordsPerMailbox, 0);
         checks.AtLeast("ExpungeHistoryLimit", options.ExpungeHistoryLimit, 1);
+        checks.AtLeast("MaxMetadataValueBytes", options.MaxMetadataValueBytes, 0);
+        checks.AtLeast("MaxMetadataEntries", options.MaxMetadataEntries, 0);
+        checks.AtLeast("MaxMetadataBytes", options.MaxMetadataBytes, 0);
         return checks.Result();
     }
 }

@@ -29,6 +29,8 @@ public static class ImapRequestParser
             "DELETE" or "SUBSCRIBE" or "UNSUBSCRIBE" or "GETQUOTAROOT" => new MailboxRequest(tag, command.Name, Mailbox(args)),
             "GETQUOTA" => new QuotaRequest(tag, command.Name, args.AString("quota root"), []),
             "SETQUOTA" => SetQuota(tag, args),
+            "GETMETADATA" => MetadataRequestParser.Get(tag, args),
+            "SETMETADATA" => MetadataRequestParser.Set(tag, args),
             "RENAME" => new RenameRequest(tag, Mailbox(args), Mailbox(args)),
             "LIST" or "LSUB" => List(tag, args, lsub: command.Name == "LSUB"),
             "STATUS" => Status(tag, args),

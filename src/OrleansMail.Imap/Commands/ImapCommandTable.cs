@@ -29,6 +29,8 @@ internal static class ImapCommandTable
         new("GETQUOTAROOT", ImapStates.LoggedIn, (s, r) => s.Quota.GetQuotaRootAsync((MailboxRequest)r)),
         new("GETQUOTA", ImapStates.LoggedIn, (s, r) => s.Quota.GetQuotaAsync((QuotaRequest)r)),
         new("SETQUOTA", ImapStates.LoggedIn, (s, r) => s.Quota.SetQuotaAsync((QuotaRequest)r)),
+        new("GETMETADATA", ImapStates.LoggedIn, (s, r) => s.Metadata.GetAsync((GetMetadataRequest)r)),
+        new("SETMETADATA", ImapStates.LoggedIn, (s, r) => s.Metadata.SetAsync((SetMetadataRequest)r)),
         new("APPEND", ImapStates.LoggedIn, (s, r) => s.Append.AppendAsync((AppendRequest)r)),
         new("REPLACE", ImapStates.Selected, (s, r) => s.Append.ReplaceAsync((ReplaceRequest)r), HasUidForm: true),
         new("IDLE", ImapStates.LoggedIn, (s, r) => s.Idle.IdleAsync((PlainRequest)r)),

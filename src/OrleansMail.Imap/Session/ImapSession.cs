@@ -37,6 +37,7 @@ internal sealed class ImapSession : IDisposable
         Store = new StoreHandler(_session, Sync);
         Sort = new SortHandler(_session, Search);
         Quota = new QuotaHandler(_session);
+        Metadata = new MetadataHandler(_session);
     }
 
     internal GeneralHandler General { get; }
@@ -62,6 +63,8 @@ internal sealed class ImapSession : IDisposable
     internal SortHandler Sort { get; }
 
     internal QuotaHandler Quota { get; }
+
+    internal MetadataHandler Metadata { get; }
 
     private ViewSync Sync { get; }
 

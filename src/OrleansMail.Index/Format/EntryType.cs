@@ -14,4 +14,6 @@ public enum EntryType : byte
     TombstoneCleared = 9,
     SummaryBatchStored = 10,
     ExpungeHistoryTrimmed = 11,
+    SummaryBatchesDropped = 12,
+    MetadataChanged = 13,
 }

@@ -19,7 +19,7 @@ public static class IndexReader
             }
 
             var version = r.ReadByte();
-            if (version != IndexWriter.SnapshotVersion)
+            if (version is not (IndexWriter.SnapshotVersion or IndexWriter.MetadataSnapshotVersion))
             {
                 throw new IndexCorruptException($"snapshot format {version} is newer than this build understands");
             }
@@ -29,7 +29,10 @@ public static class IndexReader
             var tombstones = ReadList(r, () => KeyValuePair.Create(ReadGuid(r), r.Read7BitEncodedInt64()));
             var batches = ReadList(r, () => r.ReadString());
             var mailboxes = ReadList(r, () => ReadMailbox(r));
-            return UserIndex.Assemble(lastUidValidity, mailboxes, subscriptions, tombstones, batches);
+            var metadata = version == IndexWriter.MetadataSnapshotVersion
+                ? ReadList(r, () => KeyValuePair.Create(new MetadataKey(ReadGuid(r), r.ReadString()), MetadataValue(r)))
+                : [];
+            return UserIndex.Assemble(lastUidValidity, mailboxes, subscriptions, tombstones, batches, metadata);
         }
         catch (EndOfStreamException e)
         {
@@ -58,6 +61,23 @@ public static class IndexReader
         }
 
         return list;
+    }
+
+    private static MetadataValue MetadataValue(BinaryReader r)
+    {
+        var stamp = r.Read7BitEncodedInt64();
+        return new MetadataValue(ReadValue(r) ?? throw new IndexCorruptException("a stored METADATA entry without a value"), stamp);
+    }
+
+    private static byte[]? ReadValue(BinaryReader r)
+    {
+        var length = r.Read7BitEncodedInt();
+        if (length < 0)
+        {
+            throw new IndexCorruptException("negative length");
+        }
+
+        return length == 0 ? null : r.ReadBytes(length - 1) is { } bytes && bytes.Length == length - 1 ? bytes : throw new EndOfStreamException();
     }
 
     private static Guid ReadGuid(BinaryReader r)
@@ -154,6 +174,8 @@ public static class IndexReader
             EntryType.TombstoneCleared => new TombstoneCleared(ts, ReadGuid(p)),
             EntryType.SummaryBatchStored => new SummaryBatchStored(ts, p.ReadString(), [.. ReadList(p, () => ReadGuid(p))]),
             EntryType.ExpungeHistoryTrimmed => new ExpungeHistoryTrimmed(ts, ReadGuid(p), (ulong)p.Read7BitEncodedInt64()),
+            EntryType.SummaryBatchesDropped => new SummaryBatchesDropped(ts, [.. ReadList(p, p.ReadString)]),
+            EntryType.MetadataChanged => new MetadataChanged(ts, ReadGuid(p), p.ReadString(), ReadValue(p)),
             _ => null,
         };
     }

@@ -12,6 +12,9 @@ public static class IndexWriter
     public const uint SnapshotMagic = 0x4E534D4F;
 
     public const byte SnapshotVersion = 1;
+
+    /// <summary>Version 1 followed by the METADATA entries.</summary>
+    public const byte MetadataSnapshotVersion = 2;
     public const byte EntryVersion = 1;
 
     /// <summary>Writes a snapshot; the output is canonical (sorted), so equal indexes give equal bytes.</summary>
@@ -19,7 +22,9 @@ public static class IndexWriter
     {
         using var w = new BinaryWriter(output, Encoding.UTF8, leaveOpen: true);
         w.Write(SnapshotMagic);
-        w.Write(SnapshotVersion);
+
+        // Version 2 only when there is metadata: an index without it stays readable by builds that predate it.
+        w.Write(index.Metadata.Count == 0 ? SnapshotVersion : MetadataSnapshotVersion);
         w.Write7BitEncodedInt64(index.LastUidValidity);
         w.Write7BitEncodedInt(index.Subscriptions.Count);
         foreach (var s in index.Subscriptions)
@@ -46,6 +51,18 @@ public static class IndexWriter
         foreach (var m in mailboxes)
         {
             WriteMailbox(w, m, index);
+        }
+
+        if (index.Metadata.Count > 0)
+        {
+            w.Write7BitEncodedInt(index.Metadata.Count);
+            foreach (var (key, value) in index.Metadata)
+            {
+                w.Write(key.MailboxId.ToByteArray());
+                w.Write(key.Entry);
+                w.Write7BitEncodedInt64(value.Stamp);
+                WriteValue(w, value.Value);
+            }
         }
     }
 
@@ -108,6 +125,16 @@ public static class IndexWriter
         w.Write7BitEncodedInt(summaryBatch + 1);
     }
 
+    /// <summary>A nullable octet string: length + 1, 0 for none.</summary>
+    private static void WriteValue(BinaryWriter w, byte[]? value)
+    {
+        w.Write7BitEncodedInt(value is null ? 0 : value.Length + 1);
+        if (value is not null)
+        {
+            w.Write(value);
+        }
+    }
+
     private static void WriteKeywords(BinaryWriter w, string[] keywords)
     {
         w.Write7BitEncodedInt(keywords.Length);
@@ -145,6 +172,8 @@ public static class IndexWriter
         TombstoneCleared => EntryType.TombstoneCleared,
         SummaryBatchStored => EntryType.SummaryBatchStored,
         ExpungeHistoryTrimmed => EntryType.ExpungeHistoryTrimmed,
+        SummaryBatchesDropped => EntryType.SummaryBatchesDropped,
+        MetadataChanged => EntryType.MetadataChanged,
         _ => throw new ArgumentException($"unknown entry {entry.GetType().Name}", nameof(entry)),
     };
 
@@ -205,6 +234,19 @@ public static class IndexWriter
             case ExpungeHistoryTrimmed e:
                 p.Write(e.MailboxId.ToByteArray());
                 p.Write7BitEncodedInt64((long)e.DeletedModSeq);
+                break;
+            case SummaryBatchesDropped e:
+                p.Write7BitEncodedInt(e.BatchNames.Length);
+                foreach (var name in e.BatchNames)
+                {
+                    p.Write(name);
+                }
+
+                break;
+            case MetadataChanged e:
+                p.Write(e.MailboxId.ToByteArray());
+                p.Write(e.Entry);
+                WriteValue(p, e.Value);
                 break;
         }
     }

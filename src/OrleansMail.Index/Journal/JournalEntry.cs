@@ -36,5 +36,17 @@ public sealed record TombstoneCleared(long Timestamp, Guid BodyId) : JournalEntr
 /// <summary>Summaries of these bodies were written as one immutable batch object.</summary>
 public sealed record SummaryBatchStored(long Timestamp, string BatchName, Guid[] BodyIds) : JournalEntry(Timestamp);
 
+/// <summary>
+/// These summary batches hold no summary a record still needs: the index forgets them, and the checkpoint that
+/// publishes this entry retires their objects (docs/architecture.md, "History GC").
+/// </summary>
+public sealed record SummaryBatchesDropped(long Timestamp, string[] BatchNames) : JournalEntry(Timestamp);
+
 /// <summary>Expunge history at or below DeletedModSeq is forgotten (bounds memory; QRESYNC then falls back to a full answer).</summary>
 public sealed record ExpungeHistoryTrimmed(long Timestamp, Guid MailboxId, ulong DeletedModSeq) : JournalEntry(Timestamp);
+
+/// <summary>
+/// A METADATA entry (RFC 5464) of a mailbox, or of the server with <see cref="Guid.Empty"/>, set to a value or
+/// removed (null). One entry per annotation, so a merge decides each by itself.
+/// </summary>
+public sealed record MetadataChanged(long Timestamp, Guid MailboxId, string Entry, byte[]? Value) : JournalEntry(Timestamp);

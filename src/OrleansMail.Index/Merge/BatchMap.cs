@@ -17,7 +17,6 @@ internal sealed class BatchMap
 
     public MessageRecord Remap(MessageRecord record, UserIndex side)
     {
-        var batch = side.SummaryBatchIndexOf(record.BodyId);
-        return record with { SummaryBatch = batch < 0 ? -1 : _positions[side.SummaryBatches[batch]] };
+        return record with { SummaryBatch = side.SummaryBatchOf(record.BodyId) is { } name ? _positions[name] : -1 };
     }
 }

@@ -65,7 +65,8 @@ public static class IndexMerge
             mailboxes,
             subscriptions,
             tombstones,
-            batches.Names);
+            batches.Names,
+            MergeMetadata(@base, sideA, sideB, [.. mailboxes.Select(m => m.Id), Guid.Empty]));
         return new MergeResult(index, reassigned, renamed);
     }
 
@@ -380,6 +381,40 @@ public static class IndexMerge
         return fromA with { Flags = flags, Keywords = keywords.Count == 0 ? Model.Keywords.None : [.. keywords], SummaryBatch = batch };
     }
 
+    /// <summary>
+    /// METADATA three-way, entry by entry: a side that left an entry as the base had it yields to the other; when
+    /// both changed it, the later change wins (a removal too), ties going to the higher activation id so the merge
+    /// is the same either way round. Entries of mailboxes the merge did not keep go with them.
+    /// </summary>
+    private static List<KeyValuePair<MetadataKey, MetadataValue>> MergeMetadata(UserIndex @base, ReplayedSide sideA, ReplayedSide sideB, HashSet<Guid> kept)
+    {
+        var merged = new List<KeyValuePair<MetadataKey, MetadataValue>>();
+        var keys = @base.Metadata.Keys.Concat(sideA.State.Metadata.Keys).Concat(sideB.State.Metadata.Keys).Distinct().Order();
+        foreach (var key in keys.Where(k => kept.Contains(k.MailboxId)))
+        {
+            var was = @base.Metadata.GetValueOrDefault(key);
+            var a = sideA.State.Metadata.GetValueOrDefault(key);
+            var b = sideB.State.Metadata.GetValueOrDefault(key);
+            var value = Unchanged(was, a) ? b : Unchanged(was, b) ? a : Later(key, a, sideA, b, sideB);
+            if (value is not null)
+            {
+                merged.Add(KeyValuePair.Create(key, value));
+            }
+        }
+
+        return merged;
+    }
+
+    private static bool Unchanged(MetadataValue? @base, MetadataValue? side) => @base is null ? side is null : @base.SameAs(side);
+
+    /// <summary>Both sides changed the entry: the later change wins, a removal at the time it was made.</summary>
+    private static MetadataValue? Later(MetadataKey key, MetadataValue? a, ReplayedSide sideA, MetadataValue? b, ReplayedSide sideB)
+    {
+        var stampA = a?.Stamp ?? sideA.MetadataRemovals.GetValueOrDefault(key);
+        var stampB = b?.Stamp ?? sideB.MetadataRemovals.GetValueOrDefault(key);
+        return stampA != stampB ? (stampA > stampB ? a : b) : sideA.ActivationId.CompareTo(sideB.ActivationId) >= 0 ? a : b;
+    }
+
     private static SortedSet<string> MergeSets(IEnumerable<string> @base, IEnumerable<string> a, IEnumerable<string> b)
     {
         var baseSet = @base.ToHashSet(StringComparer.Ordinal);
@@ -468,9 +503,10 @@ public static class IndexMerge
 
     private static BatchMap MergeBatchNames(UserIndex @base, UserIndex a, UserIndex b)
     {
-        var names = @base.SummaryBatches.ToList();
+        // Dropped batches leave the merged list: its positions are new, and records are remapped by name.
+        var names = @base.SummaryBatches.Where(n => n != UserIndex.DroppedBatch).ToList();
         var known = names.ToHashSet(StringComparer.Ordinal);
-        names.AddRange(a.SummaryBatches.Concat(b.SummaryBatches).Where(n => !known.Contains(n)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
+        names.AddRange(a.SummaryBatches.Concat(b.SummaryBatches).Where(n => n != UserIndex.DroppedBatch && !known.Contains(n)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
         return new BatchMap(names);
     }
 }

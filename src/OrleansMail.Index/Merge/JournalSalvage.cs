@@ -142,6 +142,19 @@ public static class JournalSalvage
             entries.Add(e);
         }
 
+        // A METADATA change stands on its own: it is placed when its mailbox (or the server) is still there and
+        // nothing later changed the entry here; its own time is kept, so a merge still orders it.
+        foreach (var change in chain.OfType<MetadataChanged>())
+        {
+            var key = new MetadataKey(change.MailboxId, change.Entry);
+            var placeable = change.MailboxId == Guid.Empty || work.FindMailbox(change.MailboxId) is not null;
+            if (placeable && (!work.Metadata.TryGetValue(key, out var present) || present.Stamp < change.Timestamp))
+            {
+                work.Apply(change);
+                entries.Add(change);
+            }
+        }
+
         return new SalvageResult(entries, salvaged, skipped, ignored);
     }
 

@@ -34,6 +34,9 @@ public sealed class ReplayedSide
                 case MailboxCreated c:
                     NameStamps[c.MailboxId] = e.Timestamp;
                     break;
+                case MetadataChanged { Value: null } m:
+                    MetadataRemovals[new MetadataKey(m.MailboxId, m.Entry)] = e.Timestamp;
+                    break;
             }
 
             LastTimestamp = Math.Max(LastTimestamp, e.Timestamp);
@@ -80,6 +83,9 @@ public sealed class ReplayedSide
                 case MailboxCreated c:
                     side.NameStamps[c.MailboxId] = e.Timestamp;
                     break;
+                case MetadataChanged { Value: null } m:
+                    side.MetadataRemovals[new MetadataKey(m.MailboxId, m.Entry)] = e.Timestamp;
+                    break;
             }
 
             last = Math.Max(last, e.Timestamp);
@@ -96,6 +102,9 @@ public sealed class ReplayedSide
     public Dictionary<Guid, long> FlagStamps { get; } = [];
 
     public Dictionary<Guid, long> NameStamps { get; } = [];
+
+    /// <summary>When this side removed a METADATA entry (a removal leaves no value to carry its stamp).</summary>
+    public Dictionary<MetadataKey, long> MetadataRemovals { get; } = [];
 
     public long LastTimestamp { get; private set; }
 

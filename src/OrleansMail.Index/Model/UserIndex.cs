@@ -12,6 +12,7 @@ public sealed class UserIndex
     private readonly SortedSet<string> _subscriptions = new(StringComparer.Ordinal);
     private readonly Dictionary<Guid, long> _tombstones = [];
     private readonly List<string> _summaryBatches = [];
+    private readonly SortedDictionary<MetadataKey, MetadataValue> _metadata = [];
 
     // Derived, rebuilt on load: how many records reference each body (COPY shares bodies) and its summary batch.
     private readonly Dictionary<Guid, BodyInfo> _bodyReferences = [];
@@ -23,7 +24,20 @@ public sealed class UserIndex
     /// <summary>Bodies no record references, with the time they became unreferenced; GC deletes them after a grace period.</summary>
     public IReadOnlyDictionary<Guid, long> Tombstones => _tombstones;
 
+    /// <summary>
+    /// Summary batch names by position; a dropped batch leaves <see cref="DroppedBatch"/> in its place, so the
+    /// positions records carry through formats never move.
+    /// </summary>
     public IReadOnlyList<string> SummaryBatches => _summaryBatches;
+
+    /// <summary>METADATA entries (RFC 5464) of the server and of every mailbox, ordered by mailbox and name.</summary>
+    public IReadOnlyDictionary<MetadataKey, MetadataValue> Metadata => _metadata;
+
+    /// <summary>What the METADATA entries take: the names and values in octets, the measure the limits apply to.</summary>
+    public long MetadataBytes { get; private set; }
+
+    /// <summary>The name a dropped summary batch leaves at its position.</summary>
+    public const string DroppedBatch = "";
 
     /// <summary>The highest UIDVALIDITY any mailbox of this user ever had: a recreated mailbox gets a higher one.</summary>
     public uint LastUidValidity { get; private set; }
@@ -51,7 +65,22 @@ public sealed class UserIndex
 
     /// <summary>The name of the summary batch holding this body's summary, or null.</summary>
     public string? SummaryBatchOf(Guid bodyId) =>
-        _bodyReferences.TryGetValue(bodyId, out var info) && info.Batch >= 0 ? _summaryBatches[info.Batch] : null;
+        _bodyReferences.TryGetValue(bodyId, out var info) && info.Batch >= 0 && _summaryBatches[info.Batch] is { Length: > 0 } name ? name : null;
+
+    /// <summary>The summary batches no referenced body's summary is in: nothing reads them again (docs/architecture.md, "History GC").</summary>
+    public string[] UnreferencedSummaryBatches()
+    {
+        var used = new bool[_summaryBatches.Count];
+        foreach (var info in _bodyReferences.Values)
+        {
+            if (info.Batch >= 0)
+            {
+                used[info.Batch] = true;
+            }
+        }
+
+        return [.. _summaryBatches.Where((name, i) => !used[i] && name.Length > 0)];
+    }
 
     public MailboxState? FindMailbox(string name)
     {
@@ -117,6 +146,11 @@ public sealed class UserIndex
 
                     m.ClearMessages();
                     _mailboxes.Remove(e.MailboxId);
+                    foreach (var key in MetadataOf(e.MailboxId).Select(kv => kv.Key).ToList())
+                    {
+                        SetMetadata(key, null);
+                    }
+
                     break;
                 }
 
@@ -185,13 +219,28 @@ public sealed class UserIndex
             case TombstoneCleared e:
                 _tombstones.Remove(e.BodyId);
                 break;
+            case MetadataChanged e:
+                SetMetadata(new MetadataKey(e.MailboxId, e.Entry), e.Value is null ? null : new MetadataValue(e.Value, e.Timestamp));
+                break;
+            case SummaryBatchesDropped e:
+                foreach (var name in e.BatchNames)
+                {
+                    var at = _summaryBatches.IndexOf(name);
+                    if (at >= 0)
+                    {
+                        _summaryBatches[at] = DroppedBatch;
+                    }
+                }
+
+                break;
             case SummaryBatchStored e:
                 {
                     _summaryBatches.Add(e.BatchName);
                     var index = _summaryBatches.Count - 1;
                     foreach (var body in e.BodyIds)
                     {
-                        if (_bodyReferences.TryGetValue(body, out var info) && info.Batch < 0)
+                        // A body is only listed again when the batch it was in is gone (read back empty): the newer holds it.
+                        if (_bodyReferences.TryGetValue(body, out var info))
                         {
                             _bodyReferences[body] = info with { Batch = index };
                         }
@@ -236,6 +285,12 @@ public sealed class UserIndex
         }
 
         copy._summaryBatches.AddRange(_summaryBatches);
+        foreach (var (k, v) in _metadata)
+        {
+            copy._metadata.Add(k, v);
+        }
+
+        copy.MetadataBytes = MetadataBytes;
         return copy;
     }
 
@@ -245,7 +300,8 @@ public sealed class UserIndex
         IEnumerable<MailboxState> mailboxes,
         IEnumerable<string> subscriptions,
         IEnumerable<KeyValuePair<Guid, long>> tombstones,
-        IEnumerable<string> summaryBatches)
+        IEnumerable<string> summaryBatches,
+        IEnumerable<KeyValuePair<MetadataKey, MetadataValue>> metadata)
     {
         var index = new UserIndex { LastUidValidity = lastUidValidity };
         foreach (var m in mailboxes)
@@ -264,7 +320,33 @@ public sealed class UserIndex
         }
 
         index._summaryBatches.AddRange(summaryBatches);
+        foreach (var (key, value) in metadata)
+        {
+            index.SetMetadata(key, value);
+        }
+
         return index;
+    }
+
+    /// <summary>The METADATA entries of one mailbox, or of the server with <see cref="Guid.Empty"/>, by name.</summary>
+    public IEnumerable<KeyValuePair<MetadataKey, MetadataValue>> MetadataOf(Guid mailboxId) =>
+        _metadata.Where(kv => kv.Key.MailboxId == mailboxId);
+
+    /// <summary>What one entry costs against the limits: its name and its value.</summary>
+    public static long MetadataSize(string entry, byte[] value) => entry.Length + value.Length;
+
+    private void SetMetadata(MetadataKey key, MetadataValue? value)
+    {
+        if (_metadata.Remove(key, out var old))
+        {
+            MetadataBytes -= MetadataSize(key.Entry, old.Value);
+        }
+
+        if (value is not null)
+        {
+            _metadata[key] = value;
+            MetadataBytes += MetadataSize(key.Entry, value.Value);
+        }
     }
 
     private readonly record struct BodyInfo(int Refs, int Batch);
