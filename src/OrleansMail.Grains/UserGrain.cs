@@ -488,6 +488,7 @@ public sealed partial class UserGrain : Grain, IUserGrain, IDisposable
                 MailboxCreated c => c.MailboxId,
                 MailboxRenamed r => r.MailboxId,
                 MailboxDeleted d => d.MailboxId,
+                MetadataChanged m => m.MailboxId, // an access control list among them: sessions of others look again
                 _ => Guid.Empty,
             });
         }

@@ -15,6 +15,7 @@ internal static class ImapErrors
             MailStoreException { Kind: MailStoreErrorKind.AlreadyExists } => "NO [ALREADYEXISTS] " + e.Message,
             MailStoreException { Kind: MailStoreErrorKind.Limit } => "NO [LIMIT] " + e.Message,
             MailStoreException { Kind: MailStoreErrorKind.OverQuota } => "NO [OVERQUOTA] " + e.Message,
+            MailStoreException { Kind: MailStoreErrorKind.NoPermission } => "NO [NOPERM] " + e.Message,
             MailStoreException { Kind: MailStoreErrorKind.Invalid } => "NO [CANNOT] " + e.Message,
             SiloUnavailableException or TimeoutException or OrleansMessageRejectionException or Orleans.Runtime.OrleansException
                 => "NO [UNAVAILABLE] The mail store is temporarily unavailable; try again",

@@ -37,4 +37,7 @@ internal static partial class ImapLog
 
     [LoggerMessage(EventId = 3011, Level = LogLevel.Debug, Message = "Unsubscribing an IMAP session failed; the grain drops it on its own")]
     public static partial void UnsubscribeFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 3012, Level = LogLevel.Warning, Message = "Listing the mailboxes {Owner} shares failed; they are left out of this LIST")]
+    public static partial void SharedListFailed(ILogger logger, Exception exception, string owner);
 }

@@ -190,6 +190,19 @@ history.SetAction(async (parse, cancellationToken) =>
     return await Report.WriteAsync(figures, parse.GetValue(output), cancellationToken);
 });
 
+var sharedMessages = new Option<int>("--messages") { Description = "Messages in the shared mailbox", DefaultValueFactory = _ => 10_000 };
+var sharedOwners = new Option<int>("--owners") { Description = "Users who share mailboxes with the listing user", DefaultValueFactory = _ => 20 };
+var sharedPerOwner = new Option<int>("--per-owner") { Description = "Mailboxes each of them shares", DefaultValueFactory = _ => 5 };
+var sharedCommand = new Command("shared", "SELECT, flags and bodies of a shared mailbox against the owner's own access, and LIST of many shared mailboxes against as many own ones")
+{
+    sharedMessages, sharedOwners, sharedPerOwner, seed, output,
+};
+sharedCommand.SetAction(async (parse, cancellationToken) =>
+{
+    var figures = await SharedFigures.MeasureAsync(parse.GetValue(sharedMessages), parse.GetValue(sharedOwners), parse.GetValue(sharedPerOwner), parse.GetValue(seed));
+    return await Report.WriteAsync(figures, parse.GetValue(output), cancellationToken);
+});
+
 var latencies = new Option<string>("--latencies") { Description = "Object-store latencies in ms, comma-separated", DefaultValueFactory = _ => "0,20,100" };
 var latencyCommand = new Command("latency", "The lmtp and imap workloads with injected object-store latency, next to 0 ms in the same run")
 {
@@ -243,6 +256,6 @@ footprint.SetAction(async (parse, cancellationToken) =>
 
 var root = new RootCommand("OrleansMail benchmarks: each figure with its baseline from the same run")
 {
-    core, lmtp, imap, qresync, sort, compress, dovecot, remote, soak, footprint, open, checkpoint, latencyCommand, bill, history,
+    core, lmtp, imap, qresync, sort, compress, dovecot, remote, soak, footprint, open, checkpoint, latencyCommand, bill, history, sharedCommand,
 };
 return await root.Parse(args).InvokeAsync();

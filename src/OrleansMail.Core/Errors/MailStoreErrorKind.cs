@@ -1,6 +1,6 @@
 namespace OrleansMail.Errors;
 
-/// <summary>What went wrong, in the terms a protocol answer needs: NO [NONEXISTENT], NO [ALREADYEXISTS], BAD, NO [UNAVAILABLE]/451, NO [OVERQUOTA].</summary>
+/// <summary>What went wrong, in the terms a protocol answer needs: NO [NONEXISTENT], NO [ALREADYEXISTS], BAD, NO [UNAVAILABLE]/451, NO [OVERQUOTA], NO [NOPERM].</summary>
 public enum MailStoreErrorKind
 {
     Invalid = 0,
@@ -11,4 +11,6 @@ public enum MailStoreErrorKind
     Limit = 4,
     /// <summary>The user's quota (RFC 9208) would be exceeded: NO [OVERQUOTA], LMTP 552 5.2.2 (or 452 4.2.2).</summary>
     OverQuota = 5,
+    /// <summary>The mailbox's access control list (RFC 4314) does not give the user this right: NO [NOPERM].</summary>
+    NoPermission = 6,
 }

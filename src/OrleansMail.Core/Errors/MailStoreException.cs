@@ -37,5 +37,7 @@ public class MailStoreException : Exception
 
     public static MailStoreException OverQuota(string message) => new(message) { Kind = MailStoreErrorKind.OverQuota };
 
+    public static MailStoreException NoPermission(string message) => new(message) { Kind = MailStoreErrorKind.NoPermission };
+
     public static MailStoreException Unavailable(string message, Exception? inner = null) => new(message, inner) { Kind = MailStoreErrorKind.Unavailable };
 }

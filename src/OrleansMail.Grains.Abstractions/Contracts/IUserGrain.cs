@@ -56,6 +56,26 @@ public interface IUserGrain : IGrainWithStringKey
     [Alias("quota-usage")]
     Task<QuotaUsage> GetQuotaUsageAsync();
 
+    /// <summary>A mailbox's access control list (RFC 4314 GETACL); the caller needs the "a" right.</summary>
+    [Alias("acl.get")]
+    Task<AclEntry[]> GetAclAsync(string mailbox);
+
+    /// <summary>Sets an identifier's rights on a mailbox, or removes its entry when <paramref name="rights"/> is null (SETACL, DELETEACL).</summary>
+    [Alias("acl.set")]
+    Task SetAclAsync(string mailbox, string identifier, MailboxRights? rights);
+
+    /// <summary>What the caller may do in a mailbox (MYRIGHTS).</summary>
+    [Alias("acl.mine")]
+    Task<MailboxRights> GetMyRightsAsync(string mailbox);
+
+    /// <summary>Tells this user that <paramref name="owner"/> has granted it rights, so LIST looks there for shared mailboxes.</summary>
+    [Alias("shared.note")]
+    Task NoteSharedByAsync(string owner);
+
+    /// <summary>The users who have shared mailboxes with this user (whose grants may since have been taken back).</summary>
+    [Alias("shared.owners")]
+    Task<string[]> ListSharedByAsync();
+
     /// <summary>The METADATA entries (RFC 5464) of a mailbox, or of the server's for the user when <paramref name="mailbox"/> is empty.</summary>
     [Alias("metadata.get")]
     Task<MetadataEntry[]> GetMetadataAsync(string mailbox);

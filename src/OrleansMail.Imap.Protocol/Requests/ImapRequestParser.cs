@@ -30,6 +30,9 @@ public static class ImapRequestParser
             "GETQUOTA" => new QuotaRequest(tag, command.Name, args.AString("quota root"), []),
             "SETQUOTA" => SetQuota(tag, args),
             "GETMETADATA" => MetadataRequestParser.Get(tag, args),
+            "SETACL" => SetAcl(tag, args),
+            "DELETEACL" or "LISTRIGHTS" => new AclRequest(tag, command.Name, Mailbox(args), args.AString("identifier"), null),
+            "GETACL" or "MYRIGHTS" => new AclRequest(tag, command.Name, Mailbox(args), null, null),
             "SETMETADATA" => MetadataRequestParser.Set(tag, args),
             "RENAME" => new RenameRequest(tag, Mailbox(args), Mailbox(args)),
             "LIST" or "LSUB" => List(tag, args, lsub: command.Name == "LSUB"),
@@ -67,6 +70,21 @@ public static class ImapRequestParser
 
         name = name.TrimEnd(MailboxName.Delimiter);
         return name.Length == 0 ? name : MailboxName.Normalize(name);
+    }
+
+    /// <summary>setacl = "SETACL" SP mailbox SP identifier SP mod-rights; mod-rights = astring ("+" or "-" then rights, or rights).</summary>
+    private static AclRequest SetAcl(string tag, ImapArguments args)
+    {
+        var mailbox = Mailbox(args);
+        var identifier = args.AString("identifier");
+        var rights = args.AString("rights");
+        var letters = rights.Length > 0 && rights[0] is '+' or '-' ? rights[1..] : rights;
+        if (!MailboxRightsText.TryParse(letters, out _))
+        {
+            throw new ImapSyntaxException("Rights are letters of \"lrswipkxtea\" (and the obsolete \"cd\"), after + or - to add or take away");
+        }
+
+        return new AclRequest(tag, "SETACL", mailbox, identifier, rights);
     }
 
     /// <summary>setquota = "SETQUOTA" SP quota-root-name SP setquota-list; setquota-list = "(" [setquota-resource *(SP setquota-resource)] ")".</summary>

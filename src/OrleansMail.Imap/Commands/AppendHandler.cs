@@ -15,9 +15,12 @@ internal sealed class AppendHandler(ImapSessionContext session, ImapCommandParse
 {
     private PendingAppend? _append;
 
-    private sealed class PendingAppend(MailboxInfo mailbox)
+    private sealed class PendingAppend((MailboxTarget Target, MailboxInfo Info) mailbox)
     {
-        public MailboxInfo Mailbox { get; } = mailbox;
+        public MailboxInfo Mailbox { get; } = mailbox.Info;
+
+        /// <summary>The user whose mailbox it is (another's, through the shared namespace), whose grain and store take the message.</summary>
+        public MailboxTarget Target { get; } = mailbox.Target;
 
         public List<(IngestedMessage Message, MessageFlags Flags, string[] Keywords, DateTimeOffset? Date)> Messages { get; } = [];
 
@@ -195,7 +198,7 @@ internal sealed class AppendHandler(ImapSessionContext session, ImapCommandParse
         {
             foreach (var spooled in append.Messages)
             {
-                var saved = await SaveAsync(append.Mailbox, spooled).ConfigureAwait(false);
+                var saved = await SaveAsync(append, spooled).ConfigureAwait(false);
                 uids.Add(saved.Uid);
                 validity = saved.UidValidity;
             }
@@ -203,7 +206,7 @@ internal sealed class AppendHandler(ImapSessionContext session, ImapCommandParse
         catch (Exception) when (uids.Count > 0)
         {
             // RFC 3502: MULTIAPPEND is all or nothing; take back the messages already saved, then answer the failure.
-            await UndoAsync(append.Mailbox.Id, uids).ConfigureAwait(false);
+            await UndoAsync(append.Target.Grain, append.Mailbox.Id, uids).ConfigureAwait(false);
             throw;
         }
 
@@ -219,7 +222,7 @@ internal sealed class AppendHandler(ImapSessionContext session, ImapCommandParse
     /// The mailbox an APPEND or REPLACE saves into, its name the first of <paramref name="arguments"/>: one that
     /// does not exist is TRYCREATE (RFC 3501 §6.3.11), one that cannot exist (not modified UTF-7) NONEXISTENT.
     /// </summary>
-    private async Task<MailboxInfo> TargetMailboxAsync(IEnumerable<ImapToken> arguments)
+    private async Task<(MailboxTarget Target, MailboxInfo Info)> TargetMailboxAsync(IEnumerable<ImapToken> arguments)
     {
         var mailboxArgument = new ImapArguments([.. arguments]) { Utf8Names = session.Extensions.Utf8Names };
         var name = ImapSessionContext.RequireMailbox(ImapRequestParser.Mailbox(mailboxArgument));
@@ -228,13 +231,15 @@ internal sealed class AppendHandler(ImapSessionContext session, ImapCommandParse
             throw new ImapNoException("NONEXISTENT", "Mailbox name is not valid modified UTF-7");
         }
 
+        var target = session.Resolve(name);
         try
         {
-            return await session.Grain.GetMailboxAsync(name).ConfigureAwait(false);
+            return (target, await target.Grain.GetMailboxAsync(target.Name).ConfigureAwait(false));
         }
         catch (MailStoreException e) when (e.Kind == MailStoreErrorKind.NotFound)
         {
-            throw new ImapNoException("TRYCREATE", "No such mailbox");
+            // Another user's mailbox that is not there (or not visible) is not one to create (RFC 4314 §4).
+            throw target.IsShared(session.User.UserId) ? new ImapNoException("NONEXISTENT", "No such mailbox") : new ImapNoException("TRYCREATE", "No such mailbox");
         }
     }
 
@@ -309,11 +314,11 @@ internal sealed class AppendHandler(ImapSessionContext session, ImapCommandParse
             throw new ImapNoException("NONEXISTENT", "No such message to replace");
         }
 
-        var saved = await SaveAsync(append.Mailbox, append.Messages[0]).ConfigureAwait(false);
+        var saved = await SaveAsync(append, append.Messages[0]).ConfigureAwait(false);
         session.Out.Raw($"* OK [APPENDUID {saved.UidValidity} {saved.Uid}] Replacement Message ready\r\n");
         var replaced = SelectedMailbox.ToUidSet([old]);
-        await session.Grain.StoreFlagsAsync(view.Id, replaced, FlagOperation.Add, MessageFlags.Deleted, []).ConfigureAwait(false);
-        foreach (var uid in (await session.Grain.ExpungeAsync(view.Id, replaced).ConfigureAwait(false)).Expunged)
+        await session.MailboxGrain.StoreFlagsAsync(view.Id, replaced, FlagOperation.Add, MessageFlags.Deleted, []).ConfigureAwait(false);
+        foreach (var uid in (await session.MailboxGrain.ExpungeAsync(view.Id, replaced).ConfigureAwait(false)).Expunged)
         {
             view.MarkExpunged(uid);
         }
@@ -322,9 +327,11 @@ internal sealed class AppendHandler(ImapSessionContext session, ImapCommandParse
         return request.Uid ? "UID REPLACE completed" : "REPLACE completed";
     }
 
-    private async Task<SaveResult> SaveAsync(MailboxInfo mailbox, (IngestedMessage Message, MessageFlags Flags, string[] Keywords, DateTimeOffset? Date) spooled)
+    private async Task<SaveResult> SaveAsync(PendingAppend append, (IngestedMessage Message, MessageFlags Flags, string[] Keywords, DateTimeOffset? Date) spooled)
     {
-        var target = new DeliveryTarget(session.User.UserId, MailboxId: mailbox.Id, Flags: spooled.Flags, Keywords: spooled.Keywords, InternalDate: spooled.Date, Quota: session.User.Quota);
+        // In another user's mailbox the message is that user's, and so is the quota (not known here).
+        var shared = append.Target.IsShared(session.User.UserId);
+        var target = new DeliveryTarget(append.Target.Owner, MailboxId: append.Mailbox.Id, Flags: spooled.Flags, Keywords: spooled.Keywords, InternalDate: spooled.Date, Quota: shared ? null : session.User.Quota);
         var saved = await session.Services.IngestPath.DeliverAsync(spooled.Message, target).ConfigureAwait(false);
         session.Services.Metrics.Appended.Add(1);
         return saved;
@@ -346,13 +353,13 @@ internal sealed class AppendHandler(ImapSessionContext session, ImapCommandParse
         _append = null;
     }
 
-    private async Task UndoAsync(Guid mailboxId, List<uint> uids)
+    private async Task UndoAsync(IUserGrain grain, Guid mailboxId, List<uint> uids)
     {
         try
         {
             var saved = SelectedMailbox.ToUidSet(uids);
-            await session.Grain.StoreFlagsAsync(mailboxId, saved, FlagOperation.Add, MessageFlags.Deleted, []).ConfigureAwait(false);
-            await session.Grain.ExpungeAsync(mailboxId, saved).ConfigureAwait(false);
+            await grain.StoreFlagsAsync(mailboxId, saved, FlagOperation.Add, MessageFlags.Deleted, []).ConfigureAwait(false);
+            await grain.ExpungeAsync(mailboxId, saved).ConfigureAwait(false);
         }
         catch (Exception e) when (ImapErrors.TryDescribe(e, out _))
         {

@@ -121,7 +121,7 @@ internal sealed class CatenateComposer(ImapSessionContext session)
         var bad = new ImapNoException($"BADURL {text}", "The URL names nothing this user has");
         if (!ImapUrl.TryParse(text, out var url)
             || (url.User is not null && !string.Equals(url.User, session.User.UserId, StringComparison.OrdinalIgnoreCase))
-            || (url.Mailbox ?? session.View?.Name) is not { } name)
+            || (url.Mailbox ?? (session.View?.Owner == session.User.UserId ? session.View.Name : null)) is not { } name)
         {
             throw bad;
         }

@@ -1,3 +1,4 @@
+using OrleansMail.Errors;
 using OrleansMail.Grains.Contracts;
 using OrleansMail.Imap.Fetch;
 using OrleansMail.Imap.Protocol;
@@ -55,7 +56,7 @@ internal sealed class FetchHandler(ImapSessionContext session, ViewSync sync)
             }
         }
 
-        var userId = session.User.UserId;
+        var userId = session.MailboxOwner;
         var needsSummary = items.Any(i => i.NeedsSummary);
         var need = items.Any(i => i.NeedsBody) ? BodyNeed.Whole : items.Any(i => i.NeedsHeaderOnly) ? BodyNeed.Header : BodyNeed.None;
         var prefetch = new BodyPrefetch(session.Services.Bodies, userId);
@@ -90,7 +91,16 @@ internal sealed class FetchHandler(ImapSessionContext session, ViewSync sync)
         var unseen = uids.Where(u => view.TryGet(u, out var m) && !m.Flags.HasFlag(MessageFlags.Seen) && !view.IsPendingExpunge(u)).ToList();
         if (unseen.Count > 0)
         {
-            var stored = await session.Grain.StoreFlagsAsync(view.Id, SelectedMailbox.ToUidSet(unseen), FlagOperation.Add, MessageFlags.Seen, []).ConfigureAwait(false);
+            StoreResult stored;
+            try
+            {
+                stored = await session.MailboxGrain.StoreFlagsAsync(view.Id, SelectedMailbox.ToUidSet(unseen), FlagOperation.Add, MessageFlags.Seen, []).ConfigureAwait(false);
+            }
+            catch (MailStoreException e) when (e.Kind == MailStoreErrorKind.NoPermission)
+            {
+                // RFC 4314 §4: a reader of another user's mailbox without "s" gets the message, and \Seen stays as it was.
+                return flagsChanged;
+            }
 
             // Another session may have set a keyword meanwhile: the records that come back carry it.
             sync.AnnounceKeywords(view, stored.Changed);

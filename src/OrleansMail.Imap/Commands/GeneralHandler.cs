@@ -91,7 +91,8 @@ internal sealed class GeneralHandler(ImapSessionContext session, LoginHandler lo
 
     public async Task<string?> NamespaceAsync(PlainRequest request)
     {
-        await session.WriteLineAsync("* NAMESPACE ((\"\" \"/\")) NIL NIL").ConfigureAwait(false);
+        // RFC 2342 §5: the user's own mailboxes, and other users' (RFC 4314) under "Shared/owner/".
+        await session.WriteLineAsync($"* NAMESPACE ((\"\" \"/\")) ((\"{SharedNamespace.Prefix}\" \"/\")) NIL").ConfigureAwait(false);
         return "NAMESPACE completed";
     }
 }

@@ -22,6 +22,11 @@ internal sealed class ListHandler(ImapSessionContext session)
         }
 
         var mailboxes = await ListWithDefaultsAsync().ConfigureAwait(false);
+        if (request.Patterns.Any(p => MayReachShared(request.Reference + p)))
+        {
+            mailboxes = [.. mailboxes, .. await SharedMailboxesAsync().ConfigureAwait(false)];
+        }
+
         var byName = mailboxes.ToDictionary(m => m.Name, StringComparer.Ordinal);
         var matchers = request.Patterns.Select(p => PatternMatcher(request.Reference, p, session.Extensions.Utf8Names)).OfType<MailboxPattern>().ToList();
 
@@ -150,6 +155,45 @@ internal sealed class ListHandler(ImapSessionContext session)
         }
 
         return await grain.ListMailboxesAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The mailboxes other users let this user see (RFC 4314 "l"), named in the shared namespace: one call to each
+    /// owner who has granted this user rights, all at once, each owner's grain choosing what to show. Special use is
+    /// the owner's, not this user's, so it is not shown (a client would take another's \Sent for its own).
+    /// </summary>
+    private async Task<MailboxInfo[]> SharedMailboxesAsync()
+    {
+        var owners = await session.Grain.ListSharedByAsync().ConfigureAwait(false);
+        if (owners.Length == 0)
+        {
+            return [];
+        }
+
+        var subscribed = new HashSet<string>(await session.Grain.ListSubscriptionsAsync().ConfigureAwait(false), StringComparer.Ordinal);
+        var lists = await Task.WhenAll(owners.Select(async owner =>
+        {
+            try
+            {
+                var visible = await session.Services.Grains.GetGrain<IUserGrain>(owner).ListMailboxesAsync().ConfigureAwait(false);
+                return visible.Select(m => m with { Name = SharedNamespace.Name(owner, m.Name), SpecialUse = SpecialUse.None, Subscribed = subscribed.Contains(SharedNamespace.Name(owner, m.Name)) });
+            }
+            catch (Exception e) when (ImapErrors.TryDescribe(e, out _))
+            {
+                // One owner out of reach hides only that owner's mailboxes.
+                ImapLog.SharedListFailed(session.Log, e, owner);
+                return [];
+            }
+        })).ConfigureAwait(false);
+        return [.. lists.SelectMany(l => l)];
+    }
+
+    /// <summary>Whether a LIST pattern can match a name in the shared namespace: its text up to the first wildcard leads there.</summary>
+    private static bool MayReachShared(string pattern)
+    {
+        var wildcard = pattern.IndexOfAny(['*', '%']);
+        var literal = wildcard < 0 ? pattern : pattern[..wildcard];
+        return SharedNamespace.Prefix.StartsWith(literal, StringComparison.Ordinal) || literal.StartsWith(SharedNamespace.Prefix, StringComparison.Ordinal);
     }
 
     /// <summary>

@@ -24,6 +24,7 @@ internal sealed class MailboxHandler(ImapSessionContext session)
             throw new ImapNoException("CANNOT", "Invalid mailbox name");
         }
 
+        RefuseShared(name);
         var created = await session.Grain.CreateMailboxAsync(name, use).ConfigureAwait(false);
         return $"[MAILBOXID (F{created.Id:N})] CREATE completed";
     }
@@ -36,7 +37,8 @@ internal sealed class MailboxHandler(ImapSessionContext session)
             throw new ImapNoException("CANNOT", "INBOX cannot be deleted");
         }
 
-        if (session.View is { } view && view.Name == name)
+        RefuseShared(name);
+        if (session.View is { } view && view.Name == name && view.Owner == session.User.UserId)
         {
             session.State = new AuthenticatedState(session.User);
         }
@@ -54,6 +56,9 @@ internal sealed class MailboxHandler(ImapSessionContext session)
             throw new ImapNoException("CANNOT", "Invalid new mailbox name");
         }
 
+        RefuseShared(from);
+        RefuseShared(to);
+
         await session.Grain.RenameMailboxAsync(from, to).ConfigureAwait(false);
         return "RENAME completed";
     }
@@ -70,16 +75,17 @@ internal sealed class MailboxHandler(ImapSessionContext session)
     {
         var name = ImapSessionContext.RequireMailbox(request.Mailbox);
         MailboxInfo info;
+        var target = session.Resolve(name);
         try
         {
-            info = await session.Grain.GetMailboxAsync(name).ConfigureAwait(false);
+            info = await target.Grain.GetMailboxAsync(target.Name).ConfigureAwait(false);
         }
         catch (MailStoreException e) when (e.Kind == MailStoreErrorKind.NotFound)
         {
             throw new ImapNoException("NONEXISTENT", "No such mailbox");
         }
 
-        StatusResponse.Write(session, info, request.Items);
+        StatusResponse.Write(session, info with { Name = name }, request.Items);
         return "STATUS completed";
     }
 
@@ -94,4 +100,13 @@ internal sealed class MailboxHandler(ImapSessionContext session)
         "\\FLAGGED" => SpecialUse.Flagged,
         _ => null,
     };
+
+    /// <summary>The shared namespace holds other users' mailboxes: the user creates, deletes and renames nothing there.</summary>
+    private static void RefuseShared(string name)
+    {
+        if (SharedNamespace.Contains(name))
+        {
+            throw new ImapNoException("NOPERM", $"{SharedNamespace.Root} holds other users' mailboxes");
+        }
+    }
 }

@@ -159,7 +159,7 @@ internal sealed class SearchHandler(ImapSessionContext session)
             }
         }
 
-        var userId = session.User.UserId;
+        var userId = session.MailboxOwner;
         var prefetch = new BodyPrefetch(session.Services.Bodies, userId);
         var needs = key.Needs;
         var need = needs.HasFlag(SearchNeeds.Body) ? BodyNeed.Whole : needs.HasFlag(SearchNeeds.Header) ? BodyNeed.Header : BodyNeed.None;

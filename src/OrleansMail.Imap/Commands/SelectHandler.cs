@@ -8,6 +8,9 @@ namespace OrleansMail.Imap;
 /// <summary>Entering and leaving the selected state: SELECT, EXAMINE (with CONDSTORE and QRESYNC, RFC 7162), CLOSE, UNSELECT (RFC 3691), CHECK.</summary>
 internal sealed class SelectHandler(ImapSessionContext session, ViewSync sync, MailboxNotifications notifications)
 {
+    /// <summary>The rights that change a mailbox's messages: without any of them a SELECT is an EXAMINE.</summary>
+    private const MailboxRights Changes = MailboxRights.KeepSeen | MailboxRights.Write | MailboxRights.Insert | MailboxRights.DeleteMessages | MailboxRights.Expunge;
+
     private ImapResponseWriter Out => session.Out;
 
     public async Task<string?> SelectAsync(SelectRequest request)
@@ -35,17 +38,23 @@ internal sealed class SelectHandler(ImapSessionContext session, ViewSync sync, M
         session.State = new AuthenticatedState(user);
         MailboxInfo info;
         MessageView[] messages;
+        var target = session.Resolve(name);
         try
         {
-            info = await session.Grain.GetMailboxAsync(name).ConfigureAwait(false);
-            messages = await session.Grain.FetchAsync(info.Id, UidSet.Range(1, uint.MaxValue - 1)).ConfigureAwait(false);
+            info = await target.Grain.GetMailboxAsync(target.Name).ConfigureAwait(false);
+            messages = await target.Grain.FetchAsync(info.Id, UidSet.Range(1, uint.MaxValue - 1)).ConfigureAwait(false);
+            if (target.IsShared(user.UserId) && (await target.Grain.GetMyRightsAsync(target.Name).ConfigureAwait(false) & Changes) == 0)
+            {
+                // Another user's mailbox this user may only read opens read-only, as Dovecot does (RFC 4314 §4).
+                readOnly = true;
+            }
         }
         catch (MailStoreException e) when (e.Kind == MailStoreErrorKind.NotFound)
         {
             throw new ImapNoException("NONEXISTENT", "No such mailbox");
         }
 
-        var view = new SelectedMailbox(info, readOnly) { ShowsRecent = !session.Extensions.Imap4Rev2 };
+        var view = new SelectedMailbox(info, readOnly) { ShowsRecent = !session.Extensions.Imap4Rev2, Owner = target.Owner };
         foreach (var message in messages)
         {
             view.Add(message);
@@ -55,7 +64,7 @@ internal sealed class SelectHandler(ImapSessionContext session, ViewSync sync, M
         // EXAMINE only looks (RFC 3501 §6.3.2: it must not take \Recent away from anyone); SELECT claims.
         if (view.ShowsRecent)
         {
-            view.MarkRecentFrom(await session.Grain.ClaimRecentAsync(info.Id, readOnly ? 0 : view.LargestUid).ConfigureAwait(false));
+            view.MarkRecentFrom(await target.Grain.ClaimRecentAsync(info.Id, readOnly ? 0 : view.LargestUid).ConfigureAwait(false));
         }
 
         WriteSelectAnswers(info, view, messages);
@@ -101,7 +110,7 @@ internal sealed class SelectHandler(ImapSessionContext session, ViewSync sync, M
         if (expunge && !view.ReadOnly)
         {
             // RFC 3501 §6.4.2: CLOSE expunges silently.
-            await session.Grain.ExpungeAsync(view.Id).ConfigureAwait(false);
+            await session.Services.Grains.GetGrain<IUserGrain>(view.Owner).ExpungeAsync(view.Id).ConfigureAwait(false);
         }
 
         return expunge ? "CLOSE completed" : "UNSELECT completed";

@@ -90,7 +90,7 @@ internal sealed class SortHandler(ImapSessionContext session, SearchHandler sear
     private async Task<MessageSummary?[]> SummariesAsync(List<(MessageView Message, int Sequence)> found)
     {
         var all = new MessageSummary?[found.Count];
-        var userId = session.User.UserId;
+        var userId = session.MailboxOwner;
         for (var start = 0; start < found.Count; start += BodyPrefetch.SummaryChunk)
         {
             var chunk = found.Skip(start).Take(BodyPrefetch.SummaryChunk).Select(f => (f.Message.BodyId, f.Message.Size)).ToList();

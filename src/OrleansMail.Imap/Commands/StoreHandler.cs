@@ -28,7 +28,7 @@ internal sealed class StoreHandler(ImapSessionContext session, ViewSync sync)
         }
         else if (uids.Count > 0)
         {
-            var result = await session.Grain.StoreFlagsAsync(view.Id, SelectedMailbox.ToUidSet(uids), request.Operation, request.Flags, request.Keywords, unchangedSince).ConfigureAwait(false);
+            var result = await session.MailboxGrain.StoreFlagsAsync(view.Id, SelectedMailbox.ToUidSet(uids), request.Operation, request.Flags, request.Keywords, unchangedSince).ConfigureAwait(false);
             sync.AnnounceKeywords(view, result.Changed);
             foreach (var changed in result.Changed)
             {
@@ -81,9 +81,15 @@ internal sealed class StoreHandler(ImapSessionContext session, ViewSync sync)
         var name = ImapSessionContext.RequireMailbox(request.Mailbox);
         var view = move ? WritableView() : session.View!;
         MailboxInfo destination;
+        var target = session.Resolve(name);
+        if (target.Owner != view.Owner)
+        {
+            throw new ImapNoException("CANNOT", "COPY and MOVE stay within one user's mailboxes");
+        }
+
         try
         {
-            destination = await session.Grain.GetMailboxAsync(name).ConfigureAwait(false);
+            destination = await target.Grain.GetMailboxAsync(target.Name).ConfigureAwait(false);
         }
         catch (MailStoreException e) when (e.Kind == MailStoreErrorKind.NotFound)
         {
@@ -97,7 +103,9 @@ internal sealed class StoreHandler(ImapSessionContext session, ViewSync sync)
             return $"{verb} completed (no messages)";
         }
 
-        var result = await session.Grain.CopyAsync(view.Id, SelectedMailbox.ToUidSet(uids), destination.Id, move, session.User.Quota).ConfigureAwait(false);
+        // The user's quota is its own mailboxes'; in a shared one the owner's limits are not known here.
+        var quota = target.IsShared(session.User.UserId) ? null : session.User.Quota;
+        var result = await target.Grain.CopyAsync(view.Id, SelectedMailbox.ToUidSet(uids), destination.Id, move, quota).ConfigureAwait(false);
         var code = $"[COPYUID {result.DestinationUidValidity} {ImapFormat.UidList(result.SourceUids)} {ImapFormat.UidList(result.DestinationUids)}]";
         if (!move)
         {
@@ -122,7 +130,7 @@ internal sealed class StoreHandler(ImapSessionContext session, ViewSync sync)
         ulong modSeq = 0;
         if (only is null || !only.IsEmpty)
         {
-            var result = await session.Grain.ExpungeAsync(view.Id, only).ConfigureAwait(false);
+            var result = await session.MailboxGrain.ExpungeAsync(view.Id, only).ConfigureAwait(false);
             foreach (var uid in result.Expunged)
             {
                 view.MarkExpunged(uid);

@@ -1,7 +1,9 @@
 using System.IO.Pipelines;
 using System.Net;
 using Microsoft.AspNetCore.Connections;
+using OrleansMail.Grains.Contracts;
 using OrleansMail.Imap.Protocol;
+using OrleansMail.Mail;
 
 namespace OrleansMail.Imap;
 
@@ -38,6 +40,7 @@ internal sealed class ImapSession : IDisposable
         Sort = new SortHandler(_session, Search);
         Quota = new QuotaHandler(_session);
         Metadata = new MetadataHandler(_session);
+        Acl = new AclHandler(_session);
     }
 
     internal GeneralHandler General { get; }
@@ -65,6 +68,8 @@ internal sealed class ImapSession : IDisposable
     internal QuotaHandler Quota { get; }
 
     internal MetadataHandler Metadata { get; }
+
+    internal AclHandler Acl { get; }
 
     private ViewSync Sync { get; }
 
@@ -244,6 +249,15 @@ internal sealed class ImapSession : IDisposable
         }
 
         var wasLoggedIn = _session.State is not NotAuthenticatedState;
+
+        // Every grain call this command makes acts for the logged-in user: another user's grain grants only what
+        // its access control lists give that user (RFC 4314).
+        MailAccessor.ActAs(_session.State switch
+        {
+            AuthenticatedState a => a.User.UserId,
+            SelectedState s => s.User.UserId,
+            _ => null,
+        });
         string status;
         try
         {
@@ -255,6 +269,13 @@ internal sealed class ImapSession : IDisposable
             }
 
             var condStore = _session.Extensions.CondStore;
+            if (spec.States == ImapStates.Selected && _session.State is SelectedState { View: var shared, User: var me } && shared.Owner != me.UserId)
+            {
+                // Rights on another user's mailbox can change while it is selected, and bodies and cached flags are
+                // served without the owner's grain: it says first whether this user may still read (RFC 4314).
+                await _session.MailboxGrain.FetchAsync(shared.Id, UidSet.Empty).ConfigureAwait(false);
+            }
+
             var text = await spec.Run(this, request).ConfigureAwait(false);
             if (_session.State is SelectedState { View: var view } && spec.Name is not ("SELECT" or "EXAMINE"))
             {

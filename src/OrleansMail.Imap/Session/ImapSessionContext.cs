@@ -42,6 +42,21 @@ internal sealed class ImapSessionContext(ImapServices services, ImapChannel chan
 
     public SelectedMailbox? View => (State as SelectedState)?.View;
 
+    /// <summary>The grain of the selected mailbox's owner: the user's own, or another user's for a shared mailbox.</summary>
+    public IUserGrain MailboxGrain => View is { } view ? Services.Grains.GetGrain<IUserGrain>(view.Owner) : Grain;
+
+    /// <summary>
+    /// The grain, owner and owner's name of a mailbox the client named: its own, or another user's through the shared
+    /// namespace ("Shared/bob/Projects").
+    /// </summary>
+    public MailboxTarget Resolve(string name) =>
+        SharedNamespace.TryParse(name, out var owner, out var local) && owner != User.UserId
+            ? new MailboxTarget(Services.Grains.GetGrain<IUserGrain>(owner), owner, local)
+            : new MailboxTarget(Grain, User.UserId, SharedNamespace.TryParse(name, out _, out var mine) ? mine : name);
+
+    /// <summary>Whose bodies the selected mailbox's messages are.</summary>
+    public string MailboxOwner => View?.Owner ?? User.UserId;
+
     public ImapStates States => State switch
     {
         NotAuthenticatedState => ImapStates.NotAuthenticated,
@@ -59,7 +74,7 @@ internal sealed class ImapSessionContext(ImapServices services, ImapChannel chan
 
     public string Capabilities()
     {
-        var caps = new List<string> { "IMAP4rev1", "IMAP4rev2", "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UNSELECT", "CHILDREN", "SPECIAL-USE", "LIST-EXTENDED", "UIDPLUS", "MOVE", "MULTIAPPEND", "REPLACE", "CATENATE", $"APPENDLIMIT={Services.Ingest.MaxMessageSize}", "CONDSTORE", "QRESYNC", "ESEARCH", "SEARCHRES", "PARTIAL", "CONTEXT=SEARCH", "CONTEXT=SORT", "SORT", "SORT=DISPLAY", "ESORT", "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES", "WITHIN", "LIST-STATUS", "STATUS=SIZE", "OBJECTID", "SAVEDATE", "PREVIEW", "BINARY", "UTF8=ACCEPT", "QUOTA", "QUOTA=RES-STORAGE", "QUOTA=RES-MESSAGE", "METADATA" };
+        var caps = new List<string> { "IMAP4rev1", "IMAP4rev2", "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UNSELECT", "CHILDREN", "SPECIAL-USE", "LIST-EXTENDED", "UIDPLUS", "MOVE", "MULTIAPPEND", "REPLACE", "CATENATE", $"APPENDLIMIT={Services.Ingest.MaxMessageSize}", "CONDSTORE", "QRESYNC", "ESEARCH", "SEARCHRES", "PARTIAL", "CONTEXT=SEARCH", "CONTEXT=SORT", "SORT", "SORT=DISPLAY", "ESORT", "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES", "WITHIN", "LIST-STATUS", "STATUS=SIZE", "OBJECTID", "SAVEDATE", "PREVIEW", "BINARY", "UTF8=ACCEPT", "QUOTA", "QUOTA=RES-STORAGE", "QUOTA=RES-MESSAGE", "METADATA", "ACL", "RIGHTS=texk" };
         if (State is not NotAuthenticatedState)
         {
             // Not before login: inflating what an unauthenticated client sends is work for anyone (RFC 4978 §8).

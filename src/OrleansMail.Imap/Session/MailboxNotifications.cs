@@ -14,6 +14,9 @@ internal sealed class MailboxNotifications(ImapSessionContext session)
     // Orleans keeps only a weak reference to an observer object: this field is what keeps it alive.
     private MailboxChangeObserver? _observer;
     private IUserGrain? _user;
+
+    // The owner of a shared mailbox the session has selected: its grain tells of that mailbox's changes.
+    private (string Owner, IUserGrain Grain)? _shared;
     private DateTimeOffset _subscribedAt;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -44,7 +47,12 @@ internal sealed class MailboxNotifications(ImapSessionContext session)
         _subscribedAt = now;
         try
         {
+            await FollowSelectedOwnerAsync().ConfigureAwait(false);
             await _user.SubscribeAsync(_reference).ConfigureAwait(false);
+            if (_shared is { } shared)
+            {
+                await shared.Grain.SubscribeAsync(_reference).ConfigureAwait(false);
+            }
         }
         catch (Exception e) when (ImapErrors.TryDescribe(e, out _))
         {
@@ -60,6 +68,27 @@ internal sealed class MailboxNotifications(ImapSessionContext session)
         }
     }
 
+    /// <summary>Subscribes to the grain of the selected mailbox's owner when that is another user, and leaves the one before.</summary>
+    private async Task FollowSelectedOwnerAsync()
+    {
+        var owner = session.State is SelectedState { View.Owner: var o, User.UserId: var me } && o != me ? o : null;
+        if (_shared?.Owner == owner)
+        {
+            return;
+        }
+
+        if (_shared is { } previous)
+        {
+            _shared = null;
+            await previous.Grain.UnsubscribeAsync(_reference!).ConfigureAwait(false);
+        }
+
+        if (owner is not null)
+        {
+            _shared = (owner, session.Services.Grains.GetGrain<IUserGrain>(owner));
+        }
+    }
+
     /// <summary>Whatever state the session ended in (a BYE sets LogoutState first), its subscription goes with it.</summary>
     public async Task StopAsync()
     {
@@ -68,6 +97,10 @@ internal sealed class MailboxNotifications(ImapSessionContext session)
             try
             {
                 await user.UnsubscribeAsync(_reference).ConfigureAwait(false);
+                if (_shared is { } shared)
+                {
+                    await shared.Grain.UnsubscribeAsync(_reference).ConfigureAwait(false);
+                }
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
@@ -79,6 +112,7 @@ internal sealed class MailboxNotifications(ImapSessionContext session)
 
         _reference = null;
         _user = null;
+        _shared = null;
         _observer = null;
     }
 

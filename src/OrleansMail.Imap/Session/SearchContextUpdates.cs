@@ -75,7 +75,7 @@ internal sealed class SearchContextUpdates(ImapSessionContext session, SearchHan
         }
 
         var messages = joined.Select(u => { view.TryGet(u, out var message); return message; }).ToList();
-        var summaries = await session.Services.Summaries.GetAsync(session.User.UserId, [.. messages.Select(m => (m.BodyId, m.Size))]).ConfigureAwait(false);
+        var summaries = await session.Services.Summaries.GetAsync(session.MailboxOwner, [.. messages.Select(m => (m.BodyId, m.Size))]).ConfigureAwait(false);
         var entries = messages.Select((m, i) => sorted.Order.EntryOf(m, summaries[i]));
         foreach (var (position, uids) in sorted.Insert(entries))
         {

@@ -25,6 +25,9 @@ internal sealed class SelectedMailbox(MailboxInfo info, bool readOnly)
 
     public bool ReadOnly { get; } = readOnly;
 
+    /// <summary>Whose mailbox it is: the session's user, or the owner of a shared one (RFC 4314), whose grain holds it.</summary>
+    public required string Owner { get; init; }
+
     public uint UidNext { get; set; } = info.UidNext;
 
     /// <summary>The modseq up to which this view has taken in the store's changes.</summary>

@@ -40,7 +40,7 @@ internal sealed class ViewSync(ImapSessionContext session, MailboxNotifications 
         ChangeSet changes;
         try
         {
-            changes = await session.Grain.GetChangesAsync(view.Id, view.SyncedModSeq).ConfigureAwait(false);
+            changes = await session.MailboxGrain.GetChangesAsync(view.Id, view.SyncedModSeq).ConfigureAwait(false);
         }
         catch (MailStoreException e) when (e.Kind == MailStoreErrorKind.NotFound)
         {
@@ -52,7 +52,7 @@ internal sealed class ViewSync(ImapSessionContext session, MailboxNotifications 
 
         if (!changes.VanishedComplete || changes.UidValidity != view.UidValidity)
         {
-            changes = await session.Grain.GetChangesAsync(view.Id, 0).ConfigureAwait(false);
+            changes = await session.MailboxGrain.GetChangesAsync(view.Id, 0).ConfigureAwait(false);
             var present = changes.Changed.Select(m => m.Uid).ToHashSet();
             foreach (var uid in view.Uids.Where(u => !present.Contains(u)).ToList())
             {
@@ -93,7 +93,7 @@ internal sealed class ViewSync(ImapSessionContext session, MailboxNotifications 
             Out.Raw($"* {view.Count} EXISTS\r\n");
             if (view.ShowsRecent)
             {
-                var firstRecent = await session.Grain.ClaimRecentAsync(view.Id, view.ReadOnly ? 0 : view.LargestUid).ConfigureAwait(false);
+                var firstRecent = await session.MailboxGrain.ClaimRecentAsync(view.Id, view.ReadOnly ? 0 : view.LargestUid).ConfigureAwait(false);
                 if (view.MarkRecentFrom(firstRecent) > 0)
                 {
                     Out.Raw($"* {view.RecentCount} RECENT\r\n");
@@ -190,7 +190,7 @@ internal sealed class ViewSync(ImapSessionContext session, MailboxNotifications 
             return; // the client's cache is for another incarnation: it gets the full SELECT answer only
         }
 
-        var changes = await session.Grain.GetChangesAsync(view.Id, parameters.ModSeq).ConfigureAwait(false);
+        var changes = await session.MailboxGrain.GetChangesAsync(view.Id, parameters.ModSeq).ConfigureAwait(false);
         WriteVanishedEarlier(view, changes, parameters.KnownUids ?? UidSet.Range(1, Math.Max(1, view.UidNext) - 1));
 
         // Without a complete history since the client's modseq (trimmed, or an unclean takeover moved the floor),
@@ -208,7 +208,7 @@ internal sealed class ViewSync(ImapSessionContext session, MailboxNotifications 
     /// <summary>UID FETCH ... (CHANGEDSINCE m VANISHED): the requested UIDs expunged after m (RFC 7162 §3.2.6).</summary>
     public async Task WriteVanishedEarlierAsync(SelectedMailbox view, ImapSequenceSet set, ulong changedSince)
     {
-        var changes = await session.Grain.GetChangesAsync(view.Id, changedSince).ConfigureAwait(false);
+        var changes = await session.MailboxGrain.GetChangesAsync(view.Id, changedSince).ConfigureAwait(false);
         var requested = UidSet.FromRanges(set.Resolve(Math.Max(view.LargestUid, view.UidNext - 1)));
         WriteVanishedEarlier(view, changes, requested.Intersect(UidSet.Range(1, Math.Max(1, view.UidNext) - 1)));
     }

@@ -1,0 +1,57 @@
+using OrleansMail.Errors;
+using OrleansMail.Grains.Contracts;
+using OrleansMail.Mail;
+using Xunit;
+
+namespace OrleansMail.Grains.Tests;
+
+/// <summary>A user's grain called for someone else (RFC 4314): only what the mailbox's list grants, and nothing beyond the methods a shared mailbox needs.</summary>
+public sealed class SharedAccessTests : EmbeddedClusterTest
+{
+    [Fact]
+    public async Task Another_user_reaches_only_what_the_list_grants_and_no_method_beyond_a_shared_mailboxs()
+    {
+        const string owner = "acl-owner";
+        var user = Cluster.User(owner);
+        var (body, saved) = await TestMessages.SaveAsync(Cluster.Store, user, owner, "INBOX", "private");
+        var team = await user.CreateMailboxAsync("Team");
+        await user.SetAclAsync("Team", "reader", MailboxRights.Lookup | MailboxRights.Read);
+
+        try
+        {
+            MailAccessor.ActAs("reader");
+            Assert.Equal(["Team"], (await user.ListMailboxesAsync()).Select(m => m.Name));
+            Assert.Empty(await user.FetchAsync(team.Id, UidSet.Range(1, 10)));
+            Assert.Equal(MailboxRights.Lookup | MailboxRights.Read, await user.GetMyRightsAsync("Team"));
+            await AssertRefused(MailStoreErrorKind.NotFound, () => user.FetchAsync(saved.MailboxId, UidSet.Of(saved.Uid)));
+            await AssertRefused(MailStoreErrorKind.NotFound, () => user.GetMailboxAsync("INBOX"));
+            await AssertRefused(MailStoreErrorKind.NoPermission, () => user.GetSummariesAsync([body]));
+            await AssertRefused(MailStoreErrorKind.NoPermission, () => user.StoreFlagsAsync(team.Id, UidSet.Of(1), FlagOperation.Add, MessageFlags.Flagged, []));
+            await AssertRefused(MailStoreErrorKind.NoPermission, () => user.SetAclAsync("Team", "reader", MailboxRights.All));
+
+            // Everything that is not about a shared mailbox's messages is the owner's alone.
+            await AssertRefused(MailStoreErrorKind.NoPermission, () => user.CreateMailboxAsync("Mine"));
+            await AssertRefused(MailStoreErrorKind.NoPermission, () => user.DeleteMailboxAsync("Team"));
+            await AssertRefused(MailStoreErrorKind.NoPermission, () => user.ListSubscriptionsAsync());
+            await AssertRefused(MailStoreErrorKind.NoPermission, () => user.GetMetadataAsync(""));
+            await AssertRefused(MailStoreErrorKind.NoPermission, () => user.GetQuotaUsageAsync());
+            await AssertRefused(MailStoreErrorKind.NoPermission, () => user.VerifyAsync());
+            await AssertRefused(MailStoreErrorKind.NoPermission, () => user.DeactivateAsync());
+            await AssertRefused(MailStoreErrorKind.NoPermission, () => user.ListSharedByAsync());
+        }
+        finally
+        {
+            MailAccessor.ActAs(null);
+        }
+
+        // The owner, and calls on no one's behalf, keep everything.
+        Assert.Equal(2, (await user.ListMailboxesAsync()).Length);
+        Assert.Single(await user.FetchAsync(saved.MailboxId, UidSet.Of(saved.Uid)));
+    }
+
+    private static async Task AssertRefused(MailStoreErrorKind kind, Func<Task> call)
+    {
+        var e = await Assert.ThrowsAsync<MailStoreException>(call);
+        Assert.Equal(kind, e.Kind);
+    }
+}
