@@ -80,6 +80,24 @@ public sealed partial class UserGrain
         await CommitAsync([new MetadataChanged(_time.GetUtcNow().ToUnixTimeMilliseconds(), Guid.Empty, name, [1])]).ConfigureAwait(true);
     }
 
+    public Task<UidSet> GetPrivateSeenAsync(string owner, Guid mailboxId, uint uidValidity) =>
+        Task.FromResult(PrivateSeen.Decode(_index.Metadata.GetValueOrDefault(new MetadataKey(Guid.Empty, PrivateSeen.EntryName(owner, mailboxId)))?.Value, uidValidity));
+
+    public async Task<UidSet> SetPrivateSeenAsync(string owner, Guid mailboxId, uint uidValidity, UidSet uids, bool seen)
+    {
+        var before = await GetPrivateSeenAsync(owner, mailboxId, uidValidity).ConfigureAwait(true);
+        var after = seen ? before.Union(uids) : before.Except(uids);
+        if (after.Ranges.SequenceEqual(before.Ranges))
+        {
+            return after;
+        }
+
+        var change = new MetadataChanged(_time.GetUtcNow().ToUnixTimeMilliseconds(), Guid.Empty, PrivateSeen.EntryName(owner, mailboxId), after.IsEmpty ? null : PrivateSeen.Encode(uidValidity, after));
+        await _lease.EnsureWritableAsync().ConfigureAwait(true);
+        await CommitAsync([change]).ConfigureAwait(true);
+        return after;
+    }
+
     public Task<string[]> ListSharedByAsync() => Task.FromResult(MailboxAcl.SharedBy(_index).ToArray());
 
     /// <summary>A mailbox that exists, found without creating one (INBOX and the special-use folders are created by their first use, but not by these).</summary>

@@ -123,4 +123,78 @@ public sealed class AclTests(ImapHost host)
         Assert.Equal("lr", (await shared.GetMyAccessRightsAsync()).ToString());
         await reader.DisconnectAsync(true);
     }
+
+    [Fact]
+    public async Task Copy_and_move_between_a_shared_mailbox_and_the_users_own_write_the_message_again_for_its_new_owner()
+    {
+        var (owner, member) = (host.NewUser(), host.NewUser());
+        await using var o = await host.LoggedInAsync(owner);
+        await o.CommandAsync("a1", "CREATE Team");
+        await o.CommandAsync("a2", "CREATE Drop");
+        await o.AppendAsync("a3", "Team", Note);
+        await o.CommandAsync("a4", $"SETACL Team {member} lr");
+        await o.CommandAsync("a5", $"SETACL Drop {member} lri");
+
+        await using var m = await host.LoggedInAsync(member);
+        await m.CommandAsync("b1", $"SELECT Shared/{owner}/Team");
+        var copy = await m.CommandAsync("b2", "COPY 1 INBOX");
+        Assert.Matches(@"^b2 OK \[COPYUID \d+ 1 1\] COPY completed$", copy[^1]);
+        Assert.StartsWith("b3 NO [READ-ONLY]", (await m.CommandAsync("b3", "MOVE 1 INBOX"))[^1]); // "lr": nothing may go
+        Assert.Equal("* STATUS INBOX (MESSAGES 1)", (await m.CommandAsync("b4", "STATUS INBOX (MESSAGES)"))[0]);
+        await m.SendAsync("b5 UID FETCH 1 BODY.PEEK[HEADER.FIELDS (SUBJECT)]\r\n");
+        Assert.Contains("team note", string.Join("\n", await m.ResponsesUntilTaggedAsync("b5")));
+
+        // From the member's own INBOX into the owner's Drop ("i"), and not into Team (no "i").
+        await m.CommandAsync("c1", "SELECT INBOX");
+        Assert.StartsWith("c2 NO [NOPERM]", (await m.CommandAsync("c2", $"COPY 1 Shared/{owner}/Team"))[^1]);
+        Assert.StartsWith("c3 OK", (await m.CommandAsync("c3", $"MOVE 1 Shared/{owner}/Drop"))[^1]);
+        Assert.Equal("* STATUS INBOX (MESSAGES 0)", (await m.CommandAsync("c4", "STATUS INBOX (MESSAGES)"))[0]);
+        Assert.Equal("* STATUS Drop (MESSAGES 1)", (await o.CommandAsync("a6", "STATUS Drop (MESSAGES)"))[0]);
+        Assert.Equal("* STATUS Team (MESSAGES 1)", (await o.CommandAsync("a7", "STATUS Team (MESSAGES)"))[0]);
+    }
+
+    [Fact]
+    public async Task Each_reader_of_a_shared_mailbox_has_its_own_seen_and_the_owners_stays_its_own()
+    {
+        var (owner, bob, carol) = (host.NewUser(), host.NewUser(), host.NewUser());
+        var team = $"Shared/{owner}/Team";
+        await using var o = await host.LoggedInAsync(owner);
+        await o.CommandAsync("a1", "CREATE Team");
+        await o.AppendAsync("a2", "Team", Note);
+        await o.AppendAsync("a3", "Team", ImapHost.Message("second", "two"));
+        await o.CommandAsync("a4", $"SETACL Team {bob} lrsw");
+        await o.CommandAsync("a5", $"SETACL Team {carol} lrs");
+
+        await using (var b = await host.LoggedInAsync(bob))
+        {
+            await b.CommandAsync("b1", $"SELECT {team}");
+            await b.SendAsync("b2 FETCH 1 BODY[TEXT]\r\n");
+            Assert.Contains("FLAGS (\\Seen \\Recent)", string.Join("\n", await b.ResponsesUntilTaggedAsync("b2"))); // bob's SELECT was the first
+            Assert.Equal("* 2 FETCH (FLAGS (\\Seen \\Flagged \\Recent))", (await b.CommandAsync("b3", "STORE 2 FLAGS (\\Seen \\Flagged)"))[0]);
+            Assert.Equal("* SEARCH 1 2", (await b.CommandAsync("b4", "SEARCH SEEN"))[0]);
+        }
+
+        // Carol and the owner read the same messages unread; the owner sees bob's \Flagged (flags other than \Seen are shared).
+        await using var c = await host.LoggedInAsync(carol);
+        var select = await c.CommandAsync("c1", $"SELECT {team}");
+        Assert.Contains("* OK [UNSEEN 1] First unseen", select);
+        Assert.Equal("* SEARCH", (await c.CommandAsync("c2", "SEARCH SEEN"))[0]);
+        Assert.Equal($"* STATUS {team} (UNSEEN 2)", (await c.CommandAsync("c2b", $"STATUS {team} (UNSEEN)"))[0]);
+        await o.CommandAsync("a6", "SELECT Team");
+        var ownerFlags = await o.CommandAsync("a7", "FETCH 1:2 FLAGS");
+        Assert.Equal("* 1 FETCH (FLAGS ())", ownerFlags[0]);
+        Assert.Equal("* 2 FETCH (FLAGS (\\Flagged))", ownerFlags[1]);
+
+        // The owner reading a message does not make it read for a reader either.
+        await o.CommandAsync("a8", "STORE 2 +FLAGS (\\Seen)");
+        Assert.Equal("* 2 FETCH (FLAGS (\\Flagged))", (await c.CommandAsync("c3", "FETCH 2 FLAGS"))[0]);
+
+        // Bob's \Seen outlives his session; taking it back works.
+        await using var again = await host.LoggedInAsync(bob);
+        Assert.Equal($"* STATUS {team} (UNSEEN 0)", (await again.CommandAsync("d0", $"STATUS {team} (UNSEEN)"))[0]);
+        await again.CommandAsync("d1", $"SELECT {team}");
+        Assert.Equal("* SEARCH 1 2", (await again.CommandAsync("d2", "SEARCH SEEN"))[0]);
+        Assert.Equal("* 1 FETCH (FLAGS ())", (await again.CommandAsync("d3", "STORE 1 -FLAGS (\\Seen)"))[0]);
+        Assert.Equal("* SEARCH 2", (await again.CommandAsync("d4", "SEARCH SEEN"))[0]);
+    }
 }

@@ -76,6 +76,14 @@ public interface IUserGrain : IGrainWithStringKey
     [Alias("shared.owners")]
     Task<string[]> ListSharedByAsync();
 
+    /// <summary>The UIDs of <paramref name="owner"/>'s mailbox this user has seen (its own \Seen on a shared mailbox), for that UIDVALIDITY.</summary>
+    [Alias("seen.get")]
+    Task<UidSet> GetPrivateSeenAsync(string owner, Guid mailboxId, uint uidValidity);
+
+    /// <summary>Marks <paramref name="uids"/> seen or not seen in this user's own \Seen of another user's mailbox; returns the whole set.</summary>
+    [Alias("seen.set")]
+    Task<UidSet> SetPrivateSeenAsync(string owner, Guid mailboxId, uint uidValidity, UidSet uids, bool seen);
+
     /// <summary>The METADATA entries (RFC 5464) of a mailbox, or of the server's for the user when <paramref name="mailbox"/> is empty.</summary>
     [Alias("metadata.get")]
     Task<MetadataEntry[]> GetMetadataAsync(string mailbox);

@@ -1,4 +1,3 @@
-using OrleansMail.Errors;
 using OrleansMail.Grains.Contracts;
 using OrleansMail.Imap.Fetch;
 using OrleansMail.Imap.Protocol;
@@ -89,18 +88,21 @@ internal sealed class FetchHandler(ImapSessionContext session, ViewSync sync)
         }
 
         var unseen = uids.Where(u => view.TryGet(u, out var m) && !m.Flags.HasFlag(MessageFlags.Seen) && !view.IsPendingExpunge(u)).ToList();
+        if (unseen.Count > 0 && view.PrivateSeen is not null)
+        {
+            // Another user's mailbox: this user's own \Seen, given the "s" right (RFC 4314 §4: without it, none).
+            if (view.Rights.HasFlag(MailboxRights.KeepSeen))
+            {
+                await session.Grain.SetPrivateSeenAsync(view.Owner, view.Id, view.UidValidity, SelectedMailbox.ToUidSet(unseen), seen: true).ConfigureAwait(false);
+                flagsChanged.UnionWith(view.SetPrivateSeen(unseen, seen: true));
+            }
+
+            return flagsChanged;
+        }
+
         if (unseen.Count > 0)
         {
-            StoreResult stored;
-            try
-            {
-                stored = await session.MailboxGrain.StoreFlagsAsync(view.Id, SelectedMailbox.ToUidSet(unseen), FlagOperation.Add, MessageFlags.Seen, []).ConfigureAwait(false);
-            }
-            catch (MailStoreException e) when (e.Kind == MailStoreErrorKind.NoPermission)
-            {
-                // RFC 4314 §4: a reader of another user's mailbox without "s" gets the message, and \Seen stays as it was.
-                return flagsChanged;
-            }
+            var stored = await session.MailboxGrain.StoreFlagsAsync(view.Id, SelectedMailbox.ToUidSet(unseen), FlagOperation.Add, MessageFlags.Seen, []).ConfigureAwait(false);
 
             // Another session may have set a keyword meanwhile: the records that come back carry it.
             sync.AnnounceKeywords(view, stored.Changed);

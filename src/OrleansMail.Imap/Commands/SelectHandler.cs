@@ -39,14 +39,19 @@ internal sealed class SelectHandler(ImapSessionContext session, ViewSync sync, M
         MailboxInfo info;
         MessageView[] messages;
         var target = session.Resolve(name);
+        var rights = MailboxRights.All;
+        HashSet<uint>? privateSeen = null;
         try
         {
             info = await target.Grain.GetMailboxAsync(target.Name).ConfigureAwait(false);
             messages = await target.Grain.FetchAsync(info.Id, UidSet.Range(1, uint.MaxValue - 1)).ConfigureAwait(false);
-            if (target.IsShared(user.UserId) && (await target.Grain.GetMyRightsAsync(target.Name).ConfigureAwait(false) & Changes) == 0)
+            if (target.IsShared(user.UserId))
             {
-                // Another user's mailbox this user may only read opens read-only, as Dovecot does (RFC 4314 §4).
-                readOnly = true;
+                // Another user's mailbox this user may only read opens read-only, as Dovecot does (RFC 4314 §4);
+                // \Seen there is this user's own, kept by its own grain.
+                rights = await target.Grain.GetMyRightsAsync(target.Name).ConfigureAwait(false);
+                readOnly |= (rights & Changes) == 0;
+                privateSeen = [.. await session.Grain.GetPrivateSeenAsync(target.Owner, info.Id, info.UidValidity).ConfigureAwait(false)];
             }
         }
         catch (MailStoreException e) when (e.Kind == MailStoreErrorKind.NotFound)
@@ -54,7 +59,7 @@ internal sealed class SelectHandler(ImapSessionContext session, ViewSync sync, M
             throw new ImapNoException("NONEXISTENT", "No such mailbox");
         }
 
-        var view = new SelectedMailbox(info, readOnly) { ShowsRecent = !session.Extensions.Imap4Rev2, Owner = target.Owner };
+        var view = new SelectedMailbox(info, readOnly) { ShowsRecent = !session.Extensions.Imap4Rev2, Owner = target.Owner, PrivateSeen = privateSeen, Rights = rights };
         foreach (var message in messages)
         {
             view.Add(message);
@@ -91,10 +96,11 @@ internal sealed class SelectHandler(ImapSessionContext session, ViewSync sync, M
             Out.Raw($"* {view.RecentCount} RECENT\r\n");
         }
 
-        var firstUnseen = Array.FindIndex(messages, m => !m.Flags.HasFlag(MessageFlags.Seen));
-        if (firstUnseen >= 0)
+        // The view's flags: in another user's mailbox \Seen is this user's own.
+        var firstUnseen = Enumerable.Range(1, view.Count).FirstOrDefault(n => !view[n].Flags.HasFlag(MessageFlags.Seen));
+        if (firstUnseen > 0)
         {
-            Out.Raw($"* OK [UNSEEN {firstUnseen + 1}] First unseen\r\n");
+            Out.Raw($"* OK [UNSEEN {firstUnseen}] First unseen\r\n");
         }
 
         Out.Raw($"* OK [UIDVALIDITY {info.UidValidity}] UIDs valid\r\n* OK [UIDNEXT {info.UidNext}] Predicted next UID\r\n");

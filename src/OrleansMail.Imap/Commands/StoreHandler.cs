@@ -8,6 +8,8 @@ namespace OrleansMail.Imap;
 /// <summary>Commands that change the selected mailbox's messages: STORE (with UNCHANGEDSINCE, RFC 7162), COPY, MOVE (RFC 6851), EXPUNGE and UID EXPUNGE (RFC 4315).</summary>
 internal sealed class StoreHandler(ImapSessionContext session, ViewSync sync)
 {
+    private readonly CrossUserCopy _crossUser = new(session);
+
     public async Task<string?> StoreAsync(StoreRequest request)
     {
         var conditional = request.UnchangedSince is not null;
@@ -28,15 +30,23 @@ internal sealed class StoreHandler(ImapSessionContext session, ViewSync sync)
         }
         else if (uids.Count > 0)
         {
-            var result = await session.MailboxGrain.StoreFlagsAsync(view.Id, SelectedMailbox.ToUidSet(uids), request.Operation, request.Flags, request.Keywords, unchangedSince).ConfigureAwait(false);
-            sync.AnnounceKeywords(view, result.Changed);
-            foreach (var changed in result.Changed)
+            var set = SelectedMailbox.ToUidSet(uids);
+            if (view.PrivateSeen is not null && (request.Operation == FlagOperation.Replace || request.Flags.HasFlag(MessageFlags.Seen)))
             {
-                view.Update(changed);
-                changedUids.Add(changed.Uid);
+                changedUids.UnionWith(await StorePrivateSeenAsync(view, set, uids, request).ConfigureAwait(false));
             }
 
-            modified = result.Modified;
+            foreach (var result in await StoreOnOwnerAsync(view, set, uids, request, unchangedSince).ConfigureAwait(false))
+            {
+                sync.AnnounceKeywords(view, result.Changed);
+                foreach (var changed in result.Changed)
+                {
+                    view.Update(changed);
+                    changedUids.Add(changed.Uid);
+                }
+
+                modified = modified.Union(result.Modified);
+            }
         }
 
         foreach (var uid in uids)
@@ -54,6 +64,65 @@ internal sealed class StoreHandler(ImapSessionContext session, ViewSync sync)
         }
 
         return request.Uid ? "UID STORE completed" : "STORE completed";
+    }
+
+    /// <summary>
+    /// The flags of a STORE that are the owner's: all of them in the user's own mailbox; in another user's, all but
+    /// \Seen, which is the reader's own, so a FLAGS replacement becomes an addition and a removal that leave the
+    /// owner's \Seen alone.
+    /// </summary>
+    private async Task<List<StoreResult>> StoreOnOwnerAsync(SelectedMailbox view, UidSet set, List<uint> uids, StoreRequest request, ulong unchangedSince)
+    {
+        var grain = session.MailboxGrain;
+        if (view.PrivateSeen is null)
+        {
+            return [await grain.StoreFlagsAsync(view.Id, set, request.Operation, request.Flags, request.Keywords, unchangedSince).ConfigureAwait(false)];
+        }
+
+        var flags = request.Flags & ~MessageFlags.Seen;
+        var results = new List<StoreResult>();
+        if (request.Operation != FlagOperation.Replace)
+        {
+            if (flags != MessageFlags.None || request.Keywords.Length > 0)
+            {
+                results.Add(await grain.StoreFlagsAsync(view.Id, set, request.Operation, flags, request.Keywords, unchangedSince).ConfigureAwait(false));
+            }
+
+            return results;
+        }
+
+        const MessageFlags ownerFlags = MessageFlags.Answered | MessageFlags.Flagged | MessageFlags.Deleted | MessageFlags.Draft;
+        var keep = new HashSet<string>(request.Keywords, StringComparer.OrdinalIgnoreCase);
+        var dropKeywords = uids.SelectMany(u => view.TryGet(u, out var m) ? m.Keywords : []).Where(k => !keep.Contains(k)).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+        if (flags != MessageFlags.None || request.Keywords.Length > 0)
+        {
+            results.Add(await grain.StoreFlagsAsync(view.Id, set, FlagOperation.Add, flags, request.Keywords, unchangedSince).ConfigureAwait(false));
+        }
+
+        if ((ownerFlags & ~flags) is var drop && (view.Messages(uids).Any(m => (m.Flags & drop) != 0) || dropKeywords.Length > 0))
+        {
+            results.Add(await grain.StoreFlagsAsync(view.Id, set, FlagOperation.Remove, drop, dropKeywords, unchangedSince).ConfigureAwait(false));
+        }
+
+        return results;
+    }
+
+    /// <summary>\Seen in another user's mailbox: kept by this user's own grain (needs the "s" right there, RFC 4314 §4).</summary>
+    private async Task<List<uint>> StorePrivateSeenAsync(SelectedMailbox view, UidSet set, List<uint> uids, StoreRequest request)
+    {
+        if (!view.Rights.HasFlag(MailboxRights.KeepSeen))
+        {
+            throw new ImapNoException("NOPERM", "Permission denied: needs the \"s\" right");
+        }
+
+        var seen = request.Operation switch
+        {
+            FlagOperation.Add => true,
+            FlagOperation.Remove => false,
+            _ => request.Flags.HasFlag(MessageFlags.Seen),
+        };
+        await session.Grain.SetPrivateSeenAsync(view.Owner, view.Id, view.UidValidity, set, seen).ConfigureAwait(false);
+        return view.SetPrivateSeen(uids, seen);
     }
 
     /// <summary>The untagged FETCH STORE answers with; even .SILENT reports the new MODSEQ of what changed under CONDSTORE (RFC 7162 §3.1.3).</summary>
@@ -82,11 +151,6 @@ internal sealed class StoreHandler(ImapSessionContext session, ViewSync sync)
         var view = move ? WritableView() : session.View!;
         MailboxInfo destination;
         var target = session.Resolve(name);
-        if (target.Owner != view.Owner)
-        {
-            throw new ImapNoException("CANNOT", "COPY and MOVE stay within one user's mailboxes");
-        }
-
         try
         {
             destination = await target.Grain.GetMailboxAsync(target.Name).ConfigureAwait(false);
@@ -105,7 +169,9 @@ internal sealed class StoreHandler(ImapSessionContext session, ViewSync sync)
 
         // The user's quota is its own mailboxes'; in a shared one the owner's limits are not known here.
         var quota = target.IsShared(session.User.UserId) ? null : session.User.Quota;
-        var result = await target.Grain.CopyAsync(view.Id, SelectedMailbox.ToUidSet(uids), destination.Id, move, quota).ConfigureAwait(false);
+        var result = target.Owner == view.Owner
+            ? await target.Grain.CopyAsync(view.Id, SelectedMailbox.ToUidSet(uids), destination.Id, move, quota).ConfigureAwait(false)
+            : await _crossUser.CopyAsync(view, uids, target, destination, move).ConfigureAwait(false);
         var code = $"[COPYUID {result.DestinationUidValidity} {ImapFormat.UidList(result.SourceUids)} {ImapFormat.UidList(result.DestinationUids)}]";
         if (!move)
         {

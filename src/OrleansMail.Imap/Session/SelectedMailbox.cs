@@ -28,6 +28,15 @@ internal sealed class SelectedMailbox(MailboxInfo info, bool readOnly)
     /// <summary>Whose mailbox it is: the session's user, or the owner of a shared one (RFC 4314), whose grain holds it.</summary>
     public required string Owner { get; init; }
 
+    /// <summary>
+    /// In another user's mailbox, the UIDs this user has seen: its own \Seen, kept by its own grain, which every
+    /// record the view takes in shows instead of the owner's. Null in the user's own mailboxes.
+    /// </summary>
+    public HashSet<uint>? PrivateSeen { get; init; }
+
+    /// <summary>What this user may do here (RFC 4314), as the owner's grain said at SELECT.</summary>
+    public MailboxRights Rights { get; init; } = MailboxRights.All;
+
     public uint UidNext { get; set; } = info.UidNext;
 
     /// <summary>The modseq up to which this view has taken in the store's changes.</summary>
@@ -56,6 +65,9 @@ internal sealed class SelectedMailbox(MailboxInfo info, bool readOnly)
     public MessageView this[int sequence] => _messages[_uids[sequence - 1]];
 
     public bool TryGet(uint uid, out MessageView message) => _messages.TryGetValue(uid, out message!);
+
+    /// <summary>The known messages of these UIDs.</summary>
+    public IEnumerable<MessageView> Messages(IEnumerable<uint> uids) => uids.Select(u => _messages.GetValueOrDefault(u)).OfType<MessageView>();
 
     public bool IsPendingExpunge(uint uid) => _pendingExpunges.Contains(uid);
 
@@ -104,7 +116,7 @@ internal sealed class SelectedMailbox(MailboxInfo info, bool readOnly)
 
         var index = _uids.BinarySearch(message.Uid);
         _uids.Insert(~index, message.Uid);
-        _messages[message.Uid] = message;
+        _messages[message.Uid] = Mine(message);
         return true;
     }
 
@@ -116,9 +128,30 @@ internal sealed class SelectedMailbox(MailboxInfo info, bool readOnly)
             return false;
         }
 
+        message = Mine(message);
         _messages[message.Uid] = message;
         return known.Flags != message.Flags || !known.Keywords.SequenceEqual(message.Keywords, StringComparer.Ordinal);
     }
+
+    /// <summary>Takes this user's own \Seen of messages in another user's mailbox; returns the UIDs whose flags changed for the session.</summary>
+    public List<uint> SetPrivateSeen(IEnumerable<uint> uids, bool seen)
+    {
+        var changed = new List<uint>();
+        foreach (var uid in uids)
+        {
+            if ((seen ? PrivateSeen!.Add(uid) : PrivateSeen!.Remove(uid)) && _messages.TryGetValue(uid, out var known))
+            {
+                _messages[uid] = Mine(known);
+                changed.Add(uid);
+            }
+        }
+
+        return changed;
+    }
+
+    private MessageView Mine(MessageView message) => PrivateSeen is null
+        ? message
+        : message with { Flags = PrivateSeen.Contains(message.Uid) ? message.Flags | MessageFlags.Seen : message.Flags & ~MessageFlags.Seen };
 
     public void MarkExpunged(uint uid)
     {
