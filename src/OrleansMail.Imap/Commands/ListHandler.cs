@@ -96,6 +96,12 @@ internal sealed class ListHandler(ImapSessionContext session)
                 attributes.Add("\\Noselect");
             }
         }
+        else if (info is null && SharedNamespace.Contains(name))
+        {
+            // "Shared" and "Shared/bob" are the other users' namespace and its owners, not missing mailboxes: as
+            // Dovecot lists them (mbsync tries to open a \NonExistent parent, and skips only \Noselect).
+            attributes.Add("\\Noselect");
+        }
         else if (info is null)
         {
             attributes.Add("\\NonExistent");

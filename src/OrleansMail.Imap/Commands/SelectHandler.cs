@@ -113,7 +113,8 @@ internal sealed class SelectHandler(ImapSessionContext session, ViewSync sync, M
         var expunge = request.Name == "CLOSE";
         var view = session.View!;
         session.State = new AuthenticatedState(session.User);
-        if (expunge && !view.ReadOnly)
+        // RFC 4314 §4: without "e" CLOSE expunges nothing, and still closes.
+        if (expunge && !view.ReadOnly && view.Rights.HasFlag(MailboxRights.Expunge))
         {
             // RFC 3501 §6.4.2: CLOSE expunges silently.
             await session.Services.Grains.GetGrain<IUserGrain>(view.Owner).ExpungeAsync(view.Id).ConfigureAwait(false);
