@@ -14,6 +14,15 @@ public sealed partial class UserGrain : IIncomingGrainCallFilter
 {
     private const MailboxRights Visible = MailboxRights.Lookup | MailboxRights.Read;
 
+    /// <summary>Changes committed by this activation: what a cached answer about the index is checked against.</summary>
+    private long _commits;
+
+    /// <summary>
+    /// The bodies one accessor may read, as of a commit count, index and message count: a FETCH of a large shared
+    /// mailbox asks for summaries chunk by chunk, and each would otherwise walk every readable mailbox again.
+    /// </summary>
+    private (string Accessor, long Commits, UserIndex Index, int Messages, HashSet<Guid> Bodies)? _readable;
+
     public async Task Invoke(IIncomingGrainCallContext context)
     {
         if (MailAccessor.Current is not { } accessor || accessor == _names.User || context.InterfaceMethod?.DeclaringType != typeof(IUserGrain))
@@ -105,13 +114,19 @@ public sealed partial class UserGrain : IIncomingGrainCallFilter
     /// <summary>Summaries only of messages in mailboxes the accessor may read: a body id names a message of one of them.</summary>
     private void RequireReadable(Guid[] bodyIds, string accessor)
     {
-        var readable = new HashSet<Guid>();
-        foreach (var m in _index.Mailboxes.Values.Where(m => Has(m.Id, accessor, MailboxRights.Read)))
+        if (_readable is not { } cached || cached.Accessor != accessor || cached.Commits != _commits || cached.Index != _index || cached.Messages != _index.MessageCount)
         {
-            readable.UnionWith(m.Messages.Select(r => r.BodyId));
+            var bodies = new HashSet<Guid>();
+            foreach (var m in _index.Mailboxes.Values.Where(m => Has(m.Id, accessor, MailboxRights.Read)))
+            {
+                bodies.UnionWith(m.Messages.Select(r => r.BodyId));
+            }
+
+            cached = (accessor, _commits, _index, _index.MessageCount, bodies);
+            _readable = cached;
         }
 
-        if (!bodyIds.All(readable.Contains))
+        if (!bodyIds.All(cached.Bodies.Contains))
         {
             throw MailStoreException.NoPermission("Permission denied");
         }

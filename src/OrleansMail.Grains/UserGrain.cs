@@ -474,6 +474,7 @@ public sealed partial class UserGrain : Grain, IUserGrain, IDisposable
     /// <summary>Persist (memory + local journal), then notify (docs/architecture.md, house rules: persist, then notify); checkpoint if enough piled up.</summary>
     private async Task CommitAsync(IEnumerable<JournalEntry> entries)
     {
+        _commits++;
         var touched = new HashSet<Guid>();
         foreach (var e in entries)
         {

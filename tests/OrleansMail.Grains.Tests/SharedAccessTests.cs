@@ -44,9 +44,28 @@ public sealed class SharedAccessTests : EmbeddedClusterTest
             MailAccessor.ActAs(null);
         }
 
+        // What the reader may read follows the list at once, summaries included (they are answered from a cache).
+        var (teamBody, _) = await TestMessages.SaveAsync(Cluster.Store, user, owner, "Team", "for the team");
+        await ActingAsAsync("reader", () => user.GetSummariesAsync([teamBody]));
+        await user.SetAclAsync("Team", "reader", null);
+        await ActingAsAsync("reader", () => AssertRefused(MailStoreErrorKind.NoPermission, () => user.GetSummariesAsync([teamBody])));
+
         // The owner, and calls on no one's behalf, keep everything.
         Assert.Equal(2, (await user.ListMailboxesAsync()).Length);
         Assert.Single(await user.FetchAsync(saved.MailboxId, UidSet.Of(saved.Uid)));
+    }
+
+    private static async Task ActingAsAsync(string accessor, Func<Task> call)
+    {
+        MailAccessor.ActAs(accessor);
+        try
+        {
+            await call();
+        }
+        finally
+        {
+            MailAccessor.ActAs(null);
+        }
     }
 
     private static async Task AssertRefused(MailStoreErrorKind kind, Func<Task> call)

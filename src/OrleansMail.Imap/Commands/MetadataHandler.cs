@@ -20,12 +20,14 @@ internal sealed class MetadataHandler(ImapSessionContext session)
     {
         var stored = await EntriesAsync(request.Mailbox, request.HasInvalidMailboxName).ConfigureAwait(false);
         var found = new List<MetadataEntry>();
+        var named = new HashSet<string>(StringComparer.Ordinal); // a client may name thousands: each answered once, in linear time
+        var byName = stored.DistinctBy(e => e.Name).ToDictionary(e => e.Name, StringComparer.Ordinal);
         long longest = 0;
         foreach (var name in request.Entries)
         {
-            var exact = stored.FirstOrDefault(e => e.Name == name);
-            var below = stored.Where(e => IsBelow(e.Name, name, request.Depth));
-            foreach (var entry in below.Prepend(exact ?? new MetadataEntry(name, null)).Where(e => !found.Any(f => f.Name == e.Name)))
+            var exact = byName.GetValueOrDefault(name);
+            var below = request.Depth == 0 ? [] : stored.Where(e => IsBelow(e.Name, name, request.Depth));
+            foreach (var entry in below.Prepend(exact ?? new MetadataEntry(name, null)).Where(e => named.Add(e.Name)))
             {
                 if (request.MaxSize is { } max && entry.Value is { } value && value.Length > max)
                 {
