@@ -261,7 +261,7 @@ public sealed partial class UserGrain : Grain, IUserGrain, IDisposable
     public Task<ChangeSet> GetChangesAsync(Guid mailboxId, ulong sinceModSeq)
     {
         var mailbox = Mailbox(mailboxId);
-        var changed = mailbox.Messages.Where(r => r.ModSeq > sinceModSeq).Select(View).ToArray();
+        var changed = (mailbox.TryChangesSince(sinceModSeq, out var logged) ? logged : mailbox.Messages.Where(r => r.ModSeq > sinceModSeq)).Select(View).ToArray();
         var vanished = UidSet.FromRanges(mailbox.Expunged.Where(e => e.ModSeq > sinceModSeq).Select(e => (e.First, e.Last)));
         return Task.FromResult(new ChangeSet(changed, vanished, sinceModSeq >= mailbox.DeletedModSeq, mailbox.HighestModSeq, mailbox.UidNext, mailbox.UidValidity));
     }

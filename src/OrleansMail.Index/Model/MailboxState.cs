@@ -5,8 +5,19 @@ namespace OrleansMail.Index.Model;
 /// <summary>One mailbox: its counters, its messages ordered by UID, and the expunge history above DELETEDMODSEQ.</summary>
 public sealed class MailboxState
 {
+    /// <summary>Changes the log keeps: a client resyncing from further back gets its answer from the records.</summary>
+    public const int ChangeLogLength = 1024;
+
+    private const ulong NotLogging = ulong.MaxValue;
+
     private readonly List<MessageRecord> _messages = [];
     private readonly List<ExpungedRange> _expunged = [];
+
+    // The latest changes as (UID, modseq), oldest first: every record whose modseq is above _changesFloor has its
+    // latest change here, so "what changed since" costs the changes, not the mailbox (an IDLE session asks after
+    // every notice). Kept from the first question on; a copy or a load starts without it.
+    private readonly Queue<(uint Uid, ulong ModSeq)> _changes = new();
+    private ulong _changesFloor = NotLogging;
 
     public required Guid Id { get; init; }
 
@@ -85,9 +96,66 @@ public sealed class MailboxState
         }
 
         _messages.Insert(~i, record);
+        LogChange(record);
     }
 
-    internal void Replace(int index, MessageRecord record) => _messages[index] = record;
+    internal void Replace(int index, MessageRecord record)
+    {
+        _messages[index] = record;
+        LogChange(record);
+    }
+
+    /// <summary>
+    /// The records changed or added after <paramref name="sinceModSeq"/>, in UID order, from the change log; false when
+    /// the log does not reach back that far (or was not kept yet: from this call on it is) and the caller must scan.
+    /// </summary>
+    public bool TryChangesSince(ulong sinceModSeq, out List<MessageRecord> changed)
+    {
+        changed = [];
+        if (_changesFloor == NotLogging)
+        {
+            _changesFloor = Math.Max(HighestModSeq, _messages.Count == 0 ? 0 : _messages.Max(m => m.ModSeq));
+            return false;
+        }
+
+        if (sinceModSeq < _changesFloor)
+        {
+            return false;
+        }
+
+        var uids = new SortedSet<uint>();
+        foreach (var (uid, modSeq) in _changes)
+        {
+            if (modSeq > sinceModSeq)
+            {
+                uids.Add(uid);
+            }
+        }
+
+        foreach (var uid in uids)
+        {
+            if (FindByUid(uid) is { } record && record.ModSeq > sinceModSeq)
+            {
+                changed.Add(record);
+            }
+        }
+
+        return true;
+    }
+
+    private void LogChange(MessageRecord record)
+    {
+        if (_changesFloor == NotLogging)
+        {
+            return;
+        }
+
+        _changes.Enqueue((record.Uid, record.ModSeq));
+        if (_changes.Count > ChangeLogLength)
+        {
+            _changesFloor = Math.Max(_changesFloor, _changes.Dequeue().ModSeq);
+        }
+    }
 
     internal int RemoveUids(UidSet uids, List<MessageRecord> removed)
     {
