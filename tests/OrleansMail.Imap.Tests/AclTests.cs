@@ -182,6 +182,7 @@ public sealed class AclTests(ImapHost host)
         Assert.Contains("* OK [UNSEEN 1] First unseen", select);
         Assert.Equal("* SEARCH", (await c.CommandAsync("c2", "SEARCH SEEN"))[0]);
         Assert.Equal($"* STATUS {team} (UNSEEN 2)", (await c.CommandAsync("c2b", $"STATUS {team} (UNSEEN)"))[0]);
+        Assert.Contains($"* STATUS {team} (UNSEEN 2)", await c.CommandAsync("c2c", $"LIST \"\" \"Shared/*\" RETURN (STATUS (UNSEEN))"));
         await o.CommandAsync("a6", "SELECT Team");
         var ownerFlags = await o.CommandAsync("a7", "FETCH 1:2 FLAGS");
         Assert.Equal("* 1 FETCH (FLAGS (\\Deleted))", ownerFlags[0]); // bob's \Deleted is shared; his CLOSE expunged nothing
@@ -194,6 +195,7 @@ public sealed class AclTests(ImapHost host)
         // Bob's \Seen outlives his session; taking it back works.
         await using var again = await host.LoggedInAsync(bob);
         Assert.Equal($"* STATUS {team} (UNSEEN 0)", (await again.CommandAsync("d0", $"STATUS {team} (UNSEEN)"))[0]);
+        Assert.Contains($"* STATUS {team} (UNSEEN 0)", await again.CommandAsync("d0b", $"LIST \"\" \"Shared/*\" RETURN (STATUS (UNSEEN))"));
         await again.CommandAsync("d1", $"SELECT {team}");
         Assert.Equal("* SEARCH 1 2", (await again.CommandAsync("d2", "SEARCH SEEN"))[0]);
         Assert.Equal("* 1 FETCH (FLAGS (\\Deleted))", (await again.CommandAsync("d3", "STORE 1 -FLAGS (\\Seen)"))[0]);

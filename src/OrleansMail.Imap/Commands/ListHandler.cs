@@ -77,6 +77,11 @@ internal sealed class ListHandler(ImapSessionContext session)
             WriteListResponse(request, verb, name, info, HasBelow(names, name), subscribed, childInfo && !request.Lsub);
             if (request.ReturnStatus is { } items && info is not null)
             {
+                if (SharedNamespace.TryParse(name, out var owner, out _) && owner != session.User.UserId)
+                {
+                    info = await StatusResponse.WithOwnSeenAsync(session, owner, info, items).ConfigureAwait(false);
+                }
+
                 StatusResponse.Write(session, info, items);
             }
         }

@@ -85,12 +85,9 @@ internal sealed class MailboxHandler(ImapSessionContext session)
             throw new ImapNoException("NONEXISTENT", "No such mailbox");
         }
 
-        if (target.IsShared(session.User.UserId) && request.Items.Contains("UNSEEN", StringComparer.OrdinalIgnoreCase))
+        if (target.IsShared(session.User.UserId))
         {
-            // \Seen in another user's mailbox is this user's own (Thunderbird's unread count comes from here).
-            var seen = await session.Grain.GetPrivateSeenAsync(target.Owner, info.Id, info.UidValidity).ConfigureAwait(false);
-            var uids = await target.Grain.FetchAsync(info.Id, UidSet.Range(1, uint.MaxValue - 1)).ConfigureAwait(false);
-            info = info with { Unseen = uids.Count(m => !seen.Contains(m.Uid)) };
+            info = await StatusResponse.WithOwnSeenAsync(session, target.Owner, info, request.Items).ConfigureAwait(false);
         }
 
         StatusResponse.Write(session, info with { Name = name }, request.Items);

@@ -1,11 +1,29 @@
 using OrleansMail.Grains.Contracts;
 using OrleansMail.Imap.Protocol;
+using OrleansMail.Mail;
 
 namespace OrleansMail.Imap;
 
 /// <summary>One STATUS response (RFC 3501 §7.2.4), sent by STATUS and for each mailbox by LIST ... RETURN (STATUS ...) (RFC 5819).</summary>
 internal static class StatusResponse
 {
+    /// <summary>
+    /// A mailbox of <paramref name="owner"/>'s with this user's own \Seen in its UNSEEN count (another user's mailbox:
+    /// the reader's \Seen is its own), so STATUS and LIST-STATUS agree with what SELECT shows; one look at the
+    /// mailbox's UIDs, only when UNSEEN is asked for.
+    /// </summary>
+    public static async Task<MailboxInfo> WithOwnSeenAsync(ImapSessionContext session, string owner, MailboxInfo info, IReadOnlyList<string> items)
+    {
+        if (!items.Contains("UNSEEN", StringComparer.OrdinalIgnoreCase))
+        {
+            return info;
+        }
+
+        var seen = await session.Grain.GetPrivateSeenAsync(owner, info.Id, info.UidValidity).ConfigureAwait(false);
+        var messages = await session.Services.Grains.GetGrain<IUserGrain>(owner).FetchAsync(info.Id, UidSet.Range(1, uint.MaxValue - 1)).ConfigureAwait(false);
+        return info with { Unseen = messages.Count(m => !seen.Contains(m.Uid)) };
+    }
+
     public static void Write(ImapSessionContext session, MailboxInfo info, IReadOnlyList<string> items)
     {
         var values = new List<string>();
