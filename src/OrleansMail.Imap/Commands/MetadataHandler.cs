@@ -18,7 +18,7 @@ internal sealed class MetadataHandler(ImapSessionContext session)
 
     public async Task<string?> GetAsync(GetMetadataRequest request)
     {
-        var stored = await EntriesAsync(request.Mailbox, request.HasInvalidMailboxName).ConfigureAwait(false);
+        var stored = await EntriesAsync(request.Mailbox).ConfigureAwait(false);
         var found = new List<MetadataEntry>();
         var named = new HashSet<string>(StringComparer.Ordinal); // a client may name thousands: each answered once, in linear time
         var byName = stored.DistinctBy(e => e.Name).ToDictionary(e => e.Name, StringComparer.Ordinal);
@@ -68,7 +68,6 @@ internal sealed class MetadataHandler(ImapSessionContext session)
             throw new ImapNoException("NOPERM", "The server's shared entries are set by its administrator");
         }
 
-        RequireNamedMailbox(request.HasInvalidMailboxName);
         MetadataRefusal refusal;
         try
         {
@@ -98,9 +97,8 @@ internal sealed class MetadataHandler(ImapSessionContext session)
         return depth == int.MaxValue || !entry.AsSpan(name.Length + 1).Contains('/');
     }
 
-    private async Task<List<MetadataEntry>> EntriesAsync(string mailbox, bool invalidName)
+    private async Task<List<MetadataEntry>> EntriesAsync(string mailbox)
     {
-        RequireNamedMailbox(invalidName);
         try
         {
             var entries = (await session.Grain.GetMetadataAsync(mailbox).ConfigureAwait(false)).ToList();
@@ -127,14 +125,6 @@ internal sealed class MetadataHandler(ImapSessionContext session)
         if (!string.IsNullOrEmpty(value))
         {
             entries.Add(new MetadataEntry(name, Encoding.UTF8.GetBytes(value)));
-        }
-    }
-
-    private static void RequireNamedMailbox(bool invalidName)
-    {
-        if (invalidName)
-        {
-            throw new ImapNoException("NONEXISTENT", "No such mailbox");
         }
     }
 
