@@ -106,7 +106,4 @@ internal static partial class StoreLog
 
     [LoggerMessage(EventId = 2034, Level = LogLevel.Error, Message = "User {User}: lease lost to another holder while idle; this activation stops writing")]
     public static partial void LeaseLostWhileIdle(ILogger logger, Exception exception, string? user);
-
-    [LoggerMessage(EventId = 2035, Level = LogLevel.Warning, Message = "User {User}: granted rights to {Grantee}, who could not be told (its LIST will not show the mailbox until told again)")]
-    public static partial void ShareNoticeFailed(ILogger logger, Exception exception, string? user, string grantee);
 }

@@ -51,17 +51,10 @@ public sealed partial class UserGrain
         await _lease.EnsureWritableAsync().ConfigureAwait(true);
         await CommitAsync([change]).ConfigureAwait(true);
 
-        // The grantee learns where to look; a failure here leaves the grant in force, only undiscovered by LIST.
+        // The grantee learns where to look.
         if (rights is { } granted && granted != MailboxRights.None && !identifier.StartsWith('-') && !MailboxAcl.Everyone.Contains(identifier))
         {
-            try
-            {
-                await GrainFactory.GetGrain<IUserGrain>(identifier).NoteSharedByAsync(_names.User).ConfigureAwait(true);
-            }
-            catch (Exception e) when (e is MailStoreException or TimeoutException or SiloUnavailableException)
-            {
-                StoreLog.ShareNoticeFailed(_log, e, _names.User, identifier);
-            }
+            await GrainFactory.GetGrain<IUserGrain>(identifier).NoteSharedByAsync(_names.User).ConfigureAwait(true);
         }
     }
 
@@ -90,6 +83,11 @@ public sealed partial class UserGrain
         if (after.Ranges.SequenceEqual(before.Ranges))
         {
             return after;
+        }
+
+        if (after.Ranges.Count > PrivateSeen.MaxRanges && after.Ranges.Count > before.Ranges.Count)
+        {
+            throw MailStoreException.LimitReached($"Your \\Seen in this shared mailbox is split into more than {PrivateSeen.MaxRanges} ranges; mark whole ranges");
         }
 
         var change = new MetadataChanged(_time.GetUtcNow().ToUnixTimeMilliseconds(), Guid.Empty, PrivateSeen.EntryName(owner, mailboxId), after.IsEmpty ? null : PrivateSeen.Encode(uidValidity, after));

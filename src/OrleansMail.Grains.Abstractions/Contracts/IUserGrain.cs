@@ -68,8 +68,13 @@ public interface IUserGrain : IGrainWithStringKey
     [Alias("acl.mine")]
     Task<MailboxRights> GetMyRightsAsync(string mailbox);
 
-    /// <summary>Tells this user that <paramref name="owner"/> has granted it rights, so LIST looks there for shared mailboxes.</summary>
+    /// <summary>
+    /// Tells this user that <paramref name="owner"/> has granted it rights, so LIST looks there for shared mailboxes.
+    /// One-way: the owner's grain does not wait inside its turn for another user's (two users granting each other
+    /// at once would each wait for the other); a notice lost leaves the grant in force, unlisted until granted again.
+    /// </summary>
     [Alias("shared.note")]
+    [Orleans.Concurrency.OneWay]
     Task NoteSharedByAsync(string owner);
 
     /// <summary>The users who have shared mailboxes with this user (whose grants may since have been taken back).</summary>
