@@ -55,6 +55,20 @@ public sealed class SharedAccessTests : EmbeddedClusterTest
         Assert.Single(await user.FetchAsync(saved.MailboxId, UidSet.Of(saved.Uid)));
     }
 
+    [Fact]
+    public async Task A_readers_own_seen_set_is_bounded_in_ranges_and_merging_ranges_is_always_allowed()
+    {
+        // Undefended: every change journals the whole set, so one split into every other UID of a large mailbox
+        // made each STORE write megabytes.
+        var reader = Cluster.User("seen-reader");
+        var mailbox = Guid.NewGuid();
+        var everyOther = UidSet.FromRanges(Enumerable.Range(0, Index.Model.PrivateSeen.MaxRanges).Select(i => ((uint)(2 * i) + 1, (uint)(2 * i) + 1)));
+        Assert.Equal(Index.Model.PrivateSeen.MaxRanges, (await reader.SetPrivateSeenAsync("owner", mailbox, 7, everyOther, seen: true)).Ranges.Count);
+        await AssertRefused(MailStoreErrorKind.Limit, () => reader.SetPrivateSeenAsync("owner", mailbox, 7, UidSet.Of(1_000_001), seen: true));
+        var joined = await reader.SetPrivateSeenAsync("owner", mailbox, 7, UidSet.Range(1, 100), seen: true);
+        Assert.True(joined.Ranges.Count < Index.Model.PrivateSeen.MaxRanges);
+    }
+
     private static async Task ActingAsAsync(string accessor, Func<Task> call)
     {
         MailAccessor.ActAs(accessor);

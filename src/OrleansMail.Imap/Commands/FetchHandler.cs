@@ -1,3 +1,4 @@
+using OrleansMail.Errors;
 using OrleansMail.Grains.Contracts;
 using OrleansMail.Imap.Fetch;
 using OrleansMail.Imap.Protocol;
@@ -93,8 +94,15 @@ internal sealed class FetchHandler(ImapSessionContext session, ViewSync sync)
             // Another user's mailbox: this user's own \Seen, given the "s" right (RFC 4314 §4: without it, none).
             if (view.Rights.HasFlag(MailboxRights.KeepSeen))
             {
-                await session.Grain.SetPrivateSeenAsync(view.Owner, view.Id, view.UidValidity, SelectedMailbox.ToUidSet(unseen), seen: true).ConfigureAwait(false);
-                flagsChanged.UnionWith(view.SetPrivateSeen(unseen, seen: true));
+                try
+                {
+                    await session.Grain.SetPrivateSeenAsync(view.Owner, view.Id, view.UidValidity, SelectedMailbox.ToUidSet(unseen), seen: true).ConfigureAwait(false);
+                    flagsChanged.UnionWith(view.SetPrivateSeen(unseen, seen: true));
+                }
+                catch (MailStoreException e) when (e.Kind == MailStoreErrorKind.Limit)
+                {
+                    // The message is served; only its \Seen is not kept (STORE says why).
+                }
             }
 
             return flagsChanged;

@@ -11,6 +11,12 @@ public static class PrivateSeen
 {
     public const string Prefix = "seen/";
 
+    /// <summary>
+    /// Ranges one set may have: each change journals the whole set, so a reader who seen-marks every other message of
+    /// a large mailbox would otherwise write megabytes per STORE. 4,096 ranges are about 25 KB.
+    /// </summary>
+    public const int MaxRanges = 4096;
+
     public static string EntryName(string owner, Guid mailbox) => $"{Prefix}{owner}/{mailbox:N}";
 
     public static byte[] Encode(uint uidValidity, UidSet seen)
