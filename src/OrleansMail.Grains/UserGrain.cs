@@ -280,7 +280,7 @@ public sealed partial class UserGrain : Grain, IUserGrain, IDisposable
 
     public Task SubscribeAsync(IMailboxObserver observer)
     {
-        _observers.Subscribe(observer);
+        _observers.Subscribe(observer, MailAccessor.Current);
         return Task.CompletedTask;
     }
 
@@ -476,9 +476,16 @@ public sealed partial class UserGrain : Grain, IUserGrain, IDisposable
     {
         _commits++;
         var touched = new HashSet<Guid>();
+        var accountChanges = _observers.Count == 0 ? null : new List<AccountChange>();
         foreach (var e in entries)
         {
+            var before = accountChanges is null ? null : AccountChangeBefore(e);
             _index.Apply(e);
+            if (accountChanges is not null && AccountChangeAfter(e, before) is { } change)
+            {
+                accountChanges.Add(change);
+            }
+
             _checkpoints.Pending.Add(e);
             _journal?.Append(e);
             touched.Add(e switch
@@ -501,10 +508,45 @@ public sealed partial class UserGrain : Grain, IUserGrain, IDisposable
         }
 
         Notify(touched);
+        if (accountChanges is { Count: > 0 })
+        {
+            _observers.Notify([.. accountChanges]);
+        }
+
         if (_checkpoints.Pending.Count >= _options.CheckpointChangeThreshold)
         {
             await TryCheckpointAsync().ConfigureAwait(true);
         }
+    }
+
+    /// <summary>What an entry is about to change that its own fields do not say: the name a rename or a deletion takes away.</summary>
+    private string? AccountChangeBefore(JournalEntry entry) => entry switch
+    {
+        MailboxRenamed r => _index.FindMailbox(r.MailboxId)?.Name,
+        MailboxDeleted d => _index.FindMailbox(d.MailboxId)?.Name,
+        _ => null,
+    };
+
+    /// <summary>
+    /// The change an applied entry makes to names, subscriptions or annotations (RFC 5465 §5.4–5.7); null for the
+    /// rest. Internal attributes (access lists, private \Seen, "shared by" notes) are not annotations: their names
+    /// do not start with "/".
+    /// </summary>
+    private AccountChange? AccountChangeAfter(JournalEntry entry, string? nameBefore)
+    {
+        var origin = ChangeOrigin.Current;
+        bool Subscribed(string name) => _index.Subscriptions.Contains(name);
+        return entry switch
+        {
+            MailboxCreated c => new AccountChange(AccountChangeKind.MailboxCreated, c.Name, null, null, Subscribed(c.Name), origin),
+            MailboxRenamed r when nameBefore is not null && nameBefore != r.Name =>
+                new AccountChange(AccountChangeKind.MailboxRenamed, r.Name, nameBefore, null, Subscribed(r.Name), origin),
+            MailboxDeleted when nameBefore is not null => new AccountChange(AccountChangeKind.MailboxDeleted, nameBefore, null, null, Subscribed(nameBefore), origin),
+            SubscriptionChanged sc => new AccountChange(AccountChangeKind.SubscriptionChanged, sc.Name, null, null, sc.Subscribed, origin),
+            MetadataChanged m when m.Entry.StartsWith('/') && (m.MailboxId == Guid.Empty || _index.FindMailbox(m.MailboxId) is not null) =>
+                new AccountChange(AccountChangeKind.MetadataChanged, m.MailboxId == Guid.Empty ? "" : _index.FindMailbox(m.MailboxId)!.Name, null, m.Entry, false, origin),
+            _ => null,
+        };
     }
 
     private void Notify(IEnumerable<Guid> mailboxIds)

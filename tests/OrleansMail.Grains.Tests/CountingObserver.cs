@@ -14,4 +14,6 @@ internal sealed class CountingObserver : IMailboxObserver
         Interlocked.Increment(ref _changes);
         return Task.CompletedTask;
     }
+
+    public Task OnAccountChangedAsync(AccountChange[] changes) => Task.CompletedTask;
 }

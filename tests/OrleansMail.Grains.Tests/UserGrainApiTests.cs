@@ -122,9 +122,95 @@ public sealed class UserGrainApiTests : EmbeddedClusterTest
         Assert.Null((await user.GetSummariesAsync([Guid.NewGuid()]))[0]);
     }
 
+    [Fact]
+    public async Task Names_subscriptions_and_annotations_are_told_to_the_owners_sessions_only_and_name_their_origin()
+    {
+        const string id = "api-account-changes";
+        var user = Cluster.User(id);
+        var owners = new RecordingObserver();
+        var readers = new RecordingObserver();
+        await user.SubscribeAsync(Cluster.Client.CreateObjectReference<IMailboxObserver>(owners));
+        await user.CreateMailboxAsync("Team");
+        await user.SetAclAsync("Team", "api-account-reader", MailboxRights.Lookup | MailboxRights.Read);
+        try
+        {
+            MailAccessor.ActAs("api-account-reader");
+            await user.SubscribeAsync(Cluster.Client.CreateObjectReference<IMailboxObserver>(readers));
+        }
+        finally
+        {
+            MailAccessor.ActAs(null);
+        }
+
+        var session = Guid.NewGuid();
+        try
+        {
+            ChangeOrigin.Set(session);
+            await user.RenameMailboxAsync("Team", "Crew");
+        }
+        finally
+        {
+            ChangeOrigin.Set(null);
+        }
+
+        await user.SetSubscriptionAsync("Crew", true);
+        await user.SetMetadataAsync("Crew", [new MetadataEntry("/private/comment", "ours"u8.ToArray())]);
+        await user.DeleteMailboxAsync("Crew");
+
+        var deleted = await owners.WaitForAccountAsync(c => c.Kind == AccountChangeKind.MailboxDeleted).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal("Crew", deleted.Name);
+        Assert.True(deleted.Subscribed);
+        var renamed = await owners.WaitForAccountAsync(c => c.Kind == AccountChangeKind.MailboxRenamed);
+        Assert.Equal(("Crew", "Team", session), (renamed.Name, renamed.OldName, renamed.Origin));
+        var annotated = await owners.WaitForAccountAsync(c => c.Kind == AccountChangeKind.MetadataChanged);
+        Assert.Equal(("Crew", "/private/comment", Guid.Empty), (annotated.Name, annotated.Entry, annotated.Origin));
+        Assert.Contains(owners.AccountChanges, c => c.Kind == AccountChangeKind.MailboxCreated && c.Name == "Team");
+        Assert.Contains(owners.AccountChanges, c => c.Kind == AccountChangeKind.SubscriptionChanged && c.Name == "Crew" && c.Subscribed);
+
+        // The access list is an attribute, not an annotation; and a reader of a shared mailbox learns no names.
+        Assert.DoesNotContain(owners.AccountChanges, c => c.Kind == AccountChangeKind.MetadataChanged && !c.Entry!.StartsWith('/'));
+        await readers.WaitForAsync(c => c.MailboxId != Guid.Empty).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Empty(readers.AccountChanges);
+    }
+
     private sealed class RecordingObserver : IMailboxObserver
     {
         private readonly List<MailboxChange> _seen = [];
+        private readonly List<AccountChange> _accountChanges = [];
+
+        public List<AccountChange> AccountChanges
+        {
+            get
+            {
+                lock (_accountChanges)
+                {
+                    return [.. _accountChanges];
+                }
+            }
+        }
+
+        public async Task<AccountChange> WaitForAccountAsync(Func<AccountChange, bool> match)
+        {
+            while (true)
+            {
+                if (AccountChanges.FirstOrDefault(match) is { } hit)
+                {
+                    return hit;
+                }
+
+                await Task.Delay(20);
+            }
+        }
+
+        public Task OnAccountChangedAsync(AccountChange[] changes)
+        {
+            lock (_accountChanges)
+            {
+                _accountChanges.AddRange(changes);
+            }
+
+            return Task.CompletedTask;
+        }
 
         public async Task<MailboxChange> WaitForAsync(Func<MailboxChange, bool> match)
         {

@@ -562,6 +562,8 @@ public sealed class HostileClientTests(HostileHost host, ITestOutputHelper outpu
     private sealed class SilentObserver : Grains.Contracts.IMailboxObserver
     {
         public Task OnMailboxChangedAsync(Grains.Contracts.MailboxChange change) => Task.CompletedTask;
+
+        public Task OnAccountChangedAsync(Grains.Contracts.AccountChange[] changes) => Task.CompletedTask;
     }
 
     private static int CountOccurrences(string text, string value)

@@ -15,11 +15,12 @@ internal sealed class MailboxObservers(TimeProvider time, ILogger log, string us
     /// <summary>Sessions resubscribe at every poll; one silent for this long is gone without having said so.</summary>
     private static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(5);
 
-    private readonly Dictionary<IMailboxObserver, DateTimeOffset> _observers = [];
+    private readonly Dictionary<IMailboxObserver, Subscriber> _observers = [];
 
     public int Count => _observers.Count;
 
-    public void Subscribe(IMailboxObserver observer) => _observers[observer] = time.GetUtcNow();
+    /// <summary>Registers or renews a session; <paramref name="accessor"/> is the user it acts for (null: the owner's own).</summary>
+    public void Subscribe(IMailboxObserver observer, string? accessor) => _observers[observer] = new Subscriber(time.GetUtcNow(), accessor is null || accessor == user);
 
     public void Unsubscribe(IMailboxObserver observer) => _observers.Remove(observer);
 
@@ -31,20 +32,42 @@ internal sealed class MailboxObservers(TimeProvider time, ILogger log, string us
             return;
         }
 
-        var stale = time.GetUtcNow() - Lifetime;
-        foreach (var (observer, since) in _observers.ToList())
-        {
-            if (since < stale)
-            {
-                _observers.Remove(observer);
-            }
-        }
-
+        DropStale();
         foreach (var change in changes)
         {
             foreach (var observer in _observers.Keys)
             {
-                _ = NotifyOneAsync(observer, change);
+                _ = NotifyOneAsync(observer, observer.OnMailboxChangedAsync(change));
+            }
+        }
+    }
+
+    /// <summary>Tells the owner's own sessions of a commit's changes to names, subscriptions and annotations; other users' sessions hear nothing of them.</summary>
+    public void Notify(AccountChange[] changes)
+    {
+        if (_observers.Count == 0 || changes.Length == 0)
+        {
+            return;
+        }
+
+        DropStale();
+        foreach (var (observer, subscriber) in _observers)
+        {
+            if (subscriber.IsOwner)
+            {
+                _ = NotifyOneAsync(observer, observer.OnAccountChangedAsync(changes));
+            }
+        }
+    }
+
+    private void DropStale()
+    {
+        var stale = time.GetUtcNow() - Lifetime;
+        foreach (var (observer, subscriber) in _observers.ToList())
+        {
+            if (subscriber.Since < stale)
+            {
+                _observers.Remove(observer);
             }
         }
     }
@@ -55,11 +78,11 @@ internal sealed class MailboxObservers(TimeProvider time, ILogger log, string us
     /// change until it ages out. One dropped by mistake resubscribes at its next poll (sessions do every
     /// <c>IdlePollInterval</c>).
     /// </summary>
-    private async Task NotifyOneAsync(IMailboxObserver observer, MailboxChange change)
+    private async Task NotifyOneAsync(IMailboxObserver observer, Task notification)
     {
         try
         {
-            await observer.OnMailboxChangedAsync(change).WaitAsync(NotificationTimeout, time).ConfigureAwait(true);
+            await notification.WaitAsync(NotificationTimeout, time).ConfigureAwait(true);
         }
         catch (Exception e)
         {
@@ -67,4 +90,7 @@ internal sealed class MailboxObservers(TimeProvider time, ILogger log, string us
             StoreLog.ObserverDropped(log, e, user);
         }
     }
+
+    /// <param name="IsOwner">The session acts for the user itself, not for a reader of a shared mailbox.</param>
+    private readonly record struct Subscriber(DateTimeOffset Since, bool IsOwner);
 }

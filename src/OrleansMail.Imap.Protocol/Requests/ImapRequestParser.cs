@@ -34,6 +34,7 @@ public static class ImapRequestParser
             "DELETEACL" or "LISTRIGHTS" => new AclRequest(tag, command.Name, Mailbox(args), args.AString("identifier"), null),
             "GETACL" or "MYRIGHTS" => new AclRequest(tag, command.Name, Mailbox(args), null, null),
             "SETMETADATA" => MetadataRequestParser.Set(tag, args),
+            "NOTIFY" => NotifyRequestParser.Parse(tag, args),
             "RENAME" => new RenameRequest(tag, Mailbox(args), Mailbox(args)),
             "LIST" or "LSUB" => List(tag, args, lsub: command.Name == "LSUB"),
             "STATUS" => Status(tag, args),

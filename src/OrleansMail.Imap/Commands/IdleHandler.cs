@@ -2,13 +2,16 @@ using OrleansMail.Imap.Protocol;
 
 namespace OrleansMail.Imap;
 
-/// <summary>IDLE (RFC 2177): changes reach the client as they happen, woken by the grain's notices and, because observers are not durable, by a periodic look of our own.</summary>
-internal sealed class IdleHandler(ImapSessionContext session, ViewSync sync, MailboxNotifications notifications)
+/// <summary>
+/// IDLE (RFC 2177): changes reach the client as they happen, woken by the grain's notices and, because observers
+/// are not durable, by a periodic look of our own. Under NOTIFY, exactly the events it asked for (RFC 5465 §4).
+/// </summary>
+internal sealed class IdleHandler(ImapSessionContext session, NotifyDelivery delivery, MailboxNotifications notifications)
 {
     public async Task<string?> IdleAsync(PlainRequest request)
     {
         var options = session.Options;
-        await sync.SyncAsync(allowExpunge: true).ConfigureAwait(false);
+        await delivery.SyncSelectedAsync(expungeAllowed: true).ConfigureAwait(false);
         await session.WriteLineAsync("+ idling").ConfigureAwait(false);
         using var timeout = new CancellationTokenSource(options.IdleTimeout, session.Services.Time);
         var done = session.Channel.ReadLineAsync(options.MaxLineLength, timeout.Token);
@@ -31,7 +34,14 @@ internal sealed class IdleHandler(ImapSessionContext session, ViewSync sync, Mai
 
             try
             {
-                await sync.SyncAsync(allowExpunge: true).ConfigureAwait(false);
+                if (session.Notify is null)
+                {
+                    await delivery.SyncSelectedAsync(expungeAllowed: true).ConfigureAwait(false);
+                }
+                else
+                {
+                    await delivery.DeliverAsync(inIdle: true, poll: first == poll).ConfigureAwait(false);
+                }
             }
             catch (Exception e) when (ImapErrors.TryDescribe(e, out _))
             {

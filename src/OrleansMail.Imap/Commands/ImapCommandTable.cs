@@ -38,6 +38,7 @@ internal static class ImapCommandTable
         new("MYRIGHTS", ImapStates.LoggedIn, (s, r) => s.Acl.RunAsync((AclRequest)r)),
         new("APPEND", ImapStates.LoggedIn, (s, r) => s.Append.AppendAsync((AppendRequest)r)),
         new("REPLACE", ImapStates.Selected, (s, r) => s.Append.ReplaceAsync((ReplaceRequest)r), HasUidForm: true),
+        new("NOTIFY", ImapStates.LoggedIn, (s, r) => s.Notify.NotifyAsync((NotifyRequest)r)),
         new("IDLE", ImapStates.LoggedIn, (s, r) => s.Idle.IdleAsync((PlainRequest)r)),
         new("CHECK", ImapStates.Selected, (s, r) => s.Select.CheckAsync((PlainRequest)r)),
         new("CLOSE", ImapStates.Selected, (s, r) => s.Select.CloseAsync((PlainRequest)r)),

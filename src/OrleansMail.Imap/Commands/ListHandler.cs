@@ -186,7 +186,7 @@ internal sealed class ListHandler(ImapSessionContext session)
         {
             try
             {
-                var visible = await session.Services.Grains.GetGrain<IUserGrain>(owner).ListMailboxesAsync().ConfigureAwait(false);
+                var visible = await SharedMailboxesOfAsync(owner).ConfigureAwait(false);
                 return visible.Select(m => m with { Name = SharedNamespace.Name(owner, m.Name), SpecialUse = SpecialUse.None, Subscribed = subscribed.Contains(SharedNamespace.Name(owner, m.Name)) });
             }
             catch (Exception e) when (ImapErrors.TryDescribe(e, out _))
@@ -198,6 +198,9 @@ internal sealed class ListHandler(ImapSessionContext session)
         })).ConfigureAwait(false);
         return [.. lists.SelectMany(l => l)];
     }
+
+    /// <summary>One owner's mailboxes this user may list, by the owner's names for them; the owner's grain decides which.</summary>
+    public Task<MailboxInfo[]> SharedMailboxesOfAsync(string owner) => session.Services.Grains.GetGrain<IUserGrain>(owner).ListMailboxesAsync();
 
     /// <summary>Whether a LIST pattern can match a name in the shared namespace: its text up to the first wildcard leads there.</summary>
     private static bool MayReachShared(string pattern)

@@ -125,6 +125,7 @@ internal sealed class LoginHandler(ImapSessionContext session, MailboxNotificati
     {
         await LeaveUserAsync().ConfigureAwait(false);
         session.Extensions.Reset();
+        session.Notify = null;
         session.State = new NotAuthenticatedState(0);
         _deadline.Dispose();
         _deadline = new CancellationTokenSource(Options.LoginTimeout, Services.Time);

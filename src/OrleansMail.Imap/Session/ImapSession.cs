@@ -34,8 +34,11 @@ internal sealed class ImapSession : IDisposable
         Mailboxes = new MailboxHandler(_session);
         List = new ListHandler(_session);
         Append = new AppendHandler(_session, _parser);
-        Idle = new IdleHandler(_session, Sync, notifications);
         Fetch = new FetchHandler(_session, Sync);
+        Delivery = new NotifyDelivery(_session, Sync, Fetch, List);
+        Notify = new NotifyHandler(_session, Sync, notifications, Delivery);
+        Idle = new IdleHandler(_session, Delivery, notifications);
+        _notifications = notifications;
         Store = new StoreHandler(_session, Sync);
         Sort = new SortHandler(_session, Search);
         Quota = new QuotaHandler(_session);
@@ -70,6 +73,12 @@ internal sealed class ImapSession : IDisposable
     internal MetadataHandler Metadata { get; }
 
     internal AclHandler Acl { get; }
+
+    internal NotifyHandler Notify { get; }
+
+    private NotifyDelivery Delivery { get; }
+
+    private readonly MailboxNotifications _notifications;
 
     private ViewSync Sync { get; }
 
@@ -147,6 +156,9 @@ internal sealed class ImapSession : IDisposable
     /// <summary>The next complete command; null when the client went away or timed out.</summary>
     private async Task<ImapCommand?> ReadCommandAsync()
     {
+        // Between commands a NOTIFY client hears of changes as they happen; inside one (a command line sent in
+        // parts, a literal) it does not, so nothing lands in the middle of what it is writing.
+        var midCommand = false;
         while (true)
         {
             ReadResult read;
@@ -157,7 +169,10 @@ internal sealed class ImapSession : IDisposable
             {
                 try
                 {
-                    read = await Input.ReadAsync(timeout?.Token ?? Login.Deadline).ConfigureAwait(false);
+                    var pending = Input.ReadAsync(timeout?.Token ?? Login.Deadline);
+                    read = midCommand || pending.IsCompleted || _session.Notify is null
+                        ? await pending.ConfigureAwait(false)
+                        : await NotifyWhileWaitingAsync(pending.AsTask()).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
@@ -177,6 +192,7 @@ internal sealed class ImapSession : IDisposable
                         return result.Command;
 
                     case ImapParseStatus.NeedContinuation:
+                        midCommand = true;
                         await _session.WriteLineAsync("+ Ready for literal data").ConfigureAwait(false);
                         continue;
 
@@ -190,6 +206,7 @@ internal sealed class ImapSession : IDisposable
                         continue;
 
                     case ImapParseStatus.StreamLiteral:
+                        midCommand = true;
                         Input.AdvanceTo(buffer.Start);
                         if (!await Append.StreamLiteralAsync(result).ConfigureAwait(false))
                         {
@@ -199,6 +216,7 @@ internal sealed class ImapSession : IDisposable
                         goto nextRead;
 
                     default:
+                        midCommand |= !buffer.IsEmpty;
                         Input.AdvanceTo(buffer.Start, buffer.End);
                         if (read.IsCompleted)
                         {
@@ -211,6 +229,53 @@ internal sealed class ImapSession : IDisposable
 
         nextRead:;
         }
+    }
+
+    /// <summary>
+    /// Waits for the client's next bytes while telling it what NOTIFY asked for (RFC 5465 §3.1: "even when no
+    /// command is in progress"): woken by the grains' notices, and every poll interval to make up for a lost one.
+    /// A store out of reach only delays what is told.
+    /// </summary>
+    private async Task<ReadResult> NotifyWhileWaitingAsync(Task<ReadResult> read)
+    {
+        while (!read.IsCompleted)
+        {
+            var changed = _notifications.Changed;
+            var poll = Task.Delay(Options.IdlePollInterval, Services.Time);
+            var first = await Task.WhenAny(read, changed, poll).ConfigureAwait(false);
+            if (first == read)
+            {
+                break;
+            }
+
+            _notifications.Rearm();
+            if (first == poll)
+            {
+                _notifications.RenewAtNextLook();
+                if (_session.View is { } view)
+                {
+                    view.Dirty = true;
+                }
+            }
+
+            try
+            {
+                await Delivery.DeliverAsync(inIdle: false, poll: first == poll).ConfigureAwait(false);
+            }
+            catch (Exception e) when (ImapErrors.TryDescribe(e, out _))
+            {
+                ImapLog.IdlePollFailed(_session.Log, e);
+            }
+
+            if (_session.State is LogoutState)
+            {
+                // The selected mailbox went away: the BYE is written; the client's next bytes do not matter.
+                await _session.FlushAsync().ConfigureAwait(false);
+                break;
+            }
+        }
+
+        return await read.ConfigureAwait(false);
     }
 
     /// <summary>A command the parser could not read: BAD, and false when the session ends for it.</summary>
@@ -258,6 +323,7 @@ internal sealed class ImapSession : IDisposable
             SelectedState s => s.User.UserId,
             _ => null,
         });
+        ChangeOrigin.Set(_session.Id);
         string status;
         try
         {
@@ -279,7 +345,7 @@ internal sealed class ImapSession : IDisposable
             var text = await spec.Run(this, request).ConfigureAwait(false);
             if (_session.State is SelectedState { View: var view } && spec.Name is not ("SELECT" or "EXAMINE"))
             {
-                await Sync.SyncAsync(allowExpunge: !spec.DefersExpunge || command.Uid).ConfigureAwait(false);
+                await Delivery.SyncSelectedAsync(expungeAllowed: !spec.DefersExpunge || command.Uid).ConfigureAwait(false);
                 if (!condStore && _session.Extensions.CondStore)
                 {
                     // RFC 7162 §3.1: the first CONDSTORE-enabling command while a mailbox is selected tells its HIGHESTMODSEQ.

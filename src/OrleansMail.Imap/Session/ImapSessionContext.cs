@@ -31,6 +31,12 @@ internal sealed class ImapSessionContext(ImapServices services, ImapChannel chan
 
     public ClientExtensions Extensions { get; } = new();
 
+    /// <summary>This session among all: change notices name the session that made a change (RFC 5465 §5).</summary>
+    public Guid Id { get; } = Guid.NewGuid();
+
+    /// <summary>What the client asked to hear with NOTIFY (RFC 5465); null until its first NOTIFY, when RFC 3501's rules hold.</summary>
+    public NotifyState? Notify { get; set; }
+
     public UserEntry User => State switch
     {
         AuthenticatedState a => a.User,
@@ -74,7 +80,7 @@ internal sealed class ImapSessionContext(ImapServices services, ImapChannel chan
 
     public string Capabilities()
     {
-        var caps = new List<string> { "IMAP4rev1", "IMAP4rev2", "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UNSELECT", "CHILDREN", "SPECIAL-USE", "LIST-EXTENDED", "UIDPLUS", "MOVE", "MULTIAPPEND", "REPLACE", "CATENATE", $"APPENDLIMIT={Services.Ingest.MaxMessageSize}", "CONDSTORE", "QRESYNC", "ESEARCH", "SEARCHRES", "PARTIAL", "CONTEXT=SEARCH", "CONTEXT=SORT", "SORT", "SORT=DISPLAY", "ESORT", "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES", "WITHIN", "LIST-STATUS", "STATUS=SIZE", "OBJECTID", "SAVEDATE", "PREVIEW", "BINARY", "UTF8=ACCEPT", "QUOTA", "QUOTA=RES-STORAGE", "QUOTA=RES-MESSAGE", "METADATA", "ACL", "RIGHTS=texk" };
+        var caps = new List<string> { "IMAP4rev1", "IMAP4rev2", "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UNSELECT", "CHILDREN", "SPECIAL-USE", "LIST-EXTENDED", "UIDPLUS", "MOVE", "MULTIAPPEND", "REPLACE", "CATENATE", $"APPENDLIMIT={Services.Ingest.MaxMessageSize}", "CONDSTORE", "QRESYNC", "ESEARCH", "SEARCHRES", "PARTIAL", "CONTEXT=SEARCH", "CONTEXT=SORT", "SORT", "SORT=DISPLAY", "ESORT", "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES", "WITHIN", "LIST-STATUS", "STATUS=SIZE", "OBJECTID", "SAVEDATE", "PREVIEW", "BINARY", "UTF8=ACCEPT", "QUOTA", "QUOTA=RES-STORAGE", "QUOTA=RES-MESSAGE", "METADATA", "ACL", "RIGHTS=texk", "NOTIFY" };
         if (State is not NotAuthenticatedState)
         {
             // Not before login: inflating what an unauthenticated client sends is work for anyone (RFC 4978 §8).

@@ -17,6 +17,9 @@ internal sealed class MailboxNotifications(ImapSessionContext session)
 
     // The owner of a shared mailbox the session has selected: its grain tells of that mailbox's changes.
     private (string Owner, IUserGrain Grain)? _shared;
+
+    // Other users whose shared mailboxes NOTIFY watches (RFC 5465): their grains tell of those mailboxes' changes.
+    private readonly Dictionary<string, IUserGrain> _watched = new(StringComparer.Ordinal);
     private DateTimeOffset _subscribedAt;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -30,7 +33,7 @@ internal sealed class MailboxNotifications(ImapSessionContext session)
 
     public async Task StartAsync(UserEntry user)
     {
-        _observer = new MailboxChangeObserver(OnChange);
+        _observer = new MailboxChangeObserver(OnChange, OnAccountChange);
         _reference = session.Services.Grains.CreateObjectReference<IMailboxObserver>(_observer);
         _user = session.Services.Grains.GetGrain<IUserGrain>(user.UserId);
         await RenewIfDueAsync(force: true).ConfigureAwait(false);
@@ -52,6 +55,11 @@ internal sealed class MailboxNotifications(ImapSessionContext session)
             if (_shared is { } shared)
             {
                 await shared.Grain.SubscribeAsync(_reference).ConfigureAwait(false);
+            }
+
+            foreach (var grain in _watched.Values)
+            {
+                await grain.SubscribeAsync(_reference).ConfigureAwait(false);
             }
         }
         catch (Exception e) when (ImapErrors.TryDescribe(e, out _))
@@ -80,12 +88,41 @@ internal sealed class MailboxNotifications(ImapSessionContext session)
         if (_shared is { } previous)
         {
             _shared = null;
-            await previous.Grain.UnsubscribeAsync(_reference!).ConfigureAwait(false);
+            if (!_watched.ContainsKey(previous.Owner))
+            {
+                await previous.Grain.UnsubscribeAsync(_reference!).ConfigureAwait(false);
+            }
         }
 
         if (owner is not null)
         {
             _shared = (owner, session.Services.Grains.GetGrain<IUserGrain>(owner));
+        }
+    }
+
+    /// <summary>Listens to exactly these other users' grains for NOTIFY, from now on; leaves the ones no longer named.</summary>
+    public async Task WatchOwnersAsync(IReadOnlyCollection<string> owners)
+    {
+        if (_reference is null)
+        {
+            return;
+        }
+
+        foreach (var gone in _watched.Keys.Where(o => !owners.Contains(o)).ToList())
+        {
+            var grain = _watched[gone];
+            _watched.Remove(gone);
+            if (_shared?.Owner != gone)
+            {
+                await grain.UnsubscribeAsync(_reference).ConfigureAwait(false);
+            }
+        }
+
+        foreach (var owner in owners.Where(o => !_watched.ContainsKey(o)))
+        {
+            var grain = session.Services.Grains.GetGrain<IUserGrain>(owner);
+            _watched[owner] = grain;
+            await grain.SubscribeAsync(_reference).ConfigureAwait(false);
         }
     }
 
@@ -97,9 +134,14 @@ internal sealed class MailboxNotifications(ImapSessionContext session)
             try
             {
                 await user.UnsubscribeAsync(_reference).ConfigureAwait(false);
-                if (_shared is { } shared)
+                if (_shared is { } shared && !_watched.ContainsKey(shared.Owner))
                 {
                     await shared.Grain.UnsubscribeAsync(_reference).ConfigureAwait(false);
+                }
+
+                foreach (var grain in _watched.Values)
+                {
+                    await grain.UnsubscribeAsync(_reference).ConfigureAwait(false);
                 }
             }
             catch (Exception e) when (e is not OutOfMemoryException)
@@ -113,6 +155,7 @@ internal sealed class MailboxNotifications(ImapSessionContext session)
         _reference = null;
         _user = null;
         _shared = null;
+        _watched.Clear();
         _observer = null;
     }
 
@@ -132,6 +175,13 @@ internal sealed class MailboxNotifications(ImapSessionContext session)
             }
         }
 
+        session.Notify?.Note(change);
+        _changed.TrySetResult();
+    }
+
+    private void OnAccountChange(AccountChange[] changes)
+    {
+        session.Notify?.Note(changes);
         _changed.TrySetResult();
     }
 }

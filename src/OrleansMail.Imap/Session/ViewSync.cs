@@ -16,9 +16,10 @@ internal sealed class ViewSync(ImapSessionContext session, MailboxNotifications 
 
     /// <summary>
     /// Brings the selected view up to date: expunges are told when <paramref name="allowExpunge"/>, else they wait
-    /// as pending (the client may be counting sequence numbers).
+    /// as pending (the client may be counting sequence numbers). Without <paramref name="othersChanges"/> (a NOTIFY
+    /// that leaves out the selected mailbox, RFC 5465 §3.1) only the session's own expunges are told.
     /// </summary>
-    public async Task SyncAsync(bool allowExpunge, bool force = false)
+    public async Task SyncAsync(bool allowExpunge, bool force = false, bool othersChanges = true)
     {
         if (session.View is not { } view)
         {
@@ -26,7 +27,7 @@ internal sealed class ViewSync(ImapSessionContext session, MailboxNotifications 
         }
 
         await notifications.RenewIfDueAsync().ConfigureAwait(false);
-        if (!force && !view.Dirty)
+        if (!othersChanges || (!force && !view.Dirty))
         {
             if (allowExpunge)
             {
