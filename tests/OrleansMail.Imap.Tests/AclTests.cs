@@ -74,6 +74,26 @@ public sealed class AclTests(ImapHost host)
     }
 
     [Fact]
+    public async Task List_returns_myrights_for_each_mailbox_listed()
+    {
+        var (alice, bob) = (host.NewUser(), host.NewUser());
+        await using var a = await host.LoggedInAsync(alice);
+        await using var b = await host.LoggedInAsync(bob);
+        await a.CommandAsync("a1", "CREATE Projects");
+        await a.CommandAsync("a2", $"SETACL Projects {bob} lrs");
+        Assert.Contains(" LIST-MYRIGHTS", (await b.CommandAsync("b0", "CAPABILITY"))[0]);
+
+        // RFC 8440 §3: each MYRIGHTS after its mailbox's LIST; none for a name that is no mailbox.
+        var list = await b.CommandAsync("b1", "LIST \"\" (INBOX Shared/*) RETURN (MYRIGHTS)");
+        var mine = list.IndexOf("* MYRIGHTS INBOX lrswipkxteacd");
+        Assert.True(mine > 0 && list[mine - 1].EndsWith("\"/\" INBOX", StringComparison.Ordinal), string.Join("\n", list));
+        var shared = list.IndexOf($"* MYRIGHTS Shared/{alice}/Projects lrs");
+        Assert.True(shared > 0 && list[shared - 1].EndsWith($"Shared/{alice}/Projects", StringComparison.Ordinal), string.Join("\n", list));
+        Assert.DoesNotContain(list, l => l == $"* MYRIGHTS Shared/{alice}" || l.StartsWith("* MYRIGHTS Shared ", StringComparison.Ordinal));
+        Assert.Equal("b1 OK LIST completed", list[^1]);
+    }
+
+    [Fact]
     public async Task Anyone_negative_rights_and_the_errors_of_each_command()
     {
         var (owner, reader, barred) = (host.NewUser(), host.NewUser(), host.NewUser());

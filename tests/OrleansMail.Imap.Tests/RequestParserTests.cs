@@ -25,6 +25,24 @@ public sealed class RequestParserTests
     }
 
     [Fact]
+    public void Notify_set_reads_filters_mailboxes_events_and_new_message_items_and_keeps_unknown_events_for_badevent()
+    {
+        var set = Assert.IsType<NotifyRequest>(Parse("a NOTIFY SET STATUS (selected (MessageNew (UID BODY.PEEK[HEADER.FIELDS (FROM)]) MessageExpunge)) (subtree (Lists &AOQ-) (MessageNew MessageExpunge)) (mailboxes INBOX NONE)"));
+        Assert.True(set.Status);
+        Assert.Equal([NotifyFilter.Selected, NotifyFilter.Subtree, NotifyFilter.Mailboxes], set.Groups.Select(g => g.Filter));
+        Assert.Equal(2, set.Groups[0].NewMessageItems.Count);
+        Assert.Equal(["Lists", "ä"], set.Groups[1].Mailboxes);
+        Assert.Equal(NotifyEvents.None, set.Groups[2].Events);
+        Assert.Empty(set.UnknownEvents);
+
+        var unknown = Assert.IsType<NotifyRequest>(Parse("a NOTIFY SET (personal (MessageNew MessageExpunge AnnotationChange Whatever))"));
+        Assert.Equal(["AnnotationChange", "Whatever"], unknown.UnknownEvents);
+        Assert.True(Assert.IsType<NotifyRequest>(Parse("a NOTIFY NONE")).None);
+        Assert.Throws<ImapSyntaxException>(() => Parse("a NOTIFY NONE extra"));
+        Assert.Throws<ImapSyntaxException>(() => Parse("a NOTIFY SET (inboxes (FlagChange))"));
+    }
+
+    [Fact]
     public void Metadata_commands_take_their_options_before_or_after_the_mailbox_and_values_of_every_kind()
     {
         // RFC 5464 §4.2.1's order, and MailKit's (after the mailbox).

@@ -7,7 +7,7 @@ namespace OrleansMail.SiloHost.Tests;
 public sealed class SharedMailboxProcessTests
 {
     [Fact]
-    public async Task A_reader_idling_on_one_silo_hears_at_once_of_the_owners_message_saved_through_the_other()
+    public async Task A_reader_idling_or_notified_on_one_silo_hears_at_once_of_the_owners_message_saved_through_the_other()
     {
         await using var azurite = await AzuriteServer.StartAsync();
         using var folder = new TempFolder();
@@ -51,6 +51,21 @@ public sealed class SharedMailboxProcessTests
             await bob.CommandAsync("b4", "FETCH 2 BODY[TEXT]");
             Assert.Equal("* STATUS Team (UNSEEN 2)", (await alice.CommandAsync("a5", "STATUS Team (UNSEEN)"))[0]);
             Assert.Equal("* STATUS Shared/alice/Team (UNSEEN 1)", (await bob.CommandAsync("b5", "STATUS Shared/alice/Team (UNSEEN)"))[0]);
+
+            // NOTIFY (RFC 5465) across the silos: bob hears of alice's mailbox without selecting it or sending a
+            // command; alice's session on the other silo hears of her own new mailbox name.
+            await bob.CommandAsync("b6", "UNSELECT");
+            Assert.StartsWith("* STATUS Shared/alice/Team (MESSAGES 2 UIDNEXT 3 ", (await bob.CommandAsync("b7", "NOTIFY SET STATUS (mailboxes Shared/alice/Team (MessageNew MessageExpunge))"))[0]);
+            await using var aliceElsewhere = new ImapTranscript();
+            await aliceElsewhere.ConnectAsync(silos[1].ImapPort);
+            await aliceElsewhere.CommandAsync("c0", "LOGIN alice x");
+            Assert.Equal("c1 OK NOTIFY completed", (await aliceElsewhere.CommandAsync("c1", "NOTIFY SET (personal (MailboxName))"))[^1]);
+
+            await alice.AppendAsync("a6", "Team", "Subject: third\r\n\r\nthree\r\n");
+            Assert.Equal("* STATUS Shared/alice/Team (MESSAGES 3 UIDNEXT 4)", await bob.LineAsync(TimeSpan.FromSeconds(15)));
+            await alice.CommandAsync("a7", "CREATE Plans");
+            Assert.Equal("* LIST () \"/\" Plans", await aliceElsewhere.LineAsync(TimeSpan.FromSeconds(15)));
+            Assert.Equal(["b8 OK NOOP completed"], await bob.CommandAsync("b8", "NOOP"));
         }
         finally
         {

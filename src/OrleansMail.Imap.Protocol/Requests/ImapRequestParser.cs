@@ -243,6 +243,7 @@ public static class ImapRequestParser
         var returnSubscribed = false;
         var returnSpecialUse = true;
         var returnChildren = !lsub;
+        var returnMyRights = false;
         List<string>? returnStatus = null;
         if (!lsub && args.Peek is { IsList: true })
         {
@@ -280,6 +281,7 @@ public static class ImapRequestParser
                     case "SUBSCRIBED": returnSubscribed = true; break;
                     case "CHILDREN": returnChildren = true; break;
                     case "SPECIAL-USE": returnSpecialUse = true; break;
+                    case "MYRIGHTS": returnMyRights = true; break;
                     case "STATUS":
                         break;
                     default:
@@ -304,6 +306,7 @@ public static class ImapRequestParser
             ReturnChildren = returnChildren,
             ReturnSpecialUse = returnSpecialUse,
             ReturnStatus = returnStatus,
+            ReturnMyRights = returnMyRights,
         };
     }
 

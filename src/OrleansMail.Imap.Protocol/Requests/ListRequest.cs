@@ -15,6 +15,9 @@ public sealed record ListRequest(string Tag, bool Lsub, string Reference, IReadO
 
     public bool ReturnSpecialUse { get; init; } = true;
 
+    /// <summary>MYRIGHTS for each mailbox listed (RFC 8440), as the MYRIGHTS command would answer it.</summary>
+    public bool ReturnMyRights { get; init; }
+
     /// <summary>The STATUS items to return for each mailbox (RFC 5819), or null.</summary>
     public IReadOnlyList<string>? ReturnStatus { get; init; }
 }

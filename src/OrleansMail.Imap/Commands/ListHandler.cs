@@ -75,6 +75,10 @@ internal sealed class ListHandler(ImapSessionContext session)
             }
 
             WriteListResponse(request, verb, name, info, HasBelow(names, name), subscribed, childInfo && !request.Lsub);
+            if (request.ReturnMyRights && info is not null)
+            {
+                await WriteMyRightsAsync(name).ConfigureAwait(false);
+            }
             if (request.ReturnStatus is { } items && info is not null)
             {
                 if (SharedNamespace.TryParse(name, out var owner, out _) && owner != session.User.UserId)
@@ -87,6 +91,30 @@ internal sealed class ListHandler(ImapSessionContext session)
         }
 
         return $"{verb} completed";
+    }
+
+    /// <summary>
+    /// RFC 8440: the rights MYRIGHTS would give, after the mailbox's LIST response. The user's own mailboxes are
+    /// all its own; another user's are as its owner's grain says now (a mailbox whose rights went between the
+    /// listing and this question gets none).
+    /// </summary>
+    private async Task WriteMyRightsAsync(string name)
+    {
+        var target = session.Resolve(name);
+        var rights = MailboxRights.All;
+        if (target.IsShared(session.User.UserId))
+        {
+            try
+            {
+                rights = await target.Grain.GetMyRightsAsync(target.Name).ConfigureAwait(false);
+            }
+            catch (MailStoreException e) when (e.Kind is MailStoreErrorKind.NotFound or MailStoreErrorKind.NoPermission)
+            {
+                return;
+            }
+        }
+
+        session.Out.Raw("* MYRIGHTS ").AString(session.WireName(name)).Raw(" ").AString(MailboxRightsText.Format(rights)).CrLf();
     }
 
     private void WriteListResponse(ListRequest request, string verb, string name, MailboxInfo? info, bool hasChildren, bool subscribed, bool childSubscribed)
