@@ -226,11 +226,28 @@ public sealed partial class UserGrain : Grain, IUserGrain, IDisposable
         return new CopyResult(destination.UidValidity, [.. copied.Select(c => c.Source)], [.. copied.Select(c => c.Destination)], expunged);
     }
 
-    public Task<QuotaUsage> GetQuotaUsageAsync() => Task.FromResult(new QuotaUsage(_index.MessageCount, _index.StorageBytes));
+    public Task<QuotaUsage> GetQuotaUsageAsync() => Task.FromResult(new QuotaUsage(_index.MessageCount, _index.StorageBytes, QuotaOverride.Read(_index)));
 
-    /// <summary>Refuses, before anything changes, what would take the user past its quota (RFC 9208 §4.1.4; the single writer makes check and commit one step).</summary>
+    public async Task SetQuotaLimitsAsync(QuotaLimits? limits)
+    {
+        await _lease.EnsureWritableAsync().ConfigureAwait(true);
+        await CommitAsync([new MetadataChanged(_time.GetUtcNow().ToUnixTimeMilliseconds(), Guid.Empty, QuotaOverride.Entry, limits is null ? null : QuotaOverride.Encode(limits))]).ConfigureAwait(true);
+    }
+
+    public Task<QuotaUsage[]> RecountQuotaAsync()
+    {
+        var (messages, bytes) = _index.RecountUsage();
+        return Task.FromResult<QuotaUsage[]>([new QuotaUsage(messages, bytes), new QuotaUsage(_index.MessageCount, _index.StorageBytes)]);
+    }
+
+    /// <summary>
+    /// Refuses, before anything changes, what would take the user past its quota (RFC 9208 §4.1.4; the single writer
+    /// makes check and commit one step). Limits an administrator set here replace the caller's, which come from the
+    /// directory (or are none, for a save into a shared mailbox).
+    /// </summary>
     private void CheckQuota(QuotaLimits? quota, long messages, long bytes)
     {
+        quota = QuotaOverride.Read(_index) ?? quota;
         if (quota is not null && (messages > 0 || bytes > 0) && !quota.Admits(_index.MessageCount, _index.StorageBytes, messages, bytes))
         {
             throw MailStoreException.OverQuota(quota.StorageBytes is { } s && _index.StorageBytes + bytes > s

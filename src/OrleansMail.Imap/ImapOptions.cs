@@ -11,6 +11,12 @@ public sealed class ImapOptions
     /// <summary>The server's /shared/admin entry: a URI to reach its administrator (e.g. mailto:postmaster@…); empty for none.</summary>
     public string ServerAdmin { get; set; } = "";
 
+    /// <summary>
+    /// Users who may read and set any user's quota with GETQUOTA and SETQUOTA (RFC 9208), naming it "user/NAME";
+    /// none by default. What they set is kept by that user's grain and replaces its passwd-file rules.
+    /// </summary>
+    public string[] QuotaAdmins { get; set; } = [];
+
     /// <summary>Implicit-TLS listener (port 993 style); empty for none. Needs OrleansMail:Tls.</summary>
     public string TlsEndpoint { get; set; } = "";
 

@@ -260,8 +260,10 @@ public sealed class LmtpSession(
 
         try
         {
+            // A user the directory leaves unlimited is not asked here (no grain call per RCPT); limits an administrator
+            // set for it are still enforced by the save.
             var usage = await ingest.QuotaUsageAsync(user.UserId).ConfigureAwait(false);
-            return !quota.Admits(usage.Messages, usage.StorageBytes, 1, _declaredSize);
+            return usage.Limits(quota) is { } limits && !limits.Admits(usage.Messages, usage.StorageBytes, 1, _declaredSize);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -35,6 +35,8 @@ public sealed class SharedAccessTests : EmbeddedClusterTest
             await AssertRefused(MailStoreErrorKind.NoPermission, () => user.ListSubscriptionsAsync());
             await AssertRefused(MailStoreErrorKind.NoPermission, () => user.GetMetadataAsync(""));
             await AssertRefused(MailStoreErrorKind.NoPermission, () => user.GetQuotaUsageAsync());
+            await AssertRefused(MailStoreErrorKind.NoPermission, () => user.SetQuotaLimitsAsync(QuotaLimits.None));
+            await AssertRefused(MailStoreErrorKind.NoPermission, () => user.RecountQuotaAsync());
             await AssertRefused(MailStoreErrorKind.NoPermission, () => user.VerifyAsync());
             await AssertRefused(MailStoreErrorKind.NoPermission, () => user.DeactivateAsync());
             await AssertRefused(MailStoreErrorKind.NoPermission, () => user.ListSharedByAsync());

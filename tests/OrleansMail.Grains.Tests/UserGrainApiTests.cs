@@ -123,6 +123,27 @@ public sealed class UserGrainApiTests : EmbeddedClusterTest
     }
 
     [Fact]
+    public async Task Quota_limits_set_on_the_grain_replace_the_callers_survive_reactivation_and_can_be_removed()
+    {
+        const string id = "api-quota-override";
+        var user = Cluster.User(id);
+        await TestMessages.SaveAsync(Cluster.Store, user, id, "INBOX", "first");
+        await user.SetQuotaLimitsAsync(new QuotaLimits(Messages: 1));
+        await user.DeactivateAsync();
+
+        Assert.Equal(new QuotaLimits(Messages: 1), (await user.GetQuotaUsageAsync()).Override);
+        var refused = await Assert.ThrowsAsync<MailStoreException>(() => TestMessages.SaveAsync(Cluster.Store, user, id, "INBOX", "second"));
+        Assert.Equal(MailStoreErrorKind.OverQuota, refused.Kind);
+
+        await user.SetQuotaLimitsAsync(null);
+        Assert.Null((await user.GetQuotaUsageAsync()).Override);
+        await TestMessages.SaveAsync(Cluster.Store, user, id, "INBOX", "second");
+        var counts = await user.RecountQuotaAsync();
+        Assert.Equal(counts[0], counts[1]);
+        Assert.Equal(2, counts[1].Messages);
+    }
+
+    [Fact]
     public async Task Names_subscriptions_and_annotations_are_told_to_the_owners_sessions_only_and_name_their_origin()
     {
         const string id = "api-account-changes";

@@ -27,9 +27,12 @@ public sealed class ImapHost : IAsyncLifetime
 
     public const long MaxSize = 300_000;
 
+    /// <summary>The user Imap:QuotaAdmins names: it may read and set every user's quota (RFC 9208 SETQUOTA).</summary>
+    public const string QuotaAdmin = "quotaadmin";
+
     public async Task InitializeAsync()
     {
-        File.WriteAllLines(Path.Combine(_folder.Path, "users.passwd"), Enumerable.Range(0, 200).Select(i => $"user{i}:{{PLAIN}}secret::::::"));
+        File.WriteAllLines(Path.Combine(_folder.Path, "users.passwd"), [.. Enumerable.Range(0, 200).Select(i => $"user{i}:{{PLAIN}}secret::::::"), $"{QuotaAdmin}:{{PLAIN}}secret::::::"]);
         var store = new FileSystemObjectStore(Path.Combine(_folder.Path, "store"));
         Store = store;
         _host = await TestMailHost.StartAsync(
@@ -41,6 +44,7 @@ public sealed class ImapHost : IAsyncLifetime
                 "--OrleansMail:Imap:IdlePollInterval=00:00:02",
                 "--OrleansMail:Imap:MaxSessionsPerUser=5",
                 "--OrleansMail:Imap:LoginTimeout=00:00:05",
+                $"--OrleansMail:Imap:QuotaAdmins:0={QuotaAdmin}",
                 "--OrleansMail:BodyCache:MaxCachedBody=100000",
                 $"--OrleansMail:Ingest:MaxMessageSize={MaxSize}",
             ],

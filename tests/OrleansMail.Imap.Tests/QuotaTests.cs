@@ -34,6 +34,57 @@ public sealed class QuotaTests(ImapHost host)
     }
 
     [Fact]
+    public async Task An_administrator_sets_another_users_quota_and_every_way_in_holds_the_user_to_it_at_once()
+    {
+        var user = host.NewUser("userdb_quota_rule=*:messages=100");
+        await host.DeliverAsync(user, Small);
+        await using var admin = await host.LoggedInAsync(ImapHost.QuotaAdmin);
+        Assert.Contains(" QUOTASET", (await admin.CommandAsync("a0", "CAPABILITY"))[0]);
+        Assert.Equal($"* QUOTA user/{user} (MESSAGE 1 100)", (await admin.CommandAsync("a1", $"GETQUOTA user/{user}"))[0]);
+
+        // RFC 9208 §4.1.2: the listed limits replace the earlier ones, and QUOTA shows them with the usage.
+        var set = await admin.CommandAsync("a2", $"SETQUOTA user/{user} (MESSAGE 2 STORAGE 50)");
+        Assert.Equal([$"* QUOTA user/{user} (STORAGE 1 50 MESSAGE 1 2)", "a2 OK SETQUOTA completed"], set);
+
+        await using var t = await host.LoggedInAsync(user);
+        Assert.DoesNotContain("QUOTASET", (await t.CommandAsync("b0", "CAPABILITY"))[0]);
+        Assert.Equal("* QUOTA \"User quota\" (STORAGE 1 50 MESSAGE 1 2)", (await t.CommandAsync("b1", "GETQUOTA \"User quota\""))[0]);
+        Assert.StartsWith("b2 OK", (await t.AppendAsync("b2", "INBOX", Small))[^1]);
+        Assert.StartsWith("b3 NO [OVERQUOTA]", (await t.AppendAsync("b3", "INBOX", Small))[^1]);
+        Assert.StartsWith("552 5.2.2", await RcptReplyAsync(user));
+
+        // An empty list: no limit at all, whatever the passwd-file says.
+        Assert.Equal(["a3 OK SETQUOTA completed"], await admin.CommandAsync("a3", $"SETQUOTA user/{user} ()"));
+        Assert.Equal("b4 NO [NONEXISTENT] No such quota root", (await t.CommandAsync("b4", "GETQUOTA \"User quota\""))[^1]);
+        Assert.StartsWith("b5 OK", (await t.AppendAsync("b5", "INBOX", Small))[^1]);
+
+        // The error paths: a resource not kept, a user who does not exist, and a user who is no administrator.
+        Assert.StartsWith("a4 NO [CANNOT]", (await admin.CommandAsync("a4", $"SETQUOTA user/{user} (MAILBOX 10)"))[^1]);
+        Assert.Equal("a5 NO [NONEXISTENT] No such quota root", (await admin.CommandAsync("a5", "GETQUOTA user/nobody-here"))[^1]);
+        Assert.Equal("b6 NO [NONEXISTENT] No such quota root", (await t.CommandAsync("b6", $"SETQUOTA user/{ImapHost.QuotaAdmin} (MESSAGE 1)"))[^1]);
+        Assert.Equal("b7 NO [NONEXISTENT] No such quota root", (await t.CommandAsync("b7", $"GETQUOTA user/{ImapHost.QuotaAdmin}"))[^1]);
+    }
+
+    /// <summary>LMTP's answer to RCPT for the user: a user already full is refused there, before any DATA.</summary>
+    private async Task<string> RcptReplyAsync(string user)
+    {
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync("127.0.0.1", host.LmtpPort);
+        using var reader = new StreamReader(tcp.GetStream());
+        await using var writer = new StreamWriter(tcp.GetStream()) { NewLine = "\r\n", AutoFlush = true };
+        await reader.ReadLineAsync();
+        await writer.WriteLineAsync("LHLO test");
+        while ((await reader.ReadLineAsync())![3] == '-')
+        {
+        }
+
+        await writer.WriteLineAsync("MAIL FROM:<sender@example.org>");
+        await reader.ReadLineAsync();
+        await writer.WriteLineAsync($"RCPT TO:<{user}@localhost>");
+        return (await reader.ReadLineAsync())!;
+    }
+
+    [Fact]
     public async Task A_user_without_a_quota_has_no_quota_root()
     {
         var user = host.NewUser();

@@ -73,6 +73,13 @@ public sealed class AdminCliTests(LmtpHost host)
         Assert.Matches(@"MESSAGE\s+1\s+2\s+50%", get.Output);
         Assert.Matches(@"STORAGE\s+\d+\s+1048576\s+0%", get.Output);
 
+        // The usage counted again from the records agrees with the kept count; a reset with no SETQUOTA limits changes nothing.
+        var recalc = await RunAsync(null, "quota", "recalc", name);
+        Assert.True(recalc.Code == 0, recalc.Output);
+        Assert.Matches(@"^MESSAGE 1 STORAGE \d+\s*$", recalc.Output);
+        Assert.Equal(0, (await RunAsync(null, "quota", "reset", name)).Code);
+        Assert.Matches(@"MESSAGE\s+1\s+2\s+50%", (await RunAsync(null, "quota", "get", name)).Output);
+
         Assert.Equal(0, (await RunAsync(null, "quota", "set", name)).Code);
         Assert.DoesNotContain("quota_rule", File.ReadAllLines(host.PasswdFile).Single(l => l.StartsWith(name + ":", StringComparison.Ordinal)), StringComparison.Ordinal);
         Assert.Equal(0, (await RunAsync(null, "user", "del", name)).Code);

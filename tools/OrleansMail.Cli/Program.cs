@@ -104,14 +104,19 @@ var verify = OnUser("verify", "Compare index and stored bodies (reports, never d
 
 var defaultRules = new Option<string[]>("--default-rule") { Description = "The server's OrleansMail:Accounts:QuotaRules, for users whose line sets none", AllowMultipleArgumentsPerToken = true };
 var whoQuota = new Argument<string>("user");
-var quotaGet = new Command("get", "A user's quota usage (from its index) against its limits (from the passwd-file)") { whoQuota, defaultRules };
+var quotaGet = new Command("get", "A user's quota usage (from its index) against its limits (set by SETQUOTA, else from the passwd-file)") { whoQuota, defaultRules };
 quotaGet.SetAction(p => UnknownUser(p, p.GetValue(whoQuota)!) is var refused and not 0
     ? Task.FromResult(refused)
     : ClusterCommands.RunAsync(Target(p), async g =>
     {
         var who = Canonical(p, p.GetValue(whoQuota)!);
         var usage = await g.GetGrain<IUserGrain>(who).GetQuotaUsageAsync();
-        var limits = UserCommands.Quota(p.GetValue(passwdFile)!, who, p.GetValue(defaultRules) ?? []);
+        var limits = usage.Limits(UserCommands.Quota(p.GetValue(passwdFile)!, who, p.GetValue(defaultRules) ?? []));
+        if (usage.Override is not null)
+        {
+            Console.WriteLine("limits set by SETQUOTA, in place of the passwd-file's (`quota reset` removes them)");
+        }
+
         string Row(string resource, long used, long? limit) =>
             $"{resource,-10} {used,14} {(limit is { } l ? l.ToString(System.Globalization.CultureInfo.InvariantCulture) : "-"),14} {(limit is { } m && m > 0 ? $"{used * 100 / m}%" : "-"),5}";
         Console.WriteLine($"{"resource",-10} {"value",14} {"limit",14} {"%",5}");
@@ -123,7 +128,20 @@ var whoSetQuota = new Argument<string>("user");
 var rules = new Argument<string[]>("rules") { Description = "Dovecot quota rules (*:storage=1G *:messages=10000); none removes the user's own", Arity = ArgumentArity.ZeroOrMore };
 var quotaSet = new Command("set", "Write a user's quota rules into its passwd-file line (the server re-reads the file)") { whoSetQuota, rules };
 quotaSet.SetAction(p => UserCommands.SetQuota(p.GetValue(passwdFile)!, p.GetValue(whoSetQuota)!, p.GetValue(rules) ?? []));
-var quota = new Command("quota", "Quota usage and limits (RFC 9208 STORAGE in octets here, MESSAGE)") { quotaGet, quotaSet };
+var quotaReset = OnUser("reset", "Remove the limits an administrator set with SETQUOTA: the passwd-file's rules hold again", async (g, u) =>
+{
+    await g.GetGrain<IUserGrain>(u).SetQuotaLimitsAsync(null);
+    Console.WriteLine($"quota limits set for {u} removed");
+    return 0;
+});
+var quotaRecalc = OnUser("recalc", "Count the usage again from the index's records (as doveadm quota recalc); exit 4 when the kept count was off", async (g, u) =>
+{
+    var counts = await g.GetGrain<IUserGrain>(u).RecountQuotaAsync();
+    var (before, after) = (counts[0], counts[1]);
+    Console.WriteLine($"MESSAGE {after.Messages} STORAGE {after.StorageBytes}" + (before == after ? "" : $" (was MESSAGE {before.Messages} STORAGE {before.StorageBytes})"));
+    return before == after ? 0 : 4;
+});
+var quota = new Command("quota", "Quota usage and limits (RFC 9208 STORAGE in octets here, MESSAGE)") { quotaGet, quotaSet, quotaReset, quotaRecalc };
 
 var root = new RootCommand("OrleansMail administration (exit codes: 0 done, 1 refused, 2 bad usage, 3 cluster unreachable, 4 verify found problems)")
 {

@@ -16,6 +16,23 @@ public sealed record QuotaLimits(long? StorageBytes = null, long? Messages = nul
     /// <summary>Each limit this one leaves unset taken from <paramref name="fallback"/>.</summary>
     public QuotaLimits Or(QuotaLimits fallback) => new(StorageBytes ?? fallback.StorageBytes, Messages ?? fallback.Messages);
 
+    /// <summary>The limits as rules <see cref="TryParse"/> reads back: "*:bytes=…", "*:messages=…", or "none" for no limit.</summary>
+    public IReadOnlyList<string> ToRules()
+    {
+        var rules = new List<string>();
+        if (StorageBytes is { } bytes)
+        {
+            rules.Add("*:bytes=" + bytes.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (Messages is { } messages)
+        {
+            rules.Add("*:messages=" + messages.ToString(CultureInfo.InvariantCulture));
+        }
+
+        return rules.Count == 0 ? ["none"] : rules;
+    }
+
     /// <summary>Whether adding <paramref name="messages"/> messages of <paramref name="bytes"/> octets to a usage stays within the limits.</summary>
     public bool Admits(long usedMessages, long usedBytes, long messages, long bytes) =>
         (Messages is not { } m || usedMessages + messages <= m) && (StorageBytes is not { } s || usedBytes + bytes <= s);

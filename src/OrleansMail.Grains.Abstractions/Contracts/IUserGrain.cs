@@ -56,6 +56,18 @@ public interface IUserGrain : IGrainWithStringKey
     [Alias("quota-usage")]
     Task<QuotaUsage> GetQuotaUsageAsync();
 
+    /// <summary>
+    /// Sets the user's quota limits, replacing those of its directory rules (RFC 9208 SETQUOTA by an administrator);
+    /// null removes them. The owner's call only: another user's session is refused, so an administrator acts on no
+    /// one's behalf.
+    /// </summary>
+    [Alias("quota.set")]
+    Task SetQuotaLimitsAsync(QuotaLimits? limits);
+
+    /// <summary>Counts the usage again from the records (admin `quota recalc`); returns it before and after.</summary>
+    [Alias("quota.recount")]
+    Task<QuotaUsage[]> RecountQuotaAsync();
+
     /// <summary>A mailbox's access control list (RFC 4314 GETACL); the caller needs the "a" right.</summary>
     [Alias("acl.get")]
     Task<AclEntry[]> GetAclAsync(string mailbox);

@@ -7,13 +7,19 @@ namespace OrleansMail.Imap;
 
 /// <summary>
 /// QUOTA (RFC 9208): one quota root per user, over every mailbox, with the STORAGE and MESSAGE resources its limits
-/// name. Limits come from the user's quota rules (docs/operations.md, "Quotas"); SETQUOTA is refused, as they are
-/// the administrator's.
+/// name. Limits come from the user's quota rules (docs/operations.md, "Quotas"), or from what an administrator set
+/// with SETQUOTA, which the user's grain keeps. The users named in <c>Imap:QuotaAdmins</c> reach any user's root as
+/// "user/NAME" (Cyrus's form) and may set it; everyone else only reads its own.
 /// </summary>
 internal sealed class QuotaHandler(ImapSessionContext session)
 {
     /// <summary>The root's name: Dovecot's example name, since some clients show nothing for an empty one.</summary>
     public const string RootName = "User quota";
+
+    /// <summary>The prefix of another user's root, for an administrator.</summary>
+    public const string UserRootPrefix = "user/";
+
+    public bool IsAdministrator => session.Options.QuotaAdmins.Contains(session.User.UserId, StringComparer.OrdinalIgnoreCase);
 
     public async Task<string?> GetQuotaRootAsync(MailboxRequest request)
     {
@@ -27,14 +33,15 @@ internal sealed class QuotaHandler(ImapSessionContext session)
             throw new ImapNoException("NONEXISTENT", "No such mailbox");
         }
 
+        var usage = await session.Grain.GetQuotaUsageAsync().ConfigureAwait(false);
         session.Out.Raw("* QUOTAROOT ");
         session.Out.AString(session.WireName(name));
-        if (session.User.Quota is { IsLimited: true } limits)
+        if (usage.Limits(session.User.Quota) is { IsLimited: true } limits)
         {
             session.Out.Raw(" ");
             session.Out.AString(RootName);
             session.Out.Raw("\r\n");
-            await WriteQuotaAsync(limits).ConfigureAwait(false);
+            WriteQuota(RootName, usage, limits);
         }
         else
         {
@@ -46,26 +53,93 @@ internal sealed class QuotaHandler(ImapSessionContext session)
 
     public async Task<string?> GetQuotaAsync(QuotaRequest request)
     {
-        if (request.Root != RootName || session.User.Quota is not { IsLimited: true } limits)
+        var (grain, configured) = Root(request.Root);
+        ActAsAdministrator(request.Root);
+        var usage = await grain.GetQuotaUsageAsync().ConfigureAwait(false);
+        if (usage.Limits(configured) is not { IsLimited: true } limits)
         {
             throw new ImapNoException("NONEXISTENT", "No such quota root");
         }
 
-        await WriteQuotaAsync(limits).ConfigureAwait(false);
+        WriteQuota(request.Root, usage, limits);
         return "GETQUOTA completed";
     }
 
-    public Task<string?> SetQuotaAsync(QuotaRequest request) => request.Root == RootName && session.User.Quota is { IsLimited: true }
-        ? throw new ImapNoException("NOPERM", "Quotas are set by the administrator")
-        : throw new ImapNoException("NONEXISTENT", "No such quota root");
+    /// <summary>
+    /// SETQUOTA (RFC 9208 §4.1.2): the limits listed replace every earlier one, and an empty list leaves the root
+    /// without limits; the resources are STORAGE (in KiB) and MESSAGE. The user's grain keeps them, so every silo
+    /// enforces them at once; the QUOTA response that follows shows them with the usage.
+    /// </summary>
+    public async Task<string?> SetQuotaAsync(QuotaRequest request)
+    {
+        if (!IsAdministrator)
+        {
+            var own = request.Root == RootName && session.User.Quota is { IsLimited: true };
+            throw own ? new ImapNoException("NOPERM", "Quotas are set by the administrator") : new ImapNoException("NONEXISTENT", "No such quota root");
+        }
+
+        var (grain, _) = Root(request.Root);
+        long? storage = null, messages = null;
+        foreach (var (resource, limit) in request.Limits)
+        {
+            switch (resource)
+            {
+                case "STORAGE" when limit <= long.MaxValue / 1024:
+                    storage = limit * 1024;
+                    break;
+                case "MESSAGE":
+                    messages = limit;
+                    break;
+                default:
+                    throw new ImapNoException("CANNOT", $"Resource {resource} cannot be limited here; STORAGE and MESSAGE can");
+            }
+        }
+
+        var limits = new QuotaLimits(storage, messages);
+        ActAsAdministrator(request.Root);
+        await grain.SetQuotaLimitsAsync(limits).ConfigureAwait(false);
+        if (limits.IsLimited)
+        {
+            WriteQuota(request.Root, await grain.GetQuotaUsageAsync().ConfigureAwait(false), limits);
+        }
+
+        return "SETQUOTA completed";
+    }
 
     /// <summary>Octets in RFC 9208's unit of 1024 octets, rounded up: a mailbox that uses anything never shows 0.</summary>
     public static long KiB(long bytes) => (bytes + 1023) / 1024;
 
-    /// <summary>The resources that have a limit, usage first (RFC 9208 §5.1).</summary>
-    private async Task WriteQuotaAsync(QuotaLimits limits)
+    /// <summary>The grain and directory limits of the user a root names: the session's own, or (for an administrator) "user/NAME".</summary>
+    private (IUserGrain Grain, QuotaLimits? Configured) Root(string root)
     {
-        QuotaUsage usage = await session.Grain.GetQuotaUsageAsync().ConfigureAwait(false);
+        if (root == RootName)
+        {
+            return (session.Grain, session.User.Quota);
+        }
+
+        if (IsAdministrator && root.StartsWith(UserRootPrefix, StringComparison.Ordinal) && session.Services.Users.FindLogin(root[UserRootPrefix.Length..]) is { } user)
+        {
+            return (session.Services.Grains.GetGrain<IUserGrain>(user.UserId), user.Quota);
+        }
+
+        throw new ImapNoException("NONEXISTENT", "No such quota root");
+    }
+
+    /// <summary>
+    /// From here on, within this command, a call on another user's grain acts on no user's behalf: that grain answers
+    /// its owner's quota questions for no other user, and an administrator is, for quotas, the one who may ask them.
+    /// </summary>
+    private static void ActAsAdministrator(string root)
+    {
+        if (root != RootName)
+        {
+            MailAccessor.ActAs(null);
+        }
+    }
+
+    /// <summary>The resources that have a limit, usage first (RFC 9208 §5.1).</summary>
+    private void WriteQuota(string root, QuotaUsage usage, QuotaLimits limits)
+    {
         var resources = new List<string>();
         if (limits.StorageBytes is { } storage)
         {
@@ -78,7 +152,7 @@ internal sealed class QuotaHandler(ImapSessionContext session)
         }
 
         session.Out.Raw("* QUOTA ");
-        session.Out.AString(RootName);
+        session.Out.AString(root);
         session.Out.Raw($" ({string.Join(' ', resources)})\r\n");
     }
 }

@@ -85,6 +85,12 @@ internal sealed class ImapSessionContext(ImapServices services, ImapChannel chan
         {
             // Not before login: inflating what an unauthenticated client sends is work for anyone (RFC 4978 §8).
             caps.Add("UNAUTHENTICATE");
+            if (Options.QuotaAdmins.Contains(User.UserId, StringComparer.OrdinalIgnoreCase))
+            {
+                // RFC 9208 §3.1.2: SETQUOTA works, for this user.
+                caps.Add("QUOTASET");
+            }
+
             if (!Channel.Compressed)
             {
                 caps.Add("COMPRESS=DEFLATE");

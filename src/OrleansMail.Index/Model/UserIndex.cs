@@ -354,6 +354,18 @@ public sealed class UserIndex
     private MailboxState Mailbox(Guid id) =>
         _mailboxes.TryGetValue(id, out var m) ? m : throw new IndexCorruptException($"unknown mailbox {id}");
 
+    /// <summary>
+    /// Sets the usage counters from the records themselves and returns what they said before (`quota recalc`):
+    /// they are kept by every change, so the two differ only if that bookkeeping has a bug.
+    /// </summary>
+    public (int Messages, long StorageBytes) RecountUsage()
+    {
+        var before = (MessageCount, StorageBytes);
+        MessageCount = _mailboxes.Values.Sum(m => m.Messages.Count);
+        StorageBytes = _mailboxes.Values.Sum(m => m.Messages.Sum(r => r.Size));
+        return before;
+    }
+
     private void Reference(MessageRecord record)
     {
         MessageCount++;
