@@ -1,3 +1,4 @@
+using OrleansMail.Errors;
 using OrleansMail.Grains.Contracts;
 using OrleansMail.Imap.Protocol;
 using OrleansMail.Imap.Protocol.Requests;
@@ -90,7 +91,7 @@ internal sealed class NotifyDelivery(ImapSessionContext session, ViewSync sync, 
         }
         else if (changed.Count > 0)
         {
-            WriteMessageStatus(notify, await SnapshotAsync(notify, changed).ConfigureAwait(false), changed, all: false);
+            WriteMessageStatus(notify, await RefreshAsync(changed).ConfigureAwait(false), changed, all: false);
         }
 
         await session.FlushAsync().ConfigureAwait(false);
@@ -133,16 +134,15 @@ internal sealed class NotifyDelivery(ImapSessionContext session, ViewSync sync, 
     }
 
     /// <summary>
-    /// The watched mailboxes as they are now, or of <paramref name="only"/> these: the user's own, and the shared
-    /// mailboxes of the owners the groups name (each owner's grain shows only what this user may list).
+    /// The watched mailboxes as they are now: the user's own, and the shared mailboxes of the owners the groups name
+    /// (each owner's grain shows only what this user may list). One listing per owner.
     /// </summary>
-    private async Task<Dictionary<Guid, WatchedMailbox>> SnapshotAsync(NotifyState notify, HashSet<Guid>? only = null)
+    private async Task<Dictionary<Guid, WatchedMailbox>> SnapshotAsync(NotifyState notify)
     {
         var me = session.User.UserId;
-        var owners = only is null ? [me, .. notify.WatchedOwners] : _known.Values.Where(w => only.Contains(w.Info.Id)).Select(w => w.Owner).Distinct().ToList();
-        var snapshot = only is null ? new Dictionary<Guid, WatchedMailbox>() : new Dictionary<Guid, WatchedMailbox>(_known);
+        var snapshot = new Dictionary<Guid, WatchedMailbox>();
         HashSet<string>? subscriptions = null;
-        foreach (var owner in owners)
+        foreach (var owner in notify.WatchedOwners.Prepend(me))
         {
             MailboxInfo[] mailboxes;
             try
@@ -166,14 +166,35 @@ internal sealed class NotifyDelivery(ImapSessionContext session, ViewSync sync, 
                 var name = owner == me ? info.Name : SharedNamespace.Name(owner, info.Name);
                 snapshot[info.Id] = new WatchedMailbox(owner, name, owner == me ? info : info with { Subscribed = subscriptions!.Contains(name) });
             }
+        }
 
-            if (only is not null)
+        return snapshot;
+    }
+
+    /// <summary>
+    /// The known mailboxes with these few looked at again, each by itself (a notice names the mailboxes that moved:
+    /// asking for them alone costs their messages, not the whole account's). One that is gone, or no longer
+    /// visible (§5.9), leaves the set.
+    /// </summary>
+    private async Task<Dictionary<Guid, WatchedMailbox>> RefreshAsync(HashSet<Guid> changed)
+    {
+        var snapshot = new Dictionary<Guid, WatchedMailbox>(_known);
+        foreach (var id in changed)
+        {
+            if (!_known.TryGetValue(id, out var watched))
             {
-                // A mailbox of this owner's that the listing no longer has is gone, or no longer visible (§5.9).
-                foreach (var gone in snapshot.Values.Where(w => w.Owner == owner && !mailboxes.Any(m => m.Id == w.Info.Id)).ToList())
-                {
-                    snapshot.Remove(gone.Info.Id);
-                }
+                continue;
+            }
+
+            var target = session.Resolve(watched.ClientName);
+            try
+            {
+                var info = await target.Grain.GetMailboxAsync(target.Name).ConfigureAwait(false);
+                snapshot[id] = watched with { Info = info with { Subscribed = watched.Info.Subscribed } };
+            }
+            catch (MailStoreException e) when (e.Kind is MailStoreErrorKind.NotFound or MailStoreErrorKind.NoPermission)
+            {
+                snapshot.Remove(id);
             }
         }
 
