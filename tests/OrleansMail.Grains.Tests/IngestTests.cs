@@ -158,6 +158,55 @@ public sealed class IngestTests : EmbeddedClusterTest
         Assert.Equal(bytes, await Cluster.Store.ReadBytesAsync(UserObjectNames.For("dave").Body(view.BodyId)));
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(999)]
+    [InlineData(1000)]
+    [InlineData(1001)]
+    [InlineData(250_007)]
+    public async Task The_spool_keeps_every_byte_and_its_hash_at_each_side_of_the_memory_threshold(int length)
+    {
+        var bytes = new byte[length];
+        new Random(length).NextBytes(bytes);
+        await using var spool = await SpooledMessage.CreateAsync(new TricklingStream(bytes), 1_000_000, memoryThreshold: 1000, Folder);
+        Assert.Equal(length <= 1000, spool.InMemory);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)), spool.Sha256);
+
+        // Two views at once, as the summary parse and an upload read it.
+        await using var first = spool.OpenRead();
+        await using var second = spool.OpenRead();
+        var (a, b) = (new MemoryStream(), new MemoryStream());
+        await Task.WhenAll(first.CopyToAsync(a), second.CopyToAsync(b));
+        Assert.Equal(bytes, a.ToArray());
+        Assert.Equal(bytes, b.ToArray());
+    }
+
+    [Fact]
+    public async Task The_preview_is_the_texts_first_256_characters_with_white_space_collapsed()
+    {
+        var random = new Random(5);
+        var pieces = new[] { "word", " ", "  ", "\t", "\r\n", "\r\n\r\n ", "é", "x", "longerwordhere" };
+        for (var round = 0; round < 200; round++)
+        {
+            var text = string.Concat(Enumerable.Range(0, random.Next(1, 120)).Select(_ => pieces[random.Next(pieces.Length)]));
+            var message = $"Subject: p\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{text}\r\n";
+            var summary = await SummaryBuilder.BuildAsync(new MemoryStream(Encoding.UTF8.GetBytes(message)));
+            var words = text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+            var collapsed = string.Join(' ', words);
+            Assert.Equal(words.Length == 0 ? null : collapsed[..Math.Min(collapsed.Length, 256)], summary.Preview);
+        }
+    }
+
+    /// <summary>Hands out its bytes a few at a time, as a network reader does.</summary>
+    private sealed class TricklingStream(byte[] bytes) : MemoryStream(bytes)
+    {
+        private readonly Random _random = new(7);
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            base.ReadAsync(buffer[..Math.Min(buffer.Length, _random.Next(1, 5000))], cancellationToken);
+    }
+
     [Fact]
     public async Task An_oversized_message_is_refused_with_a_limit_error_and_nothing_is_stored()
     {

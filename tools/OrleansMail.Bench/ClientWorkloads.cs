@@ -79,7 +79,20 @@ internal static class ClientWorkloads
         {
             await MixedAsync(server, messages, clients, mixedOperations, figures);
         }
+
+        // APPEND as a migration sends it: each client's share pipelined, PipelineDepth in flight per connection.
+        var piped = new ProgressLine($"{name} append pipelined", messages.Count);
+        watch.Restart();
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(async c =>
+        {
+            await using var connection = await OpenAsync(server, c);
+            await connection.AppendPipelinedAsync("INBOX", [.. messages.Where((_, i) => i % clients == c)], PipelineDepth, piped.Step);
+        }));
+        figures[$"{name}_append_pipelined_per_s"] = messages.Count / watch.Elapsed.TotalSeconds;
     }
+
+    /// <summary>APPENDs in flight per connection in the pipelined workload: what imapsync-style migrations keep going.</summary>
+    private const int PipelineDepth = 8;
 
     public static async Task MixedAsync(MailServer server, List<byte[]> messages, int clients, int operations, Dictionary<string, double> figures)
     {

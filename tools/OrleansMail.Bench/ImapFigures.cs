@@ -288,6 +288,44 @@ internal static class ImapFigures
             }
         }
 
+        /// <summary>
+        /// APPENDs every message with LITERAL+, keeping up to <paramref name="depth"/> in flight on this one
+        /// connection, as a migration tool does: the next APPEND goes out before the answers to the earlier ones.
+        /// </summary>
+        public async Task AppendPipelinedAsync(string mailbox, IReadOnlyList<byte[]> messages, int depth, Action? step = null)
+        {
+            using var window = new SemaphoreSlim(depth);
+            var first = _tag + 1;
+            var writer = Task.Run(async () =>
+            {
+                foreach (var message in messages)
+                {
+                    await window.WaitAsync();
+                    var tag = $"b{++_tag}";
+                    await _stream.WriteAsync(Encoding.ASCII.GetBytes($"{tag} APPEND {mailbox} {{{message.Length}+}}\r\n"));
+                    await _stream.WriteAsync(message);
+                    await _stream.WriteAsync("\r\n"u8.ToArray());
+                }
+            });
+            for (var answered = 0; answered < messages.Count;)
+            {
+                var line = await LineAsync();
+                if (line.StartsWith('b') && line.IndexOf(' ', StringComparison.Ordinal) is var space and > 1 && int.TryParse(line.AsSpan(1, space - 1), out var number) && number >= first)
+                {
+                    if (!line.AsSpan(space + 1).StartsWith("OK", StringComparison.Ordinal))
+                    {
+                        throw new InvalidOperationException(line);
+                    }
+
+                    answered++;
+                    window.Release();
+                    step?.Invoke();
+                }
+            }
+
+            await writer;
+        }
+
         private async Task SkipAsync(long count)
         {
             while (count > 0)

@@ -8,9 +8,10 @@ public static class PrivateFile
 {
     public const UnixFileMode Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
-    public static FileStreamOptions Create(FileMode mode, FileAccess access, FileOptions options = FileOptions.None)
+    /// <param name="bufferSize">0 for none: a writer of whole bodies in large chunks gains nothing from a buffer but its allocation.</param>
+    public static FileStreamOptions Create(FileMode mode, FileAccess access, FileOptions options = FileOptions.None, int bufferSize = 81920)
     {
-        var result = new FileStreamOptions { Mode = mode, Access = access, Share = FileShare.None, BufferSize = 81920, Options = options };
+        var result = new FileStreamOptions { Mode = mode, Access = access, Share = FileShare.None, BufferSize = bufferSize, Options = options };
         if (!OperatingSystem.IsWindows())
         {
             result.UnixCreateMode = Mode;

@@ -1,5 +1,6 @@
-using OrleansMail.IO;
+using System.Buffers;
 using System.Security.Cryptography;
+using OrleansMail.IO;
 
 namespace OrleansMail.MailStorage.Ingest;
 
@@ -9,12 +10,20 @@ namespace OrleansMail.MailStorage.Ingest;
 /// </summary>
 public sealed class SpooledMessage : IAsyncDisposable
 {
+    /// <summary>The read size of the copy loop.</summary>
+    private const int ChunkSize = 81920;
+
     private readonly Stream _content;
 
-    private SpooledMessage(Stream content, string sha256)
+    // The in-memory spool is a pooled array of the threshold's size, not a growing MemoryStream: every message up
+    // to it costs no allocation (a growing stream allocated twice its size, past 85 KB on the large object heap).
+    private byte[]? _pooled;
+
+    private SpooledMessage(Stream content, string sha256, byte[]? pooled)
     {
         _content = content;
         Sha256 = sha256;
+        _pooled = pooled;
     }
 
     public long Length => _content.Length;
@@ -26,9 +35,13 @@ public sealed class SpooledMessage : IAsyncDisposable
     /// <summary>Copies <paramref name="source"/> to the spool, failing with <see cref="MessageTooLargeException"/> past <paramref name="maxSize"/>.</summary>
     public static async Task<SpooledMessage> CreateAsync(Stream source, long maxSize, int memoryThreshold, string tempDirectory, CancellationToken cancellationToken = default)
     {
-        Stream spool = new MemoryStream();
+        var pooled = ArrayPool<byte>.Shared.Rent(Math.Max(memoryThreshold, 1));
+        var ownsPooled = true;
+        var inMemory = new MemoryStream(pooled, 0, pooled.Length, writable: true, publiclyVisible: true);
+        inMemory.SetLength(0);
+        Stream spool = inMemory;
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = new byte[81920];
+        var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
         long total = 0;
         try
         {
@@ -44,10 +57,11 @@ public sealed class SpooledMessage : IAsyncDisposable
                 if (spool is MemoryStream memory && total > memoryThreshold)
                 {
 #pragma warning disable CA2000 // becomes the spool, which this message owns and disposes
-                    var file = new FileStream(Path.Combine(tempDirectory, "spool-" + Guid.NewGuid().ToString("N")), PrivateFile.Create(FileMode.CreateNew, FileAccess.ReadWrite, FileOptions.DeleteOnClose | FileOptions.Asynchronous));
-                    memory.Position = 0;
-                    await memory.CopyToAsync(file, cancellationToken).ConfigureAwait(false);
+                    var file = new FileStream(Path.Combine(tempDirectory, "spool-" + Guid.NewGuid().ToString("N")), PrivateFile.Create(FileMode.CreateNew, FileAccess.ReadWrite, FileOptions.DeleteOnClose | FileOptions.Asynchronous, bufferSize: 0));
+                    await file.WriteAsync(pooled.AsMemory(0, (int)memory.Length), cancellationToken).ConfigureAwait(false);
                     spool = file;
+                    ArrayPool<byte>.Shared.Return(pooled);
+                    ownsPooled = false;
 #pragma warning restore CA2000
                 }
 
@@ -56,12 +70,21 @@ public sealed class SpooledMessage : IAsyncDisposable
             }
 
             await spool.FlushAsync(cancellationToken).ConfigureAwait(false);
-            return new SpooledMessage(spool, Convert.ToHexStringLower(hash.GetHashAndReset()));
+            return new SpooledMessage(spool, Convert.ToHexStringLower(hash.GetHashAndReset()), ownsPooled ? pooled : null);
         }
         catch
         {
             await spool.DisposeAsync().ConfigureAwait(false);
+            if (ownsPooled)
+            {
+                ArrayPool<byte>.Shared.Return(pooled);
+            }
+
             throw;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
@@ -80,5 +103,13 @@ public sealed class SpooledMessage : IAsyncDisposable
     };
 #pragma warning restore CA2000
 
-    public ValueTask DisposeAsync() => _content.DisposeAsync();
+    /// <summary>Every view is done by now (the ingest path disposes after the summary and the last upload).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _content.DisposeAsync().ConfigureAwait(false);
+        if (Interlocked.Exchange(ref _pooled, null) is { } pooled)
+        {
+            ArrayPool<byte>.Shared.Return(pooled);
+        }
+    }
 }

@@ -287,7 +287,35 @@ public static class SummaryBuilder
             return null;
         }
 
-        var collapsed = string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
-        return collapsed.Length <= PreviewLength ? collapsed : collapsed[..PreviewLength];
+        // The first PreviewLength characters of the text with each run of white space made one space: collected
+        // as far as needed, not by splitting the whole body into words (a long body made a string per word).
+        var preview = new StringBuilder(PreviewLength);
+        var space = false;
+        foreach (var c in text)
+        {
+            if (char.IsWhiteSpace(c))
+            {
+                space = preview.Length > 0;
+                continue;
+            }
+
+            if (space)
+            {
+                preview.Append(' ');
+                space = false;
+            }
+
+            if (preview.Length < PreviewLength)
+            {
+                preview.Append(c);
+            }
+
+            if (preview.Length >= PreviewLength)
+            {
+                break;
+            }
+        }
+
+        return preview.ToString();
     }
 }

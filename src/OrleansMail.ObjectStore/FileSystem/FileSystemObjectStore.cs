@@ -232,15 +232,16 @@ public sealed class FileSystemObjectStore : IObjectStore
         var temp = Path.Combine(_root, TempFolder, Guid.NewGuid().ToString("N"));
         try
         {
-            var file = new FileStream(temp, PrivateFile.Create(FileMode.CreateNew, FileAccess.Write, FileOptions.Asynchronous));
+            var file = new FileStream(temp, PrivateFile.Create(FileMode.CreateNew, FileAccess.Write, FileOptions.Asynchronous, bufferSize: 0));
             await using (file.ConfigureAwait(false))
             {
+                // Unbuffered: the header goes out in one write, the content in the copy's large chunks.
                 var header = JsonSerializer.SerializeToUtf8Bytes(new Header(etag, metadata ?? new Dictionary<string, string>()), HeaderContext.Default.Header);
-                var prefix = new byte[8];
-                BinaryPrimitives.WriteUInt32LittleEndian(prefix, Magic);
-                BinaryPrimitives.WriteInt32LittleEndian(prefix.AsSpan(4), header.Length);
-                await file.WriteAsync(prefix, cancellationToken).ConfigureAwait(false);
-                await file.WriteAsync(header, cancellationToken).ConfigureAwait(false);
+                var prefixed = new byte[8 + header.Length];
+                BinaryPrimitives.WriteUInt32LittleEndian(prefixed, Magic);
+                BinaryPrimitives.WriteInt32LittleEndian(prefixed.AsSpan(4), header.Length);
+                header.CopyTo(prefixed, 8);
+                await file.WriteAsync(prefixed, cancellationToken).ConfigureAwait(false);
                 await content.CopyToAsync(file, cancellationToken).ConfigureAwait(false);
                 await file.FlushAsync(cancellationToken).ConfigureAwait(false);
                 file.Flush(flushToDisk: true);
