@@ -95,9 +95,17 @@ public sealed partial class UserGrain : Grain, IUserGrain, IDisposable
 
     public async Task<MailboxInfo> GetMailboxAsync(string name) => Info(await ResolveAsync(name).ConfigureAwait(true));
 
-    public async Task<MailboxInfo> CreateMailboxAsync(string name, SpecialUse specialUse = SpecialUse.None)
+    public async Task<MailboxInfo> CreateMailboxAsync(string name, SpecialUse specialUse = SpecialUse.None, QuotaLimits? quota = null)
     {
         var entries = _commands.Create(_index, name, specialUse);
+        var created = entries.OfType<MailboxCreated>().Count();
+        if ((QuotaOverride.Read(_index) ?? quota)?.Mailboxes is { } limit && _index.Mailboxes.Count + created > limit)
+        {
+            // RFC 9208 §5.3: CREATE past the MAILBOX limit. INBOX and the special-use folders made on first use are not
+            // refused: a client needs them, and they count once made.
+            throw MailStoreException.OverQuota("Quota exceeded: mailboxes");
+        }
+
         await _lease.EnsureWritableAsync().ConfigureAwait(true);
         await CommitAsync(entries).ConfigureAwait(true);
         return Info(_index.FindMailbox(((MailboxCreated)entries[^1]).MailboxId)!);
@@ -226,7 +234,7 @@ public sealed partial class UserGrain : Grain, IUserGrain, IDisposable
         return new CopyResult(destination.UidValidity, [.. copied.Select(c => c.Source)], [.. copied.Select(c => c.Destination)], expunged);
     }
 
-    public Task<QuotaUsage> GetQuotaUsageAsync() => Task.FromResult(new QuotaUsage(_index.MessageCount, _index.StorageBytes, QuotaOverride.Read(_index)));
+    public Task<QuotaUsage> GetQuotaUsageAsync() => Task.FromResult(new QuotaUsage(_index.MessageCount, _index.StorageBytes, QuotaOverride.Read(_index), _index.Mailboxes.Count));
 
     public async Task SetQuotaLimitsAsync(QuotaLimits? limits)
     {

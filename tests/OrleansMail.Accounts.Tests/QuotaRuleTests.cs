@@ -13,6 +13,16 @@ public sealed class QuotaRuleTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
+    [Fact]
+    public void The_mailbox_count_rule_limits_mailboxes_and_reads_back_from_its_rules()
+    {
+        Assert.True(QuotaLimits.TryParse(["*:mailboxes=20", "*:messages=5"], out var limits, out var error), error);
+        Assert.Equal(new QuotaLimits(null, 5, 20), limits);
+        Assert.True(QuotaLimits.TryParse(limits.ToRules(), out var reread, out _));
+        Assert.Equal(limits, reread);
+        Assert.False(QuotaLimits.TryParse(["*:mailboxes=many"], out _, out _));
+    }
+
     [Theory]
     [InlineData("*:storage=1G", 1L << 30, null)]
     [InlineData("*:storage=100", 100 * 1024L, null)] // storage is in KiB unless suffixed
@@ -28,6 +38,8 @@ public sealed class QuotaRuleTests : IDisposable
     {
         Assert.True(QuotaLimits.TryParse([rule], out var limits, out var error), error);
         Assert.Equal(new QuotaLimits(storage, messages), limits);
+        Assert.True(QuotaLimits.TryParse(limits.ToRules(), out var reread, out _));
+        Assert.Equal(limits, reread);
     }
 
     [Theory]

@@ -59,10 +59,30 @@ public sealed class QuotaTests(ImapHost host)
         Assert.StartsWith("b5 OK", (await t.AppendAsync("b5", "INBOX", Small))[^1]);
 
         // The error paths: a resource not kept, a user who does not exist, and a user who is no administrator.
-        Assert.StartsWith("a4 NO [CANNOT]", (await admin.CommandAsync("a4", $"SETQUOTA user/{user} (MAILBOX 10)"))[^1]);
+        Assert.StartsWith("a4 NO [CANNOT]", (await admin.CommandAsync("a4", $"SETQUOTA user/{user} (ANNOTATION-STORAGE 10)"))[^1]);
         Assert.Equal("a5 NO [NONEXISTENT] No such quota root", (await admin.CommandAsync("a5", "GETQUOTA user/nobody-here"))[^1]);
         Assert.Equal("b6 NO [NONEXISTENT] No such quota root", (await t.CommandAsync("b6", $"SETQUOTA user/{ImapHost.QuotaAdmin} (MESSAGE 1)"))[^1]);
         Assert.Equal("b7 NO [NONEXISTENT] No such quota root", (await t.CommandAsync("b7", $"GETQUOTA user/{ImapHost.QuotaAdmin}"))[^1]);
+    }
+
+    [Fact]
+    public async Task The_mailbox_count_is_a_resource_and_create_past_it_is_overquota()
+    {
+        var user = host.NewUser("userdb_quota_rule=*:mailboxes=4");
+        await using var t = await host.LoggedInAsync(user);
+        Assert.Contains("QUOTA=RES-MAILBOX", (await t.CommandAsync("a0", "CAPABILITY"))[0]);
+        Assert.StartsWith("a1 OK", (await t.CommandAsync("a1", "SELECT INBOX"))[^1]);
+        Assert.Equal("* QUOTA \"User quota\" (MAILBOX 1 4)", (await t.CommandAsync("a2", "GETQUOTA \"User quota\""))[0]);
+
+        // A CREATE that makes a parent as well counts both; the one that would pass the limit changes nothing.
+        Assert.StartsWith("a3 OK", (await t.CommandAsync("a3", "CREATE Work/Plans"))[^1]);
+        Assert.StartsWith("a4 OK", (await t.CommandAsync("a4", "CREATE Home"))[^1]);
+        Assert.Equal("a5 NO [OVERQUOTA] Quota exceeded: mailboxes", (await t.CommandAsync("a5", "CREATE Travel"))[^1]);
+        Assert.Equal("* QUOTA \"User quota\" (MAILBOX 4 4)", (await t.CommandAsync("a6", "GETQUOTA \"User quota\""))[0]);
+
+        // Deleting one gives the room back.
+        await t.CommandAsync("a7", "DELETE Home");
+        Assert.StartsWith("a8 OK", (await t.CommandAsync("a8", "CREATE Travel"))[^1]);
     }
 
     /// <summary>LMTP's answer to RCPT for the user: a user already full is refused there, before any DATA.</summary>

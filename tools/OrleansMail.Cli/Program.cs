@@ -122,6 +122,7 @@ quotaGet.SetAction(p => UnknownUser(p, p.GetValue(whoQuota)!) is var refused and
         Console.WriteLine($"{"resource",-10} {"value",14} {"limit",14} {"%",5}");
         Console.WriteLine(Row("STORAGE", usage.StorageBytes, limits?.StorageBytes));
         Console.WriteLine(Row("MESSAGE", usage.Messages, limits?.Messages));
+        Console.WriteLine(Row("MAILBOX", usage.Mailboxes, limits?.Mailboxes));
         return 0;
     }));
 var whoSetQuota = new Argument<string>("user");

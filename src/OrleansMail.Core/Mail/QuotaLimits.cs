@@ -3,18 +3,19 @@ using System.Globalization;
 namespace OrleansMail.Mail;
 
 /// <summary>
-/// A user's quota over RFC 9208's resources STORAGE (octets here; KiB on the wire) and MESSAGE; null is no limit.
-/// Written as Dovecot's quota rules ("*:storage=1G", "*:messages=10000", "*:bytes=…"), so a passwd-file's
-/// <c>userdb_quota_rule</c> fields carry over unchanged.
+/// A user's quota over RFC 9208's resources STORAGE (octets here; KiB on the wire), MESSAGE and MAILBOX; null is no
+/// limit. Written as Dovecot's quota rules ("*:storage=1G", "*:messages=10000", "*:bytes=…"), so a passwd-file's
+/// <c>userdb_quota_rule</c> fields carry over unchanged; "*:mailboxes=N" (Dovecot 2.4's quota_mailbox_count) limits
+/// how many mailboxes the user may have.
 /// </summary>
-public sealed record QuotaLimits(long? StorageBytes = null, long? Messages = null)
+public sealed record QuotaLimits(long? StorageBytes = null, long? Messages = null, long? Mailboxes = null)
 {
     public static readonly QuotaLimits None = new();
 
-    public bool IsLimited => StorageBytes is not null || Messages is not null;
+    public bool IsLimited => StorageBytes is not null || Messages is not null || Mailboxes is not null;
 
     /// <summary>Each limit this one leaves unset taken from <paramref name="fallback"/>.</summary>
-    public QuotaLimits Or(QuotaLimits fallback) => new(StorageBytes ?? fallback.StorageBytes, Messages ?? fallback.Messages);
+    public QuotaLimits Or(QuotaLimits fallback) => new(StorageBytes ?? fallback.StorageBytes, Messages ?? fallback.Messages, Mailboxes ?? fallback.Mailboxes);
 
     /// <summary>The limits as rules <see cref="TryParse"/> reads back: "*:bytes=…", "*:messages=…", or "none" for no limit.</summary>
     public IReadOnlyList<string> ToRules()
@@ -28,6 +29,11 @@ public sealed record QuotaLimits(long? StorageBytes = null, long? Messages = nul
         if (Messages is { } messages)
         {
             rules.Add("*:messages=" + messages.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (Mailboxes is { } mailboxes)
+        {
+            rules.Add("*:mailboxes=" + mailboxes.ToString(CultureInfo.InvariantCulture));
         }
 
         return rules.Count == 0 ? ["none"] : rules;
@@ -88,8 +94,11 @@ public sealed record QuotaLimits(long? StorageBytes = null, long? Messages = nul
                     case "messages" when long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var count):
                         limits = limits with { Messages = count == 0 ? null : count };
                         break;
+                    case "mailboxes" when long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var boxes):
+                        limits = limits with { Mailboxes = boxes == 0 ? null : boxes };
+                        break;
                     default:
-                        error = $"'{raw.Trim()}': '{part}' is not storage=SIZE, bytes=SIZE or messages=COUNT";
+                        error = $"'{raw.Trim()}': '{part}' is not storage=SIZE, bytes=SIZE, messages=COUNT or mailboxes=COUNT";
                         return false;
                 }
             }

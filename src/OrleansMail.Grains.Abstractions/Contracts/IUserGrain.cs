@@ -16,8 +16,9 @@ public interface IUserGrain : IGrainWithStringKey
     [Alias("get")]
     Task<MailboxInfo> GetMailboxAsync(string name);
 
+    /// <summary>Creates a mailbox (and the parents it needs); with <paramref name="quota"/>, one that would pass its MAILBOX limit is refused.</summary>
     [Alias("create")]
-    Task<MailboxInfo> CreateMailboxAsync(string name, SpecialUse specialUse = SpecialUse.None);
+    Task<MailboxInfo> CreateMailboxAsync(string name, SpecialUse specialUse = SpecialUse.None, QuotaLimits? quota = null);
 
     /// <summary>Renames a mailbox and its children; renaming INBOX moves its messages into a new mailbox (RFC 3501 §6.3.5).</summary>
     [Alias("rename")]

@@ -13,6 +13,9 @@ public struct QuotaLimitsSurrogate
 
     [Id(1)]
     public long? Messages;
+
+    [Id(2)]
+    public long? Mailboxes;
 #pragma warning restore CA1051
 }
 
@@ -20,7 +23,7 @@ public struct QuotaLimitsSurrogate
 [RegisterConverter]
 public sealed class QuotaLimitsConverter : IConverter<QuotaLimits, QuotaLimitsSurrogate>
 {
-    public QuotaLimits ConvertFromSurrogate(in QuotaLimitsSurrogate surrogate) => new(surrogate.StorageBytes, surrogate.Messages);
+    public QuotaLimits ConvertFromSurrogate(in QuotaLimitsSurrogate surrogate) => new(surrogate.StorageBytes, surrogate.Messages, surrogate.Mailboxes);
 
-    public QuotaLimitsSurrogate ConvertToSurrogate(in QuotaLimits value) => new() { StorageBytes = value.StorageBytes, Messages = value.Messages };
+    public QuotaLimitsSurrogate ConvertToSurrogate(in QuotaLimits value) => new() { StorageBytes = value.StorageBytes, Messages = value.Messages, Mailboxes = value.Mailboxes };
 }

@@ -25,7 +25,7 @@ internal sealed class MailboxHandler(ImapSessionContext session)
         }
 
         RefuseShared(name);
-        var created = await session.Grain.CreateMailboxAsync(name, use).ConfigureAwait(false);
+        var created = await session.Grain.CreateMailboxAsync(name, use, session.User.Quota).ConfigureAwait(false);
         return $"[MAILBOXID (F{created.Id:N})] CREATE completed";
     }
 

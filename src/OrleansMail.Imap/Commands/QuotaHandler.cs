@@ -6,8 +6,8 @@ using OrleansMail.Mail;
 namespace OrleansMail.Imap;
 
 /// <summary>
-/// QUOTA (RFC 9208): one quota root per user, over every mailbox, with the STORAGE and MESSAGE resources its limits
-/// name. Limits come from the user's quota rules (docs/operations.md, "Quotas"), or from what an administrator set
+/// QUOTA (RFC 9208): one quota root per user, over every mailbox, with the STORAGE, MESSAGE and MAILBOX resources
+/// its limits name. Limits come from the user's quota rules (docs/operations.md, "Quotas"), or from what an administrator set
 /// with SETQUOTA, which the user's grain keeps. The users named in <c>Imap:QuotaAdmins</c> reach any user's root as
 /// "user/NAME" (Cyrus's form) and may set it; everyone else only reads its own.
 /// </summary>
@@ -67,7 +67,7 @@ internal sealed class QuotaHandler(ImapSessionContext session)
 
     /// <summary>
     /// SETQUOTA (RFC 9208 §4.1.2): the limits listed replace every earlier one, and an empty list leaves the root
-    /// without limits; the resources are STORAGE (in KiB) and MESSAGE. The user's grain keeps them, so every silo
+    /// without limits; the resources are STORAGE (in KiB), MESSAGE and MAILBOX. The user's grain keeps them, so every silo
     /// enforces them at once; the QUOTA response that follows shows them with the usage.
     /// </summary>
     public async Task<string?> SetQuotaAsync(QuotaRequest request)
@@ -79,7 +79,7 @@ internal sealed class QuotaHandler(ImapSessionContext session)
         }
 
         var (grain, _) = Root(request.Root);
-        long? storage = null, messages = null;
+        long? storage = null, messages = null, mailboxes = null;
         foreach (var (resource, limit) in request.Limits)
         {
             switch (resource)
@@ -90,12 +90,15 @@ internal sealed class QuotaHandler(ImapSessionContext session)
                 case "MESSAGE":
                     messages = limit;
                     break;
+                case "MAILBOX":
+                    mailboxes = limit;
+                    break;
                 default:
-                    throw new ImapNoException("CANNOT", $"Resource {resource} cannot be limited here; STORAGE and MESSAGE can");
+                    throw new ImapNoException("CANNOT", $"Resource {resource} cannot be limited here; STORAGE, MESSAGE and MAILBOX can");
             }
         }
 
-        var limits = new QuotaLimits(storage, messages);
+        var limits = new QuotaLimits(storage, messages, mailboxes);
         ActAsAdministrator(request.Root);
         await grain.SetQuotaLimitsAsync(limits).ConfigureAwait(false);
         if (limits.IsLimited)
@@ -149,6 +152,11 @@ internal sealed class QuotaHandler(ImapSessionContext session)
         if (limits.Messages is { } messages)
         {
             resources.Add($"MESSAGE {usage.Messages} {messages}");
+        }
+
+        if (limits.Mailboxes is { } mailboxes)
+        {
+            resources.Add($"MAILBOX {usage.Mailboxes} {mailboxes}");
         }
 
         session.Out.Raw("* QUOTA ");
