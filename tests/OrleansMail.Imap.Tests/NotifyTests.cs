@@ -89,6 +89,11 @@ public sealed class NotifyTests(ImapHost host)
             Assert.DoesNotContain("STATUS", line, StringComparison.Ordinal); // the selected mailbox is never told as STATUS
         }
 
+        // What the session appends itself is told by EXISTS, without the FETCH that another's new message gets (§5.2).
+        var appended = await t.AppendAsync("e", "INBOX", ImapHost.Message("mine"));
+        Assert.Contains(appended, l => l.EndsWith(" EXISTS", StringComparison.Ordinal));
+        Assert.DoesNotContain(appended, l => l.Contains("FETCH", StringComparison.Ordinal));
+
         // Mailboxes outside the filters say nothing.
         await other.AppendAsync("o5", "Elsewhere", ImapHost.Message("not watched"));
         Assert.Equal(["d OK NOOP completed"], await t.CommandAsync("d", "NOOP"));

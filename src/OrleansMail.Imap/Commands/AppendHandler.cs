@@ -213,6 +213,7 @@ internal sealed class AppendHandler(ImapSessionContext session, ImapCommandParse
         if (session.View is { } view && view.Id == append.Mailbox.Id)
         {
             view.Dirty = true;
+            session.NoteOwnNew(view, uids);
         }
 
         return $"[APPENDUID {validity} {ImapFormat.UidList(uids)}] APPEND completed";
@@ -315,6 +316,11 @@ internal sealed class AppendHandler(ImapSessionContext session, ImapCommandParse
         }
 
         var saved = await SaveAsync(append, append.Messages[0]).ConfigureAwait(false);
+        if (append.Mailbox.Id == view.Id)
+        {
+            session.NoteOwnNew(view, [saved.Uid]);
+        }
+
         session.Out.Raw($"* OK [APPENDUID {saved.UidValidity} {saved.Uid}] Replacement Message ready\r\n");
         var replaced = SelectedMailbox.ToUidSet([old]);
         await session.MailboxGrain.StoreFlagsAsync(view.Id, replaced, FlagOperation.Add, MessageFlags.Deleted, []).ConfigureAwait(false);

@@ -38,6 +38,7 @@ internal sealed class NotifyHandler(ImapSessionContext session, ViewSync sync, M
         }
 
         var notify = new NotifyState(request.Groups, owners);
+        session.View?.OwnNew.Clear();
         await notifications.WatchOwnersAsync(owners).ConfigureAwait(false);
         await delivery.StartAsync(notify, request.Status).ConfigureAwait(false);
         session.Notify = notify;

@@ -172,6 +172,11 @@ internal sealed class StoreHandler(ImapSessionContext session, ViewSync sync)
         var result = target.Owner == view.Owner
             ? await target.Grain.CopyAsync(view.Id, SelectedMailbox.ToUidSet(uids), destination.Id, move, quota).ConfigureAwait(false)
             : await _crossUser.CopyAsync(view, uids, target, destination, move).ConfigureAwait(false);
+        if (destination.Id == view.Id)
+        {
+            session.NoteOwnNew(view, result.DestinationUids);
+        }
+
         var code = $"[COPYUID {result.DestinationUidValidity} {ImapFormat.UidList(result.SourceUids)} {ImapFormat.UidList(result.DestinationUids)}]";
         if (!move)
         {

@@ -37,6 +37,18 @@ internal sealed class ImapSessionContext(ImapServices services, ImapChannel chan
     /// <summary>What the client asked to hear with NOTIFY (RFC 5465); null until its first NOTIFY, when RFC 3501's rules hold.</summary>
     public NotifyState? Notify { get; set; }
 
+    /// <summary>
+    /// Messages this session saved into its selected mailbox itself: kept only while NOTIFY's MessageNew asks for
+    /// FETCH items, which are not sent for them (RFC 5465 §5.2).
+    /// </summary>
+    public void NoteOwnNew(SelectedMailbox view, IEnumerable<uint> uids)
+    {
+        if (Notify?.Selected is { NewMessageItems.Count: > 0 })
+        {
+            view.OwnNew.UnionWith(uids);
+        }
+    }
+
     public UserEntry User => State switch
     {
         AuthenticatedState a => a.User,

@@ -50,7 +50,9 @@ internal sealed class NotifyDelivery(ImapSessionContext session, ViewSync sync, 
         await sync.SyncAsync(expungeAllowed).ConfigureAwait(false);
         if (selected.NewMessageItems.Count > 0 && session.View == view)
         {
-            var fresh = view.Uids.Where(u => u >= before).ToList();
+            // What this session saved here itself it knows: no FETCH for it (§5.2 "SHOULD NOT").
+            var fresh = view.Uids.Where(u => u >= before && !view.OwnNew.Contains(u)).ToList();
+            view.OwnNew.RemoveWhere(u => u < view.UidNext);
             if (fresh.Count > 0 && ImapSequenceSet.TryParse(SelectedMailbox.ToUidSet(fresh).ToString(), out var set))
             {
                 await fetch.FetchAsync(new FetchRequest("*", set, selected.NewMessageItems, 0, false) { Uid = true }).ConfigureAwait(false);

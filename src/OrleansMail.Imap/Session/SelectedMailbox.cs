@@ -57,6 +57,12 @@ internal sealed class SelectedMailbox(MailboxInfo info, bool readOnly)
     /// <summary>Searches kept up to date for the client (RFC 5267), by tag; they end with the selection.</summary>
     public List<SearchContext> SearchContexts { get; } = [];
 
+    /// <summary>
+    /// Messages this session itself put here (APPEND, COPY, MOVE, REPLACE) that the view has not taken in yet, while
+    /// NOTIFY's MessageNew asks for FETCH items: none is sent for them (RFC 5465 §5.2).
+    /// </summary>
+    public HashSet<uint> OwnNew { get; } = [];
+
     /// <summary>The keywords this session has announced in FLAGS (RFC 3501 §7.2.6): a FETCH may carry no other.</summary>
     public HashSet<string> AnnouncedKeywords { get; } = new(StringComparer.OrdinalIgnoreCase);
 
