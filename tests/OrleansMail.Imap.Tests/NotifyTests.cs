@@ -45,6 +45,10 @@ public sealed class NotifyTests(ImapHost host)
         Assert.StartsWith("c2 NO [BADEVENT (", (await t.CommandAsync("c2", "NOTIFY SET (personal (SomethingElse))"))[^1]);
         Assert.Equal("c3 OK NOTIFY completed", (await t.CommandAsync("c3", "notify set (personal none) (Selected-Delayed (messagenew messageexpunge flagchange))"))[^1]);
         Assert.Equal("c4 OK NOTIFY completed", (await t.CommandAsync("c4", "NOTIFY NONE"))[^1]);
+
+        // Every look matches every watched mailbox against the names listed: their number is bounded.
+        var names = string.Join(' ', Enumerable.Range(0, 101).Select(i => $"Box{i}"));
+        Assert.StartsWith("c5 NO [NOTIFICATIONOVERFLOW]", (await t.CommandAsync("c5", $"NOTIFY SET (mailboxes ({names}) (MessageNew MessageExpunge))"))[^1]);
     }
 
     [Fact]

@@ -13,6 +13,12 @@ internal sealed class NotifyHandler(ImapSessionContext session, ViewSync sync, M
     /// <summary>Every user a session may listen to for NOTIFY is one more grain subscription kept alive; past this, NOTIFICATIONOVERFLOW (§3.1).</summary>
     public const int MaxWatchedOwners = 32;
 
+    /// <summary>
+    /// Mailbox names all event groups may list together: each notice and each poll matches every watched mailbox
+    /// against them, so their number is what a client could make every look cost.
+    /// </summary>
+    public const int MaxNamedMailboxes = 100;
+
     private const string SupportedEvents = "MessageNew MessageExpunge FlagChange MailboxName SubscriptionChange MailboxMetadataChange ServerMetadataChange";
 
     public async Task<string?> NotifyAsync(NotifyRequest request)
@@ -20,6 +26,11 @@ internal sealed class NotifyHandler(ImapSessionContext session, ViewSync sync, M
         if (request.UnknownEvents.Count > 0)
         {
             throw new ImapNoException($"BADEVENT ({SupportedEvents})", $"Unsupported event {request.UnknownEvents[0]}");
+        }
+
+        if (request.Groups.Sum(g => g.Mailboxes.Count) > MaxNamedMailboxes)
+        {
+            throw new ImapNoException("NOTIFICATIONOVERFLOW", $"At most {MaxNamedMailboxes} mailbox names can be watched; SUBTREE covers many at once");
         }
 
         // A successful NOTIFY SET is an implicit NOOP under the rules that held until now (§3.1).
