@@ -113,6 +113,9 @@ internal sealed class ImapSession : IDisposable
             await _session.WriteLineAsync($"* OK [CAPABILITY {_session.Capabilities()}] {Options.Hostname} OrleansMail IMAP ready").ConfigureAwait(false);
             while (_session.State is not LogoutState)
             {
+                // Between commands too (NOTIFY tells while it waits), every grain call acts for the logged-in user:
+                // none may reach another user's grain as its owner.
+                ActForUser();
                 var command = await ReadCommandAsync().ConfigureAwait(false);
                 if (command is null)
                 {
@@ -317,13 +320,7 @@ internal sealed class ImapSession : IDisposable
 
         // Every grain call this command makes acts for the logged-in user: another user's grain grants only what
         // its access control lists give that user (RFC 4314).
-        MailAccessor.ActAs(_session.State switch
-        {
-            AuthenticatedState a => a.User.UserId,
-            SelectedState s => s.User.UserId,
-            _ => null,
-        });
-        ChangeOrigin.Set(_session.Id);
+        ActForUser();
         string status;
         try
         {
@@ -398,6 +395,21 @@ internal sealed class ImapSession : IDisposable
         }
 
         await _session.WriteLineAsync($"{command.Tag} {status}").ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// From here on in this flow, grain calls carry the logged-in user (<see cref="MailAccessor"/>) and this session
+    /// as the origin of what they change (<see cref="ChangeOrigin"/>); before login, no one.
+    /// </summary>
+    private void ActForUser()
+    {
+        MailAccessor.ActAs(_session.State switch
+        {
+            AuthenticatedState a => a.User.UserId,
+            SelectedState s => s.User.UserId,
+            _ => null,
+        });
+        ChangeOrigin.Set(_session.Id);
     }
 
     /// <summary>A tagged BAD; past <see cref="ImapOptions.MaxBadCommands"/> of them in a row the session is closed.</summary>
