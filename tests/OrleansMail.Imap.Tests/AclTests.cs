@@ -94,6 +94,31 @@ public sealed class AclTests(ImapHost host)
     }
 
     [Fact]
+    public async Task A_shared_name_reaches_only_users_of_the_directory_by_their_canonical_id()
+    {
+        var (alice, bob) = (host.NewUser(), host.NewUser());
+        await using var a = await host.LoggedInAsync(alice);
+        await using var b = await host.LoggedInAsync(bob);
+        await a.CommandAsync("a1", "CREATE Projects");
+        await a.CommandAsync("a2", $"SETACL Projects {bob} lr");
+
+        // A made-up owner is no mailbox, for every command that names one, and its name activates no grain (whose
+        // lease would be written to the store).
+        var ghost = "ghost" + Guid.NewGuid().ToString("N")[..8];
+        foreach (var command in new[] { $"SELECT Shared/{ghost}/INBOX", $"STATUS Shared/{ghost}/INBOX (MESSAGES)", $"MYRIGHTS Shared/{ghost}/INBOX", $"GETACL Shared/{ghost}/INBOX" })
+        {
+            Assert.Equal("b NO [NONEXISTENT] No such mailbox", (await b.CommandAsync("b", command))[^1]);
+        }
+
+        Assert.Equal("b1 OK NOTIFY completed", (await b.CommandAsync("b1", $"NOTIFY SET (subtree Shared/{ghost} (MessageNew MessageExpunge))"))[^1]);
+        Assert.Empty((await host.Store.ListAsync($"users/{ObjectStore.Layout.UserObjectNames.For(ghost).User}/")).Items);
+
+        // The owner's name in any case is the owner's canonical id: one grain, one store.
+        Assert.StartsWith("b2 OK", (await b.CommandAsync("b2", $"SELECT Shared/{alice.ToUpperInvariant()}/Projects"))[^1]);
+        Assert.Empty((await host.Store.ListAsync($"users/{ObjectStore.Layout.UserObjectNames.For(alice.ToUpperInvariant()).User}/")).Items);
+    }
+
+    [Fact]
     public async Task Anyone_negative_rights_and_the_errors_of_each_command()
     {
         var (owner, reader, barred) = (host.NewUser(), host.NewUser(), host.NewUser());

@@ -48,6 +48,8 @@ public sealed class NotifyTests(ImapHost host)
 
         // Every look matches every watched mailbox against the names listed: their number is bounded.
         var names = string.Join(' ', Enumerable.Range(0, 101).Select(i => $"Box{i}"));
+        var sections = string.Join(' ', Enumerable.Range(0, 40).Select(i => $"BODY.PEEK[{i + 1}]"));
+        Assert.StartsWith("c6 NO [LIMIT]", (await t.CommandAsync("c6", $"NOTIFY SET (selected (MessageNew ({sections}) MessageExpunge))"))[^1]);
         Assert.StartsWith("c5 NO [NOTIFICATIONOVERFLOW]", (await t.CommandAsync("c5", $"NOTIFY SET (mailboxes ({names}) (MessageNew MessageExpunge))"))[^1]);
     }
 

@@ -28,6 +28,12 @@ internal sealed class NotifyHandler(ImapSessionContext session, ViewSync sync, M
             throw new ImapNoException($"BADEVENT ({SupportedEvents})", $"Unsupported event {request.UnknownEvents[0]}");
         }
 
+        if (request.Groups.Any(g => g.NewMessageItems.Count(i => i.Kind == FetchKind.Section) > session.Options.MaxFetchSections))
+        {
+            // Checked now, as FETCH checks it: later it would be a refusal with no command to answer.
+            throw new ImapNoException("LIMIT", $"At most {session.Options.MaxFetchSections} body sections per FETCH");
+        }
+
         if (request.Groups.Sum(g => g.Mailboxes.Count) > MaxNamedMailboxes)
         {
             throw new ImapNoException("NOTIFICATIONOVERFLOW", $"At most {MaxNamedMailboxes} mailbox names can be watched; SUBTREE covers many at once");
@@ -73,8 +79,9 @@ internal sealed class NotifyHandler(ImapSessionContext session, ViewSync sync, M
                 {
                     owners.UnionWith((await session.Grain.ListSharedByAsync().ConfigureAwait(false)).Where(o => o != me));
                 }
-                else if (SharedNamespace.TryParse(name, out var owner, out var local) && owner != me)
+                else if (SharedNamespace.TryParse(name, out var named, out var local) && session.OwnerId(named) is { } owner && owner != me)
                 {
+                    // A user the directory does not know is ignored like any mailbox that does not exist (§3.1).
                     if (local.Length == 0 ? group.Filter == NotifyFilter.Subtree : await MayReadAsync(local, name).ConfigureAwait(false))
                     {
                         owners.Add(owner);

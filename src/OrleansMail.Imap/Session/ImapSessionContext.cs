@@ -65,12 +65,27 @@ internal sealed class ImapSessionContext(ImapServices services, ImapChannel chan
 
     /// <summary>
     /// The grain, owner and owner's name of a mailbox the client named: its own, or another user's through the shared
-    /// namespace ("Shared/bob/Projects").
+    /// namespace ("Shared/bob/Projects"). An owner the directory does not know is no mailbox (NO [NONEXISTENT]): a
+    /// made-up name must not activate a grain, whose lease alone writes to the store.
     /// </summary>
-    public MailboxTarget Resolve(string name) =>
-        SharedNamespace.TryParse(name, out var owner, out var local) && owner != User.UserId
-            ? new MailboxTarget(Services.Grains.GetGrain<IUserGrain>(owner), owner, local)
-            : new MailboxTarget(Grain, User.UserId, SharedNamespace.TryParse(name, out _, out var mine) ? mine : name);
+    public MailboxTarget Resolve(string name)
+    {
+        if (!SharedNamespace.TryParse(name, out var named, out var local))
+        {
+            return new MailboxTarget(Grain, User.UserId, name);
+        }
+
+        var owner = OwnerId(named) ?? throw new ImapNoException("NONEXISTENT", "No such mailbox");
+        return owner == User.UserId
+            ? new MailboxTarget(Grain, owner, local)
+            : new MailboxTarget(Services.Grains.GetGrain<IUserGrain>(owner), owner, local);
+    }
+
+    /// <summary>
+    /// The canonical id of the user a shared name's owner part names ("Shared/Bob/…" is bob's), or null when the
+    /// directory has no such user.
+    /// </summary>
+    public string? OwnerId(string named) => Services.Users.FindLogin(named)?.UserId;
 
     /// <summary>Whose bodies the selected mailbox's messages are.</summary>
     public string MailboxOwner => View?.Owner ?? User.UserId;
