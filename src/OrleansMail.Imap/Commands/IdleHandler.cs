@@ -18,7 +18,7 @@ internal sealed class IdleHandler(ImapSessionContext session, NotifyDelivery del
         while (true)
         {
             var changed = notifications.Changed;
-            var poll = Task.Delay(options.IdlePollInterval, session.Services.Time);
+            var poll = notifications.Poll;
             var first = await Task.WhenAny(done, changed, poll).ConfigureAwait(false);
             if (first == done)
             {

@@ -196,15 +196,18 @@ internal sealed class ListHandler(ImapSessionContext session)
         return await grain.ListMailboxesAsync().ConfigureAwait(false);
     }
 
+    /// <summary>The mailboxes of every user who has granted this user rights (LIST of the shared namespace).</summary>
+    private async Task<MailboxInfo[]> SharedMailboxesAsync() =>
+        [.. (await SharedMailboxesAsync(await session.Grain.ListSharedByAsync().ConfigureAwait(false)).ConfigureAwait(false)).Select(s => s.Info)];
+
     /// <summary>
-    /// The mailboxes other users let this user see (RFC 4314 "l"), named in the shared namespace: one call to each
-    /// owner who has granted this user rights, all at once, each owner's grain choosing what to show. Special use is
-    /// the owner's, not this user's, so it is not shown (a client would take another's \Sent for its own).
+    /// The mailboxes these owners let this user see (RFC 4314 "l"), named in the shared namespace: one call to each
+    /// owner, all at once, each owner's grain choosing what to show. Special use is the owner's, not this user's, so
+    /// it is not shown (a client would take another's \Sent for its own). Also what NOTIFY watches of them.
     /// </summary>
-    private async Task<MailboxInfo[]> SharedMailboxesAsync()
+    public async Task<(string Owner, MailboxInfo Info)[]> SharedMailboxesAsync(IReadOnlyCollection<string> owners)
     {
-        var owners = await session.Grain.ListSharedByAsync().ConfigureAwait(false);
-        if (owners.Length == 0)
+        if (owners.Count == 0)
         {
             return [];
         }
@@ -214,21 +217,18 @@ internal sealed class ListHandler(ImapSessionContext session)
         {
             try
             {
-                var visible = await SharedMailboxesOfAsync(owner).ConfigureAwait(false);
-                return visible.Select(m => m with { Name = SharedNamespace.Name(owner, m.Name), SpecialUse = SpecialUse.None, Subscribed = subscribed.Contains(SharedNamespace.Name(owner, m.Name)) });
+                var visible = await session.Services.Grains.GetGrain<IUserGrain>(owner).ListMailboxesAsync().ConfigureAwait(false);
+                return visible.Select(m => (owner, m with { Name = SharedNamespace.Name(owner, m.Name), SpecialUse = SpecialUse.None, Subscribed = subscribed.Contains(SharedNamespace.Name(owner, m.Name)) }));
             }
             catch (Exception e) when (ImapErrors.TryDescribe(e, out _))
             {
-                // One owner out of reach hides only that owner's mailboxes.
+                // One owner out of reach (or one who took back every right) hides only that owner's mailboxes.
                 ImapLog.SharedListFailed(session.Log, e, owner);
                 return [];
             }
         })).ConfigureAwait(false);
         return [.. lists.SelectMany(l => l)];
     }
-
-    /// <summary>One owner's mailboxes this user may list, by the owner's names for them; the owner's grain decides which.</summary>
-    public Task<MailboxInfo[]> SharedMailboxesOfAsync(string owner) => session.Services.Grains.GetGrain<IUserGrain>(owner).ListMailboxesAsync();
 
     /// <summary>Whether a LIST pattern can match a name in the shared namespace: its text up to the first wildcard leads there.</summary>
     private static bool MayReachShared(string pattern)

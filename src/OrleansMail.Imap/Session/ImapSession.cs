@@ -244,7 +244,7 @@ internal sealed class ImapSession : IDisposable
         while (!read.IsCompleted)
         {
             var changed = _notifications.Changed;
-            var poll = Task.Delay(Options.IdlePollInterval, Services.Time);
+            var poll = _notifications.Poll;
             var first = await Task.WhenAny(read, changed, poll).ConfigureAwait(false);
             if (first == read)
             {

@@ -23,6 +23,14 @@ internal sealed class MailboxNotifications(ImapSessionContext session)
     private DateTimeOffset _subscribedAt;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    private Task? _poll;
+
+    /// <summary>
+    /// Completes at the next periodic look. One timer per session, kept across waits: a wait woken by a notice
+    /// reuses it, so a stream of notices (every delivery is one) does not leave a timer behind per wake.
+    /// </summary>
+    public Task Poll => _poll is { IsCompleted: false } pending ? pending : _poll = Task.Delay(session.Options.IdlePollInterval, session.Services.Time);
+
     /// <summary>Completes at the next notice since <see cref="Rearm"/>.</summary>
     public Task Changed => _changed.Task;
 

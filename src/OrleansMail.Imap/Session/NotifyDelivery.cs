@@ -55,7 +55,15 @@ internal sealed class NotifyDelivery(ImapSessionContext session, ViewSync sync, 
             view.OwnNew.RemoveWhere(u => u < view.UidNext);
             if (fresh.Count > 0 && ImapSequenceSet.TryParse(SelectedMailbox.ToUidSet(fresh).ToString(), out var set))
             {
-                await fetch.FetchAsync(new FetchRequest("*", set, selected.NewMessageItems, 0, false) { Uid = true }).ConfigureAwait(false);
+                try
+                {
+                    await fetch.FetchAsync(new FetchRequest("*", set, selected.NewMessageItems, 0, false) { Uid = true }).ConfigureAwait(false);
+                }
+                catch (ImapNoException)
+                {
+                    // A message the items cannot be given for (BINARY of an unknown encoding, say) is told by EXISTS
+                    // alone: there is no command to answer NO, and the client can FETCH it and hear why.
+                }
             }
         }
     }
@@ -87,7 +95,9 @@ internal sealed class NotifyDelivery(ImapSessionContext session, ViewSync sync, 
 
         await SyncSelectedAsync(expungeAllowed: inIdle || notify.Selected?.Filter == NotifyFilter.Selected).ConfigureAwait(false);
         WriteAccountChanges(notify, accountChanges);
-        if (_namesStale || poll || changed.Any(id => !_known.ContainsKey(id)))
+        // A notice about a mailbox not watched (another user's that this one may not see, say: an owner's grain tells
+        // every session it has of each change) costs nothing; a new mailbox is a name change or is found by the poll.
+        if (_namesStale || poll)
         {
             WriteMessageStatus(notify, await SnapshotAsync(notify).ConfigureAwait(false), changed, all: true);
         }
@@ -137,37 +147,15 @@ internal sealed class NotifyDelivery(ImapSessionContext session, ViewSync sync, 
 
     /// <summary>
     /// The watched mailboxes as they are now: the user's own, and the shared mailboxes of the owners the groups name
-    /// (each owner's grain shows only what this user may list). One listing per owner.
+    /// (each owner's grain shows only what this user may list). One listing per owner, the owners' all at once.
     /// </summary>
     private async Task<Dictionary<Guid, WatchedMailbox>> SnapshotAsync(NotifyState notify)
     {
         var me = session.User.UserId;
-        var snapshot = new Dictionary<Guid, WatchedMailbox>();
-        HashSet<string>? subscriptions = null;
-        foreach (var owner in notify.WatchedOwners.Prepend(me))
+        var snapshot = (await session.Grain.ListMailboxesAsync().ConfigureAwait(false)).ToDictionary(m => m.Id, m => new WatchedMailbox(me, m.Name, m));
+        foreach (var (owner, info) in await list.SharedMailboxesAsync(notify.WatchedOwners).ConfigureAwait(false))
         {
-            MailboxInfo[] mailboxes;
-            try
-            {
-                mailboxes = owner == me ? await session.Grain.ListMailboxesAsync().ConfigureAwait(false) : await list.SharedMailboxesOfAsync(owner).ConfigureAwait(false);
-            }
-            catch (Exception e) when (ImapErrors.TryDescribe(e, out _) && owner != me)
-            {
-                // An owner out of reach (or one who took back every right) hides only that owner's mailboxes.
-                ImapLog.SharedListFailed(session.Log, e, owner);
-                continue;
-            }
-
-            if (owner != me)
-            {
-                subscriptions ??= new HashSet<string>(await session.Grain.ListSubscriptionsAsync().ConfigureAwait(false), StringComparer.Ordinal);
-            }
-
-            foreach (var info in mailboxes)
-            {
-                var name = owner == me ? info.Name : SharedNamespace.Name(owner, info.Name);
-                snapshot[info.Id] = new WatchedMailbox(owner, name, owner == me ? info : info with { Subscribed = subscriptions!.Contains(name) });
-            }
+            snapshot[info.Id] = new WatchedMailbox(owner, info.Name, info);
         }
 
         return snapshot;

@@ -18,7 +18,6 @@ internal sealed class NotifyState(IReadOnlyList<NotifyEventGroup> groups, IReadO
     private HashSet<Guid> _changedMailboxes = [];
     private List<AccountChange> _accountChanges = [];
     private bool _overflow;
-    private bool _pending;
 
     /// <summary>NOTIFY NONE: nothing at all, not even the selected mailbox's changes from others (RFC 5465 §3.1).</summary>
     public static NotifyState Nothing => new([], []);
@@ -74,23 +73,10 @@ internal sealed class NotifyState(IReadOnlyList<NotifyEventGroup> groups, IReadO
         _ => false,
     };
 
-    /// <summary>Set when a notice arrived since the last drain; the session's wait loop looks at it.</summary>
-    public bool HasPending
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _pending;
-            }
-        }
-    }
-
     public void Note(MailboxChange change)
     {
         lock (_lock)
         {
-            _pending = true;
             if (_changedMailboxes.Count >= MaxPending)
             {
                 _overflow = true;
@@ -105,7 +91,6 @@ internal sealed class NotifyState(IReadOnlyList<NotifyEventGroup> groups, IReadO
     {
         lock (_lock)
         {
-            _pending = true;
             if (_accountChanges.Count + changes.Length > MaxPending)
             {
                 _overflow = true;
@@ -125,7 +110,6 @@ internal sealed class NotifyState(IReadOnlyList<NotifyEventGroup> groups, IReadO
             _changedMailboxes = [];
             _accountChanges = [];
             _overflow = false;
-            _pending = false;
             return drained;
         }
     }
