@@ -100,4 +100,6 @@ public sealed partial class UserGrain
 
     /// <summary>A mailbox that exists, found without creating one (INBOX and the special-use folders are created by their first use, but not by these).</summary>
     private MailboxState Existing(string name) => _commands.Find(_index, name, out _) ?? throw MailStoreException.NotFound("No such mailbox");
+
+    public Task<int> CountUnseenAsync(Guid mailboxId, UidSet seen) => Task.FromResult(Mailbox(mailboxId).Messages.Count(r => !seen.Contains(r.Uid)));
 }

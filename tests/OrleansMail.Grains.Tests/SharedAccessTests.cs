@@ -24,6 +24,8 @@ public sealed class SharedAccessTests : EmbeddedClusterTest
             Assert.Empty(await user.FetchAsync(team.Id, UidSet.Range(1, 10)));
             Assert.Equal(MailboxRights.Lookup | MailboxRights.Read, await user.GetMyRightsAsync("Team"));
             await AssertRefused(MailStoreErrorKind.NotFound, () => user.FetchAsync(saved.MailboxId, UidSet.Of(saved.Uid)));
+            Assert.Equal(0, await user.CountUnseenAsync(team.Id, UidSet.Empty));
+            await AssertRefused(MailStoreErrorKind.NotFound, () => user.CountUnseenAsync(saved.MailboxId, UidSet.Empty));
             await AssertRefused(MailStoreErrorKind.NotFound, () => user.GetMailboxAsync("INBOX"));
             await AssertRefused(MailStoreErrorKind.NoPermission, () => user.GetSummariesAsync([body]));
             await AssertRefused(MailStoreErrorKind.NoPermission, () => user.StoreFlagsAsync(team.Id, UidSet.Of(1), FlagOperation.Add, MessageFlags.Flagged, []));

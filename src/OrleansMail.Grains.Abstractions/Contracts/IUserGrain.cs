@@ -98,6 +98,13 @@ public interface IUserGrain : IGrainWithStringKey
     [Alias("seen.get")]
     Task<UidSet> GetPrivateSeenAsync(string owner, Guid mailboxId, uint uidValidity);
 
+    /// <summary>
+    /// How many of a mailbox's messages are not among <paramref name="seen"/>: the UNSEEN of a reader whose \Seen of
+    /// this shared mailbox is its own, counted where the records are rather than by shipping them all.
+    /// </summary>
+    [Alias("seen.unseen")]
+    Task<int> CountUnseenAsync(Guid mailboxId, UidSet seen);
+
     /// <summary>Marks <paramref name="uids"/> seen or not seen in this user's own \Seen of another user's mailbox; returns the whole set.</summary>
     [Alias("seen.set")]
     Task<UidSet> SetPrivateSeenAsync(string owner, Guid mailboxId, uint uidValidity, UidSet uids, bool seen);

@@ -9,8 +9,8 @@ internal static class StatusResponse
 {
     /// <summary>
     /// A mailbox of <paramref name="owner"/>'s with this user's own \Seen in its UNSEEN count (another user's mailbox:
-    /// the reader's \Seen is its own), so STATUS and LIST-STATUS agree with what SELECT shows; one look at the
-    /// mailbox's UIDs, only when UNSEEN is asked for.
+    /// the reader's \Seen is its own), so STATUS and LIST-STATUS agree with what SELECT shows. The owner's grain counts
+    /// it against the reader's set, only when UNSEEN is asked for: the mailbox's records do not cross the wire.
     /// </summary>
     public static async Task<MailboxInfo> WithOwnSeenAsync(ImapSessionContext session, string owner, MailboxInfo info, IReadOnlyList<string> items)
     {
@@ -20,8 +20,7 @@ internal static class StatusResponse
         }
 
         var seen = await session.Grain.GetPrivateSeenAsync(owner, info.Id, info.UidValidity).ConfigureAwait(false);
-        var messages = await session.Services.Grains.GetGrain<IUserGrain>(owner).FetchAsync(info.Id, UidSet.Range(1, uint.MaxValue - 1)).ConfigureAwait(false);
-        return info with { Unseen = messages.Count(m => !seen.Contains(m.Uid)) };
+        return info with { Unseen = await session.Services.Grains.GetGrain<IUserGrain>(owner).CountUnseenAsync(info.Id, seen).ConfigureAwait(false) };
     }
 
     public static void Write(ImapSessionContext session, MailboxInfo info, IReadOnlyList<string> items)
