@@ -159,18 +159,21 @@ public sealed class IngestTests : EmbeddedClusterTest
     }
 
     [Theory]
-    [InlineData(0)]
-    [InlineData(1)]
-    [InlineData(999)]
-    [InlineData(1000)]
-    [InlineData(1001)]
-    [InlineData(250_007)]
-    public async Task The_spool_keeps_every_byte_and_its_hash_at_each_side_of_the_memory_threshold(int length)
+    [InlineData(0, 1000)]
+    [InlineData(1, 1000)]
+    [InlineData(999, 1000)]
+    [InlineData(1000, 1000)]
+    [InlineData(1001, 1000)]
+    [InlineData(250_007, 1000)]
+    [InlineData(200_000, 300_000)] // the in-memory array doubles past its first size
+    [InlineData(300_000, 300_000)]
+    [InlineData(300_001, 300_000)]
+    public async Task The_spool_keeps_every_byte_and_its_hash_at_each_side_of_the_memory_threshold(int length, int threshold)
     {
         var bytes = new byte[length];
         new Random(length).NextBytes(bytes);
-        await using var spool = await SpooledMessage.CreateAsync(new TricklingStream(bytes), 1_000_000, memoryThreshold: 1000, Folder);
-        Assert.Equal(length <= 1000, spool.InMemory);
+        await using var spool = await SpooledMessage.CreateAsync(new TricklingStream(bytes), 1_000_000, memoryThreshold: threshold, Folder);
+        Assert.Equal(length <= threshold, spool.InMemory);
         Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)), spool.Sha256);
 
         // Two views at once, as the summary parse and an upload read it.

@@ -13,10 +13,13 @@ public sealed class SpooledMessage : IAsyncDisposable
     /// <summary>The read size of the copy loop.</summary>
     private const int ChunkSize = 81920;
 
+    /// <summary>The in-memory spool's first array; it doubles from there as the message needs.</summary>
+    private const int FirstArraySize = 64 * 1024;
+
     private readonly Stream _content;
 
-    // The in-memory spool is a pooled array of the threshold's size, not a growing MemoryStream: every message up
-    // to it costs no allocation (a growing stream allocated twice its size, past 85 KB on the large object heap).
+    // The in-memory spool is pooled arrays, not a growing MemoryStream: every message up to the threshold costs no
+    // allocation (a growing stream allocated twice its size, past 85 KB on the large object heap).
     private byte[]? _pooled;
 
     private SpooledMessage(Stream content, string sha256, byte[]? pooled)
@@ -35,11 +38,11 @@ public sealed class SpooledMessage : IAsyncDisposable
     /// <summary>Copies <paramref name="source"/> to the spool, failing with <see cref="MessageTooLargeException"/> past <paramref name="maxSize"/>.</summary>
     public static async Task<SpooledMessage> CreateAsync(Stream source, long maxSize, int memoryThreshold, string tempDirectory, CancellationToken cancellationToken = default)
     {
-        var pooled = ArrayPool<byte>.Shared.Rent(Math.Max(memoryThreshold, 1));
-        var ownsPooled = true;
-        var inMemory = new MemoryStream(pooled, 0, pooled.Length, writable: true, publiclyVisible: true);
-        inMemory.SetLength(0);
-        Stream spool = inMemory;
+        // In memory the message grows in pooled arrays, doubling up to the threshold: a small message holds a small
+        // array, whatever the threshold is configured to.
+        byte[]? pooled = ArrayPool<byte>.Shared.Rent(Math.Clamp(memoryThreshold, 1, FirstArraySize));
+        var length = 0;
+        FileStream? file = null;
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
         long total = 0;
@@ -54,28 +57,55 @@ public sealed class SpooledMessage : IAsyncDisposable
                     throw new MessageTooLargeException(maxSize);
                 }
 
-                if (spool is MemoryStream memory && total > memoryThreshold)
+                hash.AppendData(buffer, 0, n);
+                if (pooled is not null && total > memoryThreshold)
                 {
-#pragma warning disable CA2000 // becomes the spool, which this message owns and disposes
-                    var file = new FileStream(Path.Combine(tempDirectory, "spool-" + Guid.NewGuid().ToString("N")), PrivateFile.Create(FileMode.CreateNew, FileAccess.ReadWrite, FileOptions.DeleteOnClose | FileOptions.Asynchronous, bufferSize: 0));
-                    await file.WriteAsync(pooled.AsMemory(0, (int)memory.Length), cancellationToken).ConfigureAwait(false);
-                    spool = file;
-                    ArrayPool<byte>.Shared.Return(pooled);
-                    ownsPooled = false;
+#pragma warning disable CA2000 // becomes the spool, which this message owns; disposed below on every failure
+                    file = new FileStream(Path.Combine(tempDirectory, "spool-" + Guid.NewGuid().ToString("N")), PrivateFile.Create(FileMode.CreateNew, FileAccess.ReadWrite, FileOptions.DeleteOnClose | FileOptions.Asynchronous, bufferSize: 0));
 #pragma warning restore CA2000
+                    await file.WriteAsync(pooled.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
+                    ArrayPool<byte>.Shared.Return(pooled);
+                    pooled = null;
                 }
 
-                hash.AppendData(buffer, 0, n);
-                await spool.WriteAsync(buffer.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
+                if (pooled is null)
+                {
+                    await file!.WriteAsync(buffer.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                if (length + n > pooled.Length)
+                {
+                    // Within the threshold (checked above), so the doubling never passes it.
+                    var larger = ArrayPool<byte>.Shared.Rent(Math.Min(Math.Max(pooled.Length * 2, length + n), memoryThreshold));
+                    pooled.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(pooled);
+                    pooled = larger;
+                }
+
+                buffer.AsSpan(0, n).CopyTo(pooled.AsSpan(length));
+                length += n;
             }
 
-            await spool.FlushAsync(cancellationToken).ConfigureAwait(false);
-            return new SpooledMessage(spool, Convert.ToHexStringLower(hash.GetHashAndReset()), ownsPooled ? pooled : null);
+            var digest = Convert.ToHexStringLower(hash.GetHashAndReset());
+            if (file is not null)
+            {
+                await file.FlushAsync(cancellationToken).ConfigureAwait(false);
+                return new SpooledMessage(file, digest, null);
+            }
+
+#pragma warning disable CA2000 // the message owns its content and disposes it
+            return new SpooledMessage(new MemoryStream(pooled!, 0, length, writable: false, publiclyVisible: true), digest, pooled);
+#pragma warning restore CA2000
         }
         catch
         {
-            await spool.DisposeAsync().ConfigureAwait(false);
-            if (ownsPooled)
+            if (file is not null)
+            {
+                await file.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (pooled is not null)
             {
                 ArrayPool<byte>.Shared.Return(pooled);
             }
