@@ -106,4 +106,10 @@ internal static partial class StoreLog
 
     [LoggerMessage(EventId = 2034, Level = LogLevel.Error, Message = "User {User}: lease lost to another holder while idle; this activation stops writing")]
     public static partial void LeaseLostWhileIdle(ILogger logger, Exception exception, string? user);
+
+    [LoggerMessage(EventId = 2035, Level = LogLevel.Information, Message = "User {User}: handed over to the next silo ({IndexBytes} bytes of index, {Observers} observers)")]
+    public static partial void HandedOver(ILogger logger, string? user, int indexBytes, int observers);
+
+    [LoggerMessage(EventId = 2036, Level = LogLevel.Information, Message = "User {User}: moving to silo {Silo}")]
+    public static partial void Moving(ILogger logger, string? user, string silo);
 }

@@ -27,6 +27,7 @@ public sealed partial class UserGrain
         _checkpoints = new CheckpointWriter(_manifest, _store, _names, _activationId, _options.CompactionSegments, _lease, _metrics, _log, _time);
         _commands = NewCommands();
         _observers = new MailboxObservers(_time, _log, _names.User);
+        TakeHandedOverObservers();
         _summaries = new UserSummaries(_store, _names, _options.SummaryBatchBytes, _options.SummaryCacheBytesPerUser, _metrics);
         LeaseAcquisition acquisition;
         try
@@ -116,7 +117,7 @@ public sealed partial class UserGrain
         _metrics.ActiveUsers.Add(-1);
         try
         {
-            await LeaveAsync(cancellationToken).ConfigureAwait(true);
+            _leftForMigration = await LeaveAsync(cancellationToken).ConfigureAwait(true) && reason.ReasonCode == DeactivationReasonCode.Migrating;
         }
         finally
         {
@@ -124,7 +125,8 @@ public sealed partial class UserGrain
         }
     }
 
-    private async Task LeaveAsync(CancellationToken cancellationToken)
+    /// <summary>Ends the activation; true when it ended cleanly (final checkpoint, lease released).</summary>
+    private async Task<bool> LeaveAsync(CancellationToken cancellationToken)
     {
         if (_lease.IsFenced)
         {
@@ -145,7 +147,7 @@ public sealed partial class UserGrain
                 }
             }
 
-            return;
+            return false;
         }
 
         try
@@ -156,12 +158,14 @@ public sealed partial class UserGrain
             _journal = null;
             _cache?.Save(_names.User, _manifest.State.Seq, _manifest.State.Writer, _index);
             await _lease.Lease.ReleaseAsync(cancellationToken).ConfigureAwait(true);
+            return true;
         }
         catch (Exception e) when (e is MailStoreException or ObjectStoreUnavailableException or IOException)
         {
             // Leave the lease active and the journal on disk: the next activation recovers, the returning node uploads.
             StoreLog.DeactivatingWithoutFinalCheckpoint(_log, e, _names.User);
             _journal?.Dispose();
+            return false;
         }
     }
 
@@ -214,6 +218,12 @@ public sealed partial class UserGrain
         {
             _loadedFrom = "empty";
             return new UserIndex();
+        }
+
+        if (TakeHandedOver(manifest) is { } carried)
+        {
+            _loadedFrom = "migration";
+            return carried;
         }
 
         if (_cache?.TryLoad(_names.User, manifest.Seq, manifest.Writer) is { } local)

@@ -175,4 +175,12 @@ public interface IUserGrain : IGrainWithStringKey
     /// how many segments were merged.
     /// </summary>
     Task<int> MergeForeignSegmentsAsync();
+
+    /// <summary>
+    /// Moves the user to another silo once it is idle, its index and its sessions' observers with it (admin `user
+    /// move`; a draining silo): to the silo named (its address, endpoint or name), or to another active one when
+    /// null. Returns the silo it goes to; the move itself follows the call.
+    /// </summary>
+    [Alias("move")]
+    Task<string> MoveAsync(string? silo);
 }

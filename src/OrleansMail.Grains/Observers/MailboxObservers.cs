@@ -24,6 +24,30 @@ internal sealed class MailboxObservers(TimeProvider time, ILogger log, string us
 
     public void Unsubscribe(IMailboxObserver observer) => _observers.Remove(observer);
 
+    /// <summary>The live observers, the owner's sessions apart from readers': what a migration hands to the next activation.</summary>
+    public (IMailboxObserver[] Owners, IMailboxObserver[] Readers) Export()
+    {
+        DropStale();
+        return (
+            [.. _observers.Where(o => o.Value.IsOwner).Select(o => o.Key)],
+            [.. _observers.Where(o => !o.Value.IsOwner).Select(o => o.Key)]);
+    }
+
+    /// <summary>Observers handed over by the previous activation: renewed as of now, as they would be at their next poll.</summary>
+    public void Import(IMailboxObserver[] owners, IMailboxObserver[] readers)
+    {
+        var now = time.GetUtcNow();
+        foreach (var o in owners)
+        {
+            _observers[o] = new Subscriber(now, IsOwner: true);
+        }
+
+        foreach (var o in readers)
+        {
+            _observers.TryAdd(o, new Subscriber(now, IsOwner: false));
+        }
+    }
+
     /// <summary>Tells every live observer of each change, without waiting for any of them.</summary>
     public void Notify(IReadOnlyCollection<MailboxChange> changes)
     {
