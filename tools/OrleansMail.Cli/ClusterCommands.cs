@@ -65,6 +65,34 @@ internal static class ClusterCommands
         }
     }
 
+    /// <summary>Asks the user's grain to move, then waits until it answers from its new silo (exit 1 when it does not within a minute).</summary>
+    public static async Task<int> MoveAsync(IGrainFactory grains, string user, string? silo)
+    {
+        var grain = grains.GetGrain<IUserGrain>(user);
+        var from = (await grain.GetStatsAsync().ConfigureAwait(false)).Silo;
+        var to = await grain.MoveAsync(silo).ConfigureAwait(false);
+        if (to == from)
+        {
+            Console.WriteLine($"{user} is on {to} already");
+            return 0;
+        }
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(1);
+        while (DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200).ConfigureAwait(false);
+            var stats = await grain.GetStatsAsync().ConfigureAwait(false);
+            if (stats.Silo == to)
+            {
+                Console.WriteLine($"{user} moved from {from} to {to} (index {(stats.LoadedFrom == "migration" ? "handed over" : "loaded from " + stats.LoadedFrom)}, {stats.Observers} sessions listening)");
+                return 0;
+            }
+        }
+
+        await Console.Error.WriteLineAsync($"{user} asked to move to {to} but still answers from elsewhere (busy the whole time?)").ConfigureAwait(false);
+        return 1;
+    }
+
     public static async Task<int> ShowAsync(IGrainFactory grains, string user)
     {
         var grain = grains.GetGrain<IUserGrain>(user.ToLowerInvariant());

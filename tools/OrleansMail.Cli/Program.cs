@@ -52,7 +52,13 @@ Command OnUser(string verb, string description, Func<IGrainFactory, string, Task
 }
 
 var show = OnUser("show", "Mailboxes, counts, sizes, last checkpoint, lease holder", ClusterCommands.ShowAsync);
-var user = new Command("user", "Manage users") { add, passwd, del, list, show };
+var whoMove = new Argument<string>("user");
+var toSilo = new Argument<string?>("silo") { Description = "The silo to move to (its address, endpoint or name, as `user show` prints it); another active one when absent", Arity = ArgumentArity.ZeroOrOne };
+var move = new Command("move", "Move a user to another silo while its sessions stay connected (its index goes along, nothing is reloaded)") { whoMove, toSilo };
+move.SetAction(p => UnknownUser(p, p.GetValue(whoMove)!) is var refused and not 0
+    ? Task.FromResult(refused)
+    : ClusterCommands.RunAsync(Target(p), g => ClusterCommands.MoveAsync(g, Canonical(p, p.GetValue(whoMove)!), p.GetValue(toSilo))));
+var user = new Command("user", "Manage users") { add, passwd, del, list, show, move };
 
 var mailboxList = OnUser("list", "List a user's mailboxes", async (g, u) =>
 {
