@@ -112,4 +112,13 @@ internal static partial class StoreLog
 
     [LoggerMessage(EventId = 2036, Level = LogLevel.Information, Message = "User {User}: moving to silo {Silo}")]
     public static partial void Moving(ILogger logger, string? user, string silo);
+
+    [LoggerMessage(EventId = 2037, Level = LogLevel.Information, Message = "Stopping: moving {Users} active users to {Silos} other silos")]
+    public static partial void Draining(ILogger logger, int users, int silos);
+
+    [LoggerMessage(EventId = 2038, Level = LogLevel.Information, Message = "Stopping: {Moved} users moved, {Left} end here, in {Milliseconds:F0} ms")]
+    public static partial void Drained(ILogger logger, int moved, int left, double milliseconds);
+
+    [LoggerMessage(EventId = 2039, Level = LogLevel.Warning, Message = "Stopping: user {User} could not be asked to move; it ends here")]
+    public static partial void DrainMoveFailed(ILogger logger, Exception exception, string user);
 }

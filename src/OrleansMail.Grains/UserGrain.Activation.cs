@@ -56,6 +56,7 @@ public sealed partial class UserGrain
         }
 
         _metrics.ActiveUsers.Add(1);
+        _localUsers.Add(this.GetPrimaryKeyString());
         this.RegisterGrainTimer(_lease.RenewOnTimerAsync, new GrainTimerCreationOptions
         {
             DueTime = _options.LeaseDuration / 4,
@@ -115,6 +116,7 @@ public sealed partial class UserGrain
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         _metrics.ActiveUsers.Add(-1);
+        _localUsers.Remove(this.GetPrimaryKeyString());
         try
         {
             _leftForMigration = await LeaveAsync(cancellationToken).ConfigureAwait(true) && reason.ReasonCode == DeactivationReasonCode.Migrating;

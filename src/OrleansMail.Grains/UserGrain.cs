@@ -4,6 +4,7 @@ using Orleans.Runtime;
 using OrleansMail.Errors;
 using OrleansMail.Grains.Cache;
 using OrleansMail.Grains.Contracts;
+using OrleansMail.Grains.Hosting;
 using OrleansMail.Grains.Observers;
 using OrleansMail.Grains.Storage;
 using OrleansMail.Index.Commands;
@@ -33,6 +34,7 @@ public sealed partial class UserGrain : Grain, IUserGrain, IDisposable
     private readonly OrphanJournalUploader _orphans;
     private readonly MailStoreMetrics _metrics;
     private readonly LocalIndexCache? _cache;
+    private readonly LocalUsers _localUsers;
     private readonly Guid _activationId = Guid.NewGuid();
 
     /// <summary>Set when the activation ends: its last checkpoint writes every pending summary, however few.</summary>
@@ -65,8 +67,10 @@ public sealed partial class UserGrain : Grain, IUserGrain, IDisposable
         OrphanJournalUploader orphans,
         LocalIndexCache cache,
         MailStoreMetrics metrics,
+        LocalUsers localUsers,
         TimeProvider time)
     {
+        _localUsers = localUsers;
         _manifest = manifest;
         _store = store;
         _options = options.Value;

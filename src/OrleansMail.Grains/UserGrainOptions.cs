@@ -90,6 +90,12 @@ public sealed class UserGrainOptions
     /// </summary>
     public TimeSpan ForeignSegmentScanInterval { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// How long a gracefully stopping silo waits for its active users to move to the other silos (live migration, their
+    /// index handed over); zero ends them in place instead, as Orleans does, and their next activation loads the index.
+    /// </summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
     /// <summary>Most mailboxes one user may have (CREATE answers NO [LIMIT] past it).</summary>
     public int MaxMailboxes { get; set; } = 10_000;
 

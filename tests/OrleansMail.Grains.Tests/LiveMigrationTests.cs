@@ -77,4 +77,44 @@ public sealed class LiveMigrationTests : IDisposable
         await Task.Delay(500);
         Assert.Equal(activation, (await user.GetStatsAsync()).ActivationId);
     }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_gracefully_stopping_silo_hands_its_users_to_the_other_silo_unless_draining_is_off(bool drain)
+    {
+        await using var cluster = await MailCluster.StartAsync(StoreSetup.FileSystem(_folder), silos: 2, tune: o => o.DrainTimeout = drain ? TimeSpan.FromSeconds(20) : TimeSpan.Zero);
+        string[] ids = ["d0", "d1", "d2", "d3", "d4", "d5"];
+        var observer = new CountingObserver();
+        var reference = cluster.Client.CreateObjectReference<IMailboxObserver>(observer);
+        var before = new Dictionary<string, List<(string, uint, Guid, MessageFlags, ulong)>>();
+        foreach (var id in ids)
+        {
+            await TestMessages.SaveAsync(cluster.Store, cluster.User(id), id, "INBOX", "m");
+            await cluster.User(id).SubscribeAsync(reference);
+            before[id] = await TestMessages.ListingAsync(cluster.User(id));
+        }
+
+        var stopping = await cluster.SiloOfAsync(ids[0]);
+        var remaining = cluster.Cluster.Silos.Single(s => s != stopping).SiloAddress.ToString();
+        var onStopping = new List<string>();
+        foreach (var id in ids)
+        {
+            if ((await cluster.User(id).GetStatsAsync()).Silo == stopping.SiloAddress.ToString())
+            {
+                onStopping.Add(id);
+            }
+        }
+
+        await cluster.Cluster.StopSiloAsync(stopping);
+        foreach (var id in onStopping)
+        {
+            var user = cluster.User(id);
+            Assert.Equal(before[id], await MailCluster.RetryAsync(() => TestMessages.ListingAsync(user)));
+            var stats = await user.GetStatsAsync();
+            Assert.Equal(remaining, stats.Silo);
+            Assert.Equal(drain ? "migration" : "store", stats.LoadedFrom);
+            Assert.Equal(drain ? 1 : 0, stats.Observers);
+        }
+    }
 }

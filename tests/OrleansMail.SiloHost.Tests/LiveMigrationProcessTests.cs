@@ -5,7 +5,10 @@ using Xunit;
 
 namespace OrleansMail.SiloHost.Tests;
 
-/// <summary>`orleansmail user move` between two silo-host processes while the user's IMAP session idles and mail arrives.</summary>
+/// <summary>
+/// `orleansmail user move` between two silo-host processes while the user's IMAP session idles and mail arrives, then
+/// a graceful stop of the silo holding the user.
+/// </summary>
 public sealed class LiveMigrationProcessTests
 {
     [Fact]
@@ -78,6 +81,22 @@ public sealed class LiveMigrationProcessTests
             var show = await CliAsync(azurite, clusterId, passwd, "user", "show", "alice");
             Assert.Contains("index loaded from migration", show.Output, StringComparison.Ordinal);
             Assert.Contains($"messages        {1 + Deliveries}", show.Output, StringComparison.Ordinal);
+
+            // A rolling upgrade: the silo holding alice (not the one her session is on) is stopped gracefully; it
+            // hands her to the other before it goes, and the session carries on.
+            var toSecond = await CliAsync(azurite, clusterId, passwd, "user", "move", "alice", $"127.0.0.1:{silos[1].SiloPort}");
+            Assert.True(toSecond.Code == 0, toSecond.Output);
+            silos[1].Terminate();
+            Assert.True(silos[1].Process.WaitForExit(TimeSpan.FromSeconds(60)), "the stopped silo did not exit");
+            await session.SendAsync("a4 IDLE\r\n");
+            Assert.StartsWith("+", await session.LineAsync());
+            Assert.StartsWith("250", await LmtpDelivery.DeliverMessageAsync(silos[0].LmtpPort, "alice@example.org", "Subject: after\r\n\r\nafter the upgrade\r\n"), StringComparison.Ordinal);
+            Assert.Equal($"* {Deliveries + 2} EXISTS", await session.LineAsync(TimeSpan.FromSeconds(30)));
+            await session.SendAsync("DONE\r\n");
+            await session.UntilTaggedAsync("a4");
+            show = await CliAsync(azurite, clusterId, passwd, "user", "show", "alice");
+            Assert.Contains($":{silos[0].SiloPort}:", show.Output, StringComparison.Ordinal);
+            Assert.Contains("index loaded from migration", show.Output, StringComparison.Ordinal);
         }
         finally
         {

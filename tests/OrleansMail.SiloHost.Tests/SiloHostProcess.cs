@@ -24,6 +24,7 @@ internal sealed partial record SiloHostProcess(Process Process, int LmtpPort, in
 
     private const int SigStop = 19;
     private const int SigCont = 18;
+    private const int SigTerm = 15;
 
     public static SiloHostProcess Start(AzuriteServer azurite, string root, string passwd, string container, string clusterId, int index, SiloHostProcess? replacing = null, params string[] settings)
     {
@@ -69,6 +70,9 @@ internal sealed partial record SiloHostProcess(Process Process, int LmtpPort, in
     public void Freeze() => Assert.Equal(0, Kill(Process.Id, SigStop));
 
     public void Thaw() => Assert.Equal(0, Kill(Process.Id, SigCont));
+
+    /// <summary>SIGTERM: the graceful stop an orchestrator asks for (a rolling upgrade, a scale-in).</summary>
+    public void Terminate() => Assert.Equal(0, Kill(Process.Id, SigTerm));
 
     /// <summary>The last lines each process wrote, by its LMTP port: what a failed start is explained by.</summary>
     private static readonly ConcurrentDictionary<int, ConcurrentQueue<string>> RecentOutput = new();

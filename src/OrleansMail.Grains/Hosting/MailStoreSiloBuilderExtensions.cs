@@ -36,6 +36,8 @@ public static class MailStoreSiloBuilderExtensions
         builder.Services.AddSingleton<OrphanJournalUploader>();
         builder.Services.AddSingleton<MailStoreMetrics>();
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ReturningNodeStartup>();
+        builder.Services.AddSingleton<LocalUsers>();
+        builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloDrain>();
         builder.Configure<TypeManifestOptions>(o => o.EnableConfigurationAnalysis = true);
         return builder;
     }

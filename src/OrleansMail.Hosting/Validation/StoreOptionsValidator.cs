@@ -16,6 +16,7 @@ internal sealed class StoreOptionsValidator : IValidateOptions<UserGrainOptions>
         checks.AtLeast("AllocationCap", options.AllocationCap, 10);
         checks.AtLeast("CompactionSegments", options.CompactionSegments, 1);
         checks.NotNegative("RecoverySkew", options.RecoverySkew);
+        checks.NotNegative("DrainTimeout", options.DrainTimeout);
         checks.NotNegative("GarbageGracePeriod", options.GarbageGracePeriod);
         checks.NotNegative("CoolAfter", options.CoolAfter);
         checks.AtLeast("CoolMinBytes", options.CoolMinBytes, 0);
