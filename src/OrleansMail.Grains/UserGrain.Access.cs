@@ -47,6 +47,7 @@ public sealed partial class UserGrain : IIncomingGrainCallFilter
                 Require(Existing((string)request.GetArgument(0)!).Id, accessor, MailboxRights.Administer);
                 break;
             case nameof(IUserGrain.FetchAsync):
+            case nameof(IUserGrain.ListMessagesAsync):
             case nameof(IUserGrain.CountUnseenAsync):
             case nameof(IUserGrain.GetChangesAsync):
             case nameof(IUserGrain.ClaimRecentAsync):

@@ -171,6 +171,9 @@ public sealed partial class UserGrain : Grain, IUserGrain, IDisposable
     public Task<MessageView[]> FetchAsync(Guid mailboxId, UidSet uids, ulong changedSince = 0) =>
         Task.FromResult(Mailbox(mailboxId).Select(uids).Where(r => r.ModSeq > changedSince).Select(View).ToArray());
 
+    public Task<MessageListing> ListMessagesAsync(Guid mailboxId, uint fromUid, int limit) =>
+        Task.FromResult(MessageListings.Page(Mailbox(mailboxId), fromUid, Math.Clamp(limit, 1, MessageListings.MaxPage)));
+
     public async Task<StoreResult> StoreFlagsAsync(Guid mailboxId, UidSet uids, FlagOperation operation, MessageFlags flags, string[] keywords, ulong unchangedSince = 0)
     {
         await _lease.EnsureWritableAsync().ConfigureAwait(true);

@@ -160,7 +160,7 @@ open.SetAction(async (parse, cancellationToken) =>
         Sweeps.Parse(parse.GetValue(sizes) ?? "10000,100000"),
         "m",
         m => GrainFigures.MeasureAsync(m, 10, parse.GetValue(azure), TimeSpan.FromMilliseconds(parse.GetValue(latency))),
-        "activation_local_ms", "activation_store_ms", "select_records_ms");
+        "activation_local_ms", "activation_store_ms", "select_records_ms", "select_columns_ms");
     return await Report.WriteAsync(figures, parse.GetValue(output), cancellationToken);
 });
 

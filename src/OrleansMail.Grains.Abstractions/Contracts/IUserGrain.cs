@@ -41,6 +41,13 @@ public interface IUserGrain : IGrainWithStringKey
     [Alias("fetch")]
     Task<MessageView[]> FetchAsync(Guid mailboxId, UidSet uids, ulong changedSince = 0);
 
+    /// <summary>
+    /// SELECT's load: the records from <paramref name="fromUid"/> up, at most <paramref name="limit"/> (and at most
+    /// 65,536) per page, in columns.
+    /// </summary>
+    [Alias("list-messages")]
+    Task<MessageListing> ListMessagesAsync(Guid mailboxId, uint fromUid, int limit);
+
     /// <summary>Changes flags; records whose modseq exceeds <paramref name="unchangedSince"/> (when not 0) are left alone and reported.</summary>
     [Alias("store")]
     Task<StoreResult> StoreFlagsAsync(Guid mailboxId, UidSet uids, FlagOperation operation, MessageFlags flags, string[] keywords, ulong unchangedSince = 0);

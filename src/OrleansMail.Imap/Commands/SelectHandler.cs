@@ -11,6 +11,9 @@ internal sealed class SelectHandler(ImapSessionContext session, ViewSync sync, M
     /// <summary>The rights that change a mailbox's messages: without any of them a SELECT is an EXAMINE.</summary>
     private const MailboxRights Changes = MailboxRights.KeepSeen | MailboxRights.Write | MailboxRights.Insert | MailboxRights.DeleteMessages | MailboxRights.Expunge;
 
+    /// <summary>Records per page of SELECT's load (the grain caps it too).</summary>
+    private const int PageSize = 65_536;
+
     private ImapResponseWriter Out => session.Out;
 
     public async Task<string?> SelectAsync(SelectRequest request)
@@ -37,14 +40,12 @@ internal sealed class SelectHandler(ImapSessionContext session, ViewSync sync, M
         var user = session.User;
         session.State = new AuthenticatedState(user);
         MailboxInfo info;
-        MessageView[] messages;
         var target = session.Resolve(name);
         var rights = MailboxRights.All;
         HashSet<uint>? privateSeen = null;
         try
         {
             info = await target.Grain.GetMailboxAsync(target.Name).ConfigureAwait(false);
-            messages = await target.Grain.FetchAsync(info.Id, UidSet.Range(1, uint.MaxValue - 1)).ConfigureAwait(false);
             if (target.IsShared(user.UserId))
             {
                 // Another user's mailbox this user may only read opens read-only, as Dovecot does (RFC 4314 §4);
@@ -60,11 +61,7 @@ internal sealed class SelectHandler(ImapSessionContext session, ViewSync sync, M
         }
 
         var view = new SelectedMailbox(info, readOnly) { ShowsRecent = !session.Extensions.Imap4Rev2, Owner = target.Owner, PrivateSeen = privateSeen, Rights = rights };
-        foreach (var message in messages)
-        {
-            view.Add(message);
-            view.SyncedModSeq = Math.Max(view.SyncedModSeq, message.ModSeq);
-        }
+        var changedWhileLoading = await LoadAsync(target, view).ConfigureAwait(false);
 
         // EXAMINE only looks (RFC 3501 §6.3.2: it must not take \Recent away from anyone); SELECT claims.
         if (view.ShowsRecent)
@@ -72,7 +69,7 @@ internal sealed class SelectHandler(ImapSessionContext session, ViewSync sync, M
             view.MarkRecentFrom(await target.Grain.ClaimRecentAsync(info.Id, readOnly ? 0 : view.LargestUid).ConfigureAwait(false));
         }
 
-        WriteSelectAnswers(info, view, messages);
+        WriteSelectAnswers(info, view);
         session.State = new SelectedState(user, view);
         if (request.Qresync is { } parameters)
         {
@@ -80,15 +77,41 @@ internal sealed class SelectHandler(ImapSessionContext session, ViewSync sync, M
         }
 
         await notifications.RenewIfDueAsync(force: true).ConfigureAwait(false);
-        view.Dirty = false;
+        view.Dirty = changedWhileLoading;
         view.SavedResult = [];
         return readOnly ? "[READ-ONLY] EXAMINE completed" : "[READ-WRITE] SELECT completed";
     }
 
-    /// <summary>The untagged answers RFC 3501 §6.3.1 and RFC 7162 §3.1.2 require, in the usual order.</summary>
-    private void WriteSelectAnswers(MailboxInfo info, SelectedMailbox view, MessageView[] messages)
+    /// <summary>
+    /// Loads the mailbox's records into the view page by page, in columns. A change between pages (the mailbox moves on
+    /// while a large one loads) leaves the view synchronised only up to the first page's HIGHESTMODSEQ and marked
+    /// dirty, so the session's next look takes in everything since, as after any other change; true then.
+    /// </summary>
+    internal static async Task<bool> LoadAsync(MailboxTarget target, SelectedMailbox view, int pageSize = PageSize)
     {
-        view.AnnouncedKeywords.UnionWith(messages.SelectMany(m => m.Keywords));
+        ulong? first = null;
+        var moved = false;
+        for (var from = 1u; from != 0;)
+        {
+            var page = await target.Grain.ListMessagesAsync(view.Id, from, pageSize).ConfigureAwait(false);
+            first ??= page.HighestModSeq;
+            moved |= page.HighestModSeq != first;
+            view.Add(page);
+            foreach (var set in page.KeywordSets)
+            {
+                view.AnnouncedKeywords.UnionWith(set);
+            }
+
+            from = page.NextUid;
+        }
+
+        view.SyncedModSeq = Math.Max(1, first ?? view.SyncedModSeq);
+        return moved;
+    }
+
+    /// <summary>The untagged answers RFC 3501 §6.3.1 and RFC 7162 §3.1.2 require, in the usual order.</summary>
+    private void WriteSelectAnswers(MailboxInfo info, SelectedMailbox view)
+    {
         sync.WriteFlags(view);
         Out.Raw($"* {view.Count} EXISTS\r\n");
         if (view.ShowsRecent)

@@ -8,12 +8,14 @@ namespace OrleansMail.Imap;
 /// What one session sees of its selected mailbox: the message sequence numbers it has announced, with each
 /// message's last known record. It moves only when the session says so (RFC 3501 §7.4.1: EXISTS may grow at any
 /// response point, EXPUNGE only where allowed), which is why expunges learnt at the wrong time wait as pending.
-/// The modseq it has synchronised to is kept so CONDSTORE/QRESYNC can report from it.
+/// The modseq it has synchronised to is kept so CONDSTORE/QRESYNC can report from it. Messages are kept in columns
+/// (a sorted list of UIDs beside a list of <see cref="ViewEntry"/> values), not as one object each: a million-message
+/// mailbox is two arrays.
 /// </summary>
 internal sealed class SelectedMailbox(MailboxInfo info, bool readOnly)
 {
     private readonly List<uint> _uids = [];
-    private readonly Dictionary<uint, MessageView> _messages = [];
+    private readonly List<ViewEntry> _entries = [];
     private readonly HashSet<uint> _pendingExpunges = [];
     private readonly HashSet<uint> _recent = [];
 
@@ -68,12 +70,26 @@ internal sealed class SelectedMailbox(MailboxInfo info, bool readOnly)
 
     public uint LargestUid => _uids.Count == 0 ? 0 : _uids[^1];
 
-    public MessageView this[int sequence] => _messages[_uids[sequence - 1]];
+    public MessageView this[int sequence] => _entries[sequence - 1].View(_uids[sequence - 1]);
 
-    public bool TryGet(uint uid, out MessageView message) => _messages.TryGetValue(uid, out message!);
+    public bool TryGet(uint uid, out MessageView message)
+    {
+        var index = _uids.BinarySearch(uid);
+        message = index >= 0 ? _entries[index].View(uid) : null!;
+        return index >= 0;
+    }
 
     /// <summary>The known messages of these UIDs.</summary>
-    public IEnumerable<MessageView> Messages(IEnumerable<uint> uids) => uids.Select(u => _messages.GetValueOrDefault(u)).OfType<MessageView>();
+    public IEnumerable<MessageView> Messages(IEnumerable<uint> uids)
+    {
+        foreach (var uid in uids)
+        {
+            if (TryGet(uid, out var message))
+            {
+                yield return message;
+            }
+        }
+    }
 
     public bool IsPendingExpunge(uint uid) => _pendingExpunges.Contains(uid);
 
@@ -115,28 +131,55 @@ internal sealed class SelectedMailbox(MailboxInfo info, bool readOnly)
     /// <summary>Adds a message the store has and the view has not; false when it already knew it.</summary>
     public bool Add(MessageView message)
     {
-        if (_messages.ContainsKey(message.Uid))
+        var index = _uids.BinarySearch(message.Uid);
+        if (index >= 0)
         {
             return false;
         }
 
-        var index = _uids.BinarySearch(message.Uid);
         _uids.Insert(~index, message.Uid);
-        _messages[message.Uid] = Mine(message);
+        _entries.Insert(~index, Mine(ViewEntry.Of(message), message.Uid));
         return true;
+    }
+
+    /// <summary>
+    /// Takes in a page of SELECT's load, in UID order. Pages come in order and above what the view holds, so this is an
+    /// append; a message the view knows already (a change seen between pages) keeps what the view has.
+    /// </summary>
+    public void Add(MessageListing page)
+    {
+        _uids.Capacity = Math.Max(_uids.Capacity, _uids.Count + page.Count);
+        _entries.Capacity = Math.Max(_entries.Capacity, _entries.Count + page.Count);
+        for (var i = 0; i < page.Count; i++)
+        {
+            var uid = page.Uids[i];
+            var entry = Mine(new ViewEntry(page.BodyIds[i], page.Flags[i], page.KeywordSets[page.KeywordSetOf[i]], page.ModSeqs[i], page.InternalDates[i], page.SaveDates[i], page.Sizes[i]), uid);
+            if (_uids.Count == 0 || uid > _uids[^1])
+            {
+                _uids.Add(uid);
+                _entries.Add(entry);
+            }
+            else if (_uids.BinarySearch(uid) is var index and < 0)
+            {
+                _uids.Insert(~index, uid);
+                _entries.Insert(~index, entry);
+            }
+        }
     }
 
     /// <summary>Takes a newer record of a known message; true when its flags changed from what the session last saw.</summary>
     public bool Update(MessageView message)
     {
-        if (!_messages.TryGetValue(message.Uid, out var known))
+        var index = _uids.BinarySearch(message.Uid);
+        if (index < 0)
         {
             return false;
         }
 
-        message = Mine(message);
-        _messages[message.Uid] = message;
-        return known.Flags != message.Flags || !known.Keywords.SequenceEqual(message.Keywords, StringComparer.Ordinal);
+        var known = _entries[index];
+        var updated = Mine(ViewEntry.Of(message), message.Uid);
+        _entries[index] = updated;
+        return known.Flags != updated.Flags || !known.Keywords.AsSpan().SequenceEqual(updated.Keywords);
     }
 
     /// <summary>Takes this user's own \Seen of messages in another user's mailbox; returns the UIDs whose flags changed for the session.</summary>
@@ -145,9 +188,9 @@ internal sealed class SelectedMailbox(MailboxInfo info, bool readOnly)
         var changed = new List<uint>();
         foreach (var uid in uids)
         {
-            if ((seen ? PrivateSeen!.Add(uid) : PrivateSeen!.Remove(uid)) && _messages.TryGetValue(uid, out var known))
+            if ((seen ? PrivateSeen!.Add(uid) : PrivateSeen!.Remove(uid)) && _uids.BinarySearch(uid) is var index and >= 0)
             {
-                _messages[uid] = Mine(known);
+                _entries[index] = Mine(_entries[index], uid);
                 changed.Add(uid);
             }
         }
@@ -155,13 +198,13 @@ internal sealed class SelectedMailbox(MailboxInfo info, bool readOnly)
         return changed;
     }
 
-    private MessageView Mine(MessageView message) => PrivateSeen is null
-        ? message
-        : message with { Flags = PrivateSeen.Contains(message.Uid) ? message.Flags | MessageFlags.Seen : message.Flags & ~MessageFlags.Seen };
+    private ViewEntry Mine(ViewEntry entry, uint uid) => PrivateSeen is null
+        ? entry
+        : entry with { Flags = PrivateSeen.Contains(uid) ? entry.Flags | MessageFlags.Seen : entry.Flags & ~MessageFlags.Seen };
 
     public void MarkExpunged(uint uid)
     {
-        if (_messages.ContainsKey(uid))
+        if (_uids.BinarySearch(uid) >= 0)
         {
             _pendingExpunges.Add(uid);
         }
@@ -170,6 +213,8 @@ internal sealed class SelectedMailbox(MailboxInfo info, bool readOnly)
     /// <summary>Removes the pending expunges, returning each UID with the sequence number it had when it was removed (in order of removal).</summary>
     public List<(uint Uid, int Sequence)> ApplyExpunges()
     {
+        // Sequence numbers as RFC 3501 §7.4.1 counts them: each expunge shifts the later ones, so they are told
+        // from the highest down, each with the number it has at that moment, which is its position in the view.
         var removed = new List<(uint, int)>();
         foreach (var uid in _pendingExpunges.OrderByDescending(u => u))
         {
@@ -177,11 +222,27 @@ internal sealed class SelectedMailbox(MailboxInfo info, bool readOnly)
             if (index >= 0)
             {
                 removed.Add((uid, index + 1));
-                _uids.RemoveAt(index);
-                _messages.Remove(uid);
                 _recent.Remove(uid);
                 SavedResult.Remove(uid);
             }
+        }
+
+        // One pass over the columns, however many go (a mass expunge of a large mailbox is not one shift per message).
+        if (removed.Count > 0)
+        {
+            var kept = 0;
+            for (var i = 0; i < _uids.Count; i++)
+            {
+                if (!_pendingExpunges.Contains(_uids[i]))
+                {
+                    _uids[kept] = _uids[i];
+                    _entries[kept] = _entries[i];
+                    kept++;
+                }
+            }
+
+            _uids.RemoveRange(kept, _uids.Count - kept);
+            _entries.RemoveRange(kept, _entries.Count - kept);
         }
 
         _pendingExpunges.Clear();
@@ -194,7 +255,7 @@ internal sealed class SelectedMailbox(MailboxInfo info, bool readOnly)
         var result = new List<uint>();
         if (set.IsSavedResult)
         {
-            result.AddRange(SavedResult.Where(_messages.ContainsKey));
+            result.AddRange(SavedResult.Where(u => _uids.BinarySearch(u) >= 0));
             result.Sort();
             return result;
         }
