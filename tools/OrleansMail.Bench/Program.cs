@@ -78,6 +78,21 @@ sort.SetAction(async (parse, cancellationToken) =>
     return await Report.WriteAsync(figures, parse.GetValue(output), cancellationToken);
 });
 
+var selectSizes = new Option<string>("--sizes") { Description = "Mailbox sizes, comma-separated", DefaultValueFactory = _ => "10000,100000,1000000" };
+var select = new Command("select", "SELECT + UID FETCH 1:* (UID FLAGS) through the real silo host, warm and after a deactivation, activation and session memory, at several mailbox sizes")
+{
+    selectSizes, seed, output,
+};
+select.SetAction(async (parse, cancellationToken) =>
+{
+    var figures = await Sweeps.OverAsync(
+        Sweeps.Parse(parse.GetValue(selectSizes)!),
+        "m",
+        m => SelectFigures.MeasureAsync(m, parse.GetValue(seed)),
+        "select_fetch_flags_warm_ms", "select_fetch_flags_cold_ms", "activation_ms", "session_bytes_per_message");
+    return await Report.WriteAsync(figures, parse.GetValue(output), cancellationToken);
+});
+
 var compressMessages = new Option<int>("--messages") { Description = "Messages of the mix fetched whole", DefaultValueFactory = _ => 500 };
 var compress = new Command("compress", "Bytes on the wire of a FETCH of every whole body, with and without COMPRESS=DEFLATE")
 {
@@ -256,6 +271,6 @@ footprint.SetAction(async (parse, cancellationToken) =>
 
 var root = new RootCommand("OrleansMail benchmarks: each figure with its baseline from the same run")
 {
-    core, lmtp, imap, qresync, sort, compress, dovecot, remote, soak, footprint, open, checkpoint, latencyCommand, bill, history, sharedCommand,
+    core, lmtp, imap, select, qresync, sort, compress, dovecot, remote, soak, footprint, open, checkpoint, latencyCommand, bill, history, sharedCommand,
 };
 return await root.Parse(args).InvokeAsync();

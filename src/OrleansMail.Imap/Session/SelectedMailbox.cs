@@ -17,7 +17,9 @@ internal sealed class SelectedMailbox(MailboxInfo info, bool readOnly)
     private readonly List<uint> _uids = [];
     private readonly List<ViewEntry> _entries = [];
     private readonly HashSet<uint> _pendingExpunges = [];
-    private readonly HashSet<uint> _recent = [];
+    // The UIDs this session announces as \Recent, as sorted, disjoint ranges: a first SELECT makes every message
+    // recent, and a set of a million UIDs would outweigh the view itself. An expunged UID may stay in a range.
+    private readonly List<(uint First, uint Last)> _recent = [];
 
     public Guid Id { get; } = info.Id;
 
@@ -94,12 +96,33 @@ internal sealed class SelectedMailbox(MailboxInfo info, bool readOnly)
     public bool IsPendingExpunge(uint uid) => _pendingExpunges.Contains(uid);
 
     /// <summary>Whether this session is the one that announces the message as \Recent (RFC 3501 §2.3.2).</summary>
-    public bool IsRecent(uint uid) => _recent.Contains(uid);
+    public bool IsRecent(uint uid)
+    {
+        int lo = 0, hi = _recent.Count - 1;
+        while (lo <= hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (uid < _recent[mid].First)
+            {
+                hi = mid - 1;
+            }
+            else if (uid > _recent[mid].Last)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>False for an IMAP4rev2 session (RFC 9051 has no \Recent): it claims and shows none.</summary>
     public bool ShowsRecent { get; init; } = true;
 
-    public int RecentCount => _recent.Count;
+    public int RecentCount => _recent.Sum(r => CountBetween(r.First, r.Last));
 
     /// <summary>Marks the known messages from <paramref name="firstRecentUid"/> up as recent; how many were new to the set.</summary>
     public int MarkRecentFrom(uint firstRecentUid)
@@ -112,13 +135,35 @@ internal sealed class SelectedMailbox(MailboxInfo info, bool readOnly)
         var marked = 0;
         for (var i = _uids.Count - 1; i >= 0 && _uids[i] >= firstRecentUid; i--)
         {
-            if (_recent.Add(_uids[i]))
+            if (!IsRecent(_uids[i]))
             {
                 marked++;
             }
         }
 
+        if (marked > 0)
+        {
+            _recent.Add((firstRecentUid, LargestUid));
+            _recent.Sort();
+            for (var i = _recent.Count - 1; i > 0; i--)
+            {
+                if (_recent[i].First <= _recent[i - 1].Last + 1)
+                {
+                    _recent[i - 1] = (_recent[i - 1].First, Math.Max(_recent[i - 1].Last, _recent[i].Last));
+                    _recent.RemoveAt(i);
+                }
+            }
+        }
+
         return marked;
+    }
+
+    /// <summary>How many messages of the view have UIDs from <paramref name="first"/> to <paramref name="last"/>.</summary>
+    private int CountBetween(uint first, uint last)
+    {
+        var from = _uids.BinarySearch(first);
+        var to = _uids.BinarySearch(last);
+        return (to < 0 ? ~to : to + 1) - (from < 0 ? ~from : from);
     }
 
     /// <summary>Sequence number of a UID, or 0 when the view does not have it.</summary>
@@ -222,7 +267,6 @@ internal sealed class SelectedMailbox(MailboxInfo info, bool readOnly)
             if (index >= 0)
             {
                 removed.Add((uid, index + 1));
-                _recent.Remove(uid);
                 SavedResult.Remove(uid);
             }
         }
