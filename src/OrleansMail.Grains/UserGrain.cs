@@ -181,7 +181,7 @@ public sealed partial class UserGrain : Grain, IUserGrain, IDisposable
         await ReserveAsync(1).ConfigureAwait(true);
         var changes = _commands.StoreFlags(mailbox, uids, operation, flags, keywords, unchangedSince);
         await CommitAsync(changes.Entries).ConfigureAwait(true);
-        var changed = changes.Entries.Select(e => View(mailbox.FindByUid(e.Uid)!)).ToArray();
+        var changed = changes.Entries.Select(e => View(mailbox.FindByUid(e.Uid)!.Value)).ToArray();
         return new StoreResult(changed, changes.Modified, mailbox.HighestModSeq);
     }
 

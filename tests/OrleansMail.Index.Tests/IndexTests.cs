@@ -40,6 +40,25 @@ public sealed class IndexTests
     }
 
     [Fact]
+    public void Records_read_from_a_snapshot_share_one_array_per_keyword_list_and_an_empty_record_says_no_batch()
+    {
+        var index = new UserIndex();
+        index.Apply(new MailboxCreated(1, Box, "INBOX", SpecialUse.None, 1));
+        for (var uid = 1u; uid <= 4; uid++)
+        {
+            var id = Guid.NewGuid();
+            index.Apply(new MessageAdded(uid + 1, Box, new MessageRecord { RecordId = id, BodyId = id, Uid = uid, ModSeq = uid + 1, Keywords = uid == 4 ? ["$Junk"] : ["$NotJunk", "Work"] }));
+        }
+
+        var records = IndexReader.ReadSnapshot(IndexWriter.SnapshotBytes(index)).FindMailbox(Box)!.Messages;
+        Assert.Equal(["$NotJunk", "Work"], records[0].Keywords);
+        Assert.Same(records[0].Keywords, records[2].Keywords);
+        Assert.NotSame(records[0].Keywords, records[3].Keywords);
+        Assert.Equal(-1, default(MessageRecord).SummaryBatch);
+        Assert.Empty(default(MessageRecord).Keywords);
+    }
+
+    [Fact]
     public void Every_entry_type_round_trips_through_a_segment()
     {
         var body = Guid.NewGuid();

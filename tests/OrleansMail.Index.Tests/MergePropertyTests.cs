@@ -82,9 +82,9 @@ public sealed class MergePropertyTests
                 foreach (var r in box.Messages)
                 {
                     var old = before.FindByUid(r.Uid);
-                    Assert.True(old is null || old.RecordId == r.RecordId, $"UID {r.Uid} of {box.Name} now names another message");
+                    Assert.True(old is null || old.Value.RecordId == r.RecordId, $"UID {r.Uid} of {box.Name} now names another message");
                     Assert.False(before.Expunged.Any(e => r.Uid >= e.First && r.Uid <= e.Last), $"UID {r.Uid} was expunged on a side but is live after the merge");
-                    if (old is null || !old.SameFlags(r))
+                    if (old is null || !old.Value.SameFlags(r))
                     {
                         Assert.True(r.ModSeq > before.HighestModSeq, $"changed UID {r.Uid} kept a modseq a side's clients already passed");
                     }

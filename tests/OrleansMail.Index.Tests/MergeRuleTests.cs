@@ -139,10 +139,10 @@ public sealed class MergeRuleTests
             new JournalSide(ActA, [new FlagsChanged(10, Inbox, 1, MessageFlags.Seen, [], 4), new FlagsChanged(11, Inbox, 2, MessageFlags.Seen, [], 5)]),
             new JournalSide(ActB, [new FlagsChanged(12, Inbox, 1, MessageFlags.Flagged, ["todo"], 4)])).Index;
         var inbox = merged.FindMailbox(Inbox)!;
-        Assert.Equal(MessageFlags.Seen | MessageFlags.Flagged, inbox.FindByUid(1)!.Flags);
-        Assert.Equal(["todo"], inbox.FindByUid(1)!.Keywords);
-        Assert.Equal(6UL, inbox.FindByUid(1)!.ModSeq);
-        Assert.Equal(6UL, inbox.FindByUid(2)!.ModSeq);
+        Assert.Equal(MessageFlags.Seen | MessageFlags.Flagged, inbox.FindByUid(1)!.Value.Flags);
+        Assert.Equal(["todo"], inbox.FindByUid(1)!.Value.Keywords);
+        Assert.Equal(6UL, inbox.FindByUid(1)!.Value.ModSeq);
+        Assert.Equal(6UL, inbox.FindByUid(2)!.Value.ModSeq);
         Assert.Equal(6UL, inbox.HighestModSeq);
     }
 

@@ -62,8 +62,8 @@ public sealed class UncleanRestartPropertyTests
 
             foreach (var r in box.Messages)
             {
-                var inSuccessor = shown.Messages.FirstOrDefault(x => x.RecordId == r.RecordId);
-                var inDead = deadBox.Messages.FirstOrDefault(x => x.RecordId == r.RecordId);
+                var inSuccessor = shown.Messages.Where(x => x.RecordId == r.RecordId).Cast<MessageRecord?>().FirstOrDefault();
+                var inDead = deadBox.Messages.Where(x => x.RecordId == r.RecordId).Cast<MessageRecord?>().FirstOrDefault();
                 if (baseBox.Messages.Any(x => x.RecordId == r.RecordId))
                 {
                     continue;
@@ -75,7 +75,7 @@ public sealed class UncleanRestartPropertyTests
                 }
                 else if (inSuccessor is not null && inDead is null)
                 {
-                    Assert.Equal(inSuccessor.Uid, r.Uid);
+                    Assert.Equal(inSuccessor.Value.Uid, r.Uid);
                 }
             }
         }

@@ -28,7 +28,8 @@ public static class IndexReader
             var subscriptions = ReadList(r, () => r.ReadString());
             var tombstones = ReadList(r, () => KeyValuePair.Create(ReadGuid(r), r.Read7BitEncodedInt64()));
             var batches = ReadList(r, () => r.ReadString());
-            var mailboxes = ReadList(r, () => ReadMailbox(r));
+            var keywordSets = new Dictionary<string, string[]>(StringComparer.Ordinal);
+            var mailboxes = ReadList(r, () => ReadMailbox(r, keywordSets));
             var metadata = version == IndexWriter.MetadataSnapshotVersion
                 ? ReadList(r, () => KeyValuePair.Create(new MetadataKey(ReadGuid(r), r.ReadString()), MetadataValue(r)))
                 : [];
@@ -87,7 +88,7 @@ public static class IndexReader
         return new Guid(b);
     }
 
-    private static MailboxState ReadMailbox(BinaryReader r)
+    private static MailboxState ReadMailbox(BinaryReader r, Dictionary<string, string[]> keywordSets)
     {
         var m = new MailboxState
         {
@@ -104,13 +105,13 @@ public static class IndexReader
         var records = ReadList(r, () =>
         {
             uid += (uint)r.Read7BitEncodedInt64();
-            return ReadRecordBody(r, uid);
+            return ReadRecordBody(r, uid, keywordSets);
         });
         m.LoadSorted(records, expunged);
         return m;
     }
 
-    private static MessageRecord ReadRecordBody(BinaryReader r, uint uid)
+    private static MessageRecord ReadRecordBody(BinaryReader r, uint uid, Dictionary<string, string[]>? keywordSets = null)
     {
         var flagByte = r.ReadByte();
         var recordId = ReadGuid(r);
@@ -121,13 +122,34 @@ public static class IndexReader
             BodyId = bodyId,
             Uid = uid,
             Flags = (MessageFlags)(flagByte & 0x7F),
-            Keywords = ReadKeywords(r),
+            Keywords = Shared(ReadKeywords(r), keywordSets),
             ModSeq = (ulong)r.Read7BitEncodedInt64(),
             InternalDate = r.Read7BitEncodedInt64(),
             SaveDate = r.Read7BitEncodedInt64(),
             Size = r.Read7BitEncodedInt64(),
             SummaryBatch = r.Read7BitEncodedInt() - 1,
         };
+    }
+
+    /// <summary>
+    /// One array per distinct keyword list in a snapshot: records are immutable, so every record with the same
+    /// keywords can hold the same array (a mailbox where most mail carries $Junk or $NotJunk pays for it once).
+    /// </summary>
+    private static string[] Shared(string[] keywords, Dictionary<string, string[]>? keywordSets)
+    {
+        if (keywords.Length == 0 || keywordSets is null)
+        {
+            return keywords;
+        }
+
+        var key = string.Join('\n', keywords); // keywords are atoms: no line breaks inside one
+        if (keywordSets.TryGetValue(key, out var shared))
+        {
+            return shared;
+        }
+
+        keywordSets[key] = keywords;
+        return keywords;
     }
 
     private static string[] ReadKeywords(BinaryReader r)

@@ -154,21 +154,21 @@ public static class IndexMerge
         var vanished = new List<uint>();
         foreach (var rid in baseById.Keys.Concat(aById.Keys).Concat(bById.Keys).Distinct().Order())
         {
-            var baseRecord = baseById.GetValueOrDefault(rid);
-            var recordA = aById.GetValueOrDefault(rid);
-            var recordB = bById.GetValueOrDefault(rid);
-            if (baseRecord is not null)
+            MessageRecord? inBase = baseById.TryGetValue(rid, out var b0) ? b0 : null;
+            MessageRecord? inA = aById.TryGetValue(rid, out var a0) ? a0 : null;
+            MessageRecord? inB = bById.TryGetValue(rid, out var c0) ? c0 : null;
+            if (inBase is { } baseRecord)
             {
-                if (recordA is null || recordB is null)
+                if (inA is not { } bothA || inB is not { } bothB)
                 {
                     continue; // an expunge on either side wins
                 }
 
-                candidates.Add(MergeFlags(baseRecord, recordA, recordB, sideA, sideB, batches));
+                candidates.Add(MergeFlags(baseRecord, bothA, bothB, sideA, sideB, batches));
                 continue;
             }
 
-            if (recordA is not null && recordB is not null)
+            if (inA is { } recordA && inB is { } recordB)
             {
                 var newer = ReplayedSide.IsLater(sideB.FlagStamps.GetValueOrDefault(rid), sideB.ActivationId, sideA.FlagStamps.GetValueOrDefault(rid), sideA.ActivationId) ? recordB : recordA;
                 var pick = batches.Remap(newer, newer == recordA ? sideA.State : sideB.State);
@@ -195,8 +195,8 @@ public static class IndexMerge
                 continue;
             }
 
-            var (only, mine, other) = recordA is not null ? (recordA, sideA.State, boxB) : (recordB!, sideB.State, boxA);
-            if (OtherSideDisowns(rid, recordA is not null ? boxA : boxB, recordA is not null ? sideB : sideA))
+            var (only, mine, other) = inA is { } onlyA ? (onlyA, sideA.State, boxB) : (inB!.Value, sideB.State, boxA);
+            if (OtherSideDisowns(rid, inA is not null ? boxA : boxB, inA is not null ? sideB : sideA))
             {
                 // The other side had this very record after the base and no longer has it here: it expunged or moved
                 // it (or filed it elsewhere). This side can only have it from recovery, which re-indexes what a dead
@@ -223,7 +223,7 @@ public static class IndexMerge
             // And below the other side's UIDNEXT the other side's clients never look again (RFC 3501 §2.3.1.1: new
             // messages get ascending UIDs; mbsync, offlineimap and fetchmail sync from UIDNEXT on): a fresh UID.
             var otherAtUid = other.FindByUid(only.Uid);
-            if ((otherAtUid is not null && otherAtUid.RecordId != rid) || (only.Uid >= baseUidNext && otherAtUid is null && IsExpunged(other, only.Uid)) || only.Uid < other.UidNext)
+            if ((otherAtUid is { } atUid && atUid.RecordId != rid) || (only.Uid >= baseUidNext && otherAtUid is null && IsExpunged(other, only.Uid)) || only.Uid < other.UidNext)
             {
                 needsNewUid.Add(rid);
             }
@@ -247,7 +247,7 @@ public static class IndexMerge
             var record = r;
             if (needsNewUid.Contains(r.RecordId))
             {
-                foreach (var old in new[] { aById.GetValueOrDefault(r.RecordId)?.Uid, bById.GetValueOrDefault(r.RecordId)?.Uid })
+                foreach (var old in new uint?[] { aById.TryGetValue(r.RecordId, out var oldA) ? oldA.Uid : null, bById.TryGetValue(r.RecordId, out var oldB) ? oldB.Uid : null })
                 {
                     if (old is uint u)
                     {
@@ -259,11 +259,9 @@ public static class IndexMerge
                 reassigned.Add(new UidReassignment(boxA.Id, r.RecordId, record.Uid));
             }
 
-            var inA = aById.GetValueOrDefault(r.RecordId);
-            var inB = bById.GetValueOrDefault(r.RecordId);
-            if (inA is not null && inB is not null && SameState(record, inA) && SameState(record, inB))
+            if (aById.TryGetValue(r.RecordId, out var sameA) && bById.TryGetValue(r.RecordId, out var sameB) && SameState(record, sameA) && SameState(record, sameB))
             {
-                record = record with { ModSeq = Math.Max(inA.ModSeq, inB.ModSeq) };
+                record = record with { ModSeq = Math.Max(sameA.ModSeq, sameB.ModSeq) };
             }
             else
             {

@@ -16,8 +16,7 @@ public sealed class ReplayedSide
             {
                 case FlagsChanged f:
                     {
-                        var rec = State.FindMailbox(f.MailboxId)?.FindByUid(f.Uid);
-                        if (rec is not null)
+                        if (State.FindMailbox(f.MailboxId)?.FindByUid(f.Uid) is { } rec)
                         {
                             FlagStamps[rec.RecordId] = e.Timestamp;
                         }

@@ -304,7 +304,11 @@ public sealed class UserIndex
         IEnumerable<KeyValuePair<MetadataKey, MetadataValue>> metadata)
     {
         var index = new UserIndex { LastUidValidity = lastUidValidity };
-        foreach (var m in mailboxes)
+        var boxes = mailboxes.ToList();
+
+        // Sized once for every record: grown by doubling, the map of a large mailbox would hold up to twice the slots.
+        index._bodyReferences.EnsureCapacity(boxes.Sum(m => m.Messages.Count));
+        foreach (var m in boxes)
         {
             index._mailboxes.Add(m.Id, m);
             foreach (var r in m.Messages)
