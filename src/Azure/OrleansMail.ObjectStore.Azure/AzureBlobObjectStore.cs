@@ -84,7 +84,7 @@ public sealed class AzureBlobObjectStore : IObjectStore
             var details = response.Value.Details;
             var size = TotalSize(details.ContentRange) ?? details.ContentLength;
             var properties = new ObjectProperties(name, size, details.ETag.ToString(), details.LastModified, Decode(details.Metadata));
-            return new StoredObject(response.Value.Content, properties);
+            return new StoredObject(response.Value.Content, properties, details.ContentLength);
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
@@ -94,7 +94,7 @@ public sealed class AzureBlobObjectStore : IObjectStore
         {
             // A range starting at the end: an empty read, as the file-system backend answers.
             var props = await GetPropertiesAsync(name, cancellationToken).ConfigureAwait(false);
-            return props is null ? null : new StoredObject(new MemoryStream([], writable: false), props);
+            return props is null ? null : new StoredObject(new MemoryStream([], writable: false), props, 0);
         }
     }
 

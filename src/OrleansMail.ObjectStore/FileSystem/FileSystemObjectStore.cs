@@ -101,7 +101,7 @@ public sealed class FileSystemObjectStore : IObjectStore
             var length = Math.Min(range?.Length ?? (size - offset), size - offset);
             file.Position = headerLength + offset;
             var properties = new ObjectProperties(name, size, etag, File.GetLastWriteTimeUtc(path), metadata);
-            return Task.FromResult<StoredObject?>(new StoredObject(new BoundedStream(file, length), properties));
+            return Task.FromResult<StoredObject?>(new StoredObject(new BoundedStream(file, length), properties, length));
         }
         catch
         {
