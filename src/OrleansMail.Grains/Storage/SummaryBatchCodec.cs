@@ -25,9 +25,12 @@ public static class SummaryBatchCodec
         return ms.ToArray();
     }
 
-    public static Dictionary<Guid, byte[]> Decode(byte[] data)
+    public static Dictionary<Guid, byte[]> Decode(byte[] data) => Decode(data, data.Length);
+
+    /// <summary>Decodes the first <paramref name="length"/> bytes of <paramref name="data"/> (a pooled buffer may be longer).</summary>
+    public static Dictionary<Guid, byte[]> Decode(byte[] data, int length)
     {
-        using var r = new BinaryReader(new MemoryStream(data, writable: false), Encoding.UTF8);
+        using var r = new BinaryReader(new MemoryStream(data, 0, length, writable: false), Encoding.UTF8);
         if (r.ReadUInt32() != Magic || r.ReadByte() != 1)
         {
             throw new InvalidDataException("not a summary batch");
