@@ -23,8 +23,7 @@ internal static class MessageListings
         var internalDates = new long[count];
         var saveDates = new long[count];
         var sizes = new long[count];
-        var keywordSets = new List<string[]> { Keywords.None };
-        Dictionary<string, int>? setIndex = null;
+        var keywordSets = new KeywordSets();
         for (var i = 0; i < count; i++)
         {
             var r = messages[start + i];
@@ -35,18 +34,7 @@ internal static class MessageListings
             internalDates[i] = r.InternalDate;
             saveDates[i] = r.SaveDate;
             sizes[i] = r.Size;
-            if (r.Keywords.Length > 0)
-            {
-                setIndex ??= new Dictionary<string, int>(StringComparer.Ordinal);
-                var key = string.Join('\n', r.Keywords); // keywords are atoms: no line breaks inside one
-                if (!setIndex.TryGetValue(key, out var index))
-                {
-                    setIndex[key] = index = keywordSets.Count;
-                    keywordSets.Add(r.Keywords);
-                }
-
-                keywordSetOf[i] = index;
-            }
+            keywordSetOf[i] = keywordSets.IndexOf(r.Keywords);
         }
 
         return new MessageListing
@@ -55,7 +43,7 @@ internal static class MessageListings
             Flags = flags,
             ModSeqs = modSeqs,
             KeywordSetOf = keywordSetOf,
-            KeywordSets = [.. keywordSets],
+            KeywordSets = [.. keywordSets.Lists],
             BodyIds = bodyIds,
             InternalDates = internalDates,
             SaveDates = saveDates,

@@ -120,7 +120,7 @@ internal sealed class SelectHandler(ImapSessionContext session, ViewSync sync, M
         }
 
         // The view's flags: in another user's mailbox \Seen is this user's own.
-        var firstUnseen = Enumerable.Range(1, view.Count).FirstOrDefault(n => !view[n].Flags.HasFlag(MessageFlags.Seen));
+        var firstUnseen = view.FirstUnseen();
         if (firstUnseen > 0)
         {
             Out.Raw($"* OK [UNSEEN {firstUnseen}] First unseen\r\n");

@@ -166,6 +166,13 @@ internal sealed class SelectedMailbox(MailboxInfo info, bool readOnly)
         return (to < 0 ? ~to : to + 1) - (from < 0 ? ~from : from);
     }
 
+    /// <summary>The sequence number of the first message without \Seen, or 0; read from the column, no record made.</summary>
+    public int FirstUnseen()
+    {
+        var index = _entries.FindIndex(e => !e.Flags.HasFlag(MessageFlags.Seen));
+        return index + 1;
+    }
+
     /// <summary>Sequence number of a UID, or 0 when the view does not have it.</summary>
     public int SequenceOf(uint uid)
     {

@@ -28,7 +28,7 @@ public static class IndexReader
             var subscriptions = ReadList(r, () => r.ReadString());
             var tombstones = ReadList(r, () => KeyValuePair.Create(ReadGuid(r), r.Read7BitEncodedInt64()));
             var batches = ReadList(r, () => r.ReadString());
-            var keywordSets = new Dictionary<string, string[]>(StringComparer.Ordinal);
+            var keywordSets = new KeywordSets();
             var mailboxes = ReadList(r, () => ReadMailbox(r, keywordSets));
             var metadata = version == IndexWriter.MetadataSnapshotVersion
                 ? ReadList(r, () => KeyValuePair.Create(new MetadataKey(ReadGuid(r), r.ReadString()), MetadataValue(r)))
@@ -88,7 +88,7 @@ public static class IndexReader
         return new Guid(b);
     }
 
-    private static MailboxState ReadMailbox(BinaryReader r, Dictionary<string, string[]> keywordSets)
+    private static MailboxState ReadMailbox(BinaryReader r, KeywordSets keywordSets)
     {
         var m = new MailboxState
         {
@@ -111,7 +111,7 @@ public static class IndexReader
         return m;
     }
 
-    private static MessageRecord ReadRecordBody(BinaryReader r, uint uid, Dictionary<string, string[]>? keywordSets = null)
+    private static MessageRecord ReadRecordBody(BinaryReader r, uint uid, KeywordSets? keywordSets = null)
     {
         var flagByte = r.ReadByte();
         var recordId = ReadGuid(r);
@@ -122,7 +122,7 @@ public static class IndexReader
             BodyId = bodyId,
             Uid = uid,
             Flags = (MessageFlags)(flagByte & 0x7F),
-            Keywords = Shared(ReadKeywords(r), keywordSets),
+            Keywords = ReadKeywords(r, keywordSets),
             ModSeq = (ulong)r.Read7BitEncodedInt64(),
             InternalDate = r.Read7BitEncodedInt64(),
             SaveDate = r.Read7BitEncodedInt64(),
@@ -131,25 +131,10 @@ public static class IndexReader
         };
     }
 
-    /// <summary>
-    /// One array per distinct keyword list in a snapshot: records are immutable, so every record with the same
-    /// keywords can hold the same array (a mailbox where most mail carries $Junk or $NotJunk pays for it once).
-    /// </summary>
-    private static string[] Shared(string[] keywords, Dictionary<string, string[]>? keywordSets)
+    private static string[] ReadKeywords(BinaryReader r, KeywordSets? shared)
     {
-        if (keywords.Length == 0 || keywordSets is null)
-        {
-            return keywords;
-        }
-
-        var key = string.Join('\n', keywords); // keywords are atoms: no line breaks inside one
-        if (keywordSets.TryGetValue(key, out var shared))
-        {
-            return shared;
-        }
-
-        keywordSets[key] = keywords;
-        return keywords;
+        var keywords = ReadKeywords(r);
+        return shared?.Share(keywords) ?? keywords;
     }
 
     private static string[] ReadKeywords(BinaryReader r)
