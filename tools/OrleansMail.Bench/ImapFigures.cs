@@ -187,13 +187,23 @@ internal static class ImapFigures
 
         public static async Task<ImapConnection> OpenAsync(string host, int port, string user, string password)
         {
-            var c = new ImapConnection();
-            c._tcp.NoDelay = true; // as mail clients set it; otherwise Nagle holds the CRLF after a literal for a delayed ACK
-            await c._tcp.ConnectAsync(host, port);
-            c._stream = c._tcp.GetStream();
-            await c.LineAsync();
-            await c.CommandAsync($"LOGIN {user} {password}");
-            return c;
+            for (var attempt = 1; ; attempt++)
+            {
+                var c = new ImapConnection();
+                c._tcp.NoDelay = true; // as mail clients set it; otherwise Nagle holds the CRLF after a literal for a delayed ACK
+                await c._tcp.ConnectAsync(host, port);
+                c._stream = c._tcp.GetStream();
+                if ((await c.LineAsync()).StartsWith("* BYE", StringComparison.Ordinal) && attempt < 100)
+                {
+                    // Turned away at the door (too many connections from one address at once): a client tries again shortly.
+                    await c.DisposeAsync();
+                    await Task.Delay(50);
+                    continue;
+                }
+
+                await c.CommandAsync($"LOGIN {user} {password}");
+                return c;
+            }
         }
 
         /// <summary>Bytes that crossed the socket: compressed ones once COMPRESS is on.</summary>

@@ -118,13 +118,22 @@ qresync.SetAction(async (parse, cancellationToken) =>
 
 var clients = new Option<int>("--clients") { Description = "IMAP clients for the APPEND, FETCH and mixed workloads", DefaultValueFactory = _ => 10 };
 var mixed = new Option<int>("--mixed") { Description = "Operations of the mixed IMAP client profile (0: skip)", DefaultValueFactory = _ => 2000 };
-var dovecot = new Command("dovecot", "OrleansMail next to Debian's Dovecot on this machine, same messages and client code: LMTP, APPEND, FETCH, mixed IMAP")
+var crowd = new Option<int>("--crowd") { Description = "Clients of a second mixed-profile pass (0: skip)", DefaultValueFactory = _ => 50 };
+var rounds = new Option<int>("--rounds") { Description = "Rounds, each starting every server afresh", DefaultValueFactory = _ => 3 };
+var servers = new Option<string>("--servers") { Description = "Servers measured, comma-separated: dovecot (mdbox, tuned), dovecot_maildir, orleansmail", DefaultValueFactory = _ => "dovecot,dovecot_maildir,orleansmail" };
+var siloDll = new Option<string?>("--silo") { Description = "The silo host's dll; default: the repository's Release build" };
+var comparedUsers = new Option<int>("--users") { Description = "Users the mail and the clients are spread over", DefaultValueFactory = _ => 100 };
+var dovecot = new Command("dovecot", "OrleansMail's silo host next to Debian's Dovecot (tuned and default), each its own process, the load generator in this one: LMTP, APPEND, FETCH, logins, mixed IMAP; medians of rounds")
 {
-    count, connections, clients, users, mixed, seed, output,
+    count, connections, clients, crowd, comparedUsers, mixed, seed, rounds, servers, siloDll, output,
 };
 dovecot.SetAction(async (parse, cancellationToken) =>
 {
-    var figures = await DovecotComparison.MeasureAsync(parse.GetValue(count), parse.GetValue(connections), parse.GetValue(clients), parse.GetValue(users), parse.GetValue(mixed), parse.GetValue(seed));
+    var settings = new DovecotComparison.Settings(
+        parse.GetValue(count), parse.GetValue(connections), parse.GetValue(clients), parse.GetValue(crowd), parse.GetValue(comparedUsers),
+        parse.GetValue(mixed), parse.GetValue(seed), parse.GetValue(rounds),
+        parse.GetValue(servers)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(), parse.GetValue(siloDll));
+    var figures = await DovecotComparison.MeasureAsync(settings);
     return await Report.WriteAsync(figures, parse.GetValue(output), cancellationToken);
 });
 
