@@ -90,6 +90,6 @@ public sealed class ImapOptions
     /// <summary>How often an idling session re-subscribes and looks for changes itself (observers are not durable).</summary>
     public TimeSpan IdlePollInterval { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Commands per second a session may sustain before it is slowed down (a command-rate guard, not a quota).</summary>
+    /// <summary>Commands per second a session may sustain; past a burst of that many its commands are spaced out (a command-rate guard, not a quota).</summary>
     public int MaxCommandsPerSecond { get; set; } = 500;
 }

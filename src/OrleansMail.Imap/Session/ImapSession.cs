@@ -16,9 +16,8 @@ internal sealed class ImapSession : IDisposable
 {
     private readonly ImapSessionContext _session;
     private readonly ImapCommandParser _parser;
-    private long _rateWindowStart;
-    private int _rateCount;
     private int _badCommands;
+    private CommandPacer? _pacer;
 
     public ImapSession(ConnectionContext connection, ImapServices services, bool tls)
     {
@@ -428,16 +427,10 @@ internal sealed class ImapSession : IDisposable
     /// <summary>A command-rate guard: past the configured rate a session is slowed, not cut off.</summary>
     private async Task GuardRateAsync()
     {
-        var now = Environment.TickCount64;
-        if (now - _rateWindowStart >= 1000)
+        _pacer ??= new CommandPacer(Options.MaxCommandsPerSecond, Services.Time);
+        if (_pacer.Admit() is { Ticks: > 0 } wait)
         {
-            _rateWindowStart = now;
-            _rateCount = 0;
-        }
-
-        if (++_rateCount > Options.MaxCommandsPerSecond)
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(Math.Max(1, 1000 - (now - _rateWindowStart)))).ConfigureAwait(false);
+            await Task.Delay(wait, Services.Time).ConfigureAwait(false);
         }
     }
 }
