@@ -91,5 +91,5 @@ public sealed class ImapOptions
     public TimeSpan IdlePollInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Commands per second a session may sustain; past a burst of that many its commands are spaced out (a command-rate guard, not a quota).</summary>
-    public int MaxCommandsPerSecond { get; set; } = 500;
+    public int MaxCommandsPerSecond { get; set; } = 2000;
 }
