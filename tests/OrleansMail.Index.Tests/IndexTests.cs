@@ -67,7 +67,7 @@ public sealed class IndexTests
             new MailboxCreated(1, Box, "Entwürfe/日本", SpecialUse.Drafts, 7),
             new MailboxRenamed(2, Box, "Other"),
             new SubscriptionChanged(3, "Other", true),
-            new MessageAdded(4, Box, new MessageRecord { RecordId = Guid.NewGuid(), BodyId = body, Uid = 9, ModSeq = 4, Flags = MessageFlags.Seen | MessageFlags.Draft, Keywords = ["$Forwarded"], InternalDate = 123, SaveDate = 456, Size = 789, SummaryBatch = 0 }),
+            new MessageAdded(4, Box, new MessageRecord { RecordId = Guid.NewGuid(), BodyId = body, Uid = 9, ModSeq = 4, Flags = MessageFlags.Seen | MessageFlags.Draft, Keywords = ["$Forwarded"], InternalDate = 123, SaveDate = 456_000, Size = 789, SummaryBatch = 0 }),
             new FlagsChanged(5, Box, 9, MessageFlags.Answered, ["a", "b"], 5),
             new MessagesExpunged(6, Box, UidSet.FromRanges([(1, 5), (9, 9)]), 6),
             new CountersRaised(7, Box, 100, 200),

@@ -16,6 +16,7 @@ public sealed class OptionValidationTests
     [InlineData("OrleansMail:Store:LeaseDuration", "00:00:00")]
     [InlineData("OrleansMail:BodyCache:PrefetchParallelism", "0")]
     [InlineData("OrleansMail:Ingest:MaxMessageSize", "-1")]
+    [InlineData("OrleansMail:Ingest:MaxMessageSize", "5000000000")]
     [InlineData("OrleansMail:Accounts:PasswordChecks:MaxBcryptCost", "2")]
     [InlineData("OrleansMail:Clustering:GatewayPort", "70000")]
     [InlineData("OrleansMail:Storage:Provider", "S3")]

@@ -9,7 +9,8 @@ internal sealed class IngestOptionsValidator : IValidateOptions<IngestOptions>
     public ValidateOptionsResult Validate(string? name, IngestOptions options)
     {
         var checks = new SettingChecks(MailHostOptions.Section + ":Ingest");
-        checks.AtLeast("MaxMessageSize", options.MaxMessageSize, 1024);
+        // A record keeps RFC822.SIZE in 32 bits, as RFC 3501's number is.
+        checks.Between("MaxMessageSize", options.MaxMessageSize, 1024, uint.MaxValue);
         checks.AtLeast("MemorySpoolThreshold", options.MemorySpoolThreshold, 0);
         return checks.Result();
     }

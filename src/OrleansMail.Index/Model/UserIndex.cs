@@ -14,8 +14,10 @@ public sealed class UserIndex
     private readonly List<string> _summaryBatches = [];
     private readonly SortedDictionary<MetadataKey, MetadataValue> _metadata = [];
 
-    // Derived, rebuilt on load: how many records reference each body (COPY shares bodies) and its summary batch.
-    private readonly Dictionary<Guid, BodyInfo> _bodyReferences = [];
+    // Derived, rebuilt on load: every body some record names, with its summary batch (-1: none). Most bodies have
+    // one record; the few a COPY shares are counted aside, so the map's entry per message stays a Guid and an int.
+    private readonly Dictionary<Guid, int> _bodyReferences = [];
+    private readonly Dictionary<Guid, int> _extraReferences = [];
 
     public IReadOnlyDictionary<Guid, MailboxState> Mailboxes => _mailboxes;
 
@@ -61,21 +63,21 @@ public sealed class UserIndex
     /// is the truth; a record's own <see cref="MessageRecord.SummaryBatch"/> only carries it through formats, so
     /// storing a batch costs O(batch), not a pass over every record.
     /// </summary>
-    public int SummaryBatchIndexOf(Guid bodyId) => _bodyReferences.TryGetValue(bodyId, out var info) ? info.Batch : -1;
+    public int SummaryBatchIndexOf(Guid bodyId) => _bodyReferences.TryGetValue(bodyId, out var batch) ? batch : -1;
 
     /// <summary>The name of the summary batch holding this body's summary, or null.</summary>
     public string? SummaryBatchOf(Guid bodyId) =>
-        _bodyReferences.TryGetValue(bodyId, out var info) && info.Batch >= 0 && _summaryBatches[info.Batch] is { Length: > 0 } name ? name : null;
+        _bodyReferences.TryGetValue(bodyId, out var batch) && batch >= 0 && _summaryBatches[batch] is { Length: > 0 } name ? name : null;
 
     /// <summary>The summary batches no referenced body's summary is in: nothing reads them again (docs/architecture.md, "History GC").</summary>
     public string[] UnreferencedSummaryBatches()
     {
         var used = new bool[_summaryBatches.Count];
-        foreach (var info in _bodyReferences.Values)
+        foreach (var batch in _bodyReferences.Values)
         {
-            if (info.Batch >= 0)
+            if (batch >= 0)
             {
-                used[info.Batch] = true;
+                used[batch] = true;
             }
         }
 
@@ -240,9 +242,9 @@ public sealed class UserIndex
                     foreach (var body in e.BodyIds)
                     {
                         // A body is only listed again when the batch it was in is gone (read back empty): the newer holds it.
-                        if (_bodyReferences.TryGetValue(body, out var info))
+                        if (_bodyReferences.ContainsKey(body))
                         {
-                            _bodyReferences[body] = info with { Batch = index };
+                            _bodyReferences[body] = index;
                         }
                     }
 
@@ -282,6 +284,11 @@ public sealed class UserIndex
         foreach (var (k, v) in _bodyReferences)
         {
             copy._bodyReferences.Add(k, v);
+        }
+
+        foreach (var (k, v) in _extraReferences)
+        {
+            copy._extraReferences.Add(k, v);
         }
 
         copy._summaryBatches.AddRange(_summaryBatches);
@@ -353,8 +360,6 @@ public sealed class UserIndex
         }
     }
 
-    private readonly record struct BodyInfo(int Refs, int Batch);
-
     private MailboxState Mailbox(Guid id) =>
         _mailboxes.TryGetValue(id, out var m) ? m : throw new IndexCorruptException($"unknown mailbox {id}");
 
@@ -374,8 +379,16 @@ public sealed class UserIndex
     {
         MessageCount++;
         StorageBytes += record.Size;
-        var info = _bodyReferences.GetValueOrDefault(record.BodyId, new BodyInfo(0, -1));
-        _bodyReferences[record.BodyId] = new BodyInfo(info.Refs + 1, Math.Max(info.Batch, record.SummaryBatch));
+        if (_bodyReferences.TryGetValue(record.BodyId, out var batch))
+        {
+            _extraReferences[record.BodyId] = _extraReferences.GetValueOrDefault(record.BodyId) + 1;
+            _bodyReferences[record.BodyId] = Math.Max(batch, record.SummaryBatch);
+        }
+        else
+        {
+            _bodyReferences.Add(record.BodyId, record.SummaryBatch);
+        }
+
         _tombstones.Remove(record.BodyId);
     }
 
@@ -384,10 +397,17 @@ public sealed class UserIndex
         MessageCount--;
         StorageBytes -= record.Size;
         var bodyId = record.BodyId;
-        var info = _bodyReferences.GetValueOrDefault(bodyId, new BodyInfo(0, -1));
-        if (info.Refs > 1)
+        if (_extraReferences.TryGetValue(bodyId, out var extra))
         {
-            _bodyReferences[bodyId] = info with { Refs = info.Refs - 1 };
+            if (extra > 1)
+            {
+                _extraReferences[bodyId] = extra - 1;
+            }
+            else
+            {
+                _extraReferences.Remove(bodyId);
+            }
+
             return;
         }
 
