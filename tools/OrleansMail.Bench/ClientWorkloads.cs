@@ -16,16 +16,53 @@ internal static class ClientWorkloads
         ("search", 10), ("append", 10), ("expunge", 5), ("idle", 5),
     ];
 
-    public static async Task RunAsync(MailServer server, List<byte[]> messages, int connections, int clients, int mixedOperations, Dictionary<string, double> figures)
+    /// <summary>Every workload's name, in the order they run: what <c>remote --workloads</c> picks from.</summary>
+    public static readonly string[] Workloads = ["lmtp", "append", "fetch", "logins", "mixed", "pipelined"];
+
+    public static async Task RunAsync(MailServer server, List<byte[]> messages, int connections, int clients, int mixedOperations, Dictionary<string, double> figures, IReadOnlySet<string>? only = null)
     {
         var name = server.Name;
-        var warm = messages.Take(connections * 4).ToList();
-        await LmtpFigures.LmtpAsync(server, warm, connections);
-        var (seconds, latencies, failures) = await LmtpFigures.LmtpAsync(server, messages, connections, $"{name} lmtp");
-        figures[$"{name}_lmtp_messages_per_s"] = messages.Count / seconds;
-        figures[$"{name}_lmtp_p50_ms"] = LmtpFigures.Percentile(latencies, 0.5);
-        figures[$"{name}_lmtp_p99_ms"] = LmtpFigures.Percentile(latencies, 0.99);
-        figures[$"{name}_lmtp_non_250"] = failures;
+        bool Runs(string workload) => only is null || only.Contains(workload);
+        if (Runs("lmtp"))
+        {
+            var warm = messages.Take(connections * 4).ToList();
+            await LmtpFigures.LmtpAsync(server, warm, connections);
+            var (seconds, latencies, failures) = await LmtpFigures.LmtpAsync(server, messages, connections, $"{name} lmtp");
+            figures[$"{name}_lmtp_messages_per_s"] = messages.Count / seconds;
+            figures[$"{name}_lmtp_p50_ms"] = LmtpFigures.Percentile(latencies, 0.5);
+            figures[$"{name}_lmtp_p99_ms"] = LmtpFigures.Percentile(latencies, 0.99);
+            figures[$"{name}_lmtp_non_250"] = failures;
+        }
+
+        if (Runs("append"))
+        {
+            await AppendAsync(server, messages, clients, figures);
+        }
+
+        if (Runs("fetch"))
+        {
+            await FetchAsync(server, messages, clients, figures);
+        }
+
+        if (Runs("logins"))
+        {
+            await LoginsAsync(server, clients, figures);
+        }
+
+        if (mixedOperations > 0 && Runs("mixed"))
+        {
+            await MixedAsync(server, messages, clients, mixedOperations, figures);
+        }
+
+        if (Runs("pipelined"))
+        {
+            await AppendPipelinedAsync(server, messages, clients, figures);
+        }
+    }
+
+    private static async Task AppendAsync(MailServer server, List<byte[]> messages, int clients, Dictionary<string, double> figures)
+    {
+        var name = server.Name;
 
         // APPEND: the clients share the messages out, each into the INBOX of its own user.
         var appended = new ProgressLine($"{name} append", messages.Count);
@@ -42,11 +79,16 @@ internal static class ClientWorkloads
             }
         }));
         figures[$"{name}_append_per_s"] = messages.Count / watch.Elapsed.TotalSeconds;
+    }
+
+    private static async Task FetchAsync(MailServer server, List<byte[]> messages, int clients, Dictionary<string, double> figures)
+    {
+        var name = server.Name;
 
         // FETCH: random whole bodies from the INBOX, now full of deliveries and appends.
         var fetched = new ProgressLine($"{name} fetch", messages.Count);
         var done = -1;
-        watch.Restart();
+        var watch = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, clients).Select(async c =>
         {
             var random = new Random(c);
@@ -59,12 +101,17 @@ internal static class ClientWorkloads
             }
         }));
         figures[$"{name}_fetch_per_s"] = messages.Count / watch.Elapsed.TotalSeconds;
+    }
+
+    private static async Task LoginsAsync(MailServer server, int clients, Dictionary<string, double> figures)
+    {
+        var name = server.Name;
 
         // Logins: connect, LOGIN, LOGOUT, as mail clients that poll do; what a password check costs shows here.
         var logins = Math.Max(200, clients * 20);
         var loggedIn = new ProgressLine($"{name} logins", logins);
         var started = -1;
-        watch.Restart();
+        var watch = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, clients).Select(async c =>
         {
             while (Interlocked.Increment(ref started) < logins)
@@ -74,15 +121,15 @@ internal static class ClientWorkloads
             }
         }));
         figures[$"{name}_logins_per_s"] = logins / watch.Elapsed.TotalSeconds;
+    }
 
-        if (mixedOperations > 0)
-        {
-            await MixedAsync(server, messages, clients, mixedOperations, figures);
-        }
+    private static async Task AppendPipelinedAsync(MailServer server, List<byte[]> messages, int clients, Dictionary<string, double> figures)
+    {
+        var name = server.Name;
 
         // APPEND as a migration sends it: each client's share pipelined, PipelineDepth in flight per connection.
         var piped = new ProgressLine($"{name} append pipelined", messages.Count);
-        watch.Restart();
+        var watch = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, clients).Select(async c =>
         {
             await using var connection = await OpenAsync(server, c);

@@ -120,18 +120,19 @@ var clients = new Option<int>("--clients") { Description = "IMAP clients for the
 var mixed = new Option<int>("--mixed") { Description = "Operations of the mixed IMAP client profile (0: skip)", DefaultValueFactory = _ => 2000 };
 var crowd = new Option<int>("--crowd") { Description = "Clients of a second mixed-profile pass (0: skip)", DefaultValueFactory = _ => 50 };
 var rounds = new Option<int>("--rounds") { Description = "Rounds, each starting every server afresh", DefaultValueFactory = _ => 3 };
+var warmUps = new Option<int>("--warm-up-passes") { Description = "Whole passes before the measured one (the first is reported as the cold figure)", DefaultValueFactory = _ => 2 };
 var servers = new Option<string>("--servers") { Description = "Servers measured, comma-separated: dovecot (mdbox, tuned), dovecot_maildir, orleansmail", DefaultValueFactory = _ => "dovecot,dovecot_maildir,orleansmail" };
 var siloDll = new Option<string?>("--silo") { Description = "The silo host's dll; default: the repository's Release build" };
 var comparedUsers = new Option<int>("--users") { Description = "Users the mail and the clients are spread over", DefaultValueFactory = _ => 100 };
 var dovecot = new Command("dovecot", "OrleansMail's silo host next to Debian's Dovecot (tuned and default), each its own process, the load generator in this one: LMTP, APPEND, FETCH, logins, mixed IMAP; medians of rounds")
 {
-    count, connections, clients, crowd, comparedUsers, mixed, seed, rounds, servers, siloDll, output,
+    count, connections, clients, crowd, comparedUsers, mixed, seed, rounds, warmUps, servers, siloDll, output,
 };
 dovecot.SetAction(async (parse, cancellationToken) =>
 {
     var settings = new DovecotComparison.Settings(
         parse.GetValue(count), parse.GetValue(connections), parse.GetValue(clients), parse.GetValue(crowd), parse.GetValue(comparedUsers),
-        parse.GetValue(mixed), parse.GetValue(seed), parse.GetValue(rounds),
+        parse.GetValue(mixed), parse.GetValue(seed), parse.GetValue(rounds), Math.Max(1, parse.GetValue(warmUps)),
         parse.GetValue(servers)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(), parse.GetValue(siloDll));
     var figures = await DovecotComparison.MeasureAsync(settings);
     return await Report.WriteAsync(figures, parse.GetValue(output), cancellationToken);
@@ -144,16 +145,18 @@ var userPrefix = new Option<string>("--user-prefix") { Description = "Users are 
 var password = new Option<string>("--password") { Description = "Every user's password", DefaultValueFactory = _ => "x" };
 var domain = new Option<string>("--domain") { Description = "Recipient domain for LMTP", DefaultValueFactory = _ => "example.org" };
 var serverName = new Option<string>("--name") { Description = "Label of the server in the figures", DefaultValueFactory = _ => "server" };
+var workloads = new Option<string>("--workloads") { Description = "Workloads run, comma-separated: " + string.Join(", ", ClientWorkloads.Workloads), DefaultValueFactory = _ => string.Join(',', ClientWorkloads.Workloads) };
 var remote = new Command("remote", "The LMTP, APPEND, FETCH and mixed IMAP workloads against any running server (its host, ports and credentials)")
 {
-    host, lmtpPort, imapPort, userPrefix, users, password, domain, serverName, count, connections, clients, mixed, seed, output,
+    host, lmtpPort, imapPort, userPrefix, users, password, domain, serverName, count, connections, clients, mixed, workloads, seed, output,
 };
 remote.SetAction(async (parse, cancellationToken) =>
 {
     var server = new MailServer(parse.GetValue(serverName)!, parse.GetValue(host)!, parse.GetValue(lmtpPort), parse.GetValue(imapPort), parse.GetValue(userPrefix)!, parse.GetValue(users), parse.GetValue(password)!, parse.GetValue(domain)!);
     var messages = MessageMix.Generate(parse.GetValue(count), parse.GetValue(seed));
     var figures = new Dictionary<string, double> { ["messages"] = messages.Count, ["average_message_bytes"] = messages.Average(m => (double)m.Length) };
-    await ClientWorkloads.RunAsync(server, messages, parse.GetValue(connections), parse.GetValue(clients), parse.GetValue(mixed), figures);
+    var only = parse.GetValue(workloads)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
+    await ClientWorkloads.RunAsync(server, messages, parse.GetValue(connections), parse.GetValue(clients), parse.GetValue(mixed), figures, only);
     return await Report.WriteAsync(figures, parse.GetValue(output), cancellationToken);
 });
 
