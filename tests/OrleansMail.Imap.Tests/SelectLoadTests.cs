@@ -52,7 +52,9 @@ public sealed class SelectLoadTests(ImapHost host)
 
             await writing.Task;
             var view = new SelectedMailbox(inbox, readOnly: false) { Owner = user };
-            var moved = await SelectHandler.LoadAsync(new MailboxTarget(grain, user, "INBOX"), view, pageSize: 1);
+            // Besides the writer's changes, whenever it gets a turn: one change right after the first page, every time.
+            var changing = ChangeAfterFirstPage.Wrap(grain, () => grain.StoreFlagsAsync(inbox.Id, UidSet.Range(1, uint.MaxValue), attempt % 2 == 0 ? FlagOperation.Add : FlagOperation.Remove, MessageFlags.None, ["$Between"]));
+            var moved = await SelectHandler.LoadAsync(new MailboxTarget(changing, user, "INBOX"), view, pageSize: 1);
             await stop.CancelAsync();
             await writer;
             movedOnce |= moved;
