@@ -116,7 +116,19 @@ public static class IndexReader
         var flagByte = r.ReadByte();
         var recordId = ReadGuid(r);
         var bodyId = (flagByte & 0x80) != 0 ? recordId : ReadGuid(r);
-        return new MessageRecord
+        try
+        {
+            return ReadRecordFields(r, uid, keywordSets, flagByte, recordId, bodyId);
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            // A size or date no record can hold was never written by a writer: the bytes are damaged, as a truncation is.
+            throw new IndexCorruptException("a message record holds a value out of range", e);
+        }
+    }
+
+    private static MessageRecord ReadRecordFields(BinaryReader r, uint uid, KeywordSets? keywordSets, byte flagByte, Guid recordId, Guid bodyId) =>
+        new()
         {
             RecordId = recordId,
             BodyId = bodyId,
@@ -129,7 +141,6 @@ public static class IndexReader
             Size = r.Read7BitEncodedInt64(),
             SummaryBatch = r.Read7BitEncodedInt() - 1,
         };
-    }
 
     private static string[] ReadKeywords(BinaryReader r, KeywordSets? shared)
     {

@@ -42,10 +42,18 @@ public readonly record struct MessageRecord
         get => _bodyId;
         init
         {
-            // The record id keeps its value whichever of the two is set first, and in a `with` that changes the body.
+            // The record id keeps its value whichever of the two is set first, and in a `with` that changes the body;
+            // a record id already boxed (set first, as the snapshot reader does) keeps its box.
             var recordId = RecordId;
             _bodyId = value;
-            _distinctRecordId = recordId == value ? null : recordId;
+            if (recordId == value)
+            {
+                _distinctRecordId = null;
+            }
+            else if (_distinctRecordId is null)
+            {
+                _distinctRecordId = recordId;
+            }
         }
     }
 
