@@ -6,6 +6,7 @@ using Xunit;
 namespace OrleansMail.SiloHost.Tests;
 
 /// <summary>A silo short of memory says "later" to new work instead of being killed with every session on it.</summary>
+[Collection(MetricValuesCollection.Name)]
 public sealed class MemoryBudgetTests
 {
     [Fact]
