@@ -179,10 +179,11 @@ public sealed partial class UserGrain : Grain, IUserGrain, IDisposable
         await _lease.EnsureWritableAsync().ConfigureAwait(true);
         var mailbox = Mailbox(mailboxId);
         await ReserveAsync(1).ConfigureAwait(true);
+        var before = mailbox.HighestModSeq;
         var changes = _commands.StoreFlags(mailbox, uids, operation, flags, keywords, unchangedSince);
         await CommitAsync(changes.Entries).ConfigureAwait(true);
         var changed = changes.Entries.Select(e => View(mailbox.FindByUid(e.Uid)!.Value)).ToArray();
-        return new StoreResult(changed, changes.Modified, mailbox.HighestModSeq);
+        return new StoreResult(changed, changes.Modified, mailbox.HighestModSeq, before);
     }
 
     public async Task<ExpungeResult> ExpungeAsync(Guid mailboxId, UidSet? uids = null)
@@ -192,12 +193,13 @@ public sealed partial class UserGrain : Grain, IUserGrain, IDisposable
         var expunged = MailboxCommands.Doomed(mailbox, uids);
         if (expunged.IsEmpty)
         {
-            return new ExpungeResult(UidSet.Empty, mailbox.HighestModSeq);
+            return new ExpungeResult(UidSet.Empty, mailbox.HighestModSeq, mailbox.HighestModSeq);
         }
 
         await ReserveAsync(1).ConfigureAwait(true);
-        await CommitAsync(_commands.ExpungeEntries(mailbox, expunged, mailbox.HighestModSeq + 1)).ConfigureAwait(true);
-        return new ExpungeResult(expunged, mailbox.HighestModSeq);
+        var before = mailbox.HighestModSeq;
+        await CommitAsync(_commands.ExpungeEntries(mailbox, expunged, before + 1)).ConfigureAwait(true);
+        return new ExpungeResult(expunged, mailbox.HighestModSeq, before);
     }
 
     public async Task<CopyResult> CopyAsync(Guid sourceMailboxId, UidSet uids, Guid destinationMailboxId, bool move, QuotaLimits? quota = null)

@@ -41,5 +41,37 @@ public sealed class SelectedMailboxTests
         Assert.Equal(11u, view[10].Uid);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_notice_of_the_sessions_own_change_asks_for_no_look_whether_it_comes_before_or_after_the_answer(bool noticeFirst)
+    {
+        var view = new SelectedMailbox(new MailboxInfo(Guid.NewGuid(), "INBOX", SpecialUse.None, false, 1, 11, 10, 10, 0, 0, false), readOnly: false) { Owner = "u" };
+        Assert.False(view.Behind);
+
+        // The session's STORE took the mailbox from modseq 10 to 11.
+        if (noticeFirst)
+        {
+            view.Noticed(11, 11);
+            Assert.True(view.Behind);
+        }
+
+        view.TookInOwnChange(before: 10, after: 11);
+        view.Noticed(11, 11);
+        Assert.Equal(11ul, view.SyncedModSeq);
+        Assert.False(view.Behind);
+
+        // Another session's change came between two of this session's: the view stays where it was and looks.
+        view.Noticed(12, 11);
+        view.TookInOwnChange(before: 12, after: 13);
+        Assert.Equal(11ul, view.SyncedModSeq);
+        Assert.True(view.Behind);
+
+        // A delivery moves UIDNEXT alone: that too is a reason to look.
+        var other = new SelectedMailbox(new MailboxInfo(Guid.NewGuid(), "INBOX", SpecialUse.None, false, 1, 11, 10, 10, 0, 0, false), readOnly: false) { Owner = "u" };
+        other.Noticed(10, 12);
+        Assert.True(other.Behind);
+    }
+
     private static MessageView Message(uint uid) => new(Guid.NewGuid(), Guid.NewGuid(), uid, MessageFlags.None, [], uid, 0, 0, 100);
 }

@@ -46,6 +46,7 @@ internal sealed class StoreHandler(ImapSessionContext session, ViewSync sync)
                 }
 
                 modified = modified.Union(result.Modified);
+                view.TookInOwnChange(result.PreviousHighestModSeq, result.HighestModSeq);
             }
         }
 
@@ -207,6 +208,7 @@ internal sealed class StoreHandler(ImapSessionContext session, ViewSync sync)
                 view.MarkExpunged(uid);
             }
 
+            view.TookInOwnChange(result.PreviousModSeq, result.ModSeq);
             modSeq = result.ModSeq;
         }
 

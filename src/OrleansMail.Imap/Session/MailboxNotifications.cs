@@ -177,10 +177,7 @@ internal sealed class MailboxNotifications(ImapSessionContext session)
                 view.Dirty = true;
             }
 
-            if (change.HighestModSeq > view.SyncedModSeq || change.UidNext > view.UidNext)
-            {
-                view.Dirty = true;
-            }
+            view.Noticed(change.HighestModSeq, change.UidNext);
         }
 
         session.Notify?.Note(change);

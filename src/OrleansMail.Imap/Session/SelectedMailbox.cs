@@ -46,8 +46,46 @@ internal sealed class SelectedMailbox(MailboxInfo info, bool readOnly)
     /// <summary>The modseq up to which this view has taken in the store's changes.</summary>
     public ulong SyncedModSeq { get; set; } = info.HighestModSeq;
 
-    /// <summary>Set by the change observer; cleared when the view synchronises.</summary>
+    /// <summary>Set when the view must look at the store whatever the notices said; cleared when it synchronises.</summary>
     public volatile bool Dirty;
+
+    // The furthest the change observer has heard the mailbox go. Kept apart from the view's own position, so a
+    // notice of this session's own change, heard before or after the command's answer, asks for no look at the store.
+    private ulong _noticedModSeq;
+    private uint _noticedUidNext;
+
+    /// <summary>Whether the view is behind what it was told or was asked to look (<see cref="Dirty"/>).</summary>
+    public bool Behind => Dirty || Interlocked.Read(ref _noticedModSeq) > SyncedModSeq || Volatile.Read(ref _noticedUidNext) > UidNext;
+
+    /// <summary>A change notice: the mailbox has reached this modseq and UIDNEXT (called off the session's flow).</summary>
+    public void Noticed(ulong highestModSeq, uint uidNext)
+    {
+        InterlockedMax(ref _noticedModSeq, highestModSeq);
+        uint seen;
+        while ((seen = Volatile.Read(ref _noticedUidNext)) < uidNext && Interlocked.CompareExchange(ref _noticedUidNext, uidNext, seen) != seen)
+        {
+        }
+    }
+
+    /// <summary>
+    /// This session's own change took the mailbox from <paramref name="before"/> to <paramref name="after"/> and the
+    /// view has taken it in: when nothing else came between, the view is at <paramref name="after"/> without a look.
+    /// </summary>
+    public void TookInOwnChange(ulong before, ulong after)
+    {
+        if (before != 0 && before == SyncedModSeq && after > SyncedModSeq)
+        {
+            SyncedModSeq = after;
+        }
+    }
+
+    private static void InterlockedMax(ref ulong target, ulong value)
+    {
+        ulong seen;
+        while ((seen = Interlocked.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, seen) != seen)
+        {
+        }
+    }
 
     public Guid Epoch { get; set; }
 

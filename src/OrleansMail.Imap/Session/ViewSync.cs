@@ -27,7 +27,7 @@ internal sealed class ViewSync(ImapSessionContext session, MailboxNotifications 
         }
 
         await notifications.RenewIfDueAsync().ConfigureAwait(false);
-        if (!othersChanges || (!force && !view.Dirty))
+        if (!othersChanges || (!force && !view.Behind))
         {
             if (allowExpunge)
             {

@@ -16,7 +16,7 @@ public sealed class UserIndex
 
     // Derived, rebuilt on load: every body some record names, with its summary batch (-1: none). Most bodies have
     // one record; the few a COPY shares are counted aside, so the map's entry per message stays a Guid and an int.
-    private readonly Dictionary<Guid, int> _bodyReferences = [];
+    private BodyMap _bodyReferences = new();
     private readonly Dictionary<Guid, int> _extraReferences = [];
 
     public IReadOnlyDictionary<Guid, MailboxState> Mailboxes => _mailboxes;
@@ -244,7 +244,7 @@ public sealed class UserIndex
                         // A body is only listed again when the batch it was in is gone (read back empty): the newer holds it.
                         if (_bodyReferences.ContainsKey(body))
                         {
-                            _bodyReferences[body] = index;
+                            _bodyReferences.Set(body, index);
                         }
                     }
 
@@ -281,10 +281,7 @@ public sealed class UserIndex
             copy._tombstones.Add(k, v);
         }
 
-        foreach (var (k, v) in _bodyReferences)
-        {
-            copy._bodyReferences.Add(k, v);
-        }
+        copy._bodyReferences = _bodyReferences.Clone();
 
         foreach (var (k, v) in _extraReferences)
         {
@@ -312,17 +309,24 @@ public sealed class UserIndex
     {
         var index = new UserIndex { LastUidValidity = lastUidValidity };
         var boxes = mailboxes.ToList();
-
-        // Sized once for every record: grown by doubling, the map of a large mailbox would hold up to twice the slots.
-        index._bodyReferences.EnsureCapacity(boxes.Sum(m => m.Messages.Count));
+        var records = boxes.Sum(m => m.Messages.Count);
+        var bodies = new Guid[records];
+        var batches = new int[records];
+        var n = 0;
         foreach (var m in boxes)
         {
             index._mailboxes.Add(m.Id, m);
             foreach (var r in m.Messages)
             {
-                index.Reference(r);
+                index.MessageCount++;
+                index.StorageBytes += r.Size;
+                bodies[n] = r.BodyId;
+                batches[n++] = r.SummaryBatch;
             }
         }
+
+        // Built in one go, sorted, with no slack: the map of a million-message mailbox is its largest part after the records.
+        index._bodyReferences = BodyMap.Build(bodies, batches, n, shared => index._extraReferences[shared] = index._extraReferences.GetValueOrDefault(shared) + 1);
 
         index._subscriptions.UnionWith(subscriptions);
         foreach (var (k, v) in tombstones)
@@ -382,11 +386,11 @@ public sealed class UserIndex
         if (_bodyReferences.TryGetValue(record.BodyId, out var batch))
         {
             _extraReferences[record.BodyId] = _extraReferences.GetValueOrDefault(record.BodyId) + 1;
-            _bodyReferences[record.BodyId] = Math.Max(batch, record.SummaryBatch);
+            _bodyReferences.Set(record.BodyId, Math.Max(batch, record.SummaryBatch));
         }
         else
         {
-            _bodyReferences.Add(record.BodyId, record.SummaryBatch);
+            _bodyReferences.Set(record.BodyId, record.SummaryBatch);
         }
 
         _tombstones.Remove(record.BodyId);
