@@ -164,7 +164,8 @@ public sealed partial class UserGrain : Grain, IUserGrain, IDisposable
             _summaries.Add(request.BodyId, summary);
         }
 
-        await CommitAsync([added]).ConfigureAwait(true);
+        // The body was stored with everything recovery indexes it from (promise 1): its entry need not be synced.
+        await CommitAsync([added], recoverableFromBody: true).ConfigureAwait(true);
         return new SaveResult(mailbox.Id, mailbox.UidValidity, added.Record.Uid, added.Record.ModSeq, AlreadyIndexed: false);
     }
 
@@ -506,7 +507,12 @@ public sealed partial class UserGrain : Grain, IUserGrain, IDisposable
         new(r.RecordId, r.BodyId, r.Uid, r.Flags, r.Keywords, r.ModSeq, r.InternalDate, r.SaveDate, r.Size);
 
     /// <summary>Persist (memory + local journal), then notify (docs/architecture.md, house rules: persist, then notify); checkpoint if enough piled up.</summary>
-    private async Task CommitAsync(IEnumerable<JournalEntry> entries)
+    /// <param name="recoverableFromBody">
+    /// Every entry is a saved message whose body object carries its mailbox, flags and date: after a power loss the
+    /// unclean takeover's recovery indexes it again (with new counters), so the journal is not synced for it alone;
+    /// the next synced commit covers it, as the file is synced whole.
+    /// </param>
+    private async Task CommitAsync(IEnumerable<JournalEntry> entries, bool recoverableFromBody = false)
     {
         _commits++;
         var touched = new HashSet<Guid>();
@@ -535,7 +541,7 @@ public sealed partial class UserGrain : Grain, IUserGrain, IDisposable
             });
         }
 
-        if (_journal is not null && _options.SyncJournal)
+        if (_journal is not null && _options.SyncJournal && !recoverableFromBody)
         {
             // Durable before anyone hears of it: promise 3 holds across a power loss, not only a killed process.
             await _journal.SyncAsync().ConfigureAwait(true);

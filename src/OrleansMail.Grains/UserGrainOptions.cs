@@ -79,7 +79,8 @@ public sealed class UserGrainOptions
 
     /// <summary>
     /// Sync the local journal to the disk before acknowledging a change, so a power loss (not only a killed process)
-    /// keeps flag changes, expunges, COPYs and folder changes made since the last checkpoint. Off only on hosts whose
+    /// keeps flag changes, expunges, COPYs and folder changes made since the last checkpoint. A delivered or appended
+    /// message is not synced for itself: its body carries what recovery indexes it from. Off only on hosts whose
     /// cache disk does not outlive the host anyway.
     /// </summary>
     public bool SyncJournal { get; set; } = true;

@@ -46,6 +46,59 @@ public sealed class JournalDurabilityTests : IDisposable
     }
 
     [Fact]
+    public async Task Saved_messages_the_journal_never_synced_come_back_after_a_power_loss_through_recovery()
+    {
+        // A save is not synced for itself: its body carries what recovery needs. This is the power loss that takes
+        // such entries (a SIGKILL keeps the page cache and would not show it).
+        const string id = "unsyncedsaves";
+        await using var cluster = await MailCluster.StartAsync(StoreSetup.FileSystem(_folder), silos: 2, journalFiles: PowerLossJournalFile.Create);
+        var user = cluster.User(id);
+        for (var i = 0; i < 10; i++)
+        {
+            await TestMessages.SaveAsync(cluster.Store, user, id, "INBOX", "early" + i);
+        }
+
+        await user.CheckpointAsync();
+        for (var i = 0; i < 5; i++)
+        {
+            await TestMessages.SaveAsync(cluster.Store, user, id, "INBOX", "covered" + i);
+        }
+
+        var inbox = await user.GetMailboxAsync("INBOX");
+        await user.StoreFlagsAsync(inbox.Id, UidSet.Range(11, 13), FlagOperation.Add, MessageFlags.Flagged, []);
+        for (var i = 0; i < 5; i++)
+        {
+            await TestMessages.SaveAsync(cluster.Store, user, id, "INBOX", "unsynced" + i, MessageFlags.Answered);
+        }
+
+        var handedOut = await TestMessages.ListingAsync(user);
+        var flaggedBodies = handedOut.Where(r => r.Uid is >= 11 and <= 13).Select(r => r.Body).ToHashSet();
+        var journals = PowerLossJournalFile.All.Where(j => j.Key.Contains(id, StringComparison.Ordinal)).Select(j => j.Value).ToList();
+        Assert.Contains(journals, j => j.Written > j.Synced);
+
+        var dead = await cluster.KillSiloOfAsync(id);
+        journals.ForEach(j => j.LosePower());
+
+        // The successor's recovery indexes the five bodies whose entries the disk lost, with their flags at save.
+        var recovered = await MailCluster.RetryAsync(() => TestMessages.ListingAsync(user));
+        Assert.Equal(handedOut.Select(r => r.Body).Order(), recovered.Select(r => r.Body).Order());
+        Assert.Equal(5, recovered.Count(r => r.Flags.HasFlag(MessageFlags.Answered)));
+
+        // The returning node's journal, cut back to what was synced, still brings back the flag change that was acknowledged.
+        await cluster.ReturnAsync(dead);
+        await user.DeactivateAsync();
+        var merged = await MailCluster.RetryAsync(() => TestMessages.ListingAsync(user));
+        Assert.Equal(handedOut.Select(r => r.Body).Order(), merged.Select(r => r.Body).Order());
+        Assert.Equal(merged.Count, merged.Select(r => r.Uid).Distinct().Count());
+        Assert.All(merged.Where(r => flaggedBodies.Contains(r.Body)), r => Assert.True(r.Flags.HasFlag(MessageFlags.Flagged)));
+        foreach (var r in merged)
+        {
+            var old = handedOut.SingleOrDefault(h => h.Uid == r.Uid);
+            Assert.True(old == default || old.Body == r.Body, $"UID {r.Uid} now names another message");
+        }
+    }
+
+    [Fact]
     public async Task After_a_power_loss_the_returning_node_uploads_every_synced_entry()
     {
         var cache = Path.Combine(_folder.Path, "cache", "u1");

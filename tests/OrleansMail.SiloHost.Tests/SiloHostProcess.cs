@@ -74,6 +74,9 @@ internal sealed partial record SiloHostProcess(Process Process, int LmtpPort, in
     /// <summary>SIGTERM: the graceful stop an orchestrator asks for (a rolling upgrade, a scale-in).</summary>
     public void Terminate() => Assert.Equal(0, Kill(Process.Id, SigTerm));
 
+    /// <summary>The last lines this process wrote: what a failed assertion about it is explained by.</summary>
+    public string RecentLines => string.Join('\n', RecentOutput.TryGetValue(LmtpPort, out var lines) ? lines : []);
+
     /// <summary>The last lines each process wrote, by its LMTP port: what a failed start is explained by.</summary>
     private static readonly ConcurrentDictionary<int, ConcurrentQueue<string>> RecentOutput = new();
 

@@ -6,8 +6,9 @@ namespace OrleansMail.Grains.Cache;
 /// <summary>
 /// The journal of one activation on the silo's disk: every mutation is appended (handed to the OS) before anyone
 /// hears of it, and synced to the disk before it is acknowledged, so a killed process and a host that loses power
-/// alike leave every acknowledged change behind for the returning-node upload. One sync covers everything one
-/// commit appended.
+/// alike leave every acknowledged change behind for the returning-node upload. One sync covers everything appended
+/// so far: a saved message, which recovery rebuilds from its body and which the grain does not sync for alone, is
+/// made durable by the next change that is synced.
 /// </summary>
 public sealed class LocalJournal : IDisposable
 {
