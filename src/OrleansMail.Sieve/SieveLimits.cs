@@ -1,0 +1,14 @@
+namespace OrleansMail.Sieve;
+
+/// <summary>What one script may cost: its size and depth when compiled, its actions when run on a message.</summary>
+public sealed record SieveLimits
+{
+    public int MaxScriptBytes { get; init; } = 64 * 1024;
+
+    public int MaxNesting { get; init; } = 32;
+
+    /// <summary>Actions one run may take, counting every keep, fileinto, redirect and reject.</summary>
+    public int MaxActions { get; init; } = 32;
+
+    public int MaxRedirects { get; init; } = 4;
+}

@@ -1,0 +1,61 @@
+namespace OrleansMail.Sieve;
+
+/// <summary>One run of a script on one message: the actions so far, whether the implicit keep still stands, the flags the script set (RFC 5232).</summary>
+internal sealed class SieveRun(SieveMessage message, SieveLimits limits)
+{
+    public SieveMessage Message { get; } = message;
+
+    public List<SieveAction> Actions { get; } = [];
+
+    public bool ImplicitKeep { get; set; } = true;
+
+    /// <summary>Answers mailboxexists (RFC 5490): the delivery knows the user's mailboxes, the script does not.</summary>
+    public Func<string, bool> MailboxExists { get; init; } = _ => false;
+
+    /// <summary>imap4flags' internal variable: flag names, matched without regard to case.</summary>
+    public List<string> Flags { get; } = [];
+
+    public void Take(SieveAction action)
+    {
+        if (Actions.Count >= limits.MaxActions)
+        {
+            throw new SieveRuntimeException($"more than {limits.MaxActions} actions");
+        }
+
+        if (action is SieveRedirect && Actions.Count(a => a is SieveRedirect) >= limits.MaxRedirects)
+        {
+            throw new SieveRuntimeException($"more than {limits.MaxRedirects} redirects");
+        }
+
+        Actions.Add(action);
+    }
+
+    public void SetFlags(IEnumerable<string> flags)
+    {
+        Flags.Clear();
+        AddFlags(flags);
+    }
+
+    public void AddFlags(IEnumerable<string> flags)
+    {
+        foreach (var flag in Split(flags))
+        {
+            if (!Flags.Contains(flag, StringComparer.OrdinalIgnoreCase))
+            {
+                Flags.Add(flag);
+            }
+        }
+    }
+
+    public void RemoveFlags(IEnumerable<string> flags)
+    {
+        foreach (var flag in Split(flags))
+        {
+            Flags.RemoveAll(f => string.Equals(f, flag, StringComparison.OrdinalIgnoreCase));
+        }
+    }
+
+    /// <summary>Each string may hold several flags separated by spaces (RFC 5232 §3).</summary>
+    public static IEnumerable<string> Split(IEnumerable<string> flags) =>
+        flags.SelectMany(f => f.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+}

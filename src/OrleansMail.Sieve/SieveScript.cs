@@ -1,0 +1,488 @@
+using MimeKit;
+
+namespace OrleansMail.Sieve;
+
+/// <summary>
+/// A compiled script: checked once (syntax, known and required names, argument shapes, limits) and then run for each
+/// message. Supports RFC 5228 and the extensions in <see cref="Extensions"/>.
+/// </summary>
+public sealed class SieveScript
+{
+    /// <summary>What "require" may name, and what CAPABILITY's SIEVE line lists (RFC 5804 §1.7).</summary>
+    public static readonly IReadOnlyList<string> Extensions =
+    [
+        "fileinto", "envelope", "copy", "imap4flags", "mailbox", "subaddress", "reject", "ereject", "relational",
+        "comparator-i;ascii-numeric", "comparator-i;octet", "comparator-i;ascii-casemap",
+    ];
+
+    private static readonly string[] MatchTags = ["is", "contains", "matches", "value", "count"];
+    private static readonly string[] AddressTags = ["all", "localpart", "domain", "user", "detail"];
+
+    private readonly IReadOnlyList<SieveStatement> _statements;
+    private readonly SieveLimits _limits;
+
+    private SieveScript(IReadOnlyList<SieveStatement> statements, IReadOnlySet<string> requires, SieveLimits limits)
+    {
+        _statements = statements;
+        Requires = requires;
+        _limits = limits;
+    }
+
+    /// <summary>The extensions the script requires.</summary>
+    public IReadOnlySet<string> Requires { get; }
+
+    /// <exception cref="SieveScriptException">The script is not valid; the message names the line and column.</exception>
+    public static SieveScript Compile(string source, SieveLimits? limits = null)
+    {
+        limits ??= new SieveLimits();
+        if (System.Text.Encoding.UTF8.GetByteCount(source) > limits.MaxScriptBytes)
+        {
+            throw new SieveScriptException($"the script is larger than {limits.MaxScriptBytes} bytes", new SievePosition(1, 1));
+        }
+
+        var nodes = SieveParser.Parse(source, limits.MaxNesting);
+        var requires = new HashSet<string>(StringComparer.Ordinal);
+        var compiler = new Compiler(requires);
+        var start = 0;
+        for (; start < nodes.Count && nodes[start].Name == "require"; start++)
+        {
+            compiler.Require(nodes[start]);
+        }
+
+        var statements = compiler.Block(nodes.Skip(start).ToList());
+        return new SieveScript(statements, requires, limits);
+    }
+
+    /// <summary>Runs the script on one message: the actions to take, the implicit keep included; none when it discards.</summary>
+    /// <param name="mailboxExists">Answers mailboxexists (RFC 5490); without it, no mailbox exists.</param>
+    /// <exception cref="SieveRuntimeException">The run passed a limit or took actions that exclude each other.</exception>
+    public IReadOnlyList<SieveAction> Evaluate(SieveMessage message, Func<string, bool>? mailboxExists = null)
+    {
+        var run = new SieveRun(message, _limits) { MailboxExists = mailboxExists ?? (_ => false) };
+        SieveStatement.ExecuteAll(_statements, run);
+        var actions = new List<SieveAction>();
+        foreach (var action in run.Actions)
+        {
+            // RFC 5228 §2.10.3: the same delivery twice happens once.
+            if (!actions.Any(a => SameDelivery(a, action)))
+            {
+                actions.Add(action);
+            }
+        }
+
+        if (run.ImplicitKeep && !actions.OfType<SieveKeep>().Any())
+        {
+            actions.Add(new SieveKeep([.. run.Flags]));
+        }
+
+        if (actions.OfType<SieveReject>().Any() && actions.Any(a => a is not SieveReject))
+        {
+            throw new SieveRuntimeException("reject cannot be combined with keep, fileinto or redirect (RFC 5429 §2.1)");
+        }
+
+        return actions;
+    }
+
+    private static bool SameDelivery(SieveAction a, SieveAction b) => (a, b) switch
+    {
+        (SieveKeep, SieveKeep) => true,
+        (SieveFileInto x, SieveFileInto y) => MailboxEquals(x.Mailbox, y.Mailbox),
+        (SieveKeep, SieveFileInto f) => MailboxEquals(f.Mailbox, "INBOX"),
+        (SieveFileInto f, SieveKeep) => MailboxEquals(f.Mailbox, "INBOX"),
+        (SieveRedirect x, SieveRedirect y) => string.Equals(x.Address, y.Address, StringComparison.OrdinalIgnoreCase),
+        _ => false,
+    };
+
+    private static bool MailboxEquals(string x, string y) =>
+        string.Equals(x, y, StringComparison.Ordinal) || (string.Equals(x, "INBOX", StringComparison.OrdinalIgnoreCase) && string.Equals(y, "INBOX", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Turns parsed nodes into statements and tests, checking each against RFC 5228 §3–5 and the extensions' grammars.</summary>
+    private sealed class Compiler(HashSet<string> requires)
+    {
+        public void Require(SieveNode node)
+        {
+            var args = new Arguments(node, []);
+            foreach (var name in args.Strings(0, "the extensions to require"))
+            {
+                if (!Extensions.Contains(name, StringComparer.Ordinal))
+                {
+                    throw new SieveScriptException($"unsupported extension \"{name}\"", node.Position);
+                }
+
+                requires.Add(name);
+            }
+
+            args.End(1);
+            NoTestsOrBlock(node);
+        }
+
+        public List<SieveStatement> Block(IReadOnlyList<SieveNode> nodes)
+        {
+            var statements = new List<SieveStatement>();
+            for (var i = 0; i < nodes.Count; i++)
+            {
+                var node = nodes[i];
+                if (node.Name == "if")
+                {
+                    var branches = new List<(SieveTestNode?, IReadOnlyList<SieveStatement>)> { Branch(node) };
+                    while (i + 1 < nodes.Count && nodes[i + 1].Name is "elsif" or "else")
+                    {
+                        var next = nodes[++i];
+                        branches.Add(next.Name == "else" ? (null, ElseBlock(next)) : Branch(next));
+                        if (next.Name == "else")
+                        {
+                            break;
+                        }
+                    }
+
+                    statements.Add(new IfStatement(branches));
+                }
+                else
+                {
+                    statements.Add(Command(node));
+                }
+            }
+
+            return statements;
+        }
+
+        private (SieveTestNode?, IReadOnlyList<SieveStatement>) Branch(SieveNode node)
+        {
+            new Arguments(node, []).End(0);
+            if (node.Tests.Count != 1 || node.Block is null)
+            {
+                throw new SieveScriptException($"\"{node.Name}\" takes one test and a block", node.Position);
+            }
+
+            return (Test(node.Tests[0]), Block(node.Block));
+        }
+
+        private List<SieveStatement> ElseBlock(SieveNode node)
+        {
+            new Arguments(node, []).End(0);
+            if (node.Tests.Count != 0 || node.Block is null)
+            {
+                throw new SieveScriptException("\"else\" takes a block and nothing else", node.Position);
+            }
+
+            return Block(node.Block);
+        }
+
+        private SieveStatement Command(SieveNode node)
+        {
+            switch (node.Name)
+            {
+                case "elsif" or "else":
+                    throw new SieveScriptException($"\"{node.Name}\" without an \"if\" before it", node.Position);
+                case "require":
+                    throw new SieveScriptException("\"require\" must come before every other command", node.Position);
+                case "if":
+                    throw new InvalidOperationException("if is compiled by Block");
+            }
+
+            NoTestsOrBlock(node);
+            switch (node.Name)
+            {
+                case "stop":
+                    new Arguments(node, []).End(0);
+                    return new StopStatement();
+                case "discard":
+                    new Arguments(node, []).End(0);
+                    return new ActionStatement(run => run.ImplicitKeep = false);
+                case "keep":
+                    {
+                        var args = new Arguments(node, Flagged(node));
+                        args.End(0);
+                        var flags = FlagsArgument(args);
+                        return new ActionStatement(run => run.Take(new SieveKeep(flags ?? [.. run.Flags])));
+                    }
+
+                case "fileinto":
+                    {
+                        Need(node, "fileinto");
+                        var tags = Flagged(node).Concat(Optional(node, "copy", "copy")).Concat(Optional(node, "mailbox", "create")).ToArray();
+                        var args = new Arguments(node, tags);
+                        var mailbox = args.String(0, "the mailbox");
+                        args.End(1);
+                        var flags = FlagsArgument(args);
+                        var copy = args.Has("copy");
+                        var create = args.Has("create");
+                        return new ActionStatement(run =>
+                        {
+                            run.Take(new SieveFileInto(mailbox, flags ?? [.. run.Flags], create));
+                            run.ImplicitKeep &= copy;
+                        });
+                    }
+
+                case "redirect":
+                    {
+                        var args = new Arguments(node, Optional(node, "copy", "copy"));
+                        var address = args.String(0, "the address");
+                        args.End(1);
+                        if (!MailboxAddress.TryParse(address, out var parsed) || string.IsNullOrEmpty(parsed.Address) || !parsed.Address.Contains('@', StringComparison.Ordinal))
+                        {
+                            throw new SieveScriptException($"\"{address}\" is not a mail address", node.Arguments[^1].Position);
+                        }
+
+                        var copy = args.Has("copy");
+                        return new ActionStatement(run =>
+                        {
+                            run.Take(new SieveRedirect(parsed.Address));
+                            run.ImplicitKeep &= copy;
+                        });
+                    }
+
+                case "reject" or "ereject":
+                    {
+                        Need(node, node.Name);
+                        var args = new Arguments(node, []);
+                        var reason = args.String(0, "the reason");
+                        args.End(1);
+                        var extended = node.Name == "ereject";
+                        return new ActionStatement(run =>
+                        {
+                            run.Take(new SieveReject(reason, extended));
+                            run.ImplicitKeep = false;
+                        });
+                    }
+
+                case "setflag" or "addflag" or "removeflag":
+                    {
+                        Need(node, "imap4flags");
+                        var args = new Arguments(node, []);
+                        var flags = args.Strings(0, "the flags");
+                        args.End(1);
+                        Action<SieveRun> act = node.Name switch
+                        {
+                            "setflag" => run => run.SetFlags(flags),
+                            "addflag" => run => run.AddFlags(flags),
+                            _ => run => run.RemoveFlags(flags),
+                        };
+                        return new ActionStatement(act);
+                    }
+
+                default:
+                    throw new SieveScriptException($"unknown command \"{node.Name}\"", node.Position);
+            }
+        }
+
+        private SieveTestNode Test(SieveNode node)
+        {
+            if (node.Block is not null)
+            {
+                throw new SieveScriptException($"\"{node.Name}\" is a test and takes no block", node.Position);
+            }
+
+            switch (node.Name)
+            {
+                case "true" or "false":
+                    new Arguments(node, []).End(0);
+                    NoTests(node);
+                    return new ConstantTest(node.Name == "true");
+                case "not":
+                    new Arguments(node, []).End(0);
+                    if (node.Tests.Count != 1)
+                    {
+                        throw new SieveScriptException("\"not\" takes one test", node.Position);
+                    }
+
+                    return new NotTest(Test(node.Tests[0]));
+                case "allof" or "anyof":
+                    new Arguments(node, []).End(0);
+                    if (node.Tests.Count == 0)
+                    {
+                        throw new SieveScriptException($"\"{node.Name}\" takes a list of tests", node.Position);
+                    }
+
+                    return new CombinedTest([.. node.Tests.Select(Test)], node.Name == "allof");
+            }
+
+            NoTests(node);
+            switch (node.Name)
+            {
+                case "exists":
+                    {
+                        var args = new Arguments(node, []);
+                        var names = args.Strings(0, "the header names");
+                        args.End(1);
+                        return new ExistsTest(names);
+                    }
+
+                case "size":
+                    {
+                        var args = new Arguments(node, ["over", "under"]);
+                        var limit = args.Number(0, "the size");
+                        args.End(1);
+                        if (args.Has("over") == args.Has("under"))
+                        {
+                            throw new SieveScriptException("\"size\" takes one of :over and :under", node.Position);
+                        }
+
+                        return new SizeTest(args.Has("over"), limit);
+                    }
+
+                case "header":
+                    {
+                        var args = new Arguments(node, ["comparator", .. MatchTags]);
+                        var names = args.Strings(0, "the header names");
+                        var keys = args.Strings(1, "the keys");
+                        args.End(2);
+                        return new HeaderTest(Match(node, args), names, keys);
+                    }
+
+                case "address" or "envelope":
+                    {
+                        var envelope = node.Name == "envelope";
+                        if (envelope)
+                        {
+                            Need(node, "envelope");
+                        }
+
+                        var args = new Arguments(node, ["comparator", .. MatchTags, .. AddressTags]);
+                        var names = args.Strings(0, envelope ? "the envelope parts" : "the header names").Select(n => n.ToLowerInvariant()).ToList();
+                        var keys = args.Strings(1, "the keys");
+                        args.End(2);
+                        if (envelope && names.FirstOrDefault(n => n is not ("from" or "to")) is { } unknown)
+                        {
+                            throw new SieveScriptException($"unknown envelope part \"{unknown}\"", node.Position);
+                        }
+
+                        return new AddressTest(Match(node, args), Part(node, args), names, keys, envelope);
+                    }
+
+                case "hasflag":
+                    {
+                        Need(node, "imap4flags");
+                        var args = new Arguments(node, ["comparator", .. MatchTags]);
+                        var keys = args.Strings(0, "the flags");
+                        args.End(1);
+                        return new HasFlagTest(Match(node, args), [.. SieveRun.Split(keys)]);
+                    }
+
+                case "mailboxexists":
+                    {
+                        Need(node, "mailbox");
+                        var args = new Arguments(node, []);
+                        var names = args.Strings(0, "the mailbox names");
+                        args.End(1);
+                        return new MailboxExistsTest(names);
+                    }
+
+                default:
+                    throw new SieveScriptException($"unknown test \"{node.Name}\"", node.Position);
+            }
+        }
+
+        private SieveMatch Match(SieveNode node, Arguments args)
+        {
+            var types = MatchTags.Where(args.Has).ToList();
+            if (types.Count > 1)
+            {
+                throw new SieveScriptException("only one match type may be given", node.Position);
+            }
+
+            var type = types.Count == 0 ? "is" : types[0];
+            var relation = SieveRelation.Eq;
+            if (type is "value" or "count")
+            {
+                Need(node, "relational");
+                relation = args.TagString(type) switch
+                {
+                    "gt" => SieveRelation.Gt,
+                    "ge" => SieveRelation.Ge,
+                    "lt" => SieveRelation.Lt,
+                    "le" => SieveRelation.Le,
+                    "eq" => SieveRelation.Eq,
+                    "ne" => SieveRelation.Ne,
+                    var other => throw new SieveScriptException($"unknown relation \"{other}\"", node.Position),
+                };
+            }
+
+            var comparator = (args.Has("comparator") ? args.TagString("comparator") : "i;ascii-casemap") switch
+            {
+                "i;ascii-casemap" => SieveComparator.AsciiCaseMap,
+                "i;octet" => SieveComparator.Octet,
+                "i;ascii-numeric" => Need(node, "comparator-i;ascii-numeric", SieveComparator.AsciiNumeric),
+                var other => throw new SieveScriptException($"unknown comparator \"{other}\"", node.Position),
+            };
+            if (comparator == SieveComparator.AsciiNumeric && type is "contains" or "matches")
+            {
+                throw new SieveScriptException($"i;ascii-numeric cannot be used with :{type}", node.Position);
+            }
+
+            return new SieveMatch(comparator, type switch
+            {
+                "is" => SieveMatchType.Is,
+                "contains" => SieveMatchType.Contains,
+                "matches" => SieveMatchType.Matches,
+                "value" => SieveMatchType.Value,
+                _ => SieveMatchType.Count,
+            }, relation);
+        }
+
+        private AddressPart Part(SieveNode node, Arguments args)
+        {
+            var parts = AddressTags.Where(args.Has).ToList();
+            if (parts.Count > 1)
+            {
+                throw new SieveScriptException("only one address part may be given", node.Position);
+            }
+
+            if (parts.Count == 1 && parts[0] is "user" or "detail")
+            {
+                Need(node, "subaddress");
+            }
+
+            return parts.Count == 0 ? AddressPart.All : parts[0] switch
+            {
+                "all" => AddressPart.All,
+                "localpart" => AddressPart.LocalPart,
+                "domain" => AddressPart.Domain,
+                "user" => AddressPart.User,
+                _ => AddressPart.Detail,
+            };
+        }
+
+        private string[] Flagged(SieveNode node) => Optional(node, "imap4flags", "flags");
+
+        /// <summary>The tag when its extension is required; else none, so using it is "unknown tag".</summary>
+        private string[] Optional(SieveNode node, string extension, string tag) =>
+            requires.Contains(extension) ? [tag] : node.Arguments.OfType<SieveTag>().Any(t => t.Name == tag)
+                ? throw new SieveScriptException($":{tag} needs require \"{extension}\"", node.Position)
+                : [];
+
+        private static IReadOnlyList<string>? FlagsArgument(Arguments args) =>
+            args.Has("flags") ? [.. SieveRun.Split(args.TagStrings("flags"))] : null;
+
+        private void Need(SieveNode node, string extension)
+        {
+            if (!requires.Contains(extension))
+            {
+                throw new SieveScriptException($"\"{node.Name}\" needs require \"{extension}\"", node.Position);
+            }
+        }
+
+        private T Need<T>(SieveNode node, string extension, T value)
+        {
+            Need(node, extension);
+            return value;
+        }
+
+        private static void NoTests(SieveNode node)
+        {
+            if (node.Tests.Count > 0)
+            {
+                throw new SieveScriptException($"\"{node.Name}\" takes no test", node.Position);
+            }
+        }
+
+        private static void NoTestsOrBlock(SieveNode node)
+        {
+            NoTests(node);
+            if (node.Block is not null)
+            {
+                throw new SieveScriptException($"\"{node.Name}\" takes no block", node.Position);
+            }
+        }
+    }
+}
