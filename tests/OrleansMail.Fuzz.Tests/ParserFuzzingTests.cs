@@ -15,6 +15,7 @@ public sealed class ParserFuzzingTests(ITestOutputHelper output)
     [Theory]
     [InlineData("imap")]
     [InlineData("lmtp")]
+    [InlineData("sieve")]
     public void A_bounded_fuzzing_run_finds_no_crash_hang_or_runaway_allocation(string name)
     {
         using var target = InstrumentedTarget.Load(name);

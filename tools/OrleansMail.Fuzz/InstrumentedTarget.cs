@@ -16,6 +16,7 @@ public sealed unsafe class InstrumentedTarget : IDisposable
     {
         ["imap"] = ("OrleansMail.Fuzz.Targets.ImapParserTarget", "OrleansMail.Imap.Protocol"),
         ["lmtp"] = ("OrleansMail.Fuzz.Targets.LmtpTarget", "OrleansMail.Lmtp.Protocol"),
+        ["sieve"] = ("OrleansMail.Fuzz.Targets.SieveTarget", "OrleansMail.Sieve"),
     };
 
     private readonly string _folder;
@@ -50,7 +51,7 @@ public sealed unsafe class InstrumentedTarget : IDisposable
         }
 
         var folder = Directory.CreateTempSubdirectory("orleansmail-fuzz-").FullName;
-        foreach (var assembly in new[] { "OrleansMail.Fuzz.Targets", "OrleansMail.Imap.Protocol", "OrleansMail.Lmtp.Protocol" })
+        foreach (var assembly in new[] { "OrleansMail.Fuzz.Targets", "OrleansMail.Imap.Protocol", "OrleansMail.Lmtp.Protocol", "OrleansMail.Sieve" })
         {
             File.Copy(Path.Combine(AppContext.BaseDirectory, assembly + ".dll"), Path.Combine(folder, assembly + ".dll"));
         }
