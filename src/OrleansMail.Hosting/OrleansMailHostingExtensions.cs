@@ -63,6 +63,7 @@ public static class OrleansMailHostingExtensions
         services.AddSingleton<PasswordCheckQueue>();
         services.AddSingleton<AuthPenalty>();
         services.AddSingleton<LmtpMetrics>();
+        services.AddSingleton<SieveFilter>();
         services.AddSingleton(sp => new ImapTlsCertificate(sp.GetRequiredService<IOptions<TlsOptions>>().Value.Load()));
         services.AddSingleton<ImapConnectionLimits>();
         services.AddSingleton<ImapMetrics>();

@@ -25,16 +25,9 @@ public static class ImapValues
             var text = token.Text;
             if (text.StartsWith('\\'))
             {
-                flags |= text.ToUpperInvariant() switch
-                {
-                    @"\SEEN" => MessageFlags.Seen,
-                    @"\ANSWERED" => MessageFlags.Answered,
-                    @"\FLAGGED" => MessageFlags.Flagged,
-                    @"\DELETED" => MessageFlags.Deleted,
-                    @"\DRAFT" => MessageFlags.Draft,
-                    @"\RECENT" => throw new ImapSyntaxException(@"\Recent cannot be set"),
-                    _ => throw new ImapSyntaxException($"Unknown system flag {text}"),
-                };
+                flags |= SystemFlagNames.TryParse(text, out var flag) ? flag
+                    : string.Equals(text, @"\Recent", StringComparison.OrdinalIgnoreCase) ? throw new ImapSyntaxException(@"\Recent cannot be set")
+                    : throw new ImapSyntaxException($"Unknown system flag {text}");
             }
             else if (IsValidKeyword(text))
             {

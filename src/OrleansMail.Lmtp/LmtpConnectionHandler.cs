@@ -15,12 +15,13 @@ public sealed class LmtpConnectionHandler(
     IOptions<LmtpOptions> options,
     LmtpMetrics metrics,
     MemoryPressure memory,
+    SieveFilter sieve,
     ILogger<LmtpSession> log,
     TimeProvider time) : ConnectionHandler
 {
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
-        var session = new LmtpSession(connection, ingest, users, ingestOptions, options.Value, metrics, memory, log, time);
+        var session = new LmtpSession(connection, ingest, users, ingestOptions, options.Value, metrics, memory, sieve, log, time);
         await session.RunAsync().ConfigureAwait(false);
     }
 }

@@ -11,6 +11,9 @@ internal static partial class LmtpLog
     [LoggerMessage(EventId = 4002, Level = LogLevel.Warning, Message = "LMTP message from {Client} could not be spooled")]
     public static partial void SpoolFailed(ILogger logger, Exception exception, string? client);
 
+    [LoggerMessage(EventId = 4030, Level = LogLevel.Information, Message = "Discarded for {User} by the user's Sieve script")]
+    public static partial void Discarded(ILogger logger, string? user);
+
     [LoggerMessage(EventId = 4003, Level = LogLevel.Debug, Message = "Delivered to {User} uid {Uid}")]
     public static partial void Delivered(ILogger logger, string? user, long uid);
 

@@ -5,6 +5,7 @@ using System.IO.Pipelines;
 using System.Text;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
+using MimeKit;
 using OrleansMail.Accounts.Directory;
 using OrleansMail.Errors;
 using OrleansMail.Lmtp.Protocol;
@@ -27,6 +28,7 @@ public sealed class LmtpSession(
     LmtpOptions options,
     LmtpMetrics metrics,
     MemoryPressure memory,
+    SieveFilter sieve,
     ILogger<LmtpSession> log,
     TimeProvider time)
 {
@@ -408,10 +410,11 @@ public sealed class LmtpSession(
             var shared = failure is null && _recipients.Count > 1 && options.SingleInstance
                 ? await ingest.ShareAsync(message!, [.. _recipients.Select(r => r.User.UserId)]).ConfigureAwait(false)
                 : null;
+            var headers = new Lazy<HeaderList>(() => ReadHeaders(message!));
             for (var i = 0; i < _recipients.Count; i++)
             {
                 var (address, user) = _recipients[i];
-                var reply = failure ?? await DeliverOneAsync(message!, address, user, shared?[i]).ConfigureAwait(false);
+                var reply = failure ?? await DeliverOneAsync(message!, headers, address, user, shared?[i]).ConfigureAwait(false);
                 metrics.Deliveries.Add(1, new KeyValuePair<string, object?>("result", reply.Code.ToString(CultureInfo.InvariantCulture)));
                 await ReplyAsync(reply).ConfigureAwait(false);
             }
@@ -428,12 +431,17 @@ public sealed class LmtpSession(
         }
     }
 
-    private async Task<LmtpReply> DeliverOneAsync(IngestedMessage message, string address, ResolvedRecipient user, MailStorage.Ingest.SharedCopy? shared)
+    private async Task<LmtpReply> DeliverOneAsync(IngestedMessage message, Lazy<HeaderList> headers, string address, ResolvedRecipient user, MailStorage.Ingest.SharedCopy? shared)
     {
         var prefix = TracePrefix(address);
         try
         {
             MailStorage.Ingest.DeliveryTarget target = new(user.UserId, MailboxName: MailboxName.Inbox, TracePrefix: prefix, Shared: shared, Quota: user.Quota);
+            if (await sieve.PlanAsync(user.UserId, headers, prefix.Length + message.Spool.Length, _sender ?? "", address).ConfigureAwait(false) is { } plan)
+            {
+                return await DeliverPlannedAsync(message, address, user, target, plan).ConfigureAwait(false);
+            }
+
             if (options.SaveToDetailMailbox && !string.IsNullOrEmpty(user.Detail) && await ingest.FindExistingMailboxAsync(user.UserId, user.Detail).ConfigureAwait(false) is { } folder)
             {
                 // lmtp_save_to_detail_mailbox: only a folder of exactly that name, and only one that exists.
@@ -468,6 +476,71 @@ public sealed class LmtpSession(
             LmtpLog.DeliveryFailed(log, e, user.UserId);
             return new LmtpReply(451, "4.3.0", $"<{address}> Temporary failure, please retry");
         }
+    }
+
+    /// <summary>
+    /// What the recipient's Sieve script decided: a refusal (550 5.7.1 for this recipient, RFC 5429 §2.1), nothing
+    /// (discard: accepted, not stored), or one or more deliveries. A mailbox that does not exist is made when the
+    /// script said :create (RFC 5490) and otherwise the copy goes to INBOX, as Dovecot does.
+    /// </summary>
+    private async Task<LmtpReply> DeliverPlannedAsync(IngestedMessage message, string address, ResolvedRecipient user, MailStorage.Ingest.DeliveryTarget target, IReadOnlyList<Sieve.SieveAction> plan)
+    {
+        if (plan.OfType<Sieve.SieveReject>().FirstOrDefault() is { } reject)
+        {
+            var reason = string.Join(' ', reject.Reason.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries)).Trim();
+            return new LmtpReply(550, "5.7.1", $"<{address}> {(reason.Length == 0 ? "Rejected by the recipient's filter" : reason[..Math.Min(reason.Length, 400)])}");
+        }
+
+        var uids = new List<uint>();
+        foreach (var action in plan)
+        {
+            var (mailbox, flagNames, create) = action switch
+            {
+                Sieve.SieveKeep k => (MailboxName.Inbox, k.Flags, false),
+                Sieve.SieveFileInto f => (f.Mailbox, f.Flags, f.Create),
+                _ => (null, [], false), // redirect is refused when a script is stored: no relay to send through
+            };
+            if (mailbox is null)
+            {
+                continue;
+            }
+
+            var (flags, keywords) = SieveFilter.Flags(flagNames);
+            var copy = target with { MailboxName = mailbox, Flags = flags, Keywords = keywords, Shared = uids.Count == 0 ? target.Shared : null };
+            Grains.Contracts.SaveResult saved;
+            try
+            {
+                saved = await ingest.DeliverAsync(message, copy).ConfigureAwait(false);
+            }
+            catch (MailStoreException e) when (e.Kind == MailStoreErrorKind.NotFound && mailbox != MailboxName.Inbox)
+            {
+                if (create && await ingest.TryCreateMailboxAsync(user.UserId, mailbox).ConfigureAwait(false))
+                {
+                    saved = await ingest.DeliverAsync(message, copy).ConfigureAwait(false);
+                }
+                else
+                {
+                    saved = await ingest.DeliverAsync(message, copy with { MailboxName = MailboxName.Inbox }).ConfigureAwait(false);
+                }
+            }
+
+            uids.Add(saved.Uid);
+        }
+
+        if (uids.Count == 0)
+        {
+            LmtpLog.Discarded(log, user.UserId);
+            return new LmtpReply(250, "2.0.0", $"<{address}> Discarded by the recipient's filter");
+        }
+
+        LmtpLog.Delivered(log, user.UserId, uids[0]);
+        return new LmtpReply(250, "2.0.0", $"<{address}> Saved as uid {string.Join(',', uids.Select(u => u.ToString(CultureInfo.InvariantCulture)))}");
+    }
+
+    private static HeaderList ReadHeaders(IngestedMessage message)
+    {
+        using var content = message.Spool.OpenRead();
+        return HeaderList.Load(content);
     }
 
     private byte[] TracePrefix(string address)

@@ -11,4 +11,7 @@ public sealed record SieveLimits
     public int MaxActions { get; init; } = 32;
 
     public int MaxRedirects { get; init; } = 4;
+
+    /// <summary>Whether redirect may be used at all: only where the server can send mail (a submission relay).</summary>
+    public bool AllowRedirect { get; init; } = true;
 }

@@ -42,7 +42,7 @@ public sealed class SieveScript
 
         var nodes = SieveParser.Parse(source, limits.MaxNesting);
         var requires = new HashSet<string>(StringComparer.Ordinal);
-        var compiler = new Compiler(requires);
+        var compiler = new Compiler(requires, limits);
         var start = 0;
         for (; start < nodes.Count && nodes[start].Name == "require"; start++)
         {
@@ -97,7 +97,7 @@ public sealed class SieveScript
         string.Equals(x, y, StringComparison.Ordinal) || (string.Equals(x, "INBOX", StringComparison.OrdinalIgnoreCase) && string.Equals(y, "INBOX", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Turns parsed nodes into statements and tests, checking each against RFC 5228 §3–5 and the extensions' grammars.</summary>
-    private sealed class Compiler(HashSet<string> requires)
+    private sealed class Compiler(HashSet<string> requires, SieveLimits limits)
     {
         public void Require(SieveNode node)
         {
@@ -216,6 +216,11 @@ public sealed class SieveScript
 
                 case "redirect":
                     {
+                        if (!limits.AllowRedirect)
+                        {
+                            throw new SieveScriptException("redirect needs a submission relay, and this server has none", node.Position);
+                        }
+
                         var args = new Arguments(node, Optional(node, "copy", "copy"));
                         var address = args.String(0, "the address");
                         args.End(1);

@@ -150,9 +150,90 @@ var quotaRecalc = OnUser("recalc", "Count the usage again from the index's recor
 });
 var quota = new Command("quota", "Quota usage and limits (RFC 9208 STORAGE in octets here, MESSAGE)") { quotaGet, quotaSet, quotaReset, quotaRecalc };
 
+Command OnScript(string verb, string description, Func<IUserGrain, string, Task<int>> action)
+{
+    var who = new Argument<string>("user");
+    var script = new Argument<string>("script");
+    var command = new Command(verb, description) { who, script };
+    command.SetAction(p => UnknownUser(p, p.GetValue(who)!) is var refused and not 0
+        ? Task.FromResult(refused)
+        : ClusterCommands.RunAsync(Target(p), g => action(g.GetGrain<IUserGrain>(Canonical(p, p.GetValue(who)!)), p.GetValue(script)!)));
+    return command;
+}
+
+var sieveList = OnUser("list", "A user's Sieve scripts; the active one is marked", async (g, u) =>
+{
+    foreach (var s in await g.GetGrain<IUserGrain>(u).ListSieveScriptsAsync())
+    {
+        Console.WriteLine(s.Active ? $"{s.Name}\tactive" : s.Name);
+    }
+
+    return 0;
+});
+var sieveGet = OnScript("get", "Print a script", async (grain, name) =>
+{
+    Console.Write(await grain.GetSieveScriptAsync(name));
+    return 0;
+});
+var sieveActivate = OnScript("activate", "Make a script the one deliveries run", async (grain, name) =>
+{
+    await grain.SetActiveSieveScriptAsync(name);
+    Console.WriteLine($"{name} is active");
+    return 0;
+});
+var sieveDeactivate = OnUser("deactivate", "Run no script at delivery", async (g, u) =>
+{
+    await g.GetGrain<IUserGrain>(u).SetActiveSieveScriptAsync(null);
+    Console.WriteLine("no script is active");
+    return 0;
+});
+var sieveDelete = OnScript("delete", "Delete a script (not the active one)", async (grain, name) =>
+{
+    await grain.DeleteSieveScriptAsync(name);
+    Console.WriteLine($"{name} deleted");
+    return 0;
+});
+var whoPut = new Argument<string>("user");
+var putName = new Argument<string>("script");
+var putFile = new Argument<FileInfo>("file") { Description = "The script's source (UTF-8)" };
+var putActivate = new Option<bool>("--activate") { Description = "Also make it the active script" };
+var sievePut = new Command("put", "Store a script (checked first: errors name the line and column)") { whoPut, putName, putFile, putActivate };
+sievePut.SetAction(p => UnknownUser(p, p.GetValue(whoPut)!) is var refused and not 0
+    ? Task.FromResult(refused)
+    : ClusterCommands.RunAsync(Target(p), async g =>
+    {
+        var grain = g.GetGrain<IUserGrain>(Canonical(p, p.GetValue(whoPut)!));
+        var name = p.GetValue(putName)!;
+        await grain.PutSieveScriptAsync(name, await File.ReadAllTextAsync(p.GetValue(putFile)!.FullName));
+        if (p.GetValue(putActivate))
+        {
+            await grain.SetActiveSieveScriptAsync(name);
+        }
+
+        Console.WriteLine(p.GetValue(putActivate) ? $"{name} stored and active" : $"{name} stored");
+        return 0;
+    }));
+var checkFile = new Argument<FileInfo>("file");
+var sieveCheck = new Command("check", "Compile a script here, without a cluster: exit 1 with the line and column of the first error") { checkFile };
+sieveCheck.SetAction(p =>
+{
+    try
+    {
+        OrleansMail.Sieve.SieveScript.Compile(File.ReadAllText(p.GetValue(checkFile)!.FullName), new OrleansMail.Sieve.SieveLimits { AllowRedirect = false });
+        Console.WriteLine("ok");
+        return 0;
+    }
+    catch (OrleansMail.Sieve.SieveScriptException e)
+    {
+        Console.Error.WriteLine(e.Message);
+        return 1;
+    }
+});
+var sieve = new Command("sieve", "Manage a user's Sieve scripts (RFC 5228), run at delivery") { sieveList, sieveGet, sievePut, sieveActivate, sieveDeactivate, sieveDelete, sieveCheck };
+
 var root = new RootCommand("OrleansMail administration (exit codes: 0 done, 1 refused, 2 bad usage, 3 cluster unreachable, 4 verify found problems)")
 {
-    user, mailbox, quota, checkpoint, recover, reconcile, verify,
+    user, mailbox, quota, sieve, checkpoint, recover, reconcile, verify,
 };
 root.Options.Add(passwdFile);
 root.Options.Add(gateway);

@@ -152,6 +152,24 @@ public interface IUserGrain : IGrainWithStringKey
     [Alias("stats")]
     Task<UserStats> GetStatsAsync();
 
+    /// <summary>The user's Sieve scripts (RFC 5804 LISTSCRIPTS).</summary>
+    Task<SieveScriptInfo[]> ListSieveScriptsAsync();
+
+    /// <summary>A script's source; NotFound when there is none of that name.</summary>
+    Task<string> GetSieveScriptAsync(string name);
+
+    /// <summary>Stores a script after compiling it (PUTSCRIPT): Invalid with the line and column of what is wrong.</summary>
+    Task PutSieveScriptAsync(string name, string source);
+
+    /// <summary>Makes a script the one deliveries run, or none with null (SETACTIVE).</summary>
+    Task SetActiveSieveScriptAsync(string? name);
+
+    /// <summary>Deletes a script; the active one cannot be deleted (RFC 5804 §2.10).</summary>
+    Task DeleteSieveScriptAsync(string name);
+
+    /// <summary>The script deliveries run, or null.</summary>
+    Task<ActiveSieveScript?> GetActiveSieveScriptAsync();
+
     /// <summary>Uploads the journal tail now (admin `checkpoint`; tests).</summary>
     [Alias("checkpoint")]
     Task CheckpointAsync();

@@ -1,4 +1,5 @@
 namespace OrleansMail.Grains.Storage;
 
 /// <summary>An index object named in the manifest, with the checkpoint sequence it belongs to.</summary>
-public sealed record ManifestObject(long Seq, string Name);
+[GenerateSerializer, Immutable, Alias("om.ManifestObject")]
+public sealed record ManifestObject([property: Id(0)] long Seq, [property: Id(1)] string Name);

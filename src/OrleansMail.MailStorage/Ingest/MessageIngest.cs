@@ -40,6 +40,24 @@ public sealed class MessageIngest(IObjectStore store, IGrainFactory grains, Inge
         return mailboxes.FirstOrDefault(m => string.Equals(m.Name, normalized, StringComparison.Ordinal))?.Id;
     }
 
+    /// <summary>Makes a mailbox for a delivery that asked for it (Sieve's fileinto :create); false when the name is refused.</summary>
+    public async Task<bool> TryCreateMailboxAsync(string userId, string name)
+    {
+        try
+        {
+            await grains.GetGrain<IUserGrain>(userId).CreateMailboxAsync(name).ConfigureAwait(false);
+        }
+        catch (MailStoreException e) when (e.Kind is MailStoreErrorKind.AlreadyExists)
+        {
+        }
+        catch (MailStoreException e) when (e.Kind is MailStoreErrorKind.Invalid or MailStoreErrorKind.Limit or MailStoreErrorKind.NotFound)
+        {
+            return false;
+        }
+
+        return true;
+    }
+
     /// <summary>What a user's messages count against its quota now (a delivery checks again as it saves).</summary>
     public Task<QuotaUsage> QuotaUsageAsync(string userId) => grains.GetGrain<IUserGrain>(userId).GetQuotaUsageAsync();
 

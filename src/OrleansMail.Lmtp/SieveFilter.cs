@@ -1,0 +1,95 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using MimeKit;
+using OrleansMail.Grains.Contracts;
+using OrleansMail.Mail;
+using OrleansMail.Sieve;
+
+namespace OrleansMail.Lmtp;
+
+/// <summary>
+/// Runs a recipient's active Sieve script at delivery (RFC 5228): asks the user's grain for it, compiles it once per
+/// source and keeps the compiled form, and turns a run that fails into a plain keep, so a script can never lose or
+/// bounce a message by mistake (RFC 5228 §2.10.6).
+/// </summary>
+public sealed partial class SieveFilter(IGrainFactory grains, ILogger<SieveFilter> log)
+{
+    /// <summary>Compiled scripts kept at once; past it the table starts over (a recompile costs microseconds).</summary>
+    private const int MaxCompiled = 10_000;
+
+    private static readonly SieveLimits Rules = new() { AllowRedirect = false };
+
+    private readonly ConcurrentDictionary<string, (string Source, SieveScript Script)> _compiled = new(StringComparer.Ordinal);
+
+    /// <summary>The actions for one recipient, or null when the user has no active script (deliver as usual).</summary>
+    /// <param name="headers">The message's header, read once for all of the message's recipients.</param>
+    public async Task<IReadOnlyList<SieveAction>?> PlanAsync(string userId, Lazy<HeaderList> headers, long size, string envelopeFrom, string envelopeTo)
+    {
+        var grain = grains.GetGrain<IUserGrain>(userId);
+        var active = await grain.GetActiveSieveScriptAsync().ConfigureAwait(false);
+        if (active is null)
+        {
+            return null;
+        }
+
+        if (!_compiled.TryGetValue(userId, out var compiled) || !string.Equals(compiled.Source, active.Source, StringComparison.Ordinal))
+        {
+            try
+            {
+                compiled = (active.Source, SieveScript.Compile(active.Source, Rules));
+            }
+            catch (SieveScriptException e)
+            {
+                // Checked when stored; this is a script an older or newer build accepted. Deliver as if there were none.
+                ScriptRefused(log, userId, active.Name, e.Message);
+                return null;
+            }
+
+            if (_compiled.Count >= MaxCompiled)
+            {
+                _compiled.Clear();
+            }
+
+            _compiled[userId] = compiled;
+        }
+
+        var mailboxes = compiled.Script.Requires.Contains("mailbox")
+            ? (await grain.ListMailboxesAsync().ConfigureAwait(false)).Select(m => m.Name).ToHashSet(StringComparer.Ordinal)
+            : [];
+        try
+        {
+            return compiled.Script.Evaluate(new SieveMessage(headers.Value, envelopeFrom, envelopeTo, size), name => mailboxes.Contains(MailboxName.Normalize(name)));
+        }
+        catch (SieveRuntimeException e)
+        {
+            RunFailed(log, userId, active.Name, e.Message);
+            return [new SieveKeep([])];
+        }
+    }
+
+    /// <summary>Sieve flag names (RFC 5232) as the store's flags and keywords; names that are neither are dropped.</summary>
+    public static (MessageFlags Flags, string[] Keywords) Flags(IEnumerable<string> names)
+    {
+        var flags = MessageFlags.None;
+        var keywords = new List<string>();
+        foreach (var name in names)
+        {
+            if (name.StartsWith('\\'))
+            {
+                flags |= SystemFlagNames.TryParse(name, out var flag) ? flag : MessageFlags.None;
+            }
+            else if (name.Length <= 64 && name.All(c => c is > ' ' and < '\u007f' and not ('(' or ')' or '{' or '%' or '*' or '"' or '\\' or ']')) && !keywords.Contains(name, StringComparer.OrdinalIgnoreCase))
+            {
+                keywords.Add(name);
+            }
+        }
+
+        return (flags, [.. keywords]);
+    }
+
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "User {User}: the Sieve script {Script} does not compile here ({Reason}); delivering without it")]
+    private static partial void ScriptRefused(ILogger logger, string user, string script, string reason);
+
+    [LoggerMessage(EventId = 3102, Level = LogLevel.Warning, Message = "User {User}: the Sieve script {Script} failed on a message ({Reason}); kept in INBOX")]
+    private static partial void RunFailed(ILogger logger, string user, string script, string reason);
+}

@@ -1,0 +1,93 @@
+using OrleansMail.Errors;
+using OrleansMail.Grains.Contracts;
+using OrleansMail.Mail;
+using Xunit;
+
+namespace OrleansMail.Lmtp.Tests;
+
+/// <summary>Sieve at delivery, over a real LMTP socket: each recipient's own script decides, and its reply says so.</summary>
+[Collection(LmtpHostCollection.Name)]
+public sealed class LmtpSieveTests(LmtpHost host)
+{
+    private const string Script = """
+        require ["fileinto", "imap4flags", "mailbox", "reject"];
+        if header :contains "subject" "list" { fileinto :create :flags "\\Seen $List" "Lists/Dev"; stop; }
+        if header :contains "subject" "spam" { discard; stop; }
+        if header :contains "subject" "go away" { reject "Not wanted
+        here."; stop; }
+        if header :contains "subject" "missing" { fileinto "Nowhere"; stop; }
+        addflag "\\Flagged";
+        """;
+
+    [Fact]
+    public async Task Fileinto_discard_reject_and_keep_each_answer_for_their_recipient_and_store_what_they_say()
+    {
+        var dave = host.Grains.GetGrain<IUserGrain>("dave");
+        await dave.PutSieveScriptAsync("main", Script);
+        await dave.SetActiveSieveScriptAsync("main");
+
+        await using var t = await host.ConnectAsync();
+        await t.ReplyAsync();
+        await t.SendAsync("LHLO client.test\r\n");
+        await t.ReplyAsync();
+        async Task<string[]> DeliverAsync(string subject, params string[] recipients)
+        {
+            await t.SendAsync($"MAIL FROM:<sender@remote.test>\r\n{string.Concat(recipients.Select(r => $"RCPT TO:<{r}>\r\n"))}DATA\r\n");
+            await t.RepliesAsync(2 + recipients.Length);
+            await t.SendAsync($"Subject: {subject}\r\nFrom: sender@remote.test\r\n\r\nbody\r\n.\r\n");
+            return await t.RepliesAsync(recipients.Length);
+        }
+
+        Assert.StartsWith("250 2.0.0 <dave@example.org> Saved as uid", (await DeliverAsync("the dev list", "dave@example.org"))[0], StringComparison.Ordinal);
+        Assert.Equal("250 2.0.0 <dave@example.org> Discarded by the recipient's filter", (await DeliverAsync("cheap spam", "dave@example.org"))[0]);
+
+        // One transaction, two recipients: dave's script refuses it, erin (no script) gets it.
+        var both = await DeliverAsync("go away", "dave@example.org", "erin@example.org");
+        Assert.Equal("550 5.7.1 <dave@example.org> Not wanted here.", both[0]);
+        Assert.StartsWith("250 2.0.0 <erin@example.org> Saved as uid", both[1], StringComparison.Ordinal);
+
+        Assert.StartsWith("250", (await DeliverAsync("missing folder", "dave@example.org"))[0], StringComparison.Ordinal);
+        Assert.StartsWith("250", (await DeliverAsync("hello", "dave@example.org"))[0], StringComparison.Ordinal);
+
+        var boxes = await dave.ListMailboxesAsync();
+        Assert.DoesNotContain(boxes, m => m.Name == "Nowhere");
+        var list = Assert.Single(await dave.FetchAsync(boxes.Single(m => m.Name == "Lists/Dev").Id, UidSet.Range(1, uint.MaxValue)));
+        Assert.Equal(MessageFlags.Seen, list.Flags);
+        Assert.Equal(["$List"], list.Keywords);
+        var inbox = await dave.FetchAsync(boxes.Single(m => m.Name == "INBOX").Id, UidSet.Range(1, uint.MaxValue));
+        Assert.Equal([MessageFlags.None, MessageFlags.Flagged], inbox.Select(m => m.Flags));
+        Assert.Single(await host.Grains.GetGrain<IUserGrain>("erin").FetchAsync((await host.Grains.GetGrain<IUserGrain>("erin").GetMailboxAsync("INBOX")).Id, UidSet.Range(1, uint.MaxValue)));
+
+        // A run that fails (more actions than allowed) keeps the message: a script never loses mail.
+        var runaway = "require \"fileinto\";\n" + string.Concat(Enumerable.Range(0, 40).Select(i => $"fileinto \"box{i}\";\n"));
+        await dave.PutSieveScriptAsync("runaway", runaway);
+        await dave.SetActiveSieveScriptAsync("runaway");
+        Assert.StartsWith("250", (await DeliverAsync("anything", "dave@example.org"))[0], StringComparison.Ordinal);
+        Assert.Equal(3, (await dave.FetchAsync(boxes.Single(m => m.Name == "INBOX").Id, UidSet.Range(1, uint.MaxValue))).Length);
+        await dave.SetActiveSieveScriptAsync(null);
+    }
+
+    [Fact]
+    public async Task A_script_is_checked_when_stored_and_the_active_one_cannot_be_deleted()
+    {
+        var erin = host.Grains.GetGrain<IUserGrain>("erin");
+        var bad = await Assert.ThrowsAsync<MailStoreException>(() => erin.PutSieveScriptAsync("bad", "require \"fileinto\";\nfileinto \"x\"\n"));
+        Assert.Equal(MailStoreErrorKind.Invalid, bad.Kind);
+        Assert.StartsWith("line 3, column 1: expected ; or a block", bad.Message, StringComparison.Ordinal);
+
+        // No relay to send through: redirect is refused now, not when a message arrives.
+        var redirect = await Assert.ThrowsAsync<MailStoreException>(() => erin.PutSieveScriptAsync("fwd", "redirect \"someone@example.net\";"));
+        Assert.Contains("submission relay", redirect.Message, StringComparison.Ordinal);
+
+        await erin.PutSieveScriptAsync("one", "keep;");
+        await erin.PutSieveScriptAsync("two", "discard;");
+        await erin.SetActiveSieveScriptAsync("one");
+        Assert.Equal([new SieveScriptInfo("one", true), new SieveScriptInfo("two", false)], await erin.ListSieveScriptsAsync());
+        Assert.Equal(MailStoreErrorKind.Invalid, (await Assert.ThrowsAsync<MailStoreException>(() => erin.DeleteSieveScriptAsync("one"))).Kind);
+        await erin.DeleteSieveScriptAsync("two");
+        Assert.Equal("keep;", await erin.GetSieveScriptAsync("one"));
+        Assert.Equal(new ActiveSieveScript("one", "keep;"), await erin.GetActiveSieveScriptAsync());
+        await erin.SetActiveSieveScriptAsync(null);
+        Assert.Null(await erin.GetActiveSieveScriptAsync());
+    }
+}
