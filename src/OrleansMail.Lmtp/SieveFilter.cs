@@ -60,8 +60,10 @@ public sealed partial class SieveFilter(IGrainFactory grains, ILogger<SieveFilte
         {
             return compiled.Script.Evaluate(new SieveMessage(headers.Value, envelopeFrom, envelopeTo, size), name => mailboxes.Contains(MailboxName.Normalize(name)));
         }
-        catch (SieveRuntimeException e)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
+            // Limits, actions that exclude each other, or a bug a message found: the message is kept either way,
+            // never answered 451 again and again for something the sender cannot change.
             RunFailed(log, userId, active.Name, e.Message);
             return [new SieveKeep([])];
         }

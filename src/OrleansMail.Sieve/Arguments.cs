@@ -7,7 +7,7 @@ namespace OrleansMail.Sieve;
 /// </summary>
 internal sealed class Arguments
 {
-    private static readonly HashSet<string> TakesValue = new(["comparator", "value", "count", "flags"], StringComparer.Ordinal);
+    private static readonly HashSet<string> TakesValue = new(["comparator", "value", "count", "flags", "zone"], StringComparer.Ordinal);
 
     private readonly SieveNode _node;
     private readonly Dictionary<string, SieveStringList?> _tags = new(StringComparer.Ordinal);

@@ -12,6 +12,13 @@ public sealed record SieveLimits
 
     public int MaxRedirects { get; init; } = 4;
 
+    /// <summary>
+    /// Characters one run may compare, summed over every test's values times its keys: a script of a thousand
+    /// rules over a message with a header of megabytes must not cost a delivery seconds of CPU. Past it the run
+    /// fails and the message is kept.
+    /// </summary>
+    public long MaxMatchWork { get; init; } = 64L * 1024 * 1024;
+
     /// <summary>Whether redirect may be used at all: only where the server can send mail (a submission relay).</summary>
     public bool AllowRedirect { get; init; } = true;
 }

@@ -3,6 +3,12 @@ namespace OrleansMail.Sieve;
 /// <summary>One run of a script on one message: the actions so far, whether the implicit keep still stands, the flags the script set (RFC 5232).</summary>
 internal sealed class SieveRun(SieveMessage message, SieveLimits limits)
 {
+    /// <summary>When the message is being delivered: what currentdate compares (RFC 5260 §5).</summary>
+    public DateTimeOffset Now { get; init; } = DateTimeOffset.UtcNow;
+
+    /// <summary>The server's zone, into which dates are converted when a test names none (RFC 5260 §4.1).</summary>
+    public TimeSpan LocalOffset { get; init; }
+
     public SieveMessage Message { get; } = message;
 
     public List<SieveAction> Actions { get; } = [];
@@ -28,6 +34,26 @@ internal sealed class SieveRun(SieveMessage message, SieveLimits limits)
         }
 
         Actions.Add(action);
+    }
+
+    private long _work;
+
+    /// <summary>Counts what comparing these values with these keys costs, and stops a run that has spent its budget.</summary>
+    public IReadOnlyCollection<string> Charge(IReadOnlyCollection<string> values, IReadOnlyList<string> keys)
+    {
+        long cost = 0;
+        foreach (var value in values)
+        {
+            cost += value.Length + 1;
+        }
+
+        _work += cost * Math.Max(1, keys.Count);
+        if (_work > limits.MaxMatchWork)
+        {
+            throw new SieveRuntimeException($"the run compared more than {limits.MaxMatchWork} characters");
+        }
+
+        return values;
     }
 
     public void SetFlags(IEnumerable<string> flags)

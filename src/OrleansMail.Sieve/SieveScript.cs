@@ -11,7 +11,7 @@ public sealed class SieveScript
     /// <summary>What "require" may name, and what CAPABILITY's SIEVE line lists (RFC 5804 §1.7).</summary>
     public static readonly IReadOnlyList<string> Extensions =
     [
-        "fileinto", "envelope", "copy", "imap4flags", "mailbox", "subaddress", "reject", "ereject", "relational",
+        "fileinto", "envelope", "copy", "imap4flags", "mailbox", "subaddress", "reject", "ereject", "relational", "date",
         "comparator-i;ascii-numeric", "comparator-i;octet", "comparator-i;ascii-casemap",
     ];
 
@@ -55,10 +55,12 @@ public sealed class SieveScript
 
     /// <summary>Runs the script on one message: the actions to take, the implicit keep included; none when it discards.</summary>
     /// <param name="mailboxExists">Answers mailboxexists (RFC 5490); without it, no mailbox exists.</param>
+    /// <param name="now">The time of delivery, in the server's zone (RFC 5260's currentdate); the clock's when absent.</param>
     /// <exception cref="SieveRuntimeException">The run passed a limit or took actions that exclude each other.</exception>
-    public IReadOnlyList<SieveAction> Evaluate(SieveMessage message, Func<string, bool>? mailboxExists = null)
+    public IReadOnlyList<SieveAction> Evaluate(SieveMessage message, Func<string, bool>? mailboxExists = null, DateTimeOffset? now = null)
     {
-        var run = new SieveRun(message, _limits) { MailboxExists = mailboxExists ?? (_ => false) };
+        var at = now ?? DateTimeOffset.Now;
+        var run = new SieveRun(message, _limits) { MailboxExists = mailboxExists ?? (_ => false), Now = at, LocalOffset = at.Offset };
         SieveStatement.ExecuteAll(_statements, run);
         var actions = new List<SieveAction>();
         foreach (var action in run.Actions)
@@ -362,6 +364,42 @@ public sealed class SieveScript
                         var keys = args.Strings(0, "the flags");
                         args.End(1);
                         return new HasFlagTest(Match(node, args), [.. SieveRun.Split(keys)]);
+                    }
+
+                case "date" or "currentdate":
+                    {
+                        Need(node, "date");
+                        var current = node.Name == "currentdate";
+                        var args = new Arguments(node, current ? ["zone", "comparator", .. MatchTags] : ["zone", "originalzone", "comparator", .. MatchTags]);
+                        var header = current ? null : args.String(0, "the header name");
+                        var first = current ? 0 : 1;
+                        var part = args.String(first, "the date part").ToLowerInvariant();
+                        var keys = args.Strings(first + 1, "the keys");
+                        args.End(first + 2);
+                        if (!DateTest.Parts.Contains(part, StringComparer.Ordinal))
+                        {
+                            throw new SieveScriptException($"unknown date part \"{part}\"", node.Position);
+                        }
+
+                        if (args.Has("zone") && args.Has("originalzone"))
+                        {
+                            throw new SieveScriptException(":zone and :originalzone exclude each other", node.Position);
+                        }
+
+                        var zone = args.Has("zone") ? args.TagString("zone") : null;
+                        if (zone is not null)
+                        {
+                            try
+                            {
+                                DateTest.ParseZone(zone);
+                            }
+                            catch (FormatException e)
+                            {
+                                throw new SieveScriptException(e.Message, node.Position);
+                            }
+                        }
+
+                        return new DateTest(Match(node, args), header, part, zone, args.Has("originalzone"), keys);
                     }
 
                 case "mailboxexists":

@@ -36,7 +36,7 @@ internal sealed class SizeTest(bool over, long limit) : SieveTestNode
 
 internal sealed class HeaderTest(SieveMatch match, IReadOnlyList<string> names, IReadOnlyList<string> keys) : SieveTestNode
 {
-    public override bool Evaluate(SieveRun run) => match.Any([.. names.SelectMany(run.Message.HeaderValues)], keys);
+    public override bool Evaluate(SieveRun run) => match.Any(run.Charge([.. names.SelectMany(run.Message.HeaderValues)], keys), keys);
 }
 
 /// <summary>Which part of an address a test compares (RFC 5228 §2.7.4, RFC 5233 :user and :detail).</summary>
@@ -56,7 +56,7 @@ internal sealed class AddressTest(SieveMatch match, AddressPart part, IReadOnlyL
     {
         var addresses = envelope ? names.Select(n => n == "from" ? run.Message.EnvelopeFrom : run.Message.EnvelopeTo) : names.SelectMany(n => HeaderAddresses(run, n));
         var parts = addresses.Select(a => Part(a, part)).OfType<string>().ToList();
-        return match.Any(parts, keys);
+        return match.Any(run.Charge(parts, keys), keys);
     }
 
     private static IEnumerable<string> HeaderAddresses(SieveRun run, string name)

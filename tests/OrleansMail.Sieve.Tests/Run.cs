@@ -5,8 +5,8 @@ namespace OrleansMail.Sieve.Tests;
 /// <summary>Compiles a script, runs it on a message given as text, and spells the outcome as a short string per action.</summary>
 internal static class Run
 {
-    public static string[] Script(string script, string message, string envelopeFrom = "sender@example.org", string envelopeTo = "me@example.com", Func<string, bool>? mailboxExists = null) =>
-        [.. SieveScript.Compile(script).Evaluate(SieveMessage.Parse(message, envelopeFrom, envelopeTo), mailboxExists).Select(Spell)];
+    public static string[] Script(string script, string message, string envelopeFrom = "sender@example.org", string envelopeTo = "me@example.com", Func<string, bool>? mailboxExists = null, DateTimeOffset? now = null) =>
+        [.. SieveScript.Compile(script).Evaluate(SieveMessage.Parse(message, envelopeFrom, envelopeTo), mailboxExists, now).Select(Spell)];
 
     public static string Spell(SieveAction action) => action switch
     {

@@ -103,6 +103,13 @@ public sealed class ScriptTableTests
         var manyFiles = "require \"fileinto\";" + string.Concat(Enumerable.Range(0, 40).Select(i => $"fileinto \"box{i}\";"));
         Assert.Throws<SieveRuntimeException>(() => Run.Script(manyFiles, Message));
 
+        // A thousand rules over a header of a megabyte: the run stops at its comparison budget instead of burning CPU.
+        var rules = "require \"fileinto\";" + string.Concat(Enumerable.Range(0, 1000).Select(i => $"if header :contains \"subject\" \"word{i}\" {{ fileinto \"b{i}\"; }}"));
+        var huge = SieveMessage.Parse($"Subject: {new string('x', 1 << 20)}\r\n\r\nbody\r\n", "a@example.org", "b@example.org");
+        Assert.Contains("compared more than", Assert.Throws<SieveRuntimeException>(() => SieveScript.Compile(rules, new SieveLimits { MaxScriptBytes = 1 << 20 }).Evaluate(huge)).Message, StringComparison.Ordinal);
+        var normal = SieveMessage.Parse(Message, "a@example.org", "b@example.org");
+        Assert.Equal(["keep"], SieveScript.Compile(rules, new SieveLimits { MaxScriptBytes = 1 << 20 }).Evaluate(normal).Select(Run.Spell));
+
         // reject with a keep cannot both happen (RFC 5429 §2.1): the caller falls back to keeping.
         Assert.Throws<SieveRuntimeException>(() => Run.Script("require \"reject\"; keep; reject \"no\";", Message));
     }

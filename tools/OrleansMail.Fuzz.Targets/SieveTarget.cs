@@ -17,9 +17,9 @@ public static class SieveTarget
     /// <summary>Fragments that make random input look like Sieve, for the mutator's insertions.</summary>
     public static IReadOnlyList<string> Dictionary { get; } =
     [
-        "require ", "[\"fileinto\", \"imap4flags\", \"relational\", \"comparator-i;ascii-numeric\", \"subaddress\", \"envelope\", \"copy\", \"mailbox\", \"reject\"];",
+        "require ", "[\"fileinto\", \"imap4flags\", \"date\", \"relational\", \"comparator-i;ascii-numeric\", \"subaddress\", \"envelope\", \"copy\", \"mailbox\", \"reject\"];",
         "if ", "elsif ", "else ", "{", "}", "(", ")", "[", "]", ",", ";", "\"", "\\", "text:\r\n", "\r\n.\r\n", "#", "/*", "*/",
-        "header ", "address ", "envelope ", "exists ", "size ", "allof", "anyof", "not ", "true", "false", "hasflag ",
+        "header ", "address ", "date :originalzone \"date\" \"weekday\" ", "currentdate :zone \"+0100\" \"julian\" ", "\"iso8601\"", "envelope ", "exists ", "size ", "allof", "anyof", "not ", "true", "false", "hasflag ",
         ":is ", ":contains ", ":matches ", ":value \"ge\" ", ":count \"eq\" ", ":comparator \"i;ascii-numeric\" ", ":over 1K ",
         ":localpart ", ":domain ", ":user ", ":detail ", ":flags ", ":copy ", ":create ", "keep;", "discard;", "stop;",
         "fileinto \"x\";", "redirect \"r@example.org\";", "reject \"no\";", "setflag \"\\\\Seen\";", "\"*?*\\\\*\"", "99999999999", "1G",
