@@ -25,11 +25,11 @@ public static class ImapValues
             var text = token.Text;
             if (text.StartsWith('\\'))
             {
-                flags |= SystemFlagNames.TryParse(text, out var flag) ? flag
+                flags |= FlagNames.TryParseSystem(text, out var flag) ? flag
                     : string.Equals(text, @"\Recent", StringComparison.OrdinalIgnoreCase) ? throw new ImapSyntaxException(@"\Recent cannot be set")
                     : throw new ImapSyntaxException($"Unknown system flag {text}");
             }
-            else if (IsValidKeyword(text))
+            else if (FlagNames.IsValidKeyword(text))
             {
                 if (distinct.Add(text))
                 {
@@ -49,9 +49,6 @@ public static class ImapValues
 
         return (flags, [.. keywords]);
     }
-
-    private static bool IsValidKeyword(string keyword) =>
-        keyword.Length is > 0 and <= 128 && keyword.All(c => c > ' ' && c < 0x7f && c is not ('(' or ')' or '{' or '%' or '*' or '"' or '\\' or ']'));
 
     private static readonly string[] DateFormats = ["d-MMM-yyyy HH:mm:ss zzz", "dd-MMM-yyyy HH:mm:ss zzz"];
 

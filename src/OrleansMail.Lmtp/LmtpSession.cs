@@ -487,7 +487,9 @@ public sealed class LmtpSession(
     {
         if (plan.OfType<Sieve.SieveReject>().FirstOrDefault() is { } reject)
         {
-            var reason = string.Join(' ', reject.Reason.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries)).Trim();
+            // One line of printable ASCII: the reply goes to an MTA that may not take anything else (RFC 5321 §4.2).
+            var reason = string.Join(' ', new string([.. reject.Reason.Select(c => c is >= ' ' and <= '~' ? c : c is '\r' or '\n' or '\t' ? ' ' : '?')])
+                .Split(' ', StringSplitOptions.RemoveEmptyEntries));
             return new LmtpReply(550, "5.7.1", $"<{address}> {(reason.Length == 0 ? "Rejected by the recipient's filter" : reason[..Math.Min(reason.Length, 400)])}");
         }
 
@@ -537,10 +539,22 @@ public sealed class LmtpSession(
         return new LmtpReply(250, "2.0.0", $"<{address}> Saved as uid {string.Join(',', uids.Select(u => u.ToString(CultureInfo.InvariantCulture)))}");
     }
 
+    /// <summary>
+    /// The header a Sieve script sees: at most <see cref="SieveFilter.MaxHeaderBytes"/> of it, so a message that is
+    /// nearly all header (the size limit allows tens of megabytes) costs a script no more than a large real one.
+    /// </summary>
     private static HeaderList ReadHeaders(IngestedMessage message)
     {
-        using var content = message.Spool.OpenRead();
-        return HeaderList.Load(content);
+        var head = new byte[(int)Math.Min(message.Spool.Length, SieveFilter.MaxHeaderBytes)];
+        using (var content = message.Spool.OpenRead())
+        {
+            content.ReadExactly(head);
+        }
+
+        // Cut at a line's end, or MimeKit refuses a field cut in its name.
+        var length = head.Length < message.Spool.Length ? Array.LastIndexOf(head, (byte)'\n') + 1 : head.Length;
+        using var bounded = new MemoryStream(head, 0, length, writable: false);
+        return HeaderList.Load(bounded);
     }
 
     private byte[] TracePrefix(string address)

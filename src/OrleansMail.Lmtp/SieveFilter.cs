@@ -17,6 +17,9 @@ public sealed partial class SieveFilter(IGrainFactory grains, ILogger<SieveFilte
     /// <summary>Compiled scripts kept at once; past it the table starts over (a recompile costs microseconds).</summary>
     private const int MaxCompiled = 10_000;
 
+    /// <summary>The most of a message's header a script reads (Postfix refuses more than 100 KiB of header by default).</summary>
+    public const int MaxHeaderBytes = 1024 * 1024;
+
     private static readonly SieveLimits Rules = new() { AllowRedirect = false };
 
     private readonly ConcurrentDictionary<string, (string Source, SieveScript Script)> _compiled = new(StringComparer.Ordinal);
@@ -78,9 +81,9 @@ public sealed partial class SieveFilter(IGrainFactory grains, ILogger<SieveFilte
         {
             if (name.StartsWith('\\'))
             {
-                flags |= SystemFlagNames.TryParse(name, out var flag) ? flag : MessageFlags.None;
+                flags |= FlagNames.TryParseSystem(name, out var flag) ? flag : MessageFlags.None;
             }
-            else if (name.Length <= 64 && name.All(c => c is > ' ' and < '\u007f' and not ('(' or ')' or '{' or '%' or '*' or '"' or '\\' or ']')) && !keywords.Contains(name, StringComparer.OrdinalIgnoreCase))
+            else if (FlagNames.IsValidKeyword(name) && !keywords.Contains(name, StringComparer.OrdinalIgnoreCase))
             {
                 keywords.Add(name);
             }

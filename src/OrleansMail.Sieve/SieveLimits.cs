@@ -13,9 +13,9 @@ public sealed record SieveLimits
     public int MaxRedirects { get; init; } = 4;
 
     /// <summary>
-    /// Characters one run may compare, summed over every test's values times its keys: a script of a thousand
-    /// rules over a message with a header of megabytes must not cost a delivery seconds of CPU. Past it the run
-    /// fails and the message is kept.
+    /// What one run may compare, summed over every test as its values' characters times its keys' characters (the
+    /// bound of a substring or wildcard search): a script of a thousand rules, or one long pattern, over a header of
+    /// megabytes must not cost a delivery seconds of CPU. Past it the run fails and the message is kept.
     /// </summary>
     public long MaxMatchWork { get; init; } = 64L * 1024 * 1024;
 

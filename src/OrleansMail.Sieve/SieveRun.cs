@@ -38,16 +38,25 @@ internal sealed class SieveRun(SieveMessage message, SieveLimits limits)
 
     private long _work;
 
-    /// <summary>Counts what comparing these values with these keys costs, and stops a run that has spent its budget.</summary>
+    /// <summary>
+    /// Counts what comparing these values with these keys may cost (the characters of the values times those of the
+    /// keys: a substring or wildcard search is bounded by that product, not by the value's length alone), and stops
+    /// a run that has spent its budget.
+    /// </summary>
     public IReadOnlyCollection<string> Charge(IReadOnlyCollection<string> values, IReadOnlyList<string> keys)
     {
-        long cost = 0;
+        long valueChars = 0, keyChars = 0;
         foreach (var value in values)
         {
-            cost += value.Length + 1;
+            valueChars += value.Length + 1;
         }
 
-        _work += cost * Math.Max(1, keys.Count);
+        foreach (var key in keys)
+        {
+            keyChars += key.Length + 1;
+        }
+
+        _work += valueChars * keyChars;
         if (_work > limits.MaxMatchWork)
         {
             throw new SieveRuntimeException($"the run compared more than {limits.MaxMatchWork} characters");

@@ -1,5 +1,3 @@
-using MimeKit;
-
 namespace OrleansMail.Sieve;
 
 /// <summary>A compiled test (RFC 5228 §5 and extensions): true or false for one run.</summary>
@@ -54,23 +52,9 @@ internal sealed class AddressTest(SieveMatch match, AddressPart part, IReadOnlyL
 {
     public override bool Evaluate(SieveRun run)
     {
-        var addresses = envelope ? names.Select(n => n == "from" ? run.Message.EnvelopeFrom : run.Message.EnvelopeTo) : names.SelectMany(n => HeaderAddresses(run, n));
+        var addresses = envelope ? names.Select(n => n == "from" ? run.Message.EnvelopeFrom : run.Message.EnvelopeTo) : names.SelectMany(run.Message.HeaderAddresses);
         var parts = addresses.Select(a => Part(a, part)).OfType<string>().ToList();
         return match.Any(run.Charge(parts, keys), keys);
-    }
-
-    private static IEnumerable<string> HeaderAddresses(SieveRun run, string name)
-    {
-        foreach (var value in run.Message.HeaderValues(name))
-        {
-            if (InternetAddressList.TryParse(value, out var list))
-            {
-                foreach (var mailbox in list.Mailboxes)
-                {
-                    yield return mailbox.Address;
-                }
-            }
-        }
     }
 
     private static string? Part(string address, AddressPart part)

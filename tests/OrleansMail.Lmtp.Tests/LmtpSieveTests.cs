@@ -68,6 +68,29 @@ public sealed class LmtpSieveTests(LmtpHost host)
     }
 
     [Fact]
+    public async Task A_reject_reason_goes_to_the_MTA_as_one_line_of_printable_ASCII()
+    {
+        var frank = host.Grains.GetGrain<IUserGrain>("frank");
+        await frank.PutSieveScriptAsync("reject", "require \"reject\";\nreject text:\nNein danke \u2014 \u00fc\tbye\nsecond line\n.\n;");
+        await frank.SetActiveSieveScriptAsync("reject");
+        try
+        {
+            await using var t = await host.ConnectAsync();
+            await t.ReplyAsync();
+            await t.SendAsync("LHLO client.test\r\n");
+            await t.ReplyAsync();
+            await t.SendAsync("MAIL FROM:<sender@remote.test>\r\nRCPT TO:<frank@example.org>\r\nDATA\r\n");
+            await t.RepliesAsync(3);
+            await t.SendAsync("Subject: x\r\n\r\nbody\r\n.\r\n");
+            Assert.Equal("550 5.7.1 <frank@example.org> Nein danke ? ? bye second line", await t.ReplyAsync());
+        }
+        finally
+        {
+            await frank.SetActiveSieveScriptAsync(null);
+        }
+    }
+
+    [Fact]
     public async Task A_script_is_checked_when_stored_and_the_active_one_cannot_be_deleted()
     {
         var erin = host.Grains.GetGrain<IUserGrain>("erin");

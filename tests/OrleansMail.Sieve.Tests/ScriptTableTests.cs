@@ -110,6 +110,11 @@ public sealed class ScriptTableTests
         var normal = SieveMessage.Parse(Message, "a@example.org", "b@example.org");
         Assert.Equal(["keep"], SieveScript.Compile(rules, new SieveLimits { MaxScriptBytes = 1 << 20 }).Evaluate(normal).Select(Run.Spell));
 
+        // One long pattern over a long value costs their product, not the value's length: it is refused before it runs.
+        var longPattern = $"if header :matches \"subject\" \"*{new string('a', 30_000)}b*\" {{ discard; }}";
+        var longValue = SieveMessage.Parse($"Subject: {new string('a', 100_000)}\r\n\r\nbody\r\n", "a@example.org", "b@example.org");
+        Assert.Throws<SieveRuntimeException>(() => SieveScript.Compile(longPattern).Evaluate(longValue));
+
         // reject with a keep cannot both happen (RFC 5429 §2.1): the caller falls back to keeping.
         Assert.Throws<SieveRuntimeException>(() => Run.Script("require \"reject\"; keep; reject \"no\";", Message));
     }
