@@ -39,23 +39,56 @@ public sealed partial class UserGrain
 
     public async Task PutSieveScriptAsync(string name, string source)
     {
-        CheckSieveName(name);
-        try
+        CheckSieveSpace(name, Encoding.UTF8.GetByteCount(source));
+        CompileSieve(source);
+        await _lease.EnsureWritableAsync().ConfigureAwait(true);
+        await CommitAsync([SieveEntry(SieveScriptPrefix + name, Encoding.UTF8.GetBytes(source))]).ConfigureAwait(true);
+    }
+
+    public Task CheckSieveSpaceAsync(string name, long size)
+    {
+        CheckSieveSpace(name, size);
+        return Task.CompletedTask;
+    }
+
+    public Task CheckSieveScriptAsync(string source)
+    {
+        if (Encoding.UTF8.GetByteCount(source) > SieveRules.MaxScriptBytes)
         {
-            SieveScript.Compile(source, SieveRules);
-        }
-        catch (SieveScriptException e)
-        {
-            throw MailStoreException.Invalid(e.Message);
+            throw MailStoreException.OverQuota($"A script is at most {SieveRules.MaxScriptBytes} bytes");
         }
 
-        if (SieveSource(name) is null && SieveScriptNames().Count() >= MaxSieveScripts)
+        CompileSieve(source);
+        return Task.CompletedTask;
+    }
+
+    public async Task RenameSieveScriptAsync(string oldName, string newName)
+    {
+        var source = SieveSource(oldName) ?? throw MailStoreException.NotFound($"No script called \"{oldName}\"");
+        CheckSieveName(newName);
+        if (SieveSource(newName) is not null)
         {
-            throw MailStoreException.LimitReached($"At most {MaxSieveScripts} scripts per user");
+            throw MailStoreException.AlreadyExists($"A script called \"{newName}\" exists");
+        }
+
+        if (oldName == newName)
+        {
+            return;
+        }
+
+        // One commit: a crash or a merge never sees the script under both names, or the active mark on neither.
+        List<MetadataChanged> changes =
+        [
+            SieveEntry(SieveScriptPrefix + newName, Encoding.UTF8.GetBytes(source)),
+            SieveEntry(SieveScriptPrefix + oldName, null),
+        ];
+        if (ActiveSieveName() == oldName)
+        {
+            changes.Add(SieveEntry(ActiveSieveEntry, Encoding.UTF8.GetBytes(newName)));
         }
 
         await _lease.EnsureWritableAsync().ConfigureAwait(true);
-        await CommitAsync([SieveEntry(SieveScriptPrefix + name, Encoding.UTF8.GetBytes(source))]).ConfigureAwait(true);
+        await CommitAsync([.. changes]).ConfigureAwait(true);
     }
 
     public async Task SetActiveSieveScriptAsync(string? name)
@@ -83,7 +116,7 @@ public sealed partial class UserGrain
 
         if (name == ActiveSieveName())
         {
-            throw MailStoreException.Invalid("The active script cannot be deleted; deactivate it first");
+            throw MailStoreException.InUse("The active script cannot be deleted; deactivate it first");
         }
 
         await _lease.EnsureWritableAsync().ConfigureAwait(true);
@@ -105,11 +138,39 @@ public sealed partial class UserGrain
     private IEnumerable<string> SieveScriptNames() =>
         _index.MetadataOf(Guid.Empty).Select(kv => kv.Key.Entry).Where(e => e.StartsWith(SieveScriptPrefix, StringComparison.Ordinal)).Select(e => e[SieveScriptPrefix.Length..]);
 
+    /// <summary>RFC 5804 §2.3: the name is checked first, then the size, then the count.</summary>
+    private void CheckSieveSpace(string name, long size)
+    {
+        CheckSieveName(name);
+        if (size > SieveRules.MaxScriptBytes)
+        {
+            throw MailStoreException.OverQuota($"A script is at most {SieveRules.MaxScriptBytes} bytes");
+        }
+
+        if (SieveSource(name) is null && SieveScriptNames().Count() >= MaxSieveScripts)
+        {
+            throw MailStoreException.LimitReached($"At most {MaxSieveScripts} scripts per user");
+        }
+    }
+
+    private static void CompileSieve(string source)
+    {
+        try
+        {
+            SieveScript.Compile(source, SieveRules);
+        }
+        catch (SieveScriptException e)
+        {
+            throw MailStoreException.Invalid(e.Message);
+        }
+    }
+
+    /// <summary>RFC 5804 §1.6: no control characters (C0, DEL, C1) and no line or paragraph separator; "/" is refused too.</summary>
     private static void CheckSieveName(string name)
     {
-        if (name.Length is 0 or > MaxSieveNameLength || name.Any(c => char.IsControl(c) || c == '/'))
+        if (name.Length is 0 or > MaxSieveNameLength || name.Any(c => char.IsControl(c) || c is '/' or '\u2028' or '\u2029'))
         {
-            throw MailStoreException.Invalid($"A script name is 1 to {MaxSieveNameLength} characters, without controls or \"/\"");
+            throw MailStoreException.Invalid($"A script name is 1 to {MaxSieveNameLength} characters, without controls, line separators or \"/\"");
         }
     }
 }

@@ -16,8 +16,10 @@ using OrleansMail.Accounts.Directory;
 using OrleansMail.Grains;
 using OrleansMail.Grains.Hosting;
 using OrleansMail.Hosting.Validation;
+using OrleansMail.Connections;
 using OrleansMail.Imap;
 using OrleansMail.Lmtp;
+using OrleansMail.ManageSieve;
 using OrleansMail.MailStorage.Bodies;
 using OrleansMail.MailStorage.Ingest;
 using OrleansMail.MailStorage.Memory;
@@ -62,11 +64,13 @@ public static class OrleansMailHostingExtensions
         services.AddSingleton(sp => sp.GetRequiredService<AccountsOptions>().PasswordChecks);
         services.AddSingleton<PasswordCheckQueue>();
         services.AddSingleton<AuthPenalty>();
+        services.AddSingleton<LoginCheck>();
         services.AddSingleton<LmtpMetrics>();
         services.AddSingleton<SieveFilter>();
-        services.AddSingleton(sp => new ImapTlsCertificate(sp.GetRequiredService<IOptions<TlsOptions>>().Value.Load()));
-        services.AddSingleton<ImapConnectionLimits>();
+        services.AddSingleton(sp => new ServerCertificate(sp.GetRequiredService<IOptions<TlsOptions>>().Value.Load()));
+        services.AddSingleton<ConnectionCounts>();
         services.AddSingleton<ImapMetrics>();
+        services.AddSingleton<ManageSieveMetrics>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new MessageBodies(sp.GetRequiredService<IObjectStore>(), sp.GetRequiredService<BodyCacheOptions>()));
         services.AddSingleton(sp => new MessageSummaries(sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<MessageBodies>(), sp.GetRequiredService<MemoryOptions>()));
@@ -137,6 +141,8 @@ public static class OrleansMailHostingExtensions
         services.AddOptions<ImapOptions>().Bind(section.GetSection("Imap")).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ImapOptions>, ImapOptionsValidator>();
         services.AddSingleton<IValidateOptions<ImapOptions>, ImapTlsRequirements>();
+        services.AddOptions<ManageSieveOptions>().Bind(section.GetSection("ManageSieve")).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ManageSieveOptions>, ManageSieveOptionsValidator>();
         services.AddOptions<BodyCacheOptions>().Bind(section.GetSection("BodyCache")).ValidateOnStart();
         services.AddSingleton<IValidateOptions<BodyCacheOptions>, BodyCacheOptionsValidator>();
         services.AddOptions<MemoryOptions>().Bind(section.GetSection("Memory")).ValidateOnStart();
@@ -181,12 +187,18 @@ public static class OrleansMailHostingExtensions
 
         if (!string.IsNullOrEmpty(imap.TlsEndpoint))
         {
-            var certificate = services.GetRequiredService<ImapTlsCertificate>().Certificate;
+            var certificate = services.GetRequiredService<ServerCertificate>().Certificate;
             Listen(kestrel, imap.TlsEndpoint, l =>
             {
                 l.UseHttps(new HttpsConnectionAdapterOptions { ServerCertificate = certificate, HandshakeTimeout = imap.TlsHandshakeTimeout });
                 l.UseConnectionHandler<ImapConnectionHandler>();
             });
+        }
+
+        var manageSieve = services.GetRequiredService<IOptions<ManageSieveOptions>>().Value;
+        if (!string.IsNullOrEmpty(manageSieve.Endpoint))
+        {
+            Listen(kestrel, manageSieve.Endpoint, l => l.UseConnectionHandler<ManageSieveConnectionHandler>());
         }
 
         if (!string.IsNullOrEmpty(http.Endpoint))

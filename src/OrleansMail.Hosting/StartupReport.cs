@@ -3,9 +3,11 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansMail.Accounts.Directory;
+using OrleansMail.Connections;
 using OrleansMail.Grains;
 using OrleansMail.Imap;
 using OrleansMail.Lmtp;
+using OrleansMail.ManageSieve;
 using OrleansMail.MailStorage.Bodies;
 using OrleansMail.MailStorage.Memory;
 
@@ -19,8 +21,9 @@ internal sealed partial class StartupReport(
     AccountsOptions accounts,
     IOptions<LmtpOptions> lmtp,
     IOptions<ImapOptions> imap,
+    IOptions<ManageSieveOptions> manageSieve,
     IOptions<MailHostOptions> host,
-    ImapTlsCertificate certificate,
+    ServerCertificate certificate,
     BodyCacheOptions bodyCache,
     MemoryOptions memory,
     MemoryPressure pressure,
@@ -47,6 +50,11 @@ internal sealed partial class StartupReport(
         if (!string.IsNullOrEmpty(imap.Value.TlsEndpoint))
         {
             ImapTlsListening(log, imap.Value.TlsEndpoint);
+        }
+
+        if (!string.IsNullOrEmpty(manageSieve.Value.Endpoint))
+        {
+            ManageSieveListening(log, manageSieve.Value.Endpoint, certificate.Certificate is null ? "" : " (STARTTLS offered)");
         }
 
         if (!string.IsNullOrEmpty(host.Value.Http.Endpoint))
@@ -80,6 +88,9 @@ internal sealed partial class StartupReport(
 
     [LoggerMessage(EventId = 5008, Level = LogLevel.Information, Message = "Memory: body cache {BodyCacheMiB} MiB, summary cache {SummaryCacheMiB} MiB, {PerUserKiB} KiB of summary batches per active user; new logins and deliveries wait above {ShedMiB} MiB resident; {Gc} GC; idle users leave memory after {Idle}")]
     private static partial void Memory(ILogger logger, long bodyCacheMiB, long summaryCacheMiB, long perUserKiB, long shedMiB, string gc, TimeSpan idle);
+
+    [LoggerMessage(EventId = 5010, Level = LogLevel.Information, Message = "ManageSieve listening on {Endpoint}{StartTls}")]
+    private static partial void ManageSieveListening(ILogger logger, string endpoint, string startTls);
 
     [LoggerMessage(EventId = 5007, Level = LogLevel.Information, Message = "Probes (/healthz, /ready) and metrics (/metrics) on http://{Endpoint}")]
     private static partial void HttpListening(ILogger logger, string endpoint);

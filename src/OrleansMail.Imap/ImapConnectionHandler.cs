@@ -15,21 +15,20 @@ namespace OrleansMail.Imap;
 public sealed class ImapConnectionHandler(
     IGrainFactory grains,
     IUserDirectory users,
-    PasswordCheckQueue passwords,
-    AuthPenalty penalty,
+    LoginCheck logins,
     MessageIngest ingest,
     IngestOptions ingestOptions,
     MessageBodies bodies,
     MessageSummaries summaries,
     IOptions<ImapOptions> options,
-    ImapConnectionLimits limits,
+    ConnectionCounts limits,
     ImapMetrics metrics,
-    ImapTlsCertificate certificate,
+    ServerCertificate certificate,
     MemoryPressure memory,
     ILogger<ImapConnectionHandler> log,
     TimeProvider time) : ConnectionHandler
 {
-    private readonly ImapServices _services = new(grains, users, passwords, penalty, ingest, ingestOptions, bodies, summaries, options.Value, limits, metrics, certificate.Certificate, memory, log, time);
+    private readonly ImapServices _services = new(grains, users, logins, ingest, ingestOptions, bodies, summaries, options.Value, limits, metrics, certificate.Certificate, memory, log, time);
 
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {

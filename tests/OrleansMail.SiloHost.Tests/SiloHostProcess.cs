@@ -50,6 +50,7 @@ internal sealed partial record SiloHostProcess(Process Process, int LmtpPort, in
             $"--OrleansMail:Lmtp:Endpoint=127.0.0.1:{lmtp}",
             $"--OrleansMail:Imap:Endpoint=127.0.0.1:{imap}",
             $"--OrleansMail:Http:Endpoint=127.0.0.1:{LoopbackPorts.Free()}",
+            $"--OrleansMail:ManageSieve:Endpoint=127.0.0.1:{LoopbackPorts.Free()}",
             "--Logging:LogLevel:Default=Warning",
             "--Logging:LogLevel:OrleansMail=Warning",
         }.Concat(settings))

@@ -14,8 +14,9 @@ public sealed class TestMailHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private TestMailHost(WebApplication app, int lmtpPort, int imapPort, int gatewayPort, int siloPort, int httpPort)
+    private TestMailHost(WebApplication app, int lmtpPort, int imapPort, int gatewayPort, int siloPort, int httpPort, int manageSievePort)
     {
+        ManageSievePort = manageSievePort;
         _app = app;
         HttpPort = httpPort;
         SiloPort = siloPort;
@@ -30,6 +31,9 @@ public sealed class TestMailHost : IAsyncDisposable
 
     public int GatewayPort { get; }
 
+    /// <summary>The ManageSieve listener (RFC 5804).</summary>
+    public int ManageSievePort { get; }
+
     public int SiloPort { get; }
 
     /// <summary>The operator's listener: /healthz, /ready, /metrics.</summary>
@@ -43,7 +47,7 @@ public sealed class TestMailHost : IAsyncDisposable
     /// <param name="store">The object store to use instead of the configured one.</param>
     public static async Task<TestMailHost> StartAsync(string dataPath, IEnumerable<string> settings, IObjectStore? store = null)
     {
-        int lmtp = LoopbackPorts.Free(), imap = LoopbackPorts.Free(), gateway = LoopbackPorts.Free(), silo = LoopbackPorts.Free(), http = LoopbackPorts.Free();
+        int lmtp = LoopbackPorts.Free(), imap = LoopbackPorts.Free(), gateway = LoopbackPorts.Free(), silo = LoopbackPorts.Free(), http = LoopbackPorts.Free(), sieve = LoopbackPorts.Free();
         string[] arguments =
         [
             $"--OrleansMail:DataPath={dataPath}",
@@ -52,6 +56,7 @@ public sealed class TestMailHost : IAsyncDisposable
             $"--OrleansMail:Clustering:SiloPort={silo}",
             $"--OrleansMail:Clustering:GatewayPort={gateway}",
             $"--OrleansMail:Http:Endpoint=127.0.0.1:{http}",
+            $"--OrleansMail:ManageSieve:Endpoint=127.0.0.1:{sieve}",
             "--Logging:LogLevel:Default=Warning",
             .. settings,
         ];
@@ -72,7 +77,7 @@ public sealed class TestMailHost : IAsyncDisposable
             await app.DisposeAsync();
             throw;
         }
-        return new TestMailHost(app, lmtp, imap, gateway, silo, http);
+        return new TestMailHost(app, lmtp, imap, gateway, silo, http, sieve);
     }
 
     public async ValueTask DisposeAsync()

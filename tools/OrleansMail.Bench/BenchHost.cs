@@ -39,6 +39,7 @@ internal sealed class BenchHost : IAsyncDisposable
             $"--OrleansMail:Imap:Endpoint=127.0.0.1:{imap}",
             "--OrleansMail:Imap:MaxCommandsPerSecond=100000",
             "--OrleansMail:Http:Endpoint=",
+            "--OrleansMail:ManageSieve:Endpoint=",
             $"--OrleansMail:Clustering:SiloPort={BenchPorts.Free()}",
             $"--OrleansMail:Clustering:GatewayPort={BenchPorts.Free()}",
             "--Logging:LogLevel:Default=Warning",

@@ -62,6 +62,7 @@ internal sealed class ServerProcess : IAsyncDisposable
             $"--OrleansMail:Lmtp:Endpoint=127.0.0.1:{Port(server.LmtpPort)}",
             $"--OrleansMail:Imap:Endpoint=127.0.0.1:{Port(server.ImapPort)}",
             $"--OrleansMail:Http:Endpoint=127.0.0.1:{Port(BenchPorts.Free())}",
+            "--OrleansMail:ManageSieve:Endpoint=",
             $"--OrleansMail:Clustering:SiloPort={Port(BenchPorts.Free())}",
             $"--OrleansMail:Clustering:GatewayPort={Port(BenchPorts.Free())}",
         })

@@ -13,4 +13,6 @@ public enum MailStoreErrorKind
     OverQuota = 5,
     /// <summary>The mailbox's access control list (RFC 4314) does not give the user this right: NO [NOPERM].</summary>
     NoPermission = 6,
+    /// <summary>The object is in use and cannot go: the active Sieve script (ManageSieve NO (ACTIVE), RFC 5804 §2.10).</summary>
+    InUse = 7,
 }

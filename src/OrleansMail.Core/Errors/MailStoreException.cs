@@ -39,5 +39,7 @@ public class MailStoreException : Exception
 
     public static MailStoreException NoPermission(string message) => new(message) { Kind = MailStoreErrorKind.NoPermission };
 
+    public static MailStoreException InUse(string message) => new(message) { Kind = MailStoreErrorKind.InUse };
+
     public static MailStoreException Unavailable(string message, Exception? inner = null) => new(message, inner) { Kind = MailStoreErrorKind.Unavailable };
 }

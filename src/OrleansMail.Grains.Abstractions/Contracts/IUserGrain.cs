@@ -158,13 +158,25 @@ public interface IUserGrain : IGrainWithStringKey
     /// <summary>A script's source; NotFound when there is none of that name.</summary>
     Task<string> GetSieveScriptAsync(string name);
 
-    /// <summary>Stores a script after compiling it (PUTSCRIPT): Invalid with the line and column of what is wrong.</summary>
+    /// <summary>
+    /// Stores a script after compiling it (PUTSCRIPT): Invalid with the line and column of what is wrong, OverQuota
+    /// when it is too large, Limit when the user has as many scripts as allowed.
+    /// </summary>
     Task PutSieveScriptAsync(string name, string source);
+
+    /// <summary>Whether a script of this name and size could be stored (HAVESPACE): throws as PutSieveScriptAsync would.</summary>
+    Task CheckSieveSpaceAsync(string name, long size);
+
+    /// <summary>Compiles a script without storing it (CHECKSCRIPT): Invalid with the line and column of what is wrong.</summary>
+    Task CheckSieveScriptAsync(string source);
+
+    /// <summary>Renames a script, which stays active if it was (RENAMESCRIPT): NotFound, AlreadyExists.</summary>
+    Task RenameSieveScriptAsync(string oldName, string newName);
 
     /// <summary>Makes a script the one deliveries run, or none with null (SETACTIVE).</summary>
     Task SetActiveSieveScriptAsync(string? name);
 
-    /// <summary>Deletes a script; the active one cannot be deleted (RFC 5804 §2.10).</summary>
+    /// <summary>Deletes a script; the active one cannot be deleted (RFC 5804 §2.10): InUse.</summary>
     Task DeleteSieveScriptAsync(string name);
 
     /// <summary>The script deliveries run, or null.</summary>

@@ -90,18 +90,17 @@ internal sealed class LoginHandler(ImapSessionContext session, MailboxNotificati
                 {
                     // RFC 4616: authzid NUL authcid NUL passwd; RFC 4959: "=" is an empty initial response.
                     var response = initial ?? await ChallengeAsync("").ConfigureAwait(false);
-                    var decoded = Decode(response == "=" ? "" : response).Split('\0');
-                    if (decoded.Length != 3)
+                    if (!SaslPlain.TryDecode(response == "=" ? "" : response, out var plain))
                     {
                         throw new ImapSyntaxException("Malformed PLAIN response");
                     }
 
-                    if (decoded[0].Length > 0 && !string.Equals(decoded[0], decoded[1], StringComparison.OrdinalIgnoreCase))
+                    if (plain.ActsAsAnother)
                     {
                         throw new ImapNoException("AUTHORIZATIONFAILED", "Acting as another user is not allowed");
                     }
 
-                    return await CompleteLoginAsync(decoded[1], decoded[2]).ConfigureAwait(false);
+                    return await CompleteLoginAsync(plain.Login, plain.Password).ConfigureAwait(false);
                 }
 
             case "LOGIN":
@@ -204,13 +203,7 @@ internal sealed class LoginHandler(ImapSessionContext session, MailboxNotificati
         }
 
         // Dovecot's auth_penalty: an address that failed recently waits before its next check is even queued.
-        var penalty = Services.Penalty.DelayFor(session.Remote);
-        if (penalty > TimeSpan.Zero)
-        {
-            await Task.Delay(penalty, Services.Time).ConfigureAwait(false);
-        }
-
-        var (result, user) = await Services.Passwords.CheckAsync(login, password).ConfigureAwait(false);
+        var (result, user) = await Services.Logins.CheckAsync(login, password, session.Remote).ConfigureAwait(false);
         if (result == LoginResult.Busy)
         {
             throw new ImapNoException("UNAVAILABLE", "Too many logins at once; try again shortly");
@@ -228,7 +221,6 @@ internal sealed class LoginHandler(ImapSessionContext session, MailboxNotificati
         }
 
         _userKey = key;
-        Services.Penalty.Succeeded(session.Remote);
         await EnterAsync(user).ConfigureAwait(false);
         ImapLog.LoggedIn(session.Log, user.UserId, session.Address);
         return $"[CAPABILITY {session.Capabilities()}] Logged in";
@@ -239,7 +231,6 @@ internal sealed class LoginHandler(ImapSessionContext session, MailboxNotificati
     {
         var failures = ((NotAuthenticatedState)session.State).Failures + 1;
         session.State = new NotAuthenticatedState(failures);
-        Services.Penalty.Failed(session.Remote);
         Services.Metrics.AuthFailures.Add(1);
         if (session.Log.IsEnabled(LogLevel.Information))
         {

@@ -1,9 +1,12 @@
 using System.Collections.Concurrent;
 
-namespace OrleansMail.Imap;
+namespace OrleansMail.Connections;
 
-/// <summary>Counts sessions per user and per client address so the configured maxima hold across the silo.</summary>
-public sealed class ImapConnectionLimits
+/// <summary>
+/// Counts sessions per key (a user, a client address, not-yet-logged-in connections of an address) so the configured
+/// maxima hold across the silo; every listener keys its own counts with its own prefix.
+/// </summary>
+public sealed class ConnectionCounts
 {
     private readonly ConcurrentDictionary<string, int> _counts = new(StringComparer.Ordinal);
 

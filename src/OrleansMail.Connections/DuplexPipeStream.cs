@@ -1,9 +1,9 @@
 using System.IO.Pipelines;
 
-namespace OrleansMail.Imap;
+namespace OrleansMail.Connections;
 
 /// <summary>A connection's pipes as one stream, so STARTTLS can run SslStream over them.</summary>
-internal sealed class DuplexPipeStream(PipeReader input, PipeWriter output) : Stream
+public sealed class DuplexPipeStream(PipeReader input, PipeWriter output) : Stream
 {
     private readonly Stream _read = input.AsStream(leaveOpen: true);
     private readonly Stream _write = output.AsStream(leaveOpen: true);
