@@ -4,6 +4,8 @@
 // Locked down by default:
 //   - IMAP is reachable from the internet only as implicit TLS on 993 (RFC 8314); the plaintext listener is off and
 //     login without TLS is refused anyway (RequireTlsForLogin). The certificate and key (PEM) come from Key Vault.
+//   - ManageSieve (4190) faces the internet for clients' filter editors; it takes a password from a non-loopback
+//     client only after STARTTLS, on the same certificate.
 //   - LMTP (2424) is reachable only inside the Container Apps environment, for the MTA deployed beside it; LMTP has
 //     no authentication, exactly as Dovecot's LMTP behind Postfix.
 //   - The Orleans silo and gateway ports have no ingress at all; replicas reach each other inside the VNet, with
@@ -189,7 +191,7 @@ resource silo 'Microsoft.App/containerApps@2024-03-01' = {
         { name: 'cluster-key', keyVaultUrl: '${vault.properties.vaultUri}secrets/${clusterPrivatePemEntry}', identity: siloIdentity.id }
       ]
       ingress: {
-        // Only IMAP over TLS faces the internet.
+        // Only IMAP over TLS and ManageSieve (STARTTLS before any password) face the internet.
         external: true
         transport: 'tcp'
         targetPort: 1993
@@ -197,6 +199,9 @@ resource silo 'Microsoft.App/containerApps@2024-03-01' = {
         additionalPortMappings: [
           // LMTP, for the MTA inside this environment only.
           { external: false, targetPort: 2424, exposedPort: 2424 }
+          // ManageSieve (RFC 5804) for mail clients' filter editors: it takes no password before STARTTLS from
+          // anywhere but loopback, and the ingress is never loopback.
+          { external: true, targetPort: 4190, exposedPort: 4190 }
         ]
       }
     }
@@ -222,6 +227,7 @@ resource silo 'Microsoft.App/containerApps@2024-03-01' = {
             { name: 'OrleansMail__Tls__CertificatePath', value: '/secrets/imap.pem' }
             { name: 'OrleansMail__Tls__KeyPath', value: '/secrets/imap.key' }
             { name: 'OrleansMail__Lmtp__Endpoint', value: '0.0.0.0:2424' }
+            { name: 'OrleansMail__ManageSieve__Endpoint', value: '0.0.0.0:4190' }
             { name: 'OrleansMail__Accounts__PasswdFile', value: '/accounts/users.passwd' }
             { name: 'OrleansMail__Store__CoolAfter', value: empty(coolAfter) ? '00:00:00' : coolAfter }
             // Probes and the Prometheus scrape; no ingress maps this port.

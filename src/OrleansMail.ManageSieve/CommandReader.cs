@@ -27,7 +27,9 @@ internal sealed class CommandReader(PipeReader input)
             var read = await Input.ReadAsync(cancellationToken).ConfigureAwait(false);
             var buffer = read.Buffer;
             var outcome = state.Parse(buffer, out var consumed);
-            Input.AdvanceTo(consumed, buffer.End);
+
+            // What follows a whole command stays unexamined, so STARTTLS can still see (and drop) it.
+            Input.AdvanceTo(consumed, outcome == Outcome.NeedMore ? buffer.End : consumed);
             switch (outcome)
             {
                 case Outcome.Complete:

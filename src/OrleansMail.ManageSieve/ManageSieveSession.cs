@@ -75,7 +75,19 @@ internal sealed class ManageSieveSession : IDisposable
             while (!LoggingOut)
             {
                 MailAccessor.ActAs(User?.UserId);
-                var command = await ReadCommandAsync().ConfigureAwait(false);
+                ManageSieveCommand? command;
+                try
+                {
+                    command = await ReadCommandAsync().ConfigureAwait(false);
+                }
+                catch (ManageSieveSyntaxException e)
+                {
+                    // The malformed line is gone; what was pipelined after it is read next.
+                    await SendAsync(new ResponseBuilder().Status("NO", null, e.Message)).ConfigureAwait(false);
+                    await CountAsync(ok: false).ConfigureAwait(false);
+                    continue;
+                }
+
                 if (command is null)
                 {
                     break;

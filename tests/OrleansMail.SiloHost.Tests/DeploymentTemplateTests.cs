@@ -16,7 +16,7 @@ public sealed class DeploymentTemplateTests
     private static readonly Lazy<JsonObject> Template = new(Compile);
 
     [Fact]
-    public void Only_implicit_TLS_IMAP_faces_the_internet()
+    public void Only_implicit_TLS_IMAP_and_ManageSieve_behind_STARTTLS_face_the_internet()
     {
         var app = ContainerApp();
         var env = Environment(app);
@@ -38,7 +38,14 @@ public sealed class DeploymentTemplateTests
         Assert.NotEmpty(external);
         foreach (var port in external)
         {
-            // Every public port is the implicit-TLS IMAP listener: nothing there reads a password before TLS.
+            // Every public port is the implicit-TLS IMAP listener, or ManageSieve, which takes a password from a
+            // non-loopback client only after STARTTLS unless told otherwise: nothing there reads a password before TLS.
+            if (env.GetValueOrDefault("OrleansMail__ManageSieve__Endpoint") == $"0.0.0.0:{port}")
+            {
+                Assert.NotEqual("true", env.GetValueOrDefault("OrleansMail__ManageSieve__AllowPlaintextLogin"));
+                continue;
+            }
+
             Assert.Equal($"0.0.0.0:{port}", env.GetValueOrDefault("OrleansMail__Imap__TlsEndpoint"));
         }
 
