@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Text;
 using OrleansMail.Errors;
 using OrleansMail.Grains.Contracts;
@@ -22,11 +23,18 @@ public sealed partial class UserGrain
 
     private const int MaxSieveNameLength = 128;
 
+    private const string VacationPrefix = "sieve/vacation/";
+
+    /// <summary>Vacation replies remembered per user; past it the oldest are forgotten (and may be answered again).</summary>
+    private const int MaxVacationEntries = 200;
+
     /// <summary>
-    /// What a stored script may use. No submission relay is configured yet, so redirect (and with it every action
-    /// that sends mail) is refused when a script is stored, not when a message arrives.
+    /// What a stored script may use: without a submission relay, redirect and vacation are refused when a script is
+    /// stored, not when a message arrives.
     /// </summary>
-    private static readonly SieveLimits SieveRules = new() { AllowRedirect = false };
+    private SieveLimits SieveRules => _sieveRules ??= new SieveLimits { CanSendMail = _options.SieveCanSendMail };
+
+    private SieveLimits? _sieveRules;
 
     public Task<SieveScriptInfo[]> ListSieveScriptsAsync()
     {
@@ -126,6 +134,56 @@ public sealed partial class UserGrain
     public Task<ActiveSieveScript?> GetActiveSieveScriptAsync() =>
         Task.FromResult(ActiveSieveName() is { } name && SieveSource(name) is { } source ? new ActiveSieveScript(name, source) : null);
 
+    public Task<bool> HasAutoRepliedAsync(string key, TimeSpan period)
+    {
+        CheckVacationKey(key);
+        var replied = _index.Metadata.GetValueOrDefault(new MetadataKey(Guid.Empty, VacationPrefix + key)) is { } v && v.Value.Length == 8
+            && _time.GetUtcNow().ToUnixTimeMilliseconds() - BinaryPrimitives.ReadInt64BigEndian(v.Value) < (long)period.TotalMilliseconds;
+        return Task.FromResult(replied);
+    }
+
+    public async Task RecordAutoReplyAsync(string key)
+    {
+        CheckVacationKey(key);
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var value = new byte[8];
+        BinaryPrimitives.WriteInt64BigEndian(value, now);
+        List<MetadataChanged> changes = [SieveEntry(VacationPrefix + key, value)];
+
+        // Forget what no :days can still ask about, then the oldest past the cap: the table stays small for good.
+        var longest = (long)TimeSpan.FromDays(SieveRules.MaxVacationDays).TotalMilliseconds;
+        var kept = new List<(string Entry, long At)>();
+        foreach (var (k, v) in _index.MetadataOf(Guid.Empty))
+        {
+            if (!k.Entry.StartsWith(VacationPrefix, StringComparison.Ordinal) || k.Entry == VacationPrefix + key)
+            {
+                continue;
+            }
+
+            var at = v.Value.Length == 8 ? BinaryPrimitives.ReadInt64BigEndian(v.Value) : 0;
+            if (now - at > longest)
+            {
+                changes.Add(SieveEntry(k.Entry, null));
+            }
+            else
+            {
+                kept.Add((k.Entry, at));
+            }
+        }
+
+        changes.AddRange(kept.OrderBy(e => e.At).Take(Math.Max(0, kept.Count + 1 - MaxVacationEntries)).Select(e => SieveEntry(e.Entry, null)));
+        await _lease.EnsureWritableAsync().ConfigureAwait(true);
+        await CommitAsync([.. changes]).ConfigureAwait(true);
+    }
+
+    private static void CheckVacationKey(string key)
+    {
+        if (key.Length is 0 or > 64 || !key.All(char.IsAsciiHexDigit))
+        {
+            throw MailStoreException.Invalid("A vacation key is a hexadecimal digest");
+        }
+    }
+
     private MetadataChanged SieveEntry(string name, byte[]? value) =>
         new(_time.GetUtcNow().ToUnixTimeMilliseconds(), Guid.Empty, name, value);
 
@@ -153,7 +211,7 @@ public sealed partial class UserGrain
         }
     }
 
-    private static void CompileSieve(string source)
+    private void CompileSieve(string source)
     {
         try
         {

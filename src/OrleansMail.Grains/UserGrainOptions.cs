@@ -100,6 +100,12 @@ public sealed class UserGrainOptions
     /// <summary>Most mailboxes one user may have (CREATE answers NO [LIMIT] past it).</summary>
     public int MaxMailboxes { get; set; } = 10_000;
 
+    /// <summary>
+    /// Whether Sieve scripts may send mail (redirect, vacation): set by the host when a submission relay is
+    /// configured; without one such scripts are refused when stored.
+    /// </summary>
+    public bool SieveCanSendMail { get; set; }
+
     /// <summary>Most distinct keywords one mailbox may hold (Cyrus: 128 user flags per mailbox).</summary>
     public int MaxKeywordsPerMailbox { get; set; } = 256;
 

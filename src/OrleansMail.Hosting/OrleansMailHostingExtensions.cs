@@ -20,6 +20,8 @@ using OrleansMail.Connections;
 using OrleansMail.Imap;
 using OrleansMail.Lmtp;
 using OrleansMail.ManageSieve;
+using OrleansMail.Sieve;
+using OrleansMail.Submission;
 using OrleansMail.MailStorage.Bodies;
 using OrleansMail.MailStorage.Ingest;
 using OrleansMail.MailStorage.Memory;
@@ -67,6 +69,12 @@ public static class OrleansMailHostingExtensions
         services.AddSingleton<LoginCheck>();
         services.AddSingleton<LmtpMetrics>();
         services.AddSingleton<SieveFilter>();
+        var submission = section.GetSection("Submission").Get<SubmissionOptions>() ?? new SubmissionOptions();
+        services.AddSingleton(new SieveLimits { CanSendMail = submission.Enabled });
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<SubmissionOptions>>().Value);
+        services.AddSingleton<SmtpRelay>();
+        services.AddSingleton<OutboundQueue>();
+        services.AddHostedService<OutboundQueueStart>();
         services.AddSingleton(sp => new ServerCertificate(sp.GetRequiredService<IOptions<TlsOptions>>().Value.Load()));
         services.AddSingleton<ConnectionCounts>();
         services.AddSingleton<ImapMetrics>();
@@ -90,6 +98,8 @@ public static class OrleansMailHostingExtensions
                 {
                     o.CacheDirectory = Path.Combine(dataPath, "cache");
                 }
+
+                o.SieveCanSendMail = submission.Enabled;
             });
             silo.AddActivityPropagation();
             // Memory follows the users active now: an idle user's grain checkpoints and goes.
@@ -141,6 +151,8 @@ public static class OrleansMailHostingExtensions
         services.AddOptions<ImapOptions>().Bind(section.GetSection("Imap")).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ImapOptions>, ImapOptionsValidator>();
         services.AddSingleton<IValidateOptions<ImapOptions>, ImapTlsRequirements>();
+        services.AddOptions<SubmissionOptions>().Bind(section.GetSection("Submission")).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SubmissionOptions>, SubmissionOptionsValidator>();
         services.AddOptions<ManageSieveOptions>().Bind(section.GetSection("ManageSieve")).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ManageSieveOptions>, ManageSieveOptionsValidator>();
         services.AddOptions<BodyCacheOptions>().Bind(section.GetSection("BodyCache")).ValidateOnStart();

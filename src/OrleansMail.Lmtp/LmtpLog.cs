@@ -22,4 +22,13 @@ internal static partial class LmtpLog
 
     [LoggerMessage(EventId = 4005, Level = LogLevel.Information, Message = "Quota of {User} could not be checked at RCPT; the save checks it")]
     public static partial void QuotaCheckDeferred(ILogger logger, Exception exception, string user);
+
+    [LoggerMessage(EventId = 4010, Level = LogLevel.Warning, Message = "A Sieve redirect of {User} was kept instead: no submission relay, or the message was redirected by them before")]
+    public static partial void RedirectKept(ILogger logger, string? user);
+
+    [LoggerMessage(EventId = 4011, Level = LogLevel.Information, Message = "Forwarded for {User} to {Count} address(es)")]
+    public static partial void Redirected(ILogger logger, string? user, int count);
+
+    [LoggerMessage(EventId = 4012, Level = LogLevel.Warning, Message = "The vacation reply of {User} could not be queued; the message is stored")]
+    public static partial void VacationFailed(ILogger logger, Exception exception, string? user);
 }

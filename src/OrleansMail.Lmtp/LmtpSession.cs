@@ -493,6 +493,26 @@ public sealed class LmtpSession(
             return new LmtpReply(550, "5.7.1", $"<{address}> {(reason.Length == 0 ? "Rejected by the recipient's filter" : reason[..Math.Min(reason.Length, 400)])}");
         }
 
+        // Forwards first and durable before anything is stored: a failure here is a 451 with nothing delivered yet.
+        var redirects = plan.OfType<Sieve.SieveRedirect>().ToList();
+        if (redirects.Count > 0)
+        {
+            if (!sieve.CanSendMail || SieveFilter.RedirectedBefore(ReadHeaders(message), address))
+            {
+                // No relay (the script was stored when there was one), or a loop: keep rather than lose.
+                LmtpLog.RedirectKept(log, user.UserId);
+                plan = [.. plan.Where(a => a is not Sieve.SieveRedirect), .. plan.Any(a => a is Sieve.SieveKeep) ? Array.Empty<Sieve.SieveAction>() : [new Sieve.SieveKeep([])]];
+            }
+            else
+            {
+                foreach (var redirect in redirects)
+                {
+                    using var content = message.Spool.OpenRead();
+                    await sieve.RedirectAsync(content, _sender ?? "", address, redirect.Address).ConfigureAwait(false);
+                }
+            }
+        }
+
         var uids = new List<uint>();
         foreach (var action in plan)
         {
@@ -500,7 +520,7 @@ public sealed class LmtpSession(
             {
                 Sieve.SieveKeep k => (MailboxName.Inbox, k.Flags, false),
                 Sieve.SieveFileInto f => (f.Mailbox, f.Flags, f.Create),
-                _ => (null, [], false), // redirect is refused when a script is stored: no relay to send through
+                _ => (null, [], false), // redirects are queued above; a vacation is answered below
             };
             if (mailbox is null)
             {
@@ -527,6 +547,26 @@ public sealed class LmtpSession(
             }
 
             uids.Add(saved.Uid);
+        }
+
+        if (plan.OfType<Sieve.SieveVacation>().FirstOrDefault() is { } vacation && sieve.CanSendMail)
+        {
+            try
+            {
+                var own = $"{user.UserId}@{address[(address.LastIndexOf('@') + 1)..]}";
+                await sieve.VacationAsync(user.UserId, ReadHeaders(message), message.Spool.Length, _sender ?? "", address, user.UserId.Contains('@', StringComparison.Ordinal) ? user.UserId : own, vacation).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // The message is stored: a 451 now would deliver it twice. The reply is what is lost, and said.
+                LmtpLog.VacationFailed(log, e, user.UserId);
+            }
+        }
+
+        if (uids.Count == 0 && redirects.Count > 0 && plan.All(a => a is not (Sieve.SieveKeep or Sieve.SieveFileInto)))
+        {
+            LmtpLog.Redirected(log, user.UserId, redirects.Count);
+            return new LmtpReply(250, "2.0.0", $"<{address}> Forwarded by the recipient's filter");
         }
 
         if (uids.Count == 0)

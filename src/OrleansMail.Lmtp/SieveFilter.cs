@@ -4,6 +4,7 @@ using MimeKit;
 using OrleansMail.Grains.Contracts;
 using OrleansMail.Mail;
 using OrleansMail.Sieve;
+using OrleansMail.Submission;
 
 namespace OrleansMail.Lmtp;
 
@@ -12,7 +13,7 @@ namespace OrleansMail.Lmtp;
 /// source and keeps the compiled form, and turns a run that fails into a plain keep, so a script can never lose or
 /// bounce a message by mistake (RFC 5228 §2.10.6).
 /// </summary>
-public sealed partial class SieveFilter(IGrainFactory grains, ILogger<SieveFilter> log)
+public sealed partial class SieveFilter(IGrainFactory grains, SieveLimits rules, OutboundQueue outbound, TimeProvider time, ILogger<SieveFilter> log)
 {
     /// <summary>Compiled scripts kept at once; past it the table starts over (a recompile costs microseconds).</summary>
     private const int MaxCompiled = 10_000;
@@ -20,7 +21,11 @@ public sealed partial class SieveFilter(IGrainFactory grains, ILogger<SieveFilte
     /// <summary>The most of a message's header a script reads (Postfix refuses more than 100 KiB of header by default).</summary>
     public const int MaxHeaderBytes = 1024 * 1024;
 
-    private static readonly SieveLimits Rules = new() { AllowRedirect = false };
+    /// <summary>RFC 5228 §4.2 leaves loop detection to the implementation: each redirect adds this field, and a message that already names the user in it is kept instead.</summary>
+    public const string RedirectedFromField = "X-Sieve-Redirected-From";
+
+    /// <summary>Whether mail the script asks to send can be sent: a submission relay is configured.</summary>
+    public bool CanSendMail => outbound.Enabled;
 
     private readonly ConcurrentDictionary<string, (string Source, SieveScript Script)> _compiled = new(StringComparer.Ordinal);
 
@@ -39,7 +44,7 @@ public sealed partial class SieveFilter(IGrainFactory grains, ILogger<SieveFilte
         {
             try
             {
-                compiled = (active.Source, SieveScript.Compile(active.Source, Rules));
+                compiled = (active.Source, SieveScript.Compile(active.Source, rules));
             }
             catch (SieveScriptException e)
             {
@@ -70,6 +75,54 @@ public sealed partial class SieveFilter(IGrainFactory grains, ILogger<SieveFilte
             RunFailed(log, userId, active.Name, e.Message);
             return [new SieveKeep([])];
         }
+    }
+
+    /// <summary>
+    /// Queues a redirect (RFC 5228 §4.2): the message as it came, under a field that names who redirected it, to
+    /// the new address, from the original envelope sender. Durable before the delivery is acknowledged.
+    /// </summary>
+    public async Task RedirectAsync(Stream message, string envelopeFrom, string redirectedBy, string to)
+    {
+        using var copy = new MemoryStream();
+        await copy.WriteAsync(System.Text.Encoding.UTF8.GetBytes($"{RedirectedFromField}: {redirectedBy}\r\n")).ConfigureAwait(false);
+        await message.CopyToAsync(copy).ConfigureAwait(false);
+        copy.Position = 0;
+        await outbound.EnqueueAsync(new OutboundEnvelope(envelopeFrom, [to]), copy).ConfigureAwait(false);
+    }
+
+    /// <summary>Whether the message has been redirected by this user before: redirecting it again would loop.</summary>
+    public static bool RedirectedBefore(HeaderList headers, string address) =>
+        headers.Any(h => h.Field.Equals(RedirectedFromField, StringComparison.OrdinalIgnoreCase) && h.Value.Trim().Equals(address, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// A vacation reply (RFC 5230), when the message deserves one and this sender has not had one for this vacation
+    /// within its days: queued first and recorded after, so a failure between the two may answer twice but never
+    /// loses an answer. Returns whether one was queued.
+    /// </summary>
+    public async Task<bool> VacationAsync(string userId, HeaderList headers, long size, string envelopeFrom, string address, string ownAddress, SieveVacation vacation)
+    {
+        var message = new SieveMessage(headers, envelopeFrom, address, size);
+        if (!VacationResponse.ShouldReply(message, vacation, [address, ownAddress]))
+        {
+            return false;
+        }
+
+        var grain = grains.GetGrain<IUserGrain>(userId);
+        var key = VacationResponse.TrackingKey(vacation, envelopeFrom);
+        if (await grain.HasAutoRepliedAsync(key, TimeSpan.FromDays(vacation.Days)).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        var reply = VacationResponse.Build(message, vacation, ownAddress, time.GetUtcNow());
+        using var bytes = new MemoryStream();
+        await reply.WriteToAsync(bytes).ConfigureAwait(false);
+        bytes.Position = 0;
+
+        // §5.1: the reply's envelope sender is null, so nothing automatic answers it.
+        await outbound.EnqueueAsync(new OutboundEnvelope("", [envelopeFrom]), bytes).ConfigureAwait(false);
+        await grain.RecordAutoReplyAsync(key).ConfigureAwait(false);
+        return true;
     }
 
     /// <summary>Sieve flag names (RFC 5232) as the store's flags and keywords; names that are neither are dropped.</summary>

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using OrleansMail.Accounts.Authentication;
 using OrleansMail.Connections;
 using OrleansMail.MailStorage.Memory;
+using OrleansMail.Sieve;
 
 namespace OrleansMail.ManageSieve;
 
@@ -17,10 +18,11 @@ public sealed class ManageSieveConnectionHandler(
     ManageSieveMetrics metrics,
     ServerCertificate certificate,
     MemoryPressure memory,
+    SieveLimits sieveRules,
     ILogger<ManageSieveConnectionHandler> log,
     TimeProvider time) : ConnectionHandler
 {
-    private readonly ManageSieveServices _services = new(grains, logins, options.Value, counts, metrics, certificate.Certificate, memory, log, time);
+    private readonly ManageSieveServices _services = new(grains, logins, options.Value, counts, metrics, certificate.Certificate, memory, sieveRules, log, time);
 
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {

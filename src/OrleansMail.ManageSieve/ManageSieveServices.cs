@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using OrleansMail.Accounts.Authentication;
 using OrleansMail.Connections;
 using OrleansMail.MailStorage.Memory;
+using OrleansMail.Sieve;
 
 namespace OrleansMail.ManageSieve;
 
@@ -15,5 +16,6 @@ internal sealed record ManageSieveServices(
     ManageSieveMetrics Metrics,
     X509Certificate2? Certificate,
     MemoryPressure Memory,
+    SieveLimits SieveRules,
     ILogger Log,
     TimeProvider Time);

@@ -148,7 +148,7 @@ internal sealed class ManageSieveSession : IDisposable
         var response = new ResponseBuilder();
         response.String("IMPLEMENTATION").Space().String("OrleansMail").CrLf();
         response.String("SASL").Space().String(PlaintextLoginAllowed && User is null ? "PLAIN LOGIN" : "").CrLf();
-        response.String("SIEVE").Space().String(string.Join(' ', SieveScript.Extensions)).CrLf();
+        response.String("SIEVE").Space().String(string.Join(' ', SieveScript.ExtensionsFor(Services.SieveRules))).CrLf();
         if (User is null && !Channel.Tls && Services.Certificate is not null)
         {
             response.String("STARTTLS").CrLf();

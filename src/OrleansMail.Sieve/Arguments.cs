@@ -7,11 +7,18 @@ namespace OrleansMail.Sieve;
 /// </summary>
 internal sealed class Arguments
 {
-    private static readonly HashSet<string> TakesValue = new(["comparator", "value", "count", "flags", "zone"], StringComparer.Ordinal);
+    private static readonly HashSet<string> TakesValue = new(["comparator", "value", "count", "flags", "zone", "subject", "from", "addresses", "handle"], StringComparer.Ordinal);
+
+    /// <summary>Tags whose value may be a list of strings; the others take exactly one.</summary>
+    private static readonly HashSet<string> TakesList = new(["flags", "addresses"], StringComparer.Ordinal);
+
+    /// <summary>Tags whose value is a number (RFC 5230 :days).</summary>
+    private static readonly HashSet<string> TakesNumber = new(["days"], StringComparer.Ordinal);
 
     private readonly SieveNode _node;
     private readonly Dictionary<string, SieveStringList?> _tags = new(StringComparer.Ordinal);
     private readonly List<SieveArgument> _positional = [];
+    private readonly Dictionary<string, long> _numbers = new(StringComparer.Ordinal);
 
     public Arguments(SieveNode node, IReadOnlyCollection<string> allowedTags)
     {
@@ -41,12 +48,19 @@ internal sealed class Arguments
             }
 
             SieveStringList? value = null;
-            if (TakesValue.Contains(tag.Name))
+            if (TakesNumber.Contains(tag.Name))
+            {
+                _numbers[tag.Name] = i + 1 < node.Arguments.Count && node.Arguments[i + 1] is SieveNumber number
+                    ? number.Value
+                    : throw new SieveScriptException($":{tag.Name} needs a number after it", tag.Position);
+                i++;
+            }
+            else if (TakesValue.Contains(tag.Name))
             {
                 value = i + 1 < node.Arguments.Count && node.Arguments[i + 1] is SieveStringList list
                     ? list
                     : throw new SieveScriptException($":{tag.Name} needs a string after it", tag.Position);
-                if (tag.Name != "flags" && value.Values.Count != 1)
+                if (!TakesList.Contains(tag.Name) && value.Values.Count != 1)
                 {
                     throw new SieveScriptException($":{tag.Name} takes one string, not a list", tag.Position);
                 }
@@ -61,6 +75,11 @@ internal sealed class Arguments
     public bool Has(string tag) => _tags.ContainsKey(tag);
 
     public string TagString(string tag) => _tags[tag]!.Values[0].ToLowerInvariant();
+
+    /// <summary>The tag's one string as written (no case folding): a subject, an address, a handle.</summary>
+    public string TagText(string tag) => _tags[tag]!.Values[0];
+
+    public long TagNumber(string tag) => _numbers[tag];
 
     public IReadOnlyList<string> TagStrings(string tag) => _tags[tag]!.Values;
 

@@ -1,6 +1,6 @@
 namespace OrleansMail.Sieve;
 
-/// <summary>What a script decided for a message: delivery to INBOX or a mailbox, a forward, a refusal. Discarding leaves no action.</summary>
+/// <summary>What a script decided for a message: delivery to INBOX or a mailbox, a forward, a refusal, an automatic reply. Discarding leaves no action.</summary>
 public abstract record SieveAction;
 
 /// <summary>Keep (explicit or implicit): deliver to INBOX with these flags (RFC 5232: the flags the script set, or its :flags).</summary>
@@ -14,3 +14,14 @@ public sealed record SieveRedirect(string Address) : SieveAction;
 
 /// <summary>Refuse the message (RFC 5429): in LMTP, a 550 5.7.1 for this recipient with the reason.</summary>
 public sealed record SieveReject(string Reason, bool Extended) : SieveAction;
+
+/// <summary>
+/// Answer the sender automatically (RFC 5230), at most once per sender and handle in <paramref name="Days"/>: the
+/// delivery decides, by <see cref="VacationResponse"/>'s rules, whether this message deserves an answer at all.
+/// </summary>
+/// <param name="Reason">The reply's text, or with <paramref name="Mime"/> a whole MIME part.</param>
+/// <param name="Subject">The reply's subject; null for "Auto: " and the original's.</param>
+/// <param name="From">The reply's From; null for the recipient's address.</param>
+/// <param name="Addresses">Further addresses of the user's own (:addresses), besides the one mail came to.</param>
+/// <param name="Handle">What says "the same vacation" for the once-per-days rule: :handle, or a digest of the rest.</param>
+public sealed record SieveVacation(string Reason, string? Subject, string? From, IReadOnlyList<string> Addresses, bool Mime, string Handle, int Days) : SieveAction;

@@ -19,6 +19,11 @@ public sealed record SieveLimits
     /// </summary>
     public long MaxMatchWork { get; init; } = 64L * 1024 * 1024;
 
-    /// <summary>Whether redirect may be used at all: only where the server can send mail (a submission relay).</summary>
-    public bool AllowRedirect { get; init; } = true;
+    /// <summary>Whether redirect and vacation may be used at all: only where the server can send mail (a submission relay).</summary>
+    public bool CanSendMail { get; init; } = true;
+
+    /// <summary>The shortest and longest :days a vacation may ask for (RFC 5230 §4.1: the least is site-defined, at least 1).</summary>
+    public int MinVacationDays { get; init; } = 1;
+
+    public int MaxVacationDays { get; init; } = 30;
 }

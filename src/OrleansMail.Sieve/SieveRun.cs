@@ -33,6 +33,11 @@ internal sealed class SieveRun(SieveMessage message, SieveLimits limits)
             throw new SieveRuntimeException($"more than {limits.MaxRedirects} redirects");
         }
 
+        if (action is SieveVacation && Actions.Any(a => a is SieveVacation))
+        {
+            throw new SieveRuntimeException("more than one vacation action (RFC 5230 §4.7)");
+        }
+
         Actions.Add(action);
     }
 

@@ -12,8 +12,12 @@ public sealed class SieveScript
     public static readonly IReadOnlyList<string> Extensions =
     [
         "fileinto", "envelope", "copy", "imap4flags", "mailbox", "subaddress", "reject", "ereject", "relational", "date",
-        "comparator-i;ascii-numeric", "comparator-i;octet", "comparator-i;ascii-casemap",
+        "vacation", "comparator-i;ascii-numeric", "comparator-i;octet", "comparator-i;ascii-casemap",
     ];
+
+    /// <summary>The extensions a script may use under these limits: without a way to send mail, no vacation.</summary>
+    public static IReadOnlyList<string> ExtensionsFor(SieveLimits limits) =>
+        limits.CanSendMail ? Extensions : [.. Extensions.Where(e => e != "vacation")];
 
     private static readonly string[] MatchTags = ["is", "contains", "matches", "value", "count"];
     private static readonly string[] AddressTags = ["all", "localpart", "domain", "user", "detail"];
@@ -109,6 +113,11 @@ public sealed class SieveScript
                 if (!Extensions.Contains(name, StringComparer.Ordinal))
                 {
                     throw new SieveScriptException($"unsupported extension \"{name}\"", node.Position);
+                }
+
+                if (name == "vacation" && !limits.CanSendMail)
+                {
+                    throw new SieveScriptException("vacation needs a submission relay, and this server has none", node.Position);
                 }
 
                 requires.Add(name);
@@ -218,7 +227,7 @@ public sealed class SieveScript
 
                 case "redirect":
                     {
-                        if (!limits.AllowRedirect)
+                        if (!limits.CanSendMail)
                         {
                             throw new SieveScriptException("redirect needs a submission relay, and this server has none", node.Position);
                         }
@@ -253,6 +262,9 @@ public sealed class SieveScript
                         });
                     }
 
+                case "vacation":
+                    return Vacation(node);
+
                 case "setflag" or "addflag" or "removeflag":
                     {
                         Need(node, "imap4flags");
@@ -271,6 +283,46 @@ public sealed class SieveScript
                 default:
                     throw new SieveScriptException($"unknown command \"{node.Name}\"", node.Position);
             }
+        }
+
+        /// <summary>RFC 5230 §4: vacation [:days n] [:subject s] [:from s] [:addresses list] [:mime] [:handle s] reason.</summary>
+        private ActionStatement Vacation(SieveNode node)
+        {
+            Need(node, "vacation");
+            var args = new Arguments(node, ["days", "subject", "from", "addresses", "mime", "handle"]);
+            var reason = args.String(0, "the reason");
+            args.End(1);
+            var subject = args.Has("subject") ? args.TagText("subject") : null;
+            var from = args.Has("from") ? args.TagText("from") : null;
+            if (from is not null && (!MailboxAddress.TryParse(from, out var parsed) || !parsed.Address.Contains('@', StringComparison.Ordinal)))
+            {
+                throw new SieveScriptException($":from \"{from}\" is not a mail address", node.Position);
+            }
+
+            var mime = args.Has("mime");
+            if (mime)
+            {
+                try
+                {
+                    using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(reason));
+                    MimeEntity.Load(stream);
+                }
+                catch (FormatException)
+                {
+                    throw new SieveScriptException("with :mime the reason must be a MIME part", node.Position);
+                }
+            }
+
+            // §4.1: days outside what the site allows are brought within it, not refused.
+            var days = (int)Math.Clamp(args.Has("days") ? args.TagNumber("days") : 7, limits.MinVacationDays, limits.MaxVacationDays);
+            var addresses = args.Has("addresses") ? args.TagStrings("addresses") : [];
+
+            // §4.2: without :handle, the reply's own arguments say whether it is the same vacation.
+            var handle = args.Has("handle")
+                ? args.TagText("handle")
+                : Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{subject}\0{from}\0{mime}\0{reason}")))[..32];
+            var vacation = new SieveVacation(reason, subject, from, addresses, mime, handle, days);
+            return new ActionStatement(run => run.Take(vacation));
         }
 
         private SieveTestNode Test(SieveNode node)

@@ -101,12 +101,14 @@ public sealed class LmtpSieveTests(LmtpHost host)
         // No relay to send through: redirect is refused now, not when a message arrives.
         var redirect = await Assert.ThrowsAsync<MailStoreException>(() => erin.PutSieveScriptAsync("fwd", "redirect \"someone@example.net\";"));
         Assert.Contains("submission relay", redirect.Message, StringComparison.Ordinal);
+        var vacation = await Assert.ThrowsAsync<MailStoreException>(() => erin.PutSieveScriptAsync("away", "require \"vacation\";\nvacation \"Away.\";"));
+        Assert.Equal("line 1, column 1: vacation needs a submission relay, and this server has none", vacation.Message);
 
         await erin.PutSieveScriptAsync("one", "keep;");
         await erin.PutSieveScriptAsync("two", "discard;");
         await erin.SetActiveSieveScriptAsync("one");
         Assert.Equal([new SieveScriptInfo("one", true), new SieveScriptInfo("two", false)], await erin.ListSieveScriptsAsync());
-        Assert.Equal(MailStoreErrorKind.Invalid, (await Assert.ThrowsAsync<MailStoreException>(() => erin.DeleteSieveScriptAsync("one"))).Kind);
+        Assert.Equal(MailStoreErrorKind.InUse, (await Assert.ThrowsAsync<MailStoreException>(() => erin.DeleteSieveScriptAsync("one"))).Kind);
         await erin.DeleteSieveScriptAsync("two");
         Assert.Equal("keep;", await erin.GetSieveScriptAsync("one"));
         Assert.Equal(new ActiveSieveScript("one", "keep;"), await erin.GetActiveSieveScriptAsync());

@@ -20,6 +20,9 @@ public sealed class ManageSieveProtocolTests(ManageSieveHost host) : IClassFixtu
         var sieve = Assert.Single(t.Greeting, l => l.StartsWith("\"SIEVE\" ", StringComparison.Ordinal));
         Assert.Contains("fileinto", sieve);
         Assert.Contains("imap4flags", sieve);
+
+        // No submission relay here: nothing that sends mail is offered, and a script that would is refused.
+        Assert.DoesNotContain("vacation", sieve);
         Assert.DoesNotContain(t.Greeting, l => l.StartsWith("\"OWNER\"", StringComparison.Ordinal));
         Assert.Equal("OK \"sieve.test OrleansMail ManageSieve ready.\"", t.Greeting[^1]);
     }
@@ -75,6 +78,7 @@ public sealed class ManageSieveProtocolTests(ManageSieveHost host) : IClassFixtu
         Assert.Equal(put, await t.CommandAsync($"CHECKSCRIPT {SieveTranscript.Literal(bad)}"));
         Assert.Equal(["OK \"Script is valid.\""], await t.CommandAsync($"CHECKSCRIPT {SieveTranscript.Literal(Script)}"));
         Assert.StartsWith("NO", (await t.CommandAsync("CHECKSCRIPT \"require \\\"nonesuch\\\";\""))[^1], StringComparison.Ordinal);
+        Assert.Equal(["NO \"line 1, column 1: vacation needs a submission relay, and this server has none\""], await t.CommandAsync($"PUTSCRIPT \"away\" {SieveTranscript.Literal("require \"vacation\"; vacation \"Away.\";")}"));
         Assert.Equal(["OK \"Listscripts completed.\""], await t.CommandAsync("LISTSCRIPTS"));
     }
 

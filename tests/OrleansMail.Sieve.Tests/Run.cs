@@ -14,6 +14,7 @@ internal static class Run
         SieveFileInto f => $"fileinto {f.Mailbox}{(f.Create ? " :create" : "")}{Flags(f.Flags)}",
         SieveRedirect r => $"redirect {r.Address}",
         SieveReject r => $"{(r.Extended ? "ereject" : "reject")} {r.Reason}",
+        SieveVacation v => $"vacation {v.Days}d{(v.Subject is null ? "" : " subject=" + v.Subject)}{(v.From is null ? "" : " from=" + v.From)}{(v.Mime ? " mime" : "")} {v.Reason}",
         _ => action.ToString()!,
     };
 

@@ -43,11 +43,11 @@ public static class LmtpDelivery
     }
 
     /// <summary>Delivers <paramref name="message"/> (any line endings) to one recipient; returns the final reply.</summary>
-    public static async Task<string> DeliverMessageAsync(int port, string rcpt, string message) =>
-        (await DeliverMessageAsync(port, [rcpt], message).ConfigureAwait(false))[0];
+    public static async Task<string> DeliverMessageAsync(int port, string rcpt, string message, string sender = "sender@example.org") =>
+        (await DeliverMessageAsync(port, [rcpt], message, sender).ConfigureAwait(false))[0];
 
     /// <summary>Delivers <paramref name="message"/> (any line endings) to several recipients in one transaction; the replies to DATA, one per recipient.</summary>
-    public static async Task<List<string>> DeliverMessageAsync(int port, IReadOnlyList<string> rcpts, string message)
+    public static async Task<List<string>> DeliverMessageAsync(int port, IReadOnlyList<string> rcpts, string message, string sender = "sender@example.org")
     {
         using var tcp = new TcpClient();
         await tcp.ConnectAsync("127.0.0.1", port).ConfigureAwait(false);
@@ -67,7 +67,7 @@ public static class LmtpDelivery
         await Reply().ConfigureAwait(false);
         var body = message.Replace("\r\n", "\n", StringComparison.Ordinal).Replace("\n", "\r\n", StringComparison.Ordinal);
         var dotted = string.Join("\r\n", body.Split("\r\n").Select(l => l.StartsWith('.') ? "." + l : l));
-        await stream.WriteAsync(Encoding.UTF8.GetBytes($"LHLO test\r\nMAIL FROM:<sender@example.org>\r\n{string.Concat(rcpts.Select(r => $"RCPT TO:<{r}>\r\n"))}DATA\r\n")).ConfigureAwait(false);
+        await stream.WriteAsync(Encoding.UTF8.GetBytes($"LHLO test\r\nMAIL FROM:<{sender}>\r\n{string.Concat(rcpts.Select(r => $"RCPT TO:<{r}>\r\n"))}DATA\r\n")).ConfigureAwait(false);
         for (var i = 0; i < rcpts.Count + 3; i++)
         {
             await Reply().ConfigureAwait(false);

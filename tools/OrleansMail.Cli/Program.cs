@@ -219,7 +219,7 @@ sieveCheck.SetAction(p =>
 {
     try
     {
-        OrleansMail.Sieve.SieveScript.Compile(File.ReadAllText(p.GetValue(checkFile)!.FullName), new OrleansMail.Sieve.SieveLimits { AllowRedirect = false });
+        OrleansMail.Sieve.SieveScript.Compile(File.ReadAllText(p.GetValue(checkFile)!.FullName), new OrleansMail.Sieve.SieveLimits());
         Console.WriteLine("ok");
         return 0;
     }

@@ -182,6 +182,12 @@ public interface IUserGrain : IGrainWithStringKey
     /// <summary>The script deliveries run, or null.</summary>
     Task<ActiveSieveScript?> GetActiveSieveScriptAsync();
 
+    /// <summary>Whether a vacation reply under this key (handle and sender, RFC 5230 §4.2) went out within the period.</summary>
+    Task<bool> HasAutoRepliedAsync(string key, TimeSpan period);
+
+    /// <summary>Records that a vacation reply under this key went out now; kept in the index, so it holds across restarts and failover.</summary>
+    Task RecordAutoReplyAsync(string key);
+
     /// <summary>Uploads the journal tail now (admin `checkpoint`; tests).</summary>
     [Alias("checkpoint")]
     Task CheckpointAsync();
