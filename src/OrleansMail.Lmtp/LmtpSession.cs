@@ -411,10 +411,11 @@ public sealed class LmtpSession(
                 ? await ingest.ShareAsync(message!, [.. _recipients.Select(r => r.User.UserId)]).ConfigureAwait(false)
                 : null;
             var headers = new Lazy<HeaderList>(() => ReadHeaders(message!));
+            var content = new Lazy<byte[]>(() => ReadContent(message!));
             for (var i = 0; i < _recipients.Count; i++)
             {
                 var (address, user) = _recipients[i];
-                var reply = failure ?? await DeliverOneAsync(message!, headers, address, user, shared?[i]).ConfigureAwait(false);
+                var reply = failure ?? await DeliverOneAsync(message!, headers, content, address, user, shared?[i]).ConfigureAwait(false);
                 metrics.Deliveries.Add(1, new KeyValuePair<string, object?>("result", reply.Code.ToString(CultureInfo.InvariantCulture)));
                 await ReplyAsync(reply).ConfigureAwait(false);
             }
@@ -431,13 +432,13 @@ public sealed class LmtpSession(
         }
     }
 
-    private async Task<LmtpReply> DeliverOneAsync(IngestedMessage message, Lazy<HeaderList> headers, string address, ResolvedRecipient user, MailStorage.Ingest.SharedCopy? shared)
+    private async Task<LmtpReply> DeliverOneAsync(IngestedMessage message, Lazy<HeaderList> headers, Lazy<byte[]> content, string address, ResolvedRecipient user, MailStorage.Ingest.SharedCopy? shared)
     {
         var prefix = TracePrefix(address);
         try
         {
             MailStorage.Ingest.DeliveryTarget target = new(user.UserId, MailboxName: MailboxName.Inbox, TracePrefix: prefix, Shared: shared, Quota: user.Quota);
-            if (await sieve.PlanAsync(user.UserId, headers, prefix.Length + message.Spool.Length, _sender ?? "", address).ConfigureAwait(false) is { } plan)
+            if (await sieve.PlanAsync(user.UserId, headers, prefix.Length + message.Spool.Length, _sender ?? "", address, () => content.Value).ConfigureAwait(false) is { } plan)
             {
                 return await DeliverPlannedAsync(message, address, user, target, plan).ConfigureAwait(false);
             }
@@ -595,6 +596,15 @@ public sealed class LmtpSession(
         var length = head.Length < message.Spool.Length ? Array.LastIndexOf(head, (byte)'\n') + 1 : head.Length;
         using var bounded = new MemoryStream(head, 0, length, writable: false);
         return HeaderList.Load(bounded);
+    }
+
+    /// <summary>What a body test reads (RFC 5173): the header a script may read and the first megabyte of the body after it.</summary>
+    private static byte[] ReadContent(IngestedMessage message)
+    {
+        var bytes = new byte[(int)Math.Min(message.Spool.Length, SieveFilter.MaxHeaderBytes + Sieve.SieveMessage.MaxBodyBytes)];
+        using var stream = message.Spool.OpenRead();
+        stream.ReadExactly(bytes);
+        return bytes;
     }
 
     private byte[] TracePrefix(string address)

@@ -31,7 +31,8 @@ public sealed partial class SieveFilter(IGrainFactory grains, SieveLimits rules,
 
     /// <summary>The actions for one recipient, or null when the user has no active script (deliver as usual).</summary>
     /// <param name="headers">The message's header, read once for all of the message's recipients.</param>
-    public async Task<IReadOnlyList<SieveAction>?> PlanAsync(string userId, Lazy<HeaderList> headers, long size, string envelopeFrom, string envelopeTo)
+    /// <param name="content">The start of the message, for a body test; read only when the script has one.</param>
+    public async Task<IReadOnlyList<SieveAction>?> PlanAsync(string userId, Lazy<HeaderList> headers, long size, string envelopeFrom, string envelopeTo, Func<byte[]>? content = null)
     {
         var grain = grains.GetGrain<IUserGrain>(userId);
         var active = await grain.GetActiveSieveScriptAsync().ConfigureAwait(false);
@@ -66,7 +67,7 @@ public sealed partial class SieveFilter(IGrainFactory grains, SieveLimits rules,
             : [];
         try
         {
-            return compiled.Script.Evaluate(new SieveMessage(headers.Value, envelopeFrom, envelopeTo, size), name => mailboxes.Contains(MailboxName.Normalize(name)));
+            return compiled.Script.Evaluate(new SieveMessage(headers.Value, envelopeFrom, envelopeTo, size, content), name => mailboxes.Contains(MailboxName.Normalize(name)));
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

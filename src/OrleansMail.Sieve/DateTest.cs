@@ -10,6 +10,9 @@ namespace OrleansMail.Sieve;
 internal sealed class DateTest(SieveMatch match, string? header, string part, string? zone, bool originalZone, IReadOnlyList<string> keys) : SieveTestNode
 {
     /// <summary>The date parts RFC 5260 §4.2 names.</summary>
+    /// <summary>RFC 5260 §6: the occurrence of the header field to read; the first when not given.</summary>
+    public (int Index, bool FromLast)? Index { get; init; }
+
     public static readonly string[] Parts = ["year", "month", "day", "date", "julian", "hour", "minute", "second", "time", "iso8601", "std11", "zone", "weekday"];
 
     public override bool Evaluate(SieveRun run)
@@ -39,8 +42,8 @@ internal sealed class DateTest(SieveMatch match, string? header, string part, st
             yield break;
         }
 
-        // Only the first occurrence counts (RFC 5260 §4, without the index extension).
-        if (run.Message.HeaderValues(header).FirstOrDefault() is not { } value)
+        // Only one occurrence counts: the first (RFC 5260 §4), or the one :index names (§6).
+        if (HeaderTest.Occurrence(run.Message.HeaderValues(header), Index ?? (1, false)).FirstOrDefault() is not { } value)
         {
             yield break;
         }

@@ -16,6 +16,9 @@ public enum SieveMatchType
     Matches,
     Value,
     Count,
+
+    /// <summary>:regex (draft-ietf-sieve-regex): POSIX-style extended expressions, run by a non-backtracking engine.</summary>
+    Regex,
 }
 
 /// <summary>The relation of :value and :count (RFC 5231 §4).</summary>
@@ -36,6 +39,9 @@ public enum SieveRelation
 /// </summary>
 public sealed record SieveMatch(SieveComparator Comparator, SieveMatchType Type, SieveRelation Relation = SieveRelation.Eq)
 {
+    /// <summary>The keys of a :regex test, compiled when the script is: each key's expression.</summary>
+    public IReadOnlyDictionary<string, System.Text.RegularExpressions.Regex>? Expressions { get; init; }
+
     public static readonly SieveMatch Default = new(SieveComparator.AsciiCaseMap, SieveMatchType.Is);
 
     /// <summary>Whether any value matches any key; :count counts the values instead.</summary>
@@ -66,6 +72,7 @@ public sealed record SieveMatch(SieveComparator Comparator, SieveMatchType Type,
         SieveMatchType.Is => Comparator == SieveComparator.AsciiNumeric ? CompareNumeric(value, key) == 0 : string.Equals(Fold(value), Fold(key), StringComparison.Ordinal),
         SieveMatchType.Contains => Fold(value).Contains(Fold(key), StringComparison.Ordinal),
         SieveMatchType.Matches => Glob(Fold(value), Fold(key)),
+        SieveMatchType.Regex => Expressions![key].IsMatch(value),
         SieveMatchType.Value => Relate(Comparator == SieveComparator.AsciiNumeric ? CompareNumeric(value, key) : string.CompareOrdinal(Fold(value), Fold(key))),
         _ => false,
     };

@@ -7,8 +7,15 @@ namespace OrleansMail.Sieve;
 /// Each field's values are decoded once and found by name, and each address field is parsed once, however many
 /// rules ask: a header of thousands of fields must not cost a pass over all of them per test.
 /// </summary>
-public sealed class SieveMessage(HeaderList headers, string envelopeFrom, string envelopeTo, long size)
+/// <param name="content">The message, header and body, as far as a body test may read (see <see cref="MaxBodyBytes"/>); asked for only when a script tests the body.</param>
+public sealed class SieveMessage(HeaderList headers, string envelopeFrom, string envelopeTo, long size, Func<byte[]>? content = null)
 {
+    /// <summary>The most of a message a body test reads: a script judges the first megabyte, not a 50 MB attachment.</summary>
+    public const int MaxBodyBytes = 1024 * 1024;
+
+    private MimeMessage? _parsed;
+    private byte[]? _content;
+
     private readonly Lazy<ILookup<string, string>> _values = new(() => headers.ToLookup(h => h.Field, h => h.Value.Trim(), StringComparer.OrdinalIgnoreCase));
     private readonly Dictionary<string, string[]> _addresses = new(StringComparer.OrdinalIgnoreCase);
 
@@ -26,10 +33,78 @@ public sealed class SieveMessage(HeaderList headers, string envelopeFrom, string
     {
         if (!_addresses.TryGetValue(name, out var addresses))
         {
-            _addresses[name] = addresses = [.. HeaderValues(name).SelectMany(v => InternetAddressList.TryParse(v, out var list) ? list.Mailboxes.Select(m => m.Address) : [])];
+            _addresses[name] = addresses = [.. HeaderValues(name).SelectMany(Addresses)];
         }
 
         return addresses;
+    }
+
+    /// <summary>The addresses (local@domain) in one field value; none when it does not parse as an address list.</summary>
+    public static IEnumerable<string> Addresses(string value) =>
+        InternetAddressList.TryParse(value, out var list) ? list.Mailboxes.Select(m => m.Address) : [];
+
+    /// <summary>RFC 5173 :raw: the body as it came, undecoded, after the header.</summary>
+    public string RawBody()
+    {
+        var bytes = Content();
+        var start = bytes.AsSpan().IndexOf("\r\n\r\n"u8) is var crlf and >= 0 ? crlf + 4 : bytes.AsSpan().IndexOf("\n\n"u8) is var lf and >= 0 ? lf + 2 : bytes.Length;
+        return System.Text.Encoding.UTF8.GetString(bytes, start, bytes.Length - start);
+    }
+
+    /// <summary>
+    /// RFC 5173 :content: the decoded content of each leaf part whose type matches one of <paramref name="types"/>
+    /// ("" any, "text" any text/*, "text/html" exactly), each a value of its own.
+    /// </summary>
+    public IReadOnlyCollection<string> BodyParts(IReadOnlyList<string> types)
+    {
+        var parsed = Parsed();
+        if (parsed is null)
+        {
+            return [];
+        }
+
+        var values = new List<string>();
+        foreach (var part in parsed.BodyParts)
+        {
+            var type = part.ContentType;
+            if (!types.Any(t => t.Length == 0 || (t.Contains('/', StringComparison.Ordinal) ? type.IsMimeType(t[..t.IndexOf('/', StringComparison.Ordinal)], t[(t.IndexOf('/', StringComparison.Ordinal) + 1)..]) : type.MediaType.Equals(t, StringComparison.OrdinalIgnoreCase))))
+            {
+                continue;
+            }
+
+            if (part is TextPart text)
+            {
+                values.Add(text.Text);
+            }
+            else if (part is MimePart mime && mime.Content is { } data)
+            {
+                using var decoded = new MemoryStream();
+                data.DecodeTo(decoded);
+                values.Add(System.Text.Encoding.UTF8.GetString(decoded.GetBuffer(), 0, (int)decoded.Length));
+            }
+        }
+
+        return values;
+    }
+
+    private byte[] Content() => _content ??= content?.Invoke() ?? [];
+
+    private MimeMessage? Parsed()
+    {
+        if (_parsed is null && Content() is { Length: > 0 } bytes)
+        {
+            try
+            {
+                using var stream = new MemoryStream(bytes, writable: false);
+                _parsed = MimeMessage.Load(stream);
+            }
+            catch (FormatException)
+            {
+                return null;
+            }
+        }
+
+        return _parsed;
     }
 
     /// <summary>The header of an RFC 5322 message given as text (for tests and tools).</summary>
@@ -37,6 +112,7 @@ public sealed class SieveMessage(HeaderList headers, string envelopeFrom, string
     {
         using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(message));
         var parsed = HeaderList.Load(stream);
-        return new SieveMessage(parsed, envelopeFrom, envelopeTo, stream.Length);
+        var bytes = System.Text.Encoding.UTF8.GetBytes(message);
+        return new SieveMessage(parsed, envelopeFrom, envelopeTo, stream.Length, () => bytes);
     }
 }

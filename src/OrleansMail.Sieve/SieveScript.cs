@@ -12,14 +12,23 @@ public sealed class SieveScript
     public static readonly IReadOnlyList<string> Extensions =
     [
         "fileinto", "envelope", "copy", "imap4flags", "mailbox", "subaddress", "reject", "ereject", "relational", "date",
-        "vacation", "comparator-i;ascii-numeric", "comparator-i;octet", "comparator-i;ascii-casemap",
+        "vacation", "regex", "body", "index", "comparator-i;ascii-numeric", "comparator-i;octet", "comparator-i;ascii-casemap",
     ];
 
     /// <summary>The extensions a script may use under these limits: without a way to send mail, no vacation.</summary>
     public static IReadOnlyList<string> ExtensionsFor(SieveLimits limits) =>
         limits.CanSendMail ? Extensions : [.. Extensions.Where(e => e != "vacation")];
 
-    private static readonly string[] MatchTags = ["is", "contains", "matches", "value", "count"];
+    private static readonly string[] MatchTags = ["is", "contains", "matches", "value", "count", "regex"];
+
+    /// <summary>RFC 5173 §5: what of the body a body test compares.</summary>
+    private static readonly string[] BodyTransformTags = ["raw", "content", "text"];
+
+    /// <summary>RFC 5260 §6: which occurrence of a header field a test looks at.</summary>
+    private static readonly string[] IndexTags = ["index", "last"];
+
+    /// <summary>The longest :regex key: enough for any real filter, short enough that compiling one costs nothing.</summary>
+    private const int MaxRegexLength = 1024;
     private static readonly string[] AddressTags = ["all", "localpart", "domain", "user", "detail"];
 
     private readonly IReadOnlyList<SieveStatement> _statements;
@@ -382,11 +391,11 @@ public sealed class SieveScript
 
                 case "header":
                     {
-                        var args = new Arguments(node, ["comparator", .. MatchTags]);
+                        var args = new Arguments(node, ["comparator", .. MatchTags, .. IndexTags]);
                         var names = args.Strings(0, "the header names");
                         var keys = args.Strings(1, "the keys");
                         args.End(2);
-                        return new HeaderTest(Match(node, args), names, keys);
+                        return new HeaderTest(Match(node, args, keys), names, keys, Index(node, args));
                     }
 
                 case "address" or "envelope":
@@ -397,7 +406,7 @@ public sealed class SieveScript
                             Need(node, "envelope");
                         }
 
-                        var args = new Arguments(node, ["comparator", .. MatchTags, .. AddressTags]);
+                        var args = new Arguments(node, envelope ? ["comparator", .. MatchTags, .. AddressTags] : ["comparator", .. MatchTags, .. AddressTags, .. IndexTags]);
                         var names = args.Strings(0, envelope ? "the envelope parts" : "the header names").Select(n => n.ToLowerInvariant()).ToList();
                         var keys = args.Strings(1, "the keys");
                         args.End(2);
@@ -406,7 +415,7 @@ public sealed class SieveScript
                             throw new SieveScriptException($"unknown envelope part \"{unknown}\"", node.Position);
                         }
 
-                        return new AddressTest(Match(node, args), Part(node, args), names, keys, envelope);
+                        return new AddressTest(Match(node, args, keys), Part(node, args), names, keys, envelope, envelope ? null : Index(node, args));
                     }
 
                 case "hasflag":
@@ -415,14 +424,14 @@ public sealed class SieveScript
                         var args = new Arguments(node, ["comparator", .. MatchTags]);
                         var keys = args.Strings(0, "the flags");
                         args.End(1);
-                        return new HasFlagTest(Match(node, args), [.. SieveRun.Split(keys)]);
+                        return new HasFlagTest(Match(node, args, keys), [.. SieveRun.Split(keys)]);
                     }
 
                 case "date" or "currentdate":
                     {
                         Need(node, "date");
                         var current = node.Name == "currentdate";
-                        var args = new Arguments(node, current ? ["zone", "comparator", .. MatchTags] : ["zone", "originalzone", "comparator", .. MatchTags]);
+                        var args = new Arguments(node, current ? ["zone", "comparator", .. MatchTags] : ["zone", "originalzone", "comparator", .. MatchTags, .. IndexTags]);
                         var header = current ? null : args.String(0, "the header name");
                         var first = current ? 0 : 1;
                         var part = args.String(first, "the date part").ToLowerInvariant();
@@ -451,7 +460,28 @@ public sealed class SieveScript
                             }
                         }
 
-                        return new DateTest(Match(node, args), header, part, zone, args.Has("originalzone"), keys);
+                        return new DateTest(Match(node, args, keys), header, part, zone, args.Has("originalzone"), keys) { Index = current ? null : Index(node, args) };
+                    }
+
+                case "body":
+                    {
+                        Need(node, "body");
+                        var args = new Arguments(node, ["comparator", .. MatchTags, .. BodyTransformTags]);
+                        var keys = args.Strings(0, "the keys");
+                        args.End(1);
+                        var transforms = BodyTransformTags.Where(args.Has).ToList();
+                        if (transforms.Count > 1)
+                        {
+                            throw new SieveScriptException("only one of :raw, :content and :text may be given", node.Position);
+                        }
+
+                        var transform = transforms.Count == 0 ? BodyTransform.Text : transforms[0] switch
+                        {
+                            "raw" => BodyTransform.Raw,
+                            "content" => BodyTransform.Content,
+                            _ => BodyTransform.Text,
+                        };
+                        return new BodyTest(Match(node, args, keys), transform, transform == BodyTransform.Content ? args.TagStrings("content") : [], keys);
                     }
 
                 case "mailboxexists":
@@ -466,6 +496,67 @@ public sealed class SieveScript
                 default:
                     throw new SieveScriptException($"unknown test \"{node.Name}\"", node.Position);
             }
+        }
+
+        /// <summary>RFC 5260 §6: ":index n" (from 1) with ":last" counting from the end; null when not given.</summary>
+        private (int Index, bool FromLast)? Index(SieveNode node, Arguments args)
+        {
+            if (!args.Has("index"))
+            {
+                return args.Has("last") ? throw new SieveScriptException(":last needs :index", node.Position) : null;
+            }
+
+            Need(node, "index");
+            var index = args.TagNumber("index");
+            if (index is < 1 or > int.MaxValue)
+            {
+                throw new SieveScriptException(":index counts from 1", node.Position);
+            }
+
+            return ((int)index, args.Has("last"));
+        }
+
+        private SieveMatch Match(SieveNode node, Arguments args, IReadOnlyList<string> keys)
+        {
+            var match = Match(node, args);
+            if (match.Type != SieveMatchType.Regex)
+            {
+                return match;
+            }
+
+            Need(node, "regex");
+            if (match.Comparator == SieveComparator.AsciiNumeric)
+            {
+                throw new SieveScriptException("i;ascii-numeric cannot be used with :regex", node.Position);
+            }
+
+            // A non-backtracking engine: matching is linear in the value whatever the expression, so no key can make
+            // a delivery slow; what it cannot run (backreferences, lookaround) is refused here, with the reason.
+            var options = System.Text.RegularExpressions.RegexOptions.NonBacktracking | System.Text.RegularExpressions.RegexOptions.CultureInvariant;
+            if (match.Comparator == SieveComparator.AsciiCaseMap)
+            {
+                options |= System.Text.RegularExpressions.RegexOptions.IgnoreCase;
+            }
+
+            var expressions = new Dictionary<string, System.Text.RegularExpressions.Regex>(StringComparer.Ordinal);
+            foreach (var key in keys.Distinct())
+            {
+                if (key.Length > MaxRegexLength)
+                {
+                    throw new SieveScriptException($"a regular expression is at most {MaxRegexLength} characters", node.Position);
+                }
+
+                try
+                {
+                    expressions[key] = new System.Text.RegularExpressions.Regex(key, options, TimeSpan.FromMilliseconds(100));
+                }
+                catch (Exception e) when (e is ArgumentException or NotSupportedException)
+                {
+                    throw new SieveScriptException($"the regular expression \"{key}\" cannot be used: {e.Message}", node.Position);
+                }
+            }
+
+            return match with { Expressions = expressions };
         }
 
         private SieveMatch Match(SieveNode node, Arguments args)
@@ -511,6 +602,7 @@ public sealed class SieveScript
                 "contains" => SieveMatchType.Contains,
                 "matches" => SieveMatchType.Matches,
                 "value" => SieveMatchType.Value,
+                "regex" => SieveMatchType.Regex,
                 _ => SieveMatchType.Count,
             }, relation);
         }

@@ -32,9 +32,45 @@ internal sealed class SizeTest(bool over, long limit) : SieveTestNode
     public override bool Evaluate(SieveRun run) => over ? run.Message.Size > limit : run.Message.Size < limit;
 }
 
-internal sealed class HeaderTest(SieveMatch match, IReadOnlyList<string> names, IReadOnlyList<string> keys) : SieveTestNode
+internal sealed class HeaderTest(SieveMatch match, IReadOnlyList<string> names, IReadOnlyList<string> keys, (int Index, bool FromLast)? index = null) : SieveTestNode
 {
-    public override bool Evaluate(SieveRun run) => match.Any(run.Charge([.. names.SelectMany(run.Message.HeaderValues)], keys), keys);
+    public override bool Evaluate(SieveRun run) => match.Any(run.Charge([.. names.SelectMany(n => Occurrence(run.Message.HeaderValues(n), index))], keys), keys);
+
+    /// <summary>RFC 5260 §6: every occurrence of a field, or with :index only the one it names (none when there are fewer).</summary>
+    public static IEnumerable<string> Occurrence(IEnumerable<string> values, (int Index, bool FromLast)? index)
+    {
+        if (index is not { } at)
+        {
+            return values;
+        }
+
+        var all = values.ToList();
+        var position = at.FromLast ? all.Count - at.Index : at.Index - 1;
+        return position >= 0 && position < all.Count ? [all[position]] : [];
+    }
+}
+
+/// <summary>What the body test compares (RFC 5173 §5): the undecoded body, or the decoded text of some or all parts.</summary>
+internal enum BodyTransform
+{
+    Raw,
+    Content,
+    Text,
+}
+
+/// <summary>body (RFC 5173): each selected part's decoded content, or the raw body, against the keys.</summary>
+internal sealed class BodyTest(SieveMatch match, BodyTransform transform, IReadOnlyList<string> contentTypes, IReadOnlyList<string> keys) : SieveTestNode
+{
+    public override bool Evaluate(SieveRun run)
+    {
+        var values = transform switch
+        {
+            BodyTransform.Raw => [run.Message.RawBody()],
+            BodyTransform.Text => run.Message.BodyParts(["text"]),
+            _ => run.Message.BodyParts(contentTypes),
+        };
+        return match.Any(run.Charge(values, keys), keys);
+    }
 }
 
 /// <summary>Which part of an address a test compares (RFC 5228 §2.7.4, RFC 5233 :user and :detail).</summary>
@@ -48,11 +84,13 @@ internal enum AddressPart
 }
 
 /// <summary>address (header fields) and envelope (the SMTP envelope's from and to).</summary>
-internal sealed class AddressTest(SieveMatch match, AddressPart part, IReadOnlyList<string> names, IReadOnlyList<string> keys, bool envelope) : SieveTestNode
+internal sealed class AddressTest(SieveMatch match, AddressPart part, IReadOnlyList<string> names, IReadOnlyList<string> keys, bool envelope, (int Index, bool FromLast)? index = null) : SieveTestNode
 {
     public override bool Evaluate(SieveRun run)
     {
-        var addresses = envelope ? names.Select(n => n == "from" ? run.Message.EnvelopeFrom : run.Message.EnvelopeTo) : names.SelectMany(run.Message.HeaderAddresses);
+        var addresses = envelope ? names.Select(n => n == "from" ? run.Message.EnvelopeFrom : run.Message.EnvelopeTo)
+            : index is null ? names.SelectMany(run.Message.HeaderAddresses)
+            : names.SelectMany(n => HeaderTest.Occurrence(run.Message.HeaderValues(n), index).SelectMany(SieveMessage.Addresses));
         var parts = addresses.Select(a => Part(a, part)).OfType<string>().ToList();
         return match.Any(run.Charge(parts, keys), keys);
     }

@@ -1,6 +1,7 @@
 using OrleansMail.Errors;
 using OrleansMail.Grains.Contracts;
 using OrleansMail.Mail;
+using OrleansMail.Testing;
 using Xunit;
 
 namespace OrleansMail.Lmtp.Tests;
@@ -114,5 +115,22 @@ public sealed class LmtpSieveTests(LmtpHost host)
         Assert.Equal(new ActiveSieveScript("one", "keep;"), await erin.GetActiveSieveScriptAsync());
         await erin.SetActiveSieveScriptAsync(null);
         Assert.Null(await erin.GetActiveSieveScriptAsync());
+    }
+
+    [Fact]
+    public async Task A_body_test_reads_the_decoded_text_of_the_message_as_delivered()
+    {
+        var gina = host.Grains.GetGrain<IUserGrain>("gina");
+        await gina.PutSieveScriptAsync("body", "require [\"body\", \"fileinto\", \"mailbox\", \"regex\"];\nif body :text :regex \"invoice #[0-9]+\" { fileinto :create \"Invoices\"; }\n");
+        await gina.SetActiveSieveScriptAsync("body");
+
+        // Base64 text: only the decoded text says "invoice #123".
+        var encoded = Convert.ToBase64String("Your invoice #123 is attached."u8);
+        Assert.StartsWith("250", await LmtpDelivery.DeliverMessageAsync(host.Port, "gina@example.org", $"Subject: hello\r\nMIME-Version: 1.0\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\n\r\n{encoded}\r\n"), StringComparison.Ordinal);
+        Assert.StartsWith("250", await LmtpDelivery.DeliverMessageAsync(host.Port, "gina@example.org", "Subject: hello\r\n\r\nno numbers here\r\n"), StringComparison.Ordinal);
+
+        var boxes = await gina.ListMailboxesAsync();
+        Assert.Single(await gina.FetchAsync(boxes.Single(m => m.Name == "Invoices").Id, UidSet.Range(1, uint.MaxValue)));
+        Assert.Single(await gina.FetchAsync(boxes.Single(m => m.Name == "INBOX").Id, UidSet.Range(1, uint.MaxValue)));
     }
 }
