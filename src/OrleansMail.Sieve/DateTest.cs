@@ -31,7 +31,7 @@ internal sealed class DateTest(SieveMatch match, string? header, string part, st
             }
         }
 
-        return values.Count > 0 && match.Any(run.Charge(values, keys), keys);
+        return values.Count > 0 && run.Test(match, values, keys);
     }
 
     private IEnumerable<DateTimeOffset> Dates(SieveRun run)

@@ -72,10 +72,64 @@ public sealed record SieveMatch(SieveComparator Comparator, SieveMatchType Type,
         SieveMatchType.Is => Comparator == SieveComparator.AsciiNumeric ? CompareNumeric(value, key) == 0 : string.Equals(Fold(value), Fold(key), StringComparison.Ordinal),
         SieveMatchType.Contains => Fold(value).Contains(Fold(key), StringComparison.Ordinal),
         SieveMatchType.Matches => Glob(Fold(value), Fold(key)),
-        SieveMatchType.Regex => Expressions![key].IsMatch(value),
+        SieveMatchType.Regex => Regex(key).IsMatch(value),
         SieveMatchType.Value => Relate(Comparator == SieveComparator.AsciiNumeric ? CompareNumeric(value, key) : string.CompareOrdinal(Fold(value), Fold(key))),
         _ => false,
     };
+
+    /// <summary>The expression of a :regex key: compiled with the script, or now for a key built from variables.</summary>
+    private System.Text.RegularExpressions.Regex Regex(string key)
+    {
+        if (Expressions is not null && Expressions.TryGetValue(key, out var compiled))
+        {
+            return compiled;
+        }
+
+        if (key.Length > SieveScript.MaxRegexLength)
+        {
+            throw new SieveRuntimeException($"a regular expression longer than {SieveScript.MaxRegexLength} characters");
+        }
+
+        try
+        {
+            return CreateRegex(key, Comparator);
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException)
+        {
+            throw new SieveRuntimeException($"the regular expression \"{key}\" cannot be used: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// A :regex key on .NET's non-backtracking engine: linear in the value whatever the expression; what it cannot
+    /// run (backreferences, lookaround) throws. i;ascii-casemap ignores case, i;octet does not.
+    /// </summary>
+    public static System.Text.RegularExpressions.Regex CreateRegex(string key, SieveComparator comparator)
+    {
+        var options = System.Text.RegularExpressions.RegexOptions.NonBacktracking | System.Text.RegularExpressions.RegexOptions.CultureInvariant;
+        if (comparator == SieveComparator.AsciiCaseMap)
+        {
+            options |= System.Text.RegularExpressions.RegexOptions.IgnoreCase;
+        }
+
+        return new System.Text.RegularExpressions.Regex(key, options, TimeSpan.FromMilliseconds(100));
+    }
+
+    /// <summary>
+    /// For :matches and :regex: what matched, ${0} the whole value and then each wildcard (* or ?) or group in
+    /// order, each * as short as the leftmost match allows; null when the key does not match.
+    /// </summary>
+    public IReadOnlyList<string>? Capture(string value, string key)
+    {
+        if (Type == SieveMatchType.Regex)
+        {
+            var found = Regex(key).Match(value);
+            return found.Success ? [.. found.Groups.Cast<System.Text.RegularExpressions.Group>().Select(g => g.Value)] : null;
+        }
+
+        var captures = new List<(int Position, string Text)>();
+        return Glob(Fold(value), Fold(key), captures, value) ? [value, .. captures.OrderBy(c => c.Position).Select(c => c.Text)] : null;
+    }
 
     private bool Relate(int order) => Relation switch
     {
@@ -129,60 +183,100 @@ public sealed record SieveMatch(SieveComparator Comparator, SieveMatchType Type,
         return end == 0 ? null : s[..end].TrimStart('0') is { Length: > 0 } digits ? digits : "0";
     }
 
-    /// <summary>* is any run of characters, ? exactly one, \ makes the next one literal.</summary>
-    private static bool Glob(string value, string pattern)
+    /// <summary>
+    /// * is any run of characters, ? exactly one, \ makes the next one literal. With <paramref name="captures"/>,
+    /// each wildcard's text in <paramref name="original"/> (the value before folding) is added with its place in
+    /// the pattern.
+    /// </summary>
+    private static bool Glob(string value, string pattern, List<(int Position, string Text)>? captures = null, string? original = null)
     {
+        // Each piece: its characters (null for ?) with the pattern position of each ?; pieces are separated by stars.
         var pieces = new List<List<char?>> { new() };
+        var questionAt = new List<List<int>> { new() };
+        var starAt = new List<int>();
         for (var i = 0; i < pattern.Length; i++)
         {
             var c = pattern[i];
             if (c == '\\' && i + 1 < pattern.Length)
             {
                 pieces[^1].Add(pattern[++i]);
+                questionAt[^1].Add(-1);
             }
             else if (c == '*')
             {
+                starAt.Add(i);
                 pieces.Add([]);
+                questionAt.Add([]);
             }
             else
             {
                 pieces[^1].Add(c == '?' ? null : c);
+                questionAt[^1].Add(c == '?' ? i : -1);
             }
         }
 
+        var starts = new int[pieces.Count];
         if (pieces.Count == 1)
         {
-            return pieces[0].Count == value.Length && PieceAt(value, 0, pieces[0]);
-        }
-
-        var first = pieces[0];
-        var last = pieces[^1];
-        if (first.Count + last.Count > value.Length || !PieceAt(value, 0, first) || !PieceAt(value, value.Length - last.Count, last))
-        {
-            return false;
-        }
-
-        var at = first.Count;
-        var limit = value.Length - last.Count;
-        for (var p = 1; p < pieces.Count - 1; p++)
-        {
-            var piece = pieces[p];
-            var found = -1;
-            for (var start = at; start + piece.Count <= limit; start++)
+            if (pieces[0].Count != value.Length || !PieceAt(value, 0, pieces[0]))
             {
-                if (PieceAt(value, start, piece))
-                {
-                    found = start;
-                    break;
-                }
+                return false;
             }
-
-            if (found < 0)
+        }
+        else
+        {
+            var first = pieces[0];
+            var last = pieces[^1];
+            if (first.Count + last.Count > value.Length || !PieceAt(value, 0, first) || !PieceAt(value, value.Length - last.Count, last))
             {
                 return false;
             }
 
-            at = found + piece.Count;
+            starts[^1] = value.Length - last.Count;
+            var at = first.Count;
+            var limit = value.Length - last.Count;
+            for (var p = 1; p < pieces.Count - 1; p++)
+            {
+                var piece = pieces[p];
+                var found = -1;
+                for (var start = at; start + piece.Count <= limit; start++)
+                {
+                    if (PieceAt(value, start, piece))
+                    {
+                        found = start;
+                        break;
+                    }
+                }
+
+                if (found < 0)
+                {
+                    return false;
+                }
+
+                starts[p] = found;
+                at = found + piece.Count;
+            }
+        }
+
+        if (captures is not null)
+        {
+            var text = original ?? value;
+            for (var p = 0; p < pieces.Count; p++)
+            {
+                for (var k = 0; k < pieces[p].Count; k++)
+                {
+                    if (questionAt[p][k] >= 0)
+                    {
+                        captures.Add((questionAt[p][k], text.Substring(starts[p] + k, 1)));
+                    }
+                }
+
+                if (p + 1 < pieces.Count)
+                {
+                    var from = starts[p] + pieces[p].Count;
+                    captures.Add((starAt[p], text[from..starts[p + 1]]));
+                }
+            }
         }
 
         return true;

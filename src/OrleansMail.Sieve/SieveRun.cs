@@ -18,6 +18,12 @@ internal sealed class SieveRun(SieveMessage message, SieveLimits limits)
     /// <summary>Answers mailboxexists (RFC 5490): the delivery knows the user's mailboxes, the script does not.</summary>
     public Func<string, bool> MailboxExists { get; init; } = _ => false;
 
+    /// <summary>The script's variables (RFC 5229), by name without regard to case; null when it does not require "variables".</summary>
+    public Dictionary<string, string>? Variables { get; init; }
+
+    /// <summary>${0} to ${9}: what the last successful :matches or :regex test captured.</summary>
+    public IReadOnlyList<string> MatchValues { get; private set; } = [];
+
     /// <summary>imap4flags' internal variable: flag names, matched without regard to case.</summary>
     public List<string> Flags { get; } = [];
 
@@ -68,6 +74,62 @@ internal sealed class SieveRun(SieveMessage message, SieveLimits limits)
         }
 
         return values;
+    }
+
+    /// <summary>A string as the script sees it when it runs: with "variables", its references expanded and charged to the budget.</summary>
+    public string Expand(string text)
+    {
+        if (Variables is null || !text.Contains("${", StringComparison.Ordinal))
+        {
+            return text;
+        }
+
+        var expanded = SieveVariables.Expand(text, Variables, MatchValues);
+        Charge([expanded], [""]);
+        return expanded;
+    }
+
+    public IReadOnlyList<string> ExpandAll(IReadOnlyList<string> texts) => Variables is null ? texts : [.. texts.Select(Expand)];
+
+    /// <summary>:flags' strings expanded and split into flag names; null when there were none.</summary>
+    public IReadOnlyList<string>? FlagList(IReadOnlyList<string>? flags) => flags is null ? null : [.. Split(ExpandAll(flags))];
+
+    public void SetVariable(string name, string value)
+    {
+        if (!Variables!.ContainsKey(name) && Variables.Count >= SieveVariables.MaxVariables)
+        {
+            throw new SieveRuntimeException($"more than {SieveVariables.MaxVariables} variables");
+        }
+
+        Variables[name] = value.Length > SieveVariables.MaxValueLength ? value[..SieveVariables.MaxValueLength] : value;
+    }
+
+    /// <summary>
+    /// A test's comparison: keys expanded, the cost charged, and with "variables" a successful :matches or :regex
+    /// leaves what it captured in ${0}…${9} (RFC 5229 §3.2); a failed one leaves them as they were.
+    /// </summary>
+    public bool Test(SieveMatch match, IReadOnlyCollection<string> values, IReadOnlyList<string> keys)
+    {
+        keys = ExpandAll(keys);
+        Charge(values, keys);
+        if (Variables is null || match.Type is not (SieveMatchType.Matches or SieveMatchType.Regex))
+        {
+            return match.Any(values, keys);
+        }
+
+        foreach (var value in values)
+        {
+            foreach (var key in keys)
+            {
+                if (match.Capture(value, key) is { } captured)
+                {
+                    MatchValues = [.. captured.Take(10).Select(c => c.Length > SieveVariables.MaxValueLength ? c[..SieveVariables.MaxValueLength] : c)];
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     public void SetFlags(IEnumerable<string> flags)

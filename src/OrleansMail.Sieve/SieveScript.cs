@@ -12,7 +12,7 @@ public sealed class SieveScript
     public static readonly IReadOnlyList<string> Extensions =
     [
         "fileinto", "envelope", "copy", "imap4flags", "mailbox", "subaddress", "reject", "ereject", "relational", "date",
-        "vacation", "regex", "body", "index", "comparator-i;ascii-numeric", "comparator-i;octet", "comparator-i;ascii-casemap",
+        "vacation", "regex", "body", "index", "variables", "comparator-i;ascii-numeric", "comparator-i;octet", "comparator-i;ascii-casemap",
     ];
 
     /// <summary>The extensions a script may use under these limits: without a way to send mail, no vacation.</summary>
@@ -28,7 +28,7 @@ public sealed class SieveScript
     private static readonly string[] IndexTags = ["index", "last"];
 
     /// <summary>The longest :regex key: enough for any real filter, short enough that compiling one costs nothing.</summary>
-    private const int MaxRegexLength = 1024;
+    public const int MaxRegexLength = 1024;
     private static readonly string[] AddressTags = ["all", "localpart", "domain", "user", "detail"];
 
     private readonly IReadOnlyList<SieveStatement> _statements;
@@ -73,7 +73,7 @@ public sealed class SieveScript
     public IReadOnlyList<SieveAction> Evaluate(SieveMessage message, Func<string, bool>? mailboxExists = null, DateTimeOffset? now = null)
     {
         var at = now ?? DateTimeOffset.Now;
-        var run = new SieveRun(message, _limits) { MailboxExists = mailboxExists ?? (_ => false), Now = at, LocalOffset = at.Offset };
+        var run = new SieveRun(message, _limits) { MailboxExists = mailboxExists ?? (_ => false), Now = at, LocalOffset = at.Offset, Variables = Requires.Contains("variables") ? new(StringComparer.OrdinalIgnoreCase) : null };
         SieveStatement.ExecuteAll(_statements, run);
         var actions = new List<SieveAction>();
         foreach (var action in run.Actions)
@@ -214,7 +214,7 @@ public sealed class SieveScript
                         var args = new Arguments(node, Flagged(node));
                         args.End(0);
                         var flags = FlagsArgument(args);
-                        return new ActionStatement(run => run.Take(new SieveKeep(flags ?? [.. run.Flags])));
+                        return new ActionStatement(run => run.Take(new SieveKeep(run.FlagList(flags) ?? [.. run.Flags])));
                     }
 
                 case "fileinto":
@@ -229,7 +229,7 @@ public sealed class SieveScript
                         var create = args.Has("create");
                         return new ActionStatement(run =>
                         {
-                            run.Take(new SieveFileInto(mailbox, flags ?? [.. run.Flags], create));
+                            run.Take(new SieveFileInto(run.Expand(mailbox), run.FlagList(flags) ?? [.. run.Flags], create));
                             run.ImplicitKeep &= copy;
                         });
                     }
@@ -244,7 +244,9 @@ public sealed class SieveScript
                         var args = new Arguments(node, Optional(node, "copy", "copy"));
                         var address = args.String(0, "the address");
                         args.End(1);
-                        if (!MailboxAddress.TryParse(address, out var parsed) || string.IsNullOrEmpty(parsed.Address) || !parsed.Address.Contains('@', StringComparison.Ordinal))
+                        // With variables the address is known only when the script runs; it is checked then.
+                        var variable = requires.Contains("variables") && address.Contains("${", StringComparison.Ordinal);
+                        if (!variable && RedirectAddress(address) is null)
                         {
                             throw new SieveScriptException($"\"{address}\" is not a mail address", node.Arguments[^1].Position);
                         }
@@ -252,7 +254,8 @@ public sealed class SieveScript
                         var copy = args.Has("copy");
                         return new ActionStatement(run =>
                         {
-                            run.Take(new SieveRedirect(parsed.Address));
+                            var target = RedirectAddress(run.Expand(address)) ?? throw new SieveRuntimeException("redirect to something that is not a mail address");
+                            run.Take(new SieveRedirect(target));
                             run.ImplicitKeep &= copy;
                         });
                     }
@@ -266,13 +269,16 @@ public sealed class SieveScript
                         var extended = node.Name == "ereject";
                         return new ActionStatement(run =>
                         {
-                            run.Take(new SieveReject(reason, extended));
+                            run.Take(new SieveReject(run.Expand(reason), extended));
                             run.ImplicitKeep = false;
                         });
                     }
 
                 case "vacation":
                     return Vacation(node);
+
+                case "set":
+                    return Set(node);
 
                 case "setflag" or "addflag" or "removeflag":
                     {
@@ -282,9 +288,9 @@ public sealed class SieveScript
                         args.End(1);
                         Action<SieveRun> act = node.Name switch
                         {
-                            "setflag" => run => run.SetFlags(flags),
-                            "addflag" => run => run.AddFlags(flags),
-                            _ => run => run.RemoveFlags(flags),
+                            "setflag" => run => run.SetFlags(run.ExpandAll(flags)),
+                            "addflag" => run => run.AddFlags(run.ExpandAll(flags)),
+                            _ => run => run.RemoveFlags(run.ExpandAll(flags)),
                         };
                         return new ActionStatement(act);
                     }
@@ -292,6 +298,32 @@ public sealed class SieveScript
                 default:
                     throw new SieveScriptException($"unknown command \"{node.Name}\"", node.Position);
             }
+        }
+
+        /// <summary>The address part of a redirect's argument; null when it is not one.</summary>
+        private static string? RedirectAddress(string address) =>
+            MailboxAddress.TryParse(address, out var parsed) && !string.IsNullOrEmpty(parsed.Address) && parsed.Address.Contains('@', StringComparison.Ordinal) ? parsed.Address : null;
+
+        /// <summary>RFC 5229 §4: set [:lower / :upper] [:lowerfirst / :upperfirst] [:quotewildcard] [:length] name value.</summary>
+        private ActionStatement Set(SieveNode node)
+        {
+            Need(node, "variables");
+            var args = new Arguments(node, [.. SieveVariables.Modifiers]);
+            var name = args.String(0, "the variable's name");
+            var value = args.String(1, "the value");
+            args.End(2);
+            if (!SieveVariables.IsName(name))
+            {
+                throw new SieveScriptException($"\"{name}\" is not a variable name", node.Position);
+            }
+
+            var modifiers = SieveVariables.Modifiers.Where(args.Has).ToList();
+            if (modifiers.Contains("lower") && modifiers.Contains("upper") || modifiers.Contains("lowerfirst") && modifiers.Contains("upperfirst"))
+            {
+                throw new SieveScriptException("modifiers of the same precedence exclude each other", node.Position);
+            }
+
+            return new ActionStatement(run => run.SetVariable(name, SieveVariables.Modify(run.Expand(value), modifiers)));
         }
 
         /// <summary>RFC 5230 §4: vacation [:days n] [:subject s] [:from s] [:addresses list] [:mime] [:handle s] reason.</summary>
@@ -303,7 +335,7 @@ public sealed class SieveScript
             args.End(1);
             var subject = args.Has("subject") ? args.TagText("subject") : null;
             var from = args.Has("from") ? args.TagText("from") : null;
-            if (from is not null && (!MailboxAddress.TryParse(from, out var parsed) || !parsed.Address.Contains('@', StringComparison.Ordinal)))
+            if (from is not null && !(requires.Contains("variables") && from.Contains("${", StringComparison.Ordinal)) && (!MailboxAddress.TryParse(from, out var parsed) || !parsed.Address.Contains('@', StringComparison.Ordinal)))
             {
                 throw new SieveScriptException($":from \"{from}\" is not a mail address", node.Position);
             }
@@ -331,7 +363,19 @@ public sealed class SieveScript
                 ? args.TagText("handle")
                 : Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{subject}\0{from}\0{mime}\0{reason}")))[..32];
             var vacation = new SieveVacation(reason, subject, from, addresses, mime, handle, days);
-            return new ActionStatement(run => run.Take(vacation));
+            if (!requires.Contains("variables"))
+            {
+                return new ActionStatement(run => run.Take(vacation));
+            }
+
+            return new ActionStatement(run => run.Take(vacation with
+            {
+                Reason = run.Expand(reason),
+                Subject = subject is null ? null : run.Expand(subject),
+                From = from is null ? null : run.Expand(from),
+                Addresses = run.ExpandAll(addresses),
+                Handle = run.Expand(handle),
+            }));
         }
 
         private SieveTestNode Test(SieveNode node)
@@ -424,7 +468,7 @@ public sealed class SieveScript
                         var args = new Arguments(node, ["comparator", .. MatchTags]);
                         var keys = args.Strings(0, "the flags");
                         args.End(1);
-                        return new HasFlagTest(Match(node, args, keys), [.. SieveRun.Split(keys)]);
+                        return new HasFlagTest(Match(node, args, keys), keys);
                     }
 
                 case "date" or "currentdate":
@@ -461,6 +505,16 @@ public sealed class SieveScript
                         }
 
                         return new DateTest(Match(node, args, keys), header, part, zone, args.Has("originalzone"), keys) { Index = current ? null : Index(node, args) };
+                    }
+
+                case "string":
+                    {
+                        Need(node, "variables");
+                        var args = new Arguments(node, ["comparator", .. MatchTags]);
+                        var sources = args.Strings(0, "the source strings");
+                        var keys = args.Strings(1, "the keys");
+                        args.End(2);
+                        return new StringTest(Match(node, args, keys), sources, keys);
                     }
 
                 case "body":
@@ -532,15 +586,15 @@ public sealed class SieveScript
 
             // A non-backtracking engine: matching is linear in the value whatever the expression, so no key can make
             // a delivery slow; what it cannot run (backreferences, lookaround) is refused here, with the reason.
-            var options = System.Text.RegularExpressions.RegexOptions.NonBacktracking | System.Text.RegularExpressions.RegexOptions.CultureInvariant;
-            if (match.Comparator == SieveComparator.AsciiCaseMap)
-            {
-                options |= System.Text.RegularExpressions.RegexOptions.IgnoreCase;
-            }
-
             var expressions = new Dictionary<string, System.Text.RegularExpressions.Regex>(StringComparer.Ordinal);
             foreach (var key in keys.Distinct())
             {
+                if (requires.Contains("variables") && key.Contains("${", StringComparison.Ordinal))
+                {
+                    // Known only when the script runs: compiled then (SieveMatch.Test), under the same rules.
+                    continue;
+                }
+
                 if (key.Length > MaxRegexLength)
                 {
                     throw new SieveScriptException($"a regular expression is at most {MaxRegexLength} characters", node.Position);
@@ -548,7 +602,7 @@ public sealed class SieveScript
 
                 try
                 {
-                    expressions[key] = new System.Text.RegularExpressions.Regex(key, options, TimeSpan.FromMilliseconds(100));
+                    expressions[key] = SieveMatch.CreateRegex(key, match.Comparator);
                 }
                 catch (Exception e) when (e is ArgumentException or NotSupportedException)
                 {

@@ -24,7 +24,7 @@ internal sealed class CombinedTest(IReadOnlyList<SieveTestNode> tests, bool all)
 
 internal sealed class ExistsTest(IReadOnlyList<string> names) : SieveTestNode
 {
-    public override bool Evaluate(SieveRun run) => names.All(n => run.Message.HeaderValues(n).Any());
+    public override bool Evaluate(SieveRun run) => run.ExpandAll(names).All(n => run.Message.HeaderValues(n).Any());
 }
 
 internal sealed class SizeTest(bool over, long limit) : SieveTestNode
@@ -34,7 +34,7 @@ internal sealed class SizeTest(bool over, long limit) : SieveTestNode
 
 internal sealed class HeaderTest(SieveMatch match, IReadOnlyList<string> names, IReadOnlyList<string> keys, (int Index, bool FromLast)? index = null) : SieveTestNode
 {
-    public override bool Evaluate(SieveRun run) => match.Any(run.Charge([.. names.SelectMany(n => Occurrence(run.Message.HeaderValues(n), index))], keys), keys);
+    public override bool Evaluate(SieveRun run) => run.Test(match, [.. run.ExpandAll(names).SelectMany(n => Occurrence(run.Message.HeaderValues(n), index))], keys);
 
     /// <summary>RFC 5260 §6: every occurrence of a field, or with :index only the one it names (none when there are fewer).</summary>
     public static IEnumerable<string> Occurrence(IEnumerable<string> values, (int Index, bool FromLast)? index)
@@ -69,7 +69,7 @@ internal sealed class BodyTest(SieveMatch match, BodyTransform transform, IReadO
             BodyTransform.Text => run.Message.BodyParts(["text"]),
             _ => run.Message.BodyParts(contentTypes),
         };
-        return match.Any(run.Charge(values, keys), keys);
+        return run.Test(match, values, keys);
     }
 }
 
@@ -88,11 +88,12 @@ internal sealed class AddressTest(SieveMatch match, AddressPart part, IReadOnlyL
 {
     public override bool Evaluate(SieveRun run)
     {
-        var addresses = envelope ? names.Select(n => n == "from" ? run.Message.EnvelopeFrom : run.Message.EnvelopeTo)
-            : index is null ? names.SelectMany(run.Message.HeaderAddresses)
-            : names.SelectMany(n => HeaderTest.Occurrence(run.Message.HeaderValues(n), index).SelectMany(SieveMessage.Addresses));
+        var fields = run.ExpandAll(names);
+        var addresses = envelope ? fields.Select(n => n == "from" ? run.Message.EnvelopeFrom : run.Message.EnvelopeTo)
+            : index is null ? fields.SelectMany(run.Message.HeaderAddresses)
+            : fields.SelectMany(n => HeaderTest.Occurrence(run.Message.HeaderValues(n), index).SelectMany(SieveMessage.Addresses));
         var parts = addresses.Select(a => Part(a, part)).OfType<string>().ToList();
-        return match.Any(run.Charge(parts, keys), keys);
+        return run.Test(match, parts, keys);
     }
 
     private static string? Part(string address, AddressPart part)
@@ -114,11 +115,21 @@ internal sealed class AddressTest(SieveMatch match, AddressPart part, IReadOnlyL
 /// <summary>hasflag (RFC 5232 §5): the flags the script has set so far against the keys.</summary>
 internal sealed class HasFlagTest(SieveMatch match, IReadOnlyList<string> keys) : SieveTestNode
 {
-    public override bool Evaluate(SieveRun run) => match.Any(run.Flags, keys);
+    public override bool Evaluate(SieveRun run) => run.Test(match, run.Flags, [.. SieveRun.Split(run.ExpandAll(keys))]);
 }
 
 /// <summary>mailboxexists (RFC 5490 §3.1): true when every named mailbox exists.</summary>
 internal sealed class MailboxExistsTest(IReadOnlyList<string> names) : SieveTestNode
 {
-    public override bool Evaluate(SieveRun run) => names.All(run.MailboxExists);
+    public override bool Evaluate(SieveRun run) => run.ExpandAll(names).All(run.MailboxExists);
+}
+
+/// <summary>string (RFC 5229 §5): expanded source strings against the keys; an empty source counts as absent for :count.</summary>
+internal sealed class StringTest(SieveMatch match, IReadOnlyList<string> sources, IReadOnlyList<string> keys) : SieveTestNode
+{
+    public override bool Evaluate(SieveRun run)
+    {
+        var values = run.ExpandAll(sources);
+        return run.Test(match, match.Type == SieveMatchType.Count ? [.. values.Where(v => v.Length > 0)] : values, keys);
+    }
 }
