@@ -48,7 +48,7 @@ public sealed partial class UserGrain
     public async Task PutSieveScriptAsync(string name, string source)
     {
         CheckSieveSpace(name, Encoding.UTF8.GetByteCount(source));
-        CompileSieve(source);
+        CompileSieve(source, name);
         await _lease.EnsureWritableAsync().ConfigureAwait(true);
         await CommitAsync([SieveEntry(SieveScriptPrefix + name, Encoding.UTF8.GetBytes(source))]).ConfigureAwait(true);
     }
@@ -131,8 +131,29 @@ public sealed partial class UserGrain
         await CommitAsync([SieveEntry(SieveScriptPrefix + name, null)]).ConfigureAwait(true);
     }
 
-    public Task<ActiveSieveScript?> GetActiveSieveScriptAsync() =>
-        Task.FromResult(ActiveSieveName() is { } name && SieveSource(name) is { } source ? new ActiveSieveScript(name, source) : null);
+    public Task<ActiveSieveScript?> GetActiveSieveScriptAsync(string? knownVersion = null)
+    {
+        if (ActiveSieveName() is not { } name || SieveSource(name) is not { } source)
+        {
+            return Task.FromResult<ActiveSieveScript?>(null);
+        }
+
+        // Only a script that may include others brings them along; the version covers whatever is sent.
+        var includes = source.Contains("include", StringComparison.Ordinal)
+            ? SieveScriptNames().Where(n => n != name).ToDictionary(n => n, n => SieveSource(n)!, StringComparer.Ordinal)
+            : null;
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        foreach (var part in new[] { name, source }.Concat(includes?.OrderBy(i => i.Key, StringComparer.Ordinal).SelectMany(i => new[] { i.Key, i.Value }) ?? []))
+        {
+            hash.AppendData(Encoding.UTF8.GetBytes(part));
+            hash.AppendData([0]);
+        }
+
+        var version = Convert.ToHexString(hash.GetHashAndReset());
+        return Task.FromResult<ActiveSieveScript?>(version == knownVersion
+            ? new ActiveSieveScript(name, "", version, Unchanged: true)
+            : new ActiveSieveScript(name, source, version, includes));
+    }
 
     public Task<bool> HasAutoRepliedAsync(string key, TimeSpan period)
     {
@@ -211,11 +232,12 @@ public sealed partial class UserGrain
         }
     }
 
-    private void CompileSieve(string source)
+    /// <summary>Compiles as a delivery would, the user's other scripts at hand for include; as <paramref name="name"/> when it is stored under one.</summary>
+    private void CompileSieve(string source, string? name = null)
     {
         try
         {
-            SieveScript.Compile(source, SieveRules);
+            SieveScript.Compile(source, SieveRules, n => n == name ? source : SieveSource(n), name);
         }
         catch (SieveScriptException e)
         {

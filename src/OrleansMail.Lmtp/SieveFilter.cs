@@ -9,8 +9,8 @@ using OrleansMail.Submission;
 namespace OrleansMail.Lmtp;
 
 /// <summary>
-/// Runs a recipient's active Sieve script at delivery (RFC 5228): asks the user's grain for it, compiles it once per
-/// source and keeps the compiled form, and turns a run that fails into a plain keep, so a script can never lose or
+/// Runs a recipient's active Sieve script at delivery (RFC 5228): asks the user's grain whether the version it holds
+/// is still current (the source travels only when it changed), compiles it once per version and keeps it, and turns a run that fails into a plain keep, so a script can never lose or
 /// bounce a message by mistake (RFC 5228 §2.10.6).
 /// </summary>
 public sealed partial class SieveFilter(IGrainFactory grains, SieveLimits rules, OutboundQueue outbound, TimeProvider time, ILogger<SieveFilter> log)
@@ -27,7 +27,7 @@ public sealed partial class SieveFilter(IGrainFactory grains, SieveLimits rules,
     /// <summary>Whether mail the script asks to send can be sent: a submission relay is configured.</summary>
     public bool CanSendMail => outbound.Enabled;
 
-    private readonly ConcurrentDictionary<string, (string Source, SieveScript Script)> _compiled = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (string? Version, SieveScript? Script)> _compiled = new(StringComparer.Ordinal);
 
     /// <summary>The actions for one recipient, or null when the user has no active script (deliver as usual).</summary>
     /// <param name="headers">The message's header, read once for all of the message's recipients.</param>
@@ -35,17 +35,20 @@ public sealed partial class SieveFilter(IGrainFactory grains, SieveLimits rules,
     public async Task<IReadOnlyList<SieveAction>?> PlanAsync(string userId, Lazy<HeaderList> headers, long size, string envelopeFrom, string envelopeTo, Func<byte[]>? content = null)
     {
         var grain = grains.GetGrain<IUserGrain>(userId);
-        var active = await grain.GetActiveSieveScriptAsync().ConfigureAwait(false);
+        _compiled.TryGetValue(userId, out var compiled);
+        var active = await grain.GetActiveSieveScriptAsync(compiled.Version).ConfigureAwait(false);
         if (active is null)
         {
             return null;
         }
 
-        if (!_compiled.TryGetValue(userId, out var compiled) || !string.Equals(compiled.Source, active.Source, StringComparison.Ordinal))
+        // Unchanged only ever answers a version this silo compiled, whose script the local copy above still holds.
+        if (!active.Unchanged || compiled.Script is null)
         {
             try
             {
-                compiled = (active.Source, SieveScript.Compile(active.Source, rules));
+                var includes = active.Includes;
+                compiled = (active.Version, SieveScript.Compile(active.Source, rules, n => includes?.GetValueOrDefault(n), active.Name));
             }
             catch (SieveScriptException e)
             {
@@ -62,12 +65,13 @@ public sealed partial class SieveFilter(IGrainFactory grains, SieveLimits rules,
             _compiled[userId] = compiled;
         }
 
-        var mailboxes = compiled.Script.Requires.Contains("mailbox")
+        var script = compiled.Script!;
+        var mailboxes = script.Requires.Contains("mailbox")
             ? (await grain.ListMailboxesAsync().ConfigureAwait(false)).Select(m => m.Name).ToHashSet(StringComparer.Ordinal)
             : [];
         try
         {
-            return compiled.Script.Evaluate(new SieveMessage(headers.Value, envelopeFrom, envelopeTo, size, content), name => mailboxes.Contains(MailboxName.Normalize(name)));
+            return script.Evaluate(new SieveMessage(headers.Value, envelopeFrom, envelopeTo, size, content), name => mailboxes.Contains(MailboxName.Normalize(name)));
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

@@ -18,8 +18,44 @@ internal sealed class SieveRun(SieveMessage message, SieveLimits limits)
     /// <summary>Answers mailboxexists (RFC 5490): the delivery knows the user's mailboxes, the script does not.</summary>
     public Func<string, bool> MailboxExists { get; init; } = _ => false;
 
-    /// <summary>The script's variables (RFC 5229), by name without regard to case; null when it does not require "variables".</summary>
-    public Dictionary<string, string>? Variables { get; init; }
+    /// <summary>The running script's own variables (RFC 5229), by name without regard to case; null when it does not require "variables".</summary>
+    public Dictionary<string, string>? Variables { get; set; }
+
+    /// <summary>Variables every script of the run shares once it declares them "global" (RFC 6609 §3.3).</summary>
+    public Dictionary<string, string> Globals { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The names the running script declared global.</summary>
+    public IReadOnlySet<string> GlobalNames { get; set; } = new HashSet<string>();
+
+    /// <summary>Set by stop: the run ends, whatever include it is in.</summary>
+    public bool Stopped { get; set; }
+
+    /// <summary>Scripts included with :once so far.</summary>
+    public HashSet<string> IncludedOnce { get; } = new(StringComparer.Ordinal);
+
+    private int _includes;
+
+    /// <summary>Most includes one run may execute: nesting is bounded when compiled, repetition here.</summary>
+    public const int MaxIncludes = 64;
+
+    /// <summary>Enters an included script's scope (its own variables, its own globals); disposing returns to the includer's.</summary>
+    public IDisposable EnterScript(SieveScript script)
+    {
+        if (++_includes > MaxIncludes)
+        {
+            throw new SieveRuntimeException($"more than {MaxIncludes} includes");
+        }
+
+        var saved = (Variables, GlobalNames);
+        Variables = script.Requires.Contains("variables") ? new(StringComparer.OrdinalIgnoreCase) : null;
+        GlobalNames = script.GlobalNames;
+        return new Scope(this, saved);
+    }
+
+    private sealed class Scope(SieveRun run, (Dictionary<string, string>? Variables, IReadOnlySet<string> GlobalNames) saved) : IDisposable
+    {
+        public void Dispose() => (run.Variables, run.GlobalNames) = saved;
+    }
 
     /// <summary>${0} to ${9}: what the last successful :matches or :regex test captured.</summary>
     public IReadOnlyList<string> MatchValues { get; private set; } = [];
@@ -84,7 +120,7 @@ internal sealed class SieveRun(SieveMessage message, SieveLimits limits)
             return text;
         }
 
-        var expanded = SieveVariables.Expand(text, Variables, MatchValues);
+        var expanded = SieveVariables.Expand(text, name => (GlobalNames.Contains(name) ? Globals : Variables).GetValueOrDefault(name, ""), MatchValues);
         Charge([expanded], [""]);
         return expanded;
     }
@@ -96,12 +132,13 @@ internal sealed class SieveRun(SieveMessage message, SieveLimits limits)
 
     public void SetVariable(string name, string value)
     {
-        if (!Variables!.ContainsKey(name) && Variables.Count >= SieveVariables.MaxVariables)
+        var scope = GlobalNames.Contains(name) ? Globals : Variables!;
+        if (!scope.ContainsKey(name) && scope.Count >= SieveVariables.MaxVariables)
         {
             throw new SieveRuntimeException($"more than {SieveVariables.MaxVariables} variables");
         }
 
-        Variables[name] = value.Length > SieveVariables.MaxValueLength ? value[..SieveVariables.MaxValueLength] : value;
+        scope[name] = value.Length > SieveVariables.MaxValueLength ? value[..SieveVariables.MaxValueLength] : value;
     }
 
     /// <summary>

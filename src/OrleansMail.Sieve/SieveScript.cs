@@ -12,7 +12,7 @@ public sealed class SieveScript
     public static readonly IReadOnlyList<string> Extensions =
     [
         "fileinto", "envelope", "copy", "imap4flags", "mailbox", "subaddress", "reject", "ereject", "relational", "date",
-        "vacation", "regex", "body", "index", "variables", "comparator-i;ascii-numeric", "comparator-i;octet", "comparator-i;ascii-casemap",
+        "vacation", "regex", "body", "index", "variables", "include", "comparator-i;ascii-numeric", "comparator-i;octet", "comparator-i;ascii-casemap",
     ];
 
     /// <summary>The extensions a script may use under these limits: without a way to send mail, no vacation.</summary>
@@ -34,9 +34,13 @@ public sealed class SieveScript
     private readonly IReadOnlyList<SieveStatement> _statements;
     private readonly SieveLimits _limits;
 
-    private SieveScript(IReadOnlyList<SieveStatement> statements, IReadOnlySet<string> requires, SieveLimits limits)
+    /// <summary>How deep includes may nest (RFC 6609 §3.2 leaves it to the site; Pigeonhole's default is 10).</summary>
+    public const int MaxIncludeDepth = 10;
+
+    private SieveScript(IReadOnlyList<SieveStatement> statements, IReadOnlySet<string> requires, SieveLimits limits, IReadOnlySet<string> globals)
     {
         _statements = statements;
+        GlobalNames = globals;
         Requires = requires;
         _limits = limits;
     }
@@ -44,10 +48,23 @@ public sealed class SieveScript
     /// <summary>The extensions the script requires.</summary>
     public IReadOnlySet<string> Requires { get; }
 
+    /// <summary>The variables its "global" commands share with the scripts that include it or that it includes (RFC 6609 §3.3).</summary>
+    internal IReadOnlySet<string> GlobalNames { get; }
+
+    internal IReadOnlyList<SieveStatement> Statements => _statements;
+
+    /// <param name="personal">
+    /// The user's other scripts by name, for include (RFC 6609); null when they are not at hand (an offline check),
+    /// and then an include runs only if it is :optional. A script that is missing is an error when the include runs,
+    /// not when this one is stored: scripts may be uploaded in any order.
+    /// </param>
+    /// <param name="name">The script's own name among the user's, so an include of it by a script it includes is seen as a loop.</param>
     /// <exception cref="SieveScriptException">The script is not valid; the message names the line and column.</exception>
-    public static SieveScript Compile(string source, SieveLimits? limits = null)
+    public static SieveScript Compile(string source, SieveLimits? limits = null, Func<string, string?>? personal = null, string? name = null) =>
+        Compile(source, limits ?? new SieveLimits(), personal, name is null ? [] : [name]);
+
+    private static SieveScript Compile(string source, SieveLimits limits, Func<string, string?>? personal, IReadOnlyList<string> including)
     {
-        limits ??= new SieveLimits();
         if (System.Text.Encoding.UTF8.GetByteCount(source) > limits.MaxScriptBytes)
         {
             throw new SieveScriptException($"the script is larger than {limits.MaxScriptBytes} bytes", new SievePosition(1, 1));
@@ -55,7 +72,7 @@ public sealed class SieveScript
 
         var nodes = SieveParser.Parse(source, limits.MaxNesting);
         var requires = new HashSet<string>(StringComparer.Ordinal);
-        var compiler = new Compiler(requires, limits);
+        var compiler = new Compiler(requires, limits, personal, including);
         var start = 0;
         for (; start < nodes.Count && nodes[start].Name == "require"; start++)
         {
@@ -63,7 +80,7 @@ public sealed class SieveScript
         }
 
         var statements = compiler.Block(nodes.Skip(start).ToList());
-        return new SieveScript(statements, requires, limits);
+        return new SieveScript(statements, requires, limits, compiler.Globals);
     }
 
     /// <summary>Runs the script on one message: the actions to take, the implicit keep included; none when it discards.</summary>
@@ -73,7 +90,7 @@ public sealed class SieveScript
     public IReadOnlyList<SieveAction> Evaluate(SieveMessage message, Func<string, bool>? mailboxExists = null, DateTimeOffset? now = null)
     {
         var at = now ?? DateTimeOffset.Now;
-        var run = new SieveRun(message, _limits) { MailboxExists = mailboxExists ?? (_ => false), Now = at, LocalOffset = at.Offset, Variables = Requires.Contains("variables") ? new(StringComparer.OrdinalIgnoreCase) : null };
+        var run = new SieveRun(message, _limits) { MailboxExists = mailboxExists ?? (_ => false), Now = at, LocalOffset = at.Offset, Variables = Requires.Contains("variables") ? new(StringComparer.OrdinalIgnoreCase) : null, GlobalNames = GlobalNames };
         SieveStatement.ExecuteAll(_statements, run);
         var actions = new List<SieveAction>();
         foreach (var action in run.Actions)
@@ -112,8 +129,10 @@ public sealed class SieveScript
         string.Equals(x, y, StringComparison.Ordinal) || (string.Equals(x, "INBOX", StringComparison.OrdinalIgnoreCase) && string.Equals(y, "INBOX", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Turns parsed nodes into statements and tests, checking each against RFC 5228 §3–5 and the extensions' grammars.</summary>
-    private sealed class Compiler(HashSet<string> requires, SieveLimits limits)
+    private sealed class Compiler(HashSet<string> requires, SieveLimits limits, Func<string, string?>? personal, IReadOnlyList<string> including)
     {
+        public HashSet<string> Globals { get; } = new(StringComparer.OrdinalIgnoreCase);
+
         public void Require(SieveNode node)
         {
             var args = new Arguments(node, []);
@@ -206,6 +225,31 @@ public sealed class SieveScript
                 case "stop":
                     new Arguments(node, []).End(0);
                     return new StopStatement();
+                case "return":
+                    Need(node, "include");
+                    new Arguments(node, []).End(0);
+                    return new ReturnStatement();
+                case "include":
+                    return Include(node);
+                case "global":
+                    {
+                        Need(node, "include");
+                        Need(node, "variables");
+                        var args = new Arguments(node, []);
+                        var names = args.Strings(0, "the variable names");
+                        args.End(1);
+                        foreach (var name in names)
+                        {
+                            if (!SieveVariables.IsName(name))
+                            {
+                                throw new SieveScriptException($"\"{name}\" is not a variable name", node.Position);
+                            }
+
+                            Globals.Add(name);
+                        }
+
+                        return new ActionStatement(_ => { });
+                    }
                 case "discard":
                     new Arguments(node, []).End(0);
                     return new ActionStatement(run => run.ImplicitKeep = false);
@@ -298,6 +342,53 @@ public sealed class SieveScript
                 default:
                     throw new SieveScriptException($"unknown command \"{node.Name}\"", node.Position);
             }
+        }
+
+        /// <summary>
+        /// RFC 6609 §3.2: include [:personal / :global] [:once] [:optional] "name". The included script is compiled
+        /// here, with its own requires; this server has no global scripts, so a :global one is always missing.
+        /// </summary>
+        private IncludeStatement Include(SieveNode node)
+        {
+            Need(node, "include");
+            var args = new Arguments(node, ["personal", "global", "once", "optional"]);
+            var name = args.String(0, "the script's name");
+            args.End(1);
+            if (args.Has("personal") && args.Has("global"))
+            {
+                throw new SieveScriptException(":personal and :global exclude each other", node.Position);
+            }
+
+            if (name.Contains("${", StringComparison.Ordinal) || name.Length == 0 || name.Contains('/', StringComparison.Ordinal))
+            {
+                throw new SieveScriptException($"\"{name}\" cannot be included: a script's name is constant text without \"/\"", node.Position);
+            }
+
+            var global = args.Has("global");
+            if (!global && including.Contains(name, StringComparer.Ordinal))
+            {
+                throw new SieveScriptException($"including \"{name}\" again would loop ({string.Join(" → ", [.. including, name])})", node.Position);
+            }
+
+            if (including.Count >= MaxIncludeDepth)
+            {
+                throw new SieveScriptException($"includes nest more than {MaxIncludeDepth} deep", node.Position);
+            }
+
+            SieveScript? script = null;
+            if (!global && personal?.Invoke(name) is { } source)
+            {
+                try
+                {
+                    script = SieveScript.Compile(source, limits, personal, [.. including, name]);
+                }
+                catch (SieveScriptException e)
+                {
+                    throw new SieveScriptException($"the included script \"{name}\" is not valid: {e.Message}", node.Position);
+                }
+            }
+
+            return new IncludeStatement(script, (global ? ":global " : "") + name, args.Has("once"), args.Has("optional"));
         }
 
         /// <summary>The address part of a redirect's argument; null when it is not one.</summary>

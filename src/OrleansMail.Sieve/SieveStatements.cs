@@ -36,9 +36,44 @@ internal sealed class IfStatement(IReadOnlyList<(SieveTestNode? Test, IReadOnlyL
     }
 }
 
+/// <summary>stop: ends the whole run, from any depth of include.</summary>
 internal sealed class StopStatement : SieveStatement
 {
+    public override bool Execute(SieveRun run)
+    {
+        run.Stopped = true;
+        return false;
+    }
+}
+
+/// <summary>return (RFC 6609 §3.4): ends the script it is in; the one that included it goes on.</summary>
+internal sealed class ReturnStatement : SieveStatement
+{
     public override bool Execute(SieveRun run) => false;
+}
+
+/// <summary>include (RFC 6609 §3.2): runs another script at this point, in a variable scope of its own but for globals.</summary>
+internal sealed class IncludeStatement(SieveScript? script, string name, bool once, bool optional) : SieveStatement
+{
+    public override bool Execute(SieveRun run)
+    {
+        if (script is null)
+        {
+            return optional ? true : throw new SieveRuntimeException($"the included script \"{name}\" does not exist");
+        }
+
+        if (once && !run.IncludedOnce.Add(name))
+        {
+            return true;
+        }
+
+        using (run.EnterScript(script))
+        {
+            ExecuteAll(script.Statements, run);
+        }
+
+        return !run.Stopped;
+    }
 }
 
 internal sealed class ActionStatement(Action<SieveRun> act) : SieveStatement

@@ -44,7 +44,7 @@ internal static class SieveVariables
     /// Replaces "${name}" with the variable's value (empty when unset) and "${N}" with match variable N (§3); a
     /// reference that is not well formed stays as written.
     /// </summary>
-    public static string Expand(string text, IReadOnlyDictionary<string, string> variables, IReadOnlyList<string> matches)
+    public static string Expand(string text, Func<string, string> variable, IReadOnlyList<string> matches)
     {
         var start = text.IndexOf("${", StringComparison.Ordinal);
         if (start < 0)
@@ -70,7 +70,7 @@ internal static class SieveVariables
             }
             else if (IsName(name))
             {
-                value = variables.GetValueOrDefault(name, "");
+                value = variable(name);
             }
             else if (name.Contains('.', StringComparison.Ordinal) && name.Split('.').All(IsName))
             {

@@ -112,7 +112,14 @@ public sealed class LmtpSieveTests(LmtpHost host)
         Assert.Equal(MailStoreErrorKind.InUse, (await Assert.ThrowsAsync<MailStoreException>(() => erin.DeleteSieveScriptAsync("one"))).Kind);
         await erin.DeleteSieveScriptAsync("two");
         Assert.Equal("keep;", await erin.GetSieveScriptAsync("one"));
-        Assert.Equal(new ActiveSieveScript("one", "keep;"), await erin.GetActiveSieveScriptAsync());
+
+        var active = await erin.GetActiveSieveScriptAsync();
+        Assert.Equal(("one", "keep;", false), (active!.Name, active.Source, active.Unchanged));
+
+        // Asked with the version it holds, the grain sends no source; any change of a script makes a new version.
+        Assert.Equal(new ActiveSieveScript("one", "", active.Version, Unchanged: true), await erin.GetActiveSieveScriptAsync(active.Version));
+        await erin.PutSieveScriptAsync("one", "keep; ");
+        Assert.False((await erin.GetActiveSieveScriptAsync(active.Version))!.Unchanged);
         await erin.SetActiveSieveScriptAsync(null);
         Assert.Null(await erin.GetActiveSieveScriptAsync());
     }
@@ -132,5 +139,35 @@ public sealed class LmtpSieveTests(LmtpHost host)
         var boxes = await gina.ListMailboxesAsync();
         Assert.Single(await gina.FetchAsync(boxes.Single(m => m.Name == "Invoices").Id, UidSet.Range(1, uint.MaxValue)));
         Assert.Single(await gina.FetchAsync(boxes.Single(m => m.Name == "INBOX").Id, UidSet.Range(1, uint.MaxValue)));
+    }
+
+    [Fact]
+    public async Task An_included_script_runs_where_it_is_included_and_changing_it_changes_the_next_delivery()
+    {
+        var gina = host.Grains.GetGrain<IUserGrain>("gina");
+
+        // Uploaded in either order: the include is resolved when the script runs.
+        await gina.PutSieveScriptAsync("main", "require [\"include\", \"fileinto\", \"mailbox\"];\ninclude :personal \"lists\";\nif header :contains \"subject\" \"urgent\" { fileinto :create \"Urgent\"; }\n");
+        await gina.PutSieveScriptAsync("lists", "require [\"fileinto\", \"mailbox\"];\nif header :contains \"subject\" \"[dev]\" { fileinto :create \"Lists/Dev\"; stop; }\n");
+        await gina.SetActiveSieveScriptAsync("main");
+        try
+        {
+            await LmtpDelivery.DeliverMessageAsync(host.Port, "gina@example.org", "Subject: [dev] urgent release\r\n\r\nbody\r\n");
+            await gina.PutSieveScriptAsync("lists", "require [\"fileinto\", \"mailbox\"];\nif header :contains \"subject\" \"[ops]\" { fileinto :create \"Lists/Ops\"; stop; }\n");
+            await LmtpDelivery.DeliverMessageAsync(host.Port, "gina@example.org", "Subject: [dev] urgent again\r\n\r\nbody\r\n");
+
+            // The first stopped in the included script; the second, after the change, reached the includer's rule.
+            var boxes = await gina.ListMailboxesAsync();
+            Assert.Single(await gina.FetchAsync(boxes.Single(m => m.Name == "Lists/Dev").Id, UidSet.Range(1, uint.MaxValue)));
+            Assert.Single(await gina.FetchAsync(boxes.Single(m => m.Name == "Urgent").Id, UidSet.Range(1, uint.MaxValue)));
+
+            // A loop is refused when stored, naming the chain.
+            var loop = await Assert.ThrowsAsync<MailStoreException>(() => gina.PutSieveScriptAsync("lists", "require \"include\";\ninclude \"main\";\n"));
+            Assert.Contains("would loop", loop.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await gina.SetActiveSieveScriptAsync(null);
+        }
     }
 }

@@ -179,8 +179,8 @@ public interface IUserGrain : IGrainWithStringKey
     /// <summary>Deletes a script; the active one cannot be deleted (RFC 5804 §2.10): InUse.</summary>
     Task DeleteSieveScriptAsync(string name);
 
-    /// <summary>The script deliveries run, or null.</summary>
-    Task<ActiveSieveScript?> GetActiveSieveScriptAsync();
+    /// <summary>The script deliveries run, or null; given the version the caller holds, only whether it is still current.</summary>
+    Task<ActiveSieveScript?> GetActiveSieveScriptAsync(string? knownVersion = null);
 
     /// <summary>Whether a vacation reply under this key (handle and sender, RFC 5230 §4.2) went out within the period.</summary>
     Task<bool> HasAutoRepliedAsync(string key, TimeSpan period);
