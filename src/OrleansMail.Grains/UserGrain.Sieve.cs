@@ -25,6 +25,11 @@ public sealed partial class UserGrain
 
     private const string VacationPrefix = "sieve/vacation/";
 
+    private const string DuplicatePrefix = "sieve/duplicate/";
+
+    /// <summary>Messages the duplicate test remembers per user; past it the oldest are forgotten.</summary>
+    private const int MaxDuplicateEntries = 500;
+
     /// <summary>Vacation replies remembered per user; past it the oldest are forgotten (and may be answered again).</summary>
     private const int MaxVacationEntries = 200;
 
@@ -193,6 +198,57 @@ public sealed partial class UserGrain
         }
 
         changes.AddRange(kept.OrderBy(e => e.At).Take(Math.Max(0, kept.Count + 1 - MaxVacationEntries)).Select(e => SieveEntry(e.Entry, null)));
+        await _lease.EnsureWritableAsync().ConfigureAwait(true);
+        await CommitAsync([.. changes]).ConfigureAwait(true);
+    }
+
+    public Task<Dictionary<string, long>> GetDuplicateTrackingAsync() =>
+        Task.FromResult(_index.MetadataOf(Guid.Empty)
+            .Where(kv => kv.Key.Entry.StartsWith(DuplicatePrefix, StringComparison.Ordinal) && kv.Value.Value.Length == 8)
+            .ToDictionary(kv => kv.Key.Entry[DuplicatePrefix.Length..], kv => BinaryPrimitives.ReadInt64BigEndian(kv.Value.Value) / 1000, StringComparer.Ordinal));
+
+    public async Task RecordDuplicatesAsync(string[] firstKeys, string[] lastKeys)
+    {
+        foreach (var key in firstKeys.Concat(lastKeys))
+        {
+            CheckVacationKey(key);
+        }
+
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var value = new byte[8];
+        BinaryPrimitives.WriteInt64BigEndian(value, now);
+        var longest = SieveRules.DuplicateMaxSeconds * 1000;
+        var changes = new List<MetadataChanged>();
+        var kept = new List<(string Entry, long At)>();
+        foreach (var (k, v) in _index.MetadataOf(Guid.Empty))
+        {
+            if (!k.Entry.StartsWith(DuplicatePrefix, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var at = v.Value.Length == 8 ? BinaryPrimitives.ReadInt64BigEndian(v.Value) : 0;
+            if (now - at > longest)
+            {
+                changes.Add(SieveEntry(k.Entry, null));
+            }
+            else
+            {
+                kept.Add((k.Entry, at));
+            }
+        }
+
+        // The first sighting stands while it is remembered; :last moves it to now (RFC 7352 §3.3).
+        var recorded = kept.Select(k => k.Entry).ToHashSet(StringComparer.Ordinal);
+        var fresh = firstKeys.Where(k => !recorded.Contains(DuplicatePrefix + k)).Concat(lastKeys).Distinct(StringComparer.Ordinal).ToList();
+        if (fresh.Count == 0 && changes.Count == 0)
+        {
+            return;
+        }
+
+        changes.AddRange(fresh.Select(k => SieveEntry(DuplicatePrefix + k, value)));
+        var newEntries = fresh.Count(k => !recorded.Contains(DuplicatePrefix + k));
+        changes.AddRange(kept.Where(k => !fresh.Contains(k.Entry[DuplicatePrefix.Length..])).OrderBy(k => k.At).Take(Math.Max(0, kept.Count + newEntries - MaxDuplicateEntries)).Select(k => SieveEntry(k.Entry, null)));
         await _lease.EnsureWritableAsync().ConfigureAwait(true);
         await CommitAsync([.. changes]).ConfigureAwait(true);
     }

@@ -31,4 +31,7 @@ internal static partial class LmtpLog
 
     [LoggerMessage(EventId = 4012, Level = LogLevel.Warning, Message = "The vacation reply of {User} could not be queued; the message is stored")]
     public static partial void VacationFailed(ILogger logger, Exception exception, string? user);
+
+    [LoggerMessage(EventId = 4013, Level = LogLevel.Warning, Message = "The duplicate tracking of {User} could not be recorded; the message is stored")]
+    public static partial void DuplicateNotRecorded(ILogger logger, Exception exception, string? user);
 }

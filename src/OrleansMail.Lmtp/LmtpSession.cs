@@ -550,6 +550,16 @@ public sealed class LmtpSession(
             uids.Add(saved.Uid);
         }
 
+        try
+        {
+            await sieve.RecordDuplicatesAsync(user.UserId, plan).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Stored already: a 451 would deliver it twice. The next copy may pass the duplicate test once more.
+            LmtpLog.DuplicateNotRecorded(log, e, user.UserId);
+        }
+
         if (plan.OfType<Sieve.SieveVacation>().FirstOrDefault() is { } vacation && sieve.CanSendMail)
         {
             try

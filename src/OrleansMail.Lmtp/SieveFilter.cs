@@ -69,9 +69,12 @@ public sealed partial class SieveFilter(IGrainFactory grains, SieveLimits rules,
         var mailboxes = script.Requires.Contains("mailbox")
             ? (await grain.ListMailboxesAsync().ConfigureAwait(false)).Select(m => m.Name).ToHashSet(StringComparer.Ordinal)
             : [];
+
+        // An included script may test too, so the whole bundle's requires decide (see SieveScript.UsesAnywhere).
+        var seen = script.UsesAnywhere("duplicate") ? await grain.GetDuplicateTrackingAsync().ConfigureAwait(false) : null;
         try
         {
-            return script.Evaluate(new SieveMessage(headers.Value, envelopeFrom, envelopeTo, size, content), name => mailboxes.Contains(MailboxName.Normalize(name)));
+            return script.Evaluate(new SieveMessage(headers.Value, envelopeFrom, envelopeTo, size, content), name => mailboxes.Contains(MailboxName.Normalize(name)), seen: seen);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -93,6 +96,16 @@ public sealed partial class SieveFilter(IGrainFactory grains, SieveLimits rules,
         await message.CopyToAsync(copy).ConfigureAwait(false);
         copy.Position = 0;
         await outbound.EnqueueAsync(new OutboundEnvelope(envelopeFrom, [to]), copy).ConfigureAwait(false);
+    }
+
+    /// <summary>After the delivery: the messages the duplicate test looked at are remembered as seen (RFC 7352 §3.3).</summary>
+    public async Task RecordDuplicatesAsync(string userId, IReadOnlyList<SieveAction> plan)
+    {
+        var tracked = plan.OfType<SieveTrackDuplicate>().ToList();
+        if (tracked.Count > 0)
+        {
+            await grains.GetGrain<IUserGrain>(userId).RecordDuplicatesAsync([.. tracked.Where(t => !t.Last).Select(t => t.Key)], [.. tracked.Where(t => t.Last).Select(t => t.Key)]).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Whether the message has been redirected by this user before: redirecting it again would loop.</summary>

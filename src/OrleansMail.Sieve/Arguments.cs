@@ -7,13 +7,13 @@ namespace OrleansMail.Sieve;
 /// </summary>
 internal sealed class Arguments
 {
-    private static readonly HashSet<string> TakesValue = new(["comparator", "value", "count", "flags", "zone", "subject", "from", "addresses", "handle", "content"], StringComparer.Ordinal);
+    private static readonly HashSet<string> TakesValue = new(["comparator", "value", "count", "flags", "zone", "subject", "from", "addresses", "handle", "content", "header", "uniqueid"], StringComparer.Ordinal);
 
     /// <summary>Tags whose value may be a list of strings; the others take exactly one.</summary>
     private static readonly HashSet<string> TakesList = new(["flags", "addresses", "content"], StringComparer.Ordinal);
 
     /// <summary>Tags whose value is a number (RFC 5230 :days, RFC 5260 :index).</summary>
-    private static readonly HashSet<string> TakesNumber = new(["days", "index"], StringComparer.Ordinal);
+    private static readonly HashSet<string> TakesNumber = new(["days", "index", "seconds"], StringComparer.Ordinal);
 
     private readonly SieveNode _node;
     private readonly Dictionary<string, SieveStringList?> _tags = new(StringComparer.Ordinal);

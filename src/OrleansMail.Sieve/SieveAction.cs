@@ -25,3 +25,10 @@ public sealed record SieveReject(string Reason, bool Extended) : SieveAction;
 /// <param name="Addresses">Further addresses of the user's own (:addresses), besides the one mail came to.</param>
 /// <param name="Handle">What says "the same vacation" for the once-per-days rule: :handle, or a digest of the rest.</param>
 public sealed record SieveVacation(string Reason, string? Subject, string? From, IReadOnlyList<string> Addresses, bool Mime, string Handle, int Days) : SieveAction;
+
+/// <summary>
+/// Remember this message for the duplicate test (RFC 7352): once the delivery has done what the script said, the
+/// user's index records <paramref name="Key"/> (the handle and the message's id) as seen now. With
+/// <paramref name="Last"/> an earlier sighting is moved to now; without it the first sighting stands.
+/// </summary>
+public sealed record SieveTrackDuplicate(string Key, long Seconds, bool Last) : SieveAction;

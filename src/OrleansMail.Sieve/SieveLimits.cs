@@ -26,4 +26,9 @@ public sealed record SieveLimits
     public int MinVacationDays { get; init; } = 1;
 
     public int MaxVacationDays { get; init; } = 30;
+
+    /// <summary>How long the duplicate test remembers a message when the script does not say (RFC 7352 §3.2), and the most it may ask for.</summary>
+    public long DuplicateDefaultSeconds { get; init; } = 12 * 3600;
+
+    public long DuplicateMaxSeconds { get; init; } = 7 * 24 * 3600;
 }

@@ -27,6 +27,9 @@ internal sealed class SieveRun(SieveMessage message, SieveLimits limits)
     /// <summary>The names the running script declared global.</summary>
     public IReadOnlySet<string> GlobalNames { get; set; } = new HashSet<string>();
 
+    /// <summary>When each duplicate-tracking key was last recorded (Unix seconds): what the duplicate test asks.</summary>
+    public IReadOnlyDictionary<string, long> Seen { get; init; } = new Dictionary<string, long>();
+
     /// <summary>Set by stop: the run ends, whatever include it is in.</summary>
     public bool Stopped { get; set; }
 

@@ -12,7 +12,7 @@ public sealed class SieveScript
     public static readonly IReadOnlyList<string> Extensions =
     [
         "fileinto", "envelope", "copy", "imap4flags", "mailbox", "subaddress", "reject", "ereject", "relational", "date",
-        "vacation", "regex", "body", "index", "variables", "include", "comparator-i;ascii-numeric", "comparator-i;octet", "comparator-i;ascii-casemap",
+        "vacation", "regex", "body", "index", "variables", "include", "duplicate", "comparator-i;ascii-numeric", "comparator-i;octet", "comparator-i;ascii-casemap",
     ];
 
     /// <summary>The extensions a script may use under these limits: without a way to send mail, no vacation.</summary>
@@ -53,6 +53,10 @@ public sealed class SieveScript
 
     internal IReadOnlyList<SieveStatement> Statements => _statements;
 
+    /// <summary>Whether this script or any script it includes requires the extension.</summary>
+    public bool UsesAnywhere(string extension) =>
+        Requires.Contains(extension) || IncludeStatement.Included(_statements).Any(s => s.UsesAnywhere(extension));
+
     /// <param name="personal">
     /// The user's other scripts by name, for include (RFC 6609); null when they are not at hand (an offline check),
     /// and then an include runs only if it is :optional. A script that is missing is an error when the include runs,
@@ -86,11 +90,12 @@ public sealed class SieveScript
     /// <summary>Runs the script on one message: the actions to take, the implicit keep included; none when it discards.</summary>
     /// <param name="mailboxExists">Answers mailboxexists (RFC 5490); without it, no mailbox exists.</param>
     /// <param name="now">The time of delivery, in the server's zone (RFC 5260's currentdate); the clock's when absent.</param>
+    /// <param name="seen">For the duplicate test (RFC 7352): when each tracked key was last recorded, in Unix seconds.</param>
     /// <exception cref="SieveRuntimeException">The run passed a limit or took actions that exclude each other.</exception>
-    public IReadOnlyList<SieveAction> Evaluate(SieveMessage message, Func<string, bool>? mailboxExists = null, DateTimeOffset? now = null)
+    public IReadOnlyList<SieveAction> Evaluate(SieveMessage message, Func<string, bool>? mailboxExists = null, DateTimeOffset? now = null, IReadOnlyDictionary<string, long>? seen = null)
     {
         var at = now ?? DateTimeOffset.Now;
-        var run = new SieveRun(message, _limits) { MailboxExists = mailboxExists ?? (_ => false), Now = at, LocalOffset = at.Offset, Variables = Requires.Contains("variables") ? new(StringComparer.OrdinalIgnoreCase) : null, GlobalNames = GlobalNames };
+        var run = new SieveRun(message, _limits) { MailboxExists = mailboxExists ?? (_ => false), Now = at, LocalOffset = at.Offset, Variables = Requires.Contains("variables") ? new(StringComparer.OrdinalIgnoreCase) : null, GlobalNames = GlobalNames, Seen = seen ?? new Dictionary<string, long>() };
         SieveStatement.ExecuteAll(_statements, run);
         var actions = new List<SieveAction>();
         foreach (var action in run.Actions)
@@ -107,7 +112,7 @@ public sealed class SieveScript
             actions.Add(new SieveKeep([.. run.Flags]));
         }
 
-        if (actions.OfType<SieveReject>().Any() && actions.Any(a => a is not SieveReject))
+        if (actions.OfType<SieveReject>().Any() && actions.Any(a => a is not (SieveReject or SieveTrackDuplicate)))
         {
             throw new SieveRuntimeException("reject cannot be combined with keep, fileinto or redirect (RFC 5429 §2.1)");
         }
@@ -606,6 +611,26 @@ public sealed class SieveScript
                         var keys = args.Strings(1, "the keys");
                         args.End(2);
                         return new StringTest(Match(node, args, keys), sources, keys);
+                    }
+
+                case "duplicate":
+                    {
+                        Need(node, "duplicate");
+                        var args = new Arguments(node, ["handle", "header", "uniqueid", "seconds", "last"]);
+                        args.End(0);
+                        if (args.Has("header") && args.Has("uniqueid"))
+                        {
+                            throw new SieveScriptException(":header and :uniqueid exclude each other", node.Position);
+                        }
+
+                        // RFC 7352 §3.2: the site sets a default and a most; a longer :seconds is brought down to it.
+                        var seconds = Math.Clamp(args.Has("seconds") ? args.TagNumber("seconds") : limits.DuplicateDefaultSeconds, 0, limits.DuplicateMaxSeconds);
+                        return new DuplicateTest(
+                            args.Has("handle") ? args.TagText("handle") : "",
+                            args.Has("header") ? args.TagText("header") : null,
+                            args.Has("uniqueid") ? args.TagText("uniqueid") : null,
+                            seconds,
+                            args.Has("last"));
                     }
 
                 case "body":

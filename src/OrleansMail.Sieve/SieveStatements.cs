@@ -22,6 +22,8 @@ internal abstract class SieveStatement
 /// <summary>if / elsif / else: the first branch whose test holds runs (an else has none).</summary>
 internal sealed class IfStatement(IReadOnlyList<(SieveTestNode? Test, IReadOnlyList<SieveStatement> Block)> branches) : SieveStatement
 {
+    public IEnumerable<IReadOnlyList<SieveStatement>> Blocks => branches.Select(b => b.Block);
+
     public override bool Execute(SieveRun run)
     {
         foreach (var (test, block) in branches)
@@ -55,6 +57,17 @@ internal sealed class ReturnStatement : SieveStatement
 /// <summary>include (RFC 6609 §3.2): runs another script at this point, in a variable scope of its own but for globals.</summary>
 internal sealed class IncludeStatement(SieveScript? script, string name, bool once, bool optional) : SieveStatement
 {
+    /// <summary>The scripts the statements include, at any depth of if.</summary>
+    public static IEnumerable<SieveScript> Included(IEnumerable<SieveStatement> statements) =>
+        statements.SelectMany(s => s switch
+        {
+            IncludeStatement { Script: { } included } => [included],
+            IfStatement branching => branching.Blocks.SelectMany(Included),
+            _ => [],
+        });
+
+    public SieveScript? Script => script;
+
     public override bool Execute(SieveRun run)
     {
         if (script is null)

@@ -133,3 +133,27 @@ internal sealed class StringTest(SieveMatch match, IReadOnlyList<string> sources
         return run.Test(match, match.Type == SieveMatchType.Count ? [.. values.Where(v => v.Length > 0)] : values, keys);
     }
 }
+
+/// <summary>
+/// duplicate (RFC 7352): whether a message with this id was seen under this handle within the last :seconds. The id
+/// is the Message-ID, another field's value, or :uniqueid; a message without one is never a duplicate. Each test
+/// that reads an id also asks for the id to be recorded once the delivery is done.
+/// </summary>
+internal sealed class DuplicateTest(string handle, string? header, string? uniqueId, long seconds, bool last) : SieveTestNode
+{
+    public override bool Evaluate(SieveRun run)
+    {
+        var id = uniqueId is not null ? run.Expand(uniqueId) : run.Message.HeaderValues(header is null ? "Message-ID" : run.Expand(header)).FirstOrDefault()?.Trim();
+        if (string.IsNullOrEmpty(id))
+        {
+            return false;
+        }
+
+        var key = Key(run.Expand(handle), id);
+        run.Take(new SieveTrackDuplicate(key, seconds, last));
+        return run.Seen.TryGetValue(key, out var at) && run.Now.ToUnixTimeSeconds() - at < seconds;
+    }
+
+    public static string Key(string handle, string id) =>
+        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{handle}\0{id}")))[..32].ToLowerInvariant();
+}

@@ -144,30 +144,53 @@ public sealed class LmtpSieveTests(LmtpHost host)
     [Fact]
     public async Task An_included_script_runs_where_it_is_included_and_changing_it_changes_the_next_delivery()
     {
-        var gina = host.Grains.GetGrain<IUserGrain>("gina");
+        var hana = host.Grains.GetGrain<IUserGrain>("hana");
 
         // Uploaded in either order: the include is resolved when the script runs.
-        await gina.PutSieveScriptAsync("main", "require [\"include\", \"fileinto\", \"mailbox\"];\ninclude :personal \"lists\";\nif header :contains \"subject\" \"urgent\" { fileinto :create \"Urgent\"; }\n");
-        await gina.PutSieveScriptAsync("lists", "require [\"fileinto\", \"mailbox\"];\nif header :contains \"subject\" \"[dev]\" { fileinto :create \"Lists/Dev\"; stop; }\n");
-        await gina.SetActiveSieveScriptAsync("main");
+        await hana.PutSieveScriptAsync("main", "require [\"include\", \"fileinto\", \"mailbox\"];\ninclude :personal \"lists\";\nif header :contains \"subject\" \"urgent\" { fileinto :create \"Urgent\"; }\n");
+        await hana.PutSieveScriptAsync("lists", "require [\"fileinto\", \"mailbox\"];\nif header :contains \"subject\" \"[dev]\" { fileinto :create \"Lists/Dev\"; stop; }\n");
+        await hana.SetActiveSieveScriptAsync("main");
         try
         {
-            await LmtpDelivery.DeliverMessageAsync(host.Port, "gina@example.org", "Subject: [dev] urgent release\r\n\r\nbody\r\n");
-            await gina.PutSieveScriptAsync("lists", "require [\"fileinto\", \"mailbox\"];\nif header :contains \"subject\" \"[ops]\" { fileinto :create \"Lists/Ops\"; stop; }\n");
-            await LmtpDelivery.DeliverMessageAsync(host.Port, "gina@example.org", "Subject: [dev] urgent again\r\n\r\nbody\r\n");
+            await LmtpDelivery.DeliverMessageAsync(host.Port, "hana@example.org", "Subject: [dev] urgent release\r\n\r\nbody\r\n");
+            await hana.PutSieveScriptAsync("lists", "require [\"fileinto\", \"mailbox\"];\nif header :contains \"subject\" \"[ops]\" { fileinto :create \"Lists/Ops\"; stop; }\n");
+            await LmtpDelivery.DeliverMessageAsync(host.Port, "hana@example.org", "Subject: [dev] urgent again\r\n\r\nbody\r\n");
 
             // The first stopped in the included script; the second, after the change, reached the includer's rule.
-            var boxes = await gina.ListMailboxesAsync();
-            Assert.Single(await gina.FetchAsync(boxes.Single(m => m.Name == "Lists/Dev").Id, UidSet.Range(1, uint.MaxValue)));
-            Assert.Single(await gina.FetchAsync(boxes.Single(m => m.Name == "Urgent").Id, UidSet.Range(1, uint.MaxValue)));
+            var boxes = await hana.ListMailboxesAsync();
+            Assert.Single(await hana.FetchAsync(boxes.Single(m => m.Name == "Lists/Dev").Id, UidSet.Range(1, uint.MaxValue)));
+            Assert.Single(await hana.FetchAsync(boxes.Single(m => m.Name == "Urgent").Id, UidSet.Range(1, uint.MaxValue)));
 
             // A loop is refused when stored, naming the chain.
-            var loop = await Assert.ThrowsAsync<MailStoreException>(() => gina.PutSieveScriptAsync("lists", "require \"include\";\ninclude \"main\";\n"));
+            var loop = await Assert.ThrowsAsync<MailStoreException>(() => hana.PutSieveScriptAsync("lists", "require \"include\";\ninclude \"main\";\n"));
             Assert.Contains("would loop", loop.Message, StringComparison.Ordinal);
         }
         finally
         {
-            await gina.SetActiveSieveScriptAsync(null);
+            await hana.SetActiveSieveScriptAsync(null);
+        }
+    }
+
+    [Fact]
+    public async Task A_second_copy_of_a_message_is_recognised_by_the_duplicate_test()
+    {
+        var ines = host.Grains.GetGrain<IUserGrain>("ines");
+        await ines.PutSieveScriptAsync("dedupe", "require [\"duplicate\", \"fileinto\", \"mailbox\"];\nif duplicate { fileinto :create \"Duplicates\"; }\n");
+        await ines.SetActiveSieveScriptAsync("dedupe");
+        try
+        {
+            var inbox = await ines.GetMailboxAsync("INBOX");
+            var before = (await ines.FetchAsync(inbox.Id, UidSet.Range(1, uint.MaxValue))).Length;
+            var message = $"Message-ID: <{Guid.NewGuid():N}@example.net>\r\nSubject: twice\r\n\r\nbody\r\n";
+            await LmtpDelivery.DeliverMessageAsync(host.Port, "ines@example.org", message);
+            await LmtpDelivery.DeliverMessageAsync(host.Port, "ines@example.org", message);
+            var boxes = await ines.ListMailboxesAsync();
+            Assert.Single(await ines.FetchAsync(boxes.Single(m => m.Name == "Duplicates").Id, UidSet.Range(1, uint.MaxValue)));
+            Assert.Equal(before + 1, (await ines.FetchAsync(inbox.Id, UidSet.Range(1, uint.MaxValue))).Length);
+        }
+        finally
+        {
+            await ines.SetActiveSieveScriptAsync(null);
         }
     }
 }

@@ -188,6 +188,12 @@ public interface IUserGrain : IGrainWithStringKey
     /// <summary>Records that a vacation reply under this key went out now; kept in the index, so it holds across restarts and failover.</summary>
     Task RecordAutoReplyAsync(string key);
 
+    /// <summary>The duplicate test's memory (RFC 7352): when each tracked message key was last recorded, in Unix seconds.</summary>
+    Task<Dictionary<string, long>> GetDuplicateTrackingAsync();
+
+    /// <summary>Records delivered messages' keys as seen now: the first sighting stands for <paramref name="firstKeys"/>, moves to now for <paramref name="lastKeys"/>.</summary>
+    Task RecordDuplicatesAsync(string[] firstKeys, string[] lastKeys);
+
     /// <summary>Uploads the journal tail now (admin `checkpoint`; tests).</summary>
     [Alias("checkpoint")]
     Task CheckpointAsync();
