@@ -171,35 +171,7 @@ public sealed partial class UserGrain
     public async Task RecordAutoReplyAsync(string key)
     {
         CheckVacationKey(key);
-        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        var value = new byte[8];
-        BinaryPrimitives.WriteInt64BigEndian(value, now);
-        List<MetadataChanged> changes = [SieveEntry(VacationPrefix + key, value)];
-
-        // Forget what no :days can still ask about, then the oldest past the cap: the table stays small for good.
-        var longest = (long)TimeSpan.FromDays(SieveRules.MaxVacationDays).TotalMilliseconds;
-        var kept = new List<(string Entry, long At)>();
-        foreach (var (k, v) in _index.MetadataOf(Guid.Empty))
-        {
-            if (!k.Entry.StartsWith(VacationPrefix, StringComparison.Ordinal) || k.Entry == VacationPrefix + key)
-            {
-                continue;
-            }
-
-            var at = v.Value.Length == 8 ? BinaryPrimitives.ReadInt64BigEndian(v.Value) : 0;
-            if (now - at > longest)
-            {
-                changes.Add(SieveEntry(k.Entry, null));
-            }
-            else
-            {
-                kept.Add((k.Entry, at));
-            }
-        }
-
-        changes.AddRange(kept.OrderBy(e => e.At).Take(Math.Max(0, kept.Count + 1 - MaxVacationEntries)).Select(e => SieveEntry(e.Entry, null)));
-        await _lease.EnsureWritableAsync().ConfigureAwait(true);
-        await CommitAsync([.. changes]).ConfigureAwait(true);
+        await StampAsync(VacationPrefix, [], [key], (long)TimeSpan.FromDays(SieveRules.MaxVacationDays).TotalMilliseconds, MaxVacationEntries).ConfigureAwait(true);
     }
 
     public Task<Dictionary<string, long>> GetDuplicateTrackingAsync() =>
@@ -214,41 +186,51 @@ public sealed partial class UserGrain
             CheckVacationKey(key);
         }
 
+        // The first sighting stands while it is remembered; :last moves it to now (RFC 7352 §3.3).
+        await StampAsync(DuplicatePrefix, firstKeys, lastKeys, SieveRules.DuplicateMaxSeconds * 1000, MaxDuplicateEntries).ConfigureAwait(true);
+    }
+
+    /// <summary>
+    /// Sets entries of a table of times (vacation replies, duplicate sightings) to now: <paramref name="first"/> only
+    /// where there is none, <paramref name="last"/> always. The same commit forgets what is older than
+    /// <paramref name="maxAgeMs"/>, which nothing can ask about any more, and past <paramref name="cap"/> the
+    /// oldest: the table stays small for good.
+    /// </summary>
+    private async Task StampAsync(string prefix, IReadOnlyCollection<string> first, IReadOnlyCollection<string> last, long maxAgeMs, int cap)
+    {
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         var value = new byte[8];
         BinaryPrimitives.WriteInt64BigEndian(value, now);
-        var longest = SieveRules.DuplicateMaxSeconds * 1000;
         var changes = new List<MetadataChanged>();
-        var kept = new List<(string Entry, long At)>();
+        var kept = new List<(string Key, long At)>();
         foreach (var (k, v) in _index.MetadataOf(Guid.Empty))
         {
-            if (!k.Entry.StartsWith(DuplicatePrefix, StringComparison.Ordinal))
+            if (!k.Entry.StartsWith(prefix, StringComparison.Ordinal))
             {
                 continue;
             }
 
             var at = v.Value.Length == 8 ? BinaryPrimitives.ReadInt64BigEndian(v.Value) : 0;
-            if (now - at > longest)
+            if (now - at > maxAgeMs)
             {
                 changes.Add(SieveEntry(k.Entry, null));
             }
             else
             {
-                kept.Add((k.Entry, at));
+                kept.Add((k.Entry[prefix.Length..], at));
             }
         }
 
-        // The first sighting stands while it is remembered; :last moves it to now (RFC 7352 §3.3).
-        var recorded = kept.Select(k => k.Entry).ToHashSet(StringComparer.Ordinal);
-        var fresh = firstKeys.Where(k => !recorded.Contains(DuplicatePrefix + k)).Concat(lastKeys).Distinct(StringComparer.Ordinal).ToList();
-        if (fresh.Count == 0 && changes.Count == 0)
+        var present = kept.Select(k => k.Key).ToHashSet(StringComparer.Ordinal);
+        var stamped = first.Where(k => !present.Contains(k)).Concat(last).ToHashSet(StringComparer.Ordinal);
+        if (stamped.Count == 0 && changes.Count == 0)
         {
             return;
         }
 
-        changes.AddRange(fresh.Select(k => SieveEntry(DuplicatePrefix + k, value)));
-        var newEntries = fresh.Count(k => !recorded.Contains(DuplicatePrefix + k));
-        changes.AddRange(kept.Where(k => !fresh.Contains(k.Entry[DuplicatePrefix.Length..])).OrderBy(k => k.At).Take(Math.Max(0, kept.Count + newEntries - MaxDuplicateEntries)).Select(k => SieveEntry(k.Entry, null)));
+        changes.AddRange(stamped.Select(k => SieveEntry(prefix + k, value)));
+        var adding = stamped.Count(k => !present.Contains(k));
+        changes.AddRange(kept.Where(k => !stamped.Contains(k.Key)).OrderBy(k => k.At).Take(Math.Max(0, kept.Count + adding - cap)).Select(k => SieveEntry(prefix + k.Key, null)));
         await _lease.EnsureWritableAsync().ConfigureAwait(true);
         await CommitAsync([.. changes]).ConfigureAwait(true);
     }

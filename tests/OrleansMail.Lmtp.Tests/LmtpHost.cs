@@ -28,7 +28,7 @@ public sealed class LmtpHost : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        File.WriteAllLines(PasswdFile, ["alice:{PLAIN}secret::::::", "bob:{PLAIN}secret::::::", "carol:{PLAIN}secret::::::userdb_quota_rule=*:messages=1", "dave:{PLAIN}secret::::::", "erin:{PLAIN}secret::::::", "frank:{PLAIN}secret::::::", "gina:{PLAIN}secret::::::", "hana:{PLAIN}secret::::::", "ines:{PLAIN}secret::::::"]);
+        File.WriteAllLines(PasswdFile, ["alice:{PLAIN}secret::::::", "bob:{PLAIN}secret::::::", "carol:{PLAIN}secret::::::userdb_quota_rule=*:messages=1", "dave:{PLAIN}secret::::::", "erin:{PLAIN}secret::::::", "frank:{PLAIN}secret::::::", "gina:{PLAIN}secret::::::", "hana:{PLAIN}secret::::::", "ines:{PLAIN}secret::::::", "juno:{PLAIN}secret::::::"]);
         Store = new FileSystemObjectStore(Path.Combine(_folder.Path, "store"));
         _host = await TestMailHost.StartAsync(
             _folder.Path,

@@ -193,4 +193,32 @@ public sealed class LmtpSieveTests(LmtpHost host)
             await ines.SetActiveSieveScriptAsync(null);
         }
     }
+
+    [Fact]
+    public async Task What_vacation_and_duplicate_remember_is_bounded_oldest_forgotten_first()
+    {
+        var juno = host.Grains.GetGrain<IUserGrain>("juno");
+        static string Key(int i) => i.ToString("x32", System.Globalization.CultureInfo.InvariantCulture);
+        for (var i = 0; i < 205; i++)
+        {
+            await juno.RecordAutoReplyAsync(Key(i));
+        }
+
+        var week = TimeSpan.FromDays(7);
+        Assert.False(await juno.HasAutoRepliedAsync(Key(0), week));
+        Assert.False(await juno.HasAutoRepliedAsync(Key(4), week));
+        Assert.True(await juno.HasAutoRepliedAsync(Key(5), week));
+        Assert.True(await juno.HasAutoRepliedAsync(Key(204), week));
+
+        // A first sighting stands; :last moves it; the table is its own.
+        await juno.RecordDuplicatesAsync([Key(1)], []);
+        var first = (await juno.GetDuplicateTrackingAsync())[Key(1)];
+        await Task.Delay(1100);
+        await juno.RecordDuplicatesAsync([Key(1)], [Key(2)]);
+        var seen = await juno.GetDuplicateTrackingAsync();
+        Assert.Equal(first, seen[Key(1)]);
+        Assert.True(seen[Key(2)] > first);
+        Assert.Equal(2, seen.Count);
+        await Assert.ThrowsAsync<MailStoreException>(() => juno.RecordDuplicatesAsync(["not hex!"], []));
+    }
 }
