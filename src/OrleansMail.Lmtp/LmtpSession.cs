@@ -411,11 +411,11 @@ public sealed class LmtpSession(
                 ? await ingest.ShareAsync(message!, [.. _recipients.Select(r => r.User.UserId)]).ConfigureAwait(false)
                 : null;
             var headers = new Lazy<HeaderList>(() => ReadHeaders(message!));
-            var content = new Lazy<byte[]>(() => ReadContent(message!));
+            var body = new Sieve.SieveBody(() => ReadContent(message!));
             for (var i = 0; i < _recipients.Count; i++)
             {
                 var (address, user) = _recipients[i];
-                var reply = failure ?? await DeliverOneAsync(message!, headers, content, address, user, shared?[i]).ConfigureAwait(false);
+                var reply = failure ?? await DeliverOneAsync(message!, headers, body, address, user, shared?[i]).ConfigureAwait(false);
                 metrics.Deliveries.Add(1, new KeyValuePair<string, object?>("result", reply.Code.ToString(CultureInfo.InvariantCulture)));
                 await ReplyAsync(reply).ConfigureAwait(false);
             }
@@ -432,13 +432,13 @@ public sealed class LmtpSession(
         }
     }
 
-    private async Task<LmtpReply> DeliverOneAsync(IngestedMessage message, Lazy<HeaderList> headers, Lazy<byte[]> content, string address, ResolvedRecipient user, MailStorage.Ingest.SharedCopy? shared)
+    private async Task<LmtpReply> DeliverOneAsync(IngestedMessage message, Lazy<HeaderList> headers, Sieve.SieveBody body, string address, ResolvedRecipient user, MailStorage.Ingest.SharedCopy? shared)
     {
         var prefix = TracePrefix(address);
         try
         {
             MailStorage.Ingest.DeliveryTarget target = new(user.UserId, MailboxName: MailboxName.Inbox, TracePrefix: prefix, Shared: shared, Quota: user.Quota);
-            if (await sieve.PlanAsync(user.UserId, headers, prefix.Length + message.Spool.Length, _sender ?? "", address, () => content.Value).ConfigureAwait(false) is { } plan)
+            if (await sieve.PlanAsync(user.UserId, headers, prefix.Length + message.Spool.Length, _sender ?? "", address, body).ConfigureAwait(false) is { } plan)
             {
                 return await DeliverPlannedAsync(message, address, user, target, plan).ConfigureAwait(false);
             }
@@ -498,9 +498,10 @@ public sealed class LmtpSession(
         var redirects = plan.OfType<Sieve.SieveRedirect>().ToList();
         if (redirects.Count > 0)
         {
-            if (!sieve.CanSendMail || SieveFilter.RedirectedBefore(ReadHeaders(message), address))
+            if (!sieve.CanSendMail || !Submission.OutboundEnvelope.IsSafe(_sender ?? "") || SieveFilter.RedirectedBefore(ReadHeaders(message), address))
             {
-                // No relay (the script was stored when there was one), or a loop: keep rather than lose.
+                // No relay (the script was stored when there was one), a sender no envelope line can carry (a 451
+                // would be retried for days), or a loop: keep rather than lose.
                 LmtpLog.RedirectKept(log, user.UserId);
                 plan = [.. plan.Where(a => a is not Sieve.SieveRedirect), .. plan.Any(a => a is Sieve.SieveKeep) ? Array.Empty<Sieve.SieveAction>() : [new Sieve.SieveKeep([])]];
             }

@@ -31,8 +31,8 @@ public sealed partial class SieveFilter(IGrainFactory grains, SieveLimits rules,
 
     /// <summary>The actions for one recipient, or null when the user has no active script (deliver as usual).</summary>
     /// <param name="headers">The message's header, read once for all of the message's recipients.</param>
-    /// <param name="content">The start of the message, for a body test; read only when the script has one.</param>
-    public async Task<IReadOnlyList<SieveAction>?> PlanAsync(string userId, Lazy<HeaderList> headers, long size, string envelopeFrom, string envelopeTo, Func<byte[]>? content = null)
+    /// <param name="body">The start of the message, for a body test; read only when a script has one, once per message.</param>
+    public async Task<IReadOnlyList<SieveAction>?> PlanAsync(string userId, Lazy<HeaderList> headers, long size, string envelopeFrom, string envelopeTo, SieveBody? body = null)
     {
         var grain = grains.GetGrain<IUserGrain>(userId);
         _compiled.TryGetValue(userId, out var compiled);
@@ -74,7 +74,7 @@ public sealed partial class SieveFilter(IGrainFactory grains, SieveLimits rules,
         var seen = script.UsesAnywhere("duplicate") ? await grain.GetDuplicateTrackingAsync().ConfigureAwait(false) : null;
         try
         {
-            return script.Evaluate(new SieveMessage(headers.Value, envelopeFrom, envelopeTo, size, content), name => mailboxes.Contains(MailboxName.Normalize(name)), seen: seen);
+            return script.Evaluate(new SieveMessage(headers.Value, envelopeFrom, envelopeTo, size, body), name => mailboxes.Contains(MailboxName.Normalize(name)), seen: seen);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

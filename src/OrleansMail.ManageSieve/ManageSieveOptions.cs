@@ -52,6 +52,12 @@ public sealed class ManageSieveOptions
 
     public TimeSpan TlsHandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Commands per second a session may sustain; past a burst of that many its commands are spaced out. Every
+    /// PUTSCRIPT is a compile and a synced journal write: a client that loops on it must not cost the silo its disk.
+    /// </summary>
+    public int MaxCommandsPerSecond { get; set; } = 50;
+
     /// <summary>How long a response may wait for a client that does not read before the connection is closed.</summary>
     public TimeSpan WriteTimeout { get; set; } = TimeSpan.FromMinutes(2);
 }

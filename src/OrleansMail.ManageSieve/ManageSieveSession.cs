@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Security;
 using Microsoft.AspNetCore.Connections;
 using OrleansMail.Accounts.Directory;
+using OrleansMail.Connections;
 using OrleansMail.Errors;
 using OrleansMail.Grains.Contracts;
 using OrleansMail.Sieve;
@@ -18,6 +19,7 @@ internal sealed class ManageSieveSession : IDisposable
     private readonly ManageSieveLogin _login;
     private readonly ScriptCommands _scripts;
     private int _badCommands;
+    private CommandPacer? _pacer;
 
     public ManageSieveSession(ConnectionContext connection, ManageSieveServices services, bool tls)
     {
@@ -91,6 +93,12 @@ internal sealed class ManageSieveSession : IDisposable
                 if (command is null)
                 {
                     break;
+                }
+
+                _pacer ??= new CommandPacer(Options.MaxCommandsPerSecond, Services.Time);
+                if (_pacer.Admit() is { } wait && wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, Services.Time).ConfigureAwait(false);
                 }
 
                 await ExecuteAsync(command).ConfigureAwait(false);

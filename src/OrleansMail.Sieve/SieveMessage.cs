@@ -7,14 +7,11 @@ namespace OrleansMail.Sieve;
 /// Each field's values are decoded once and found by name, and each address field is parsed once, however many
 /// rules ask: a header of thousands of fields must not cost a pass over all of them per test.
 /// </summary>
-/// <param name="content">The message, header and body, as far as a body test may read (see <see cref="MaxBodyBytes"/>); asked for only when a script tests the body.</param>
-public sealed class SieveMessage(HeaderList headers, string envelopeFrom, string envelopeTo, long size, Func<byte[]>? content = null)
+/// <param name="body">What a body test reads; shared by every recipient of one message, so it is read and parsed once.</param>
+public sealed class SieveMessage(HeaderList headers, string envelopeFrom, string envelopeTo, long size, SieveBody? body = null)
 {
     /// <summary>The most of a message a body test reads: a script judges the first megabyte, not a 50 MB attachment.</summary>
     public const int MaxBodyBytes = 1024 * 1024;
-
-    private MimeMessage? _parsed;
-    private byte[]? _content;
 
     private readonly Lazy<ILookup<string, string>> _values = new(() => headers.ToLookup(h => h.Field, h => h.Value.Trim(), StringComparer.OrdinalIgnoreCase));
     private readonly Dictionary<string, string[]> _addresses = new(StringComparer.OrdinalIgnoreCase);
@@ -46,7 +43,7 @@ public sealed class SieveMessage(HeaderList headers, string envelopeFrom, string
     /// <summary>RFC 5173 :raw: the body as it came, undecoded, after the header.</summary>
     public string RawBody()
     {
-        var bytes = Content();
+        var bytes = body?.Content ?? [];
         var start = bytes.AsSpan().IndexOf("\r\n\r\n"u8) is var crlf and >= 0 ? crlf + 4 : bytes.AsSpan().IndexOf("\n\n"u8) is var lf and >= 0 ? lf + 2 : bytes.Length;
         return System.Text.Encoding.UTF8.GetString(bytes, start, bytes.Length - start);
     }
@@ -57,7 +54,7 @@ public sealed class SieveMessage(HeaderList headers, string envelopeFrom, string
     /// </summary>
     public IReadOnlyCollection<string> BodyParts(IReadOnlyList<string> types)
     {
-        var parsed = Parsed();
+        var parsed = body?.Parsed;
         if (parsed is null)
         {
             return [];
@@ -87,32 +84,12 @@ public sealed class SieveMessage(HeaderList headers, string envelopeFrom, string
         return values;
     }
 
-    private byte[] Content() => _content ??= content?.Invoke() ?? [];
-
-    private MimeMessage? Parsed()
-    {
-        if (_parsed is null && Content() is { Length: > 0 } bytes)
-        {
-            try
-            {
-                using var stream = new MemoryStream(bytes, writable: false);
-                _parsed = MimeMessage.Load(stream);
-            }
-            catch (FormatException)
-            {
-                return null;
-            }
-        }
-
-        return _parsed;
-    }
-
     /// <summary>The header of an RFC 5322 message given as text (for tests and tools).</summary>
     public static SieveMessage Parse(string message, string envelopeFrom, string envelopeTo)
     {
         using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(message));
         var parsed = HeaderList.Load(stream);
         var bytes = System.Text.Encoding.UTF8.GetBytes(message);
-        return new SieveMessage(parsed, envelopeFrom, envelopeTo, stream.Length, () => bytes);
+        return new SieveMessage(parsed, envelopeFrom, envelopeTo, stream.Length, new SieveBody(() => bytes));
     }
 }

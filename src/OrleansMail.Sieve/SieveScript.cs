@@ -65,9 +65,10 @@ public sealed class SieveScript
     /// <param name="name">The script's own name among the user's, so an include of it by a script it includes is seen as a loop.</param>
     /// <exception cref="SieveScriptException">The script is not valid; the message names the line and column.</exception>
     public static SieveScript Compile(string source, SieveLimits? limits = null, Func<string, string?>? personal = null, string? name = null) =>
-        Compile(source, limits ?? new SieveLimits(), personal, name is null ? [] : [name]);
+        Compile(source, limits ?? new SieveLimits(), personal, name is null ? [] : [name], new Dictionary<string, SieveScript>(StringComparer.Ordinal));
 
-    private static SieveScript Compile(string source, SieveLimits limits, Func<string, string?>? personal, IReadOnlyList<string> including)
+    /// <param name="compiled">Scripts already compiled for this bundle: a script included from many places is compiled once.</param>
+    private static SieveScript Compile(string source, SieveLimits limits, Func<string, string?>? personal, IReadOnlyList<string> including, Dictionary<string, SieveScript> compiled)
     {
         if (System.Text.Encoding.UTF8.GetByteCount(source) > limits.MaxScriptBytes)
         {
@@ -76,7 +77,7 @@ public sealed class SieveScript
 
         var nodes = SieveParser.Parse(source, limits.MaxNesting);
         var requires = new HashSet<string>(StringComparer.Ordinal);
-        var compiler = new Compiler(requires, limits, personal, including);
+        var compiler = new Compiler(requires, limits, personal, including, compiled);
         var start = 0;
         for (; start < nodes.Count && nodes[start].Name == "require"; start++)
         {
@@ -134,7 +135,7 @@ public sealed class SieveScript
         string.Equals(x, y, StringComparison.Ordinal) || (string.Equals(x, "INBOX", StringComparison.OrdinalIgnoreCase) && string.Equals(y, "INBOX", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Turns parsed nodes into statements and tests, checking each against RFC 5228 §3–5 and the extensions' grammars.</summary>
-    private sealed class Compiler(HashSet<string> requires, SieveLimits limits, Func<string, string?>? personal, IReadOnlyList<string> including)
+    private sealed class Compiler(HashSet<string> requires, SieveLimits limits, Func<string, string?>? personal, IReadOnlyList<string> including, Dictionary<string, SieveScript> compiled)
     {
         public HashSet<string> Globals { get; } = new(StringComparer.OrdinalIgnoreCase);
 
@@ -380,12 +381,13 @@ public sealed class SieveScript
                 throw new SieveScriptException($"includes nest more than {MaxIncludeDepth} deep", node.Position);
             }
 
+            // Compiled once it compiled anywhere: its includes then hold no cycle, whichever chain reaches it.
             SieveScript? script = null;
-            if (!global && personal?.Invoke(name) is { } source)
+            if (!global && !compiled.TryGetValue(name, out script) && personal?.Invoke(name) is { } source)
             {
                 try
                 {
-                    script = SieveScript.Compile(source, limits, personal, [.. including, name]);
+                    script = compiled[name] = SieveScript.Compile(source, limits, personal, [.. including, name], compiled);
                 }
                 catch (SieveScriptException e)
                 {

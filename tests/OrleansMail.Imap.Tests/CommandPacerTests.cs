@@ -1,4 +1,4 @@
-using OrleansMail.Imap;
+using OrleansMail.Connections;
 using Xunit;
 
 namespace OrleansMail.Imap.Tests;

@@ -26,6 +26,7 @@ internal sealed class ManageSieveOptionsValidator : IValidateOptions<ManageSieve
         checks.Positive("IdleTimeout", options.IdleTimeout);
         checks.Positive("TlsHandshakeTimeout", options.TlsHandshakeTimeout);
         checks.Positive("WriteTimeout", options.WriteTimeout);
+        checks.AtLeast("MaxCommandsPerSecond", options.MaxCommandsPerSecond, 1);
         return checks.Result();
     }
 }

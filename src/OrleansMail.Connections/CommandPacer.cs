@@ -1,4 +1,4 @@
-namespace OrleansMail.Imap;
+namespace OrleansMail.Connections;
 
 /// <summary>
 /// The per-session command-rate guard, a token bucket: a session may send a burst of up to a second's worth of
@@ -6,7 +6,7 @@ namespace OrleansMail.Imap;
 /// slowed command by command (2 ms each at 500/s), never stalled for the rest of a second, so a fast but honest
 /// client loses nothing it would notice and a flooding one gets no more than the rate.
 /// </summary>
-internal sealed class CommandPacer(int commandsPerSecond, TimeProvider time)
+public sealed class CommandPacer(int commandsPerSecond, TimeProvider time)
 {
     private readonly double _capacity = commandsPerSecond;
     private double _tokens = commandsPerSecond;
