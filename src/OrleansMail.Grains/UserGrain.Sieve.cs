@@ -37,7 +37,7 @@ public sealed partial class UserGrain
     /// What a stored script may use: without a submission relay, redirect and vacation are refused when a script is
     /// stored, not when a message arrives.
     /// </summary>
-    private SieveLimits SieveRules => _sieveRules ??= new SieveLimits { CanSendMail = _options.SieveCanSendMail };
+    private SieveLimits SieveRules => _sieveRules ??= new SieveLimits { CanSendMail = _options.SieveCanSendMail, AllowEditHeader = _options.SieveEditHeader };
 
     private SieveLimits? _sieveRules;
 

@@ -106,6 +106,9 @@ public sealed class UserGrainOptions
     /// </summary>
     public bool SieveCanSendMail { get; set; }
 
+    /// <summary>Whether Sieve scripts may add and delete header fields (RFC 5293): OrleansMail:Sieve:EditHeader, off by default.</summary>
+    public bool SieveEditHeader { get; set; }
+
     /// <summary>Most distinct keywords one mailbox may hold (Cyrus: 128 user flags per mailbox).</summary>
     public int MaxKeywordsPerMailbox { get; set; } = 256;
 

@@ -70,7 +70,8 @@ public static class OrleansMailHostingExtensions
         services.AddSingleton<LmtpMetrics>();
         services.AddSingleton<SieveFilter>();
         var submission = section.GetSection("Submission").Get<SubmissionOptions>() ?? new SubmissionOptions();
-        services.AddSingleton(new SieveLimits { CanSendMail = submission.Enabled });
+        var editHeader = section.GetValue<bool>("Sieve:EditHeader");
+        services.AddSingleton(new SieveLimits { CanSendMail = submission.Enabled, AllowEditHeader = editHeader });
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<SubmissionOptions>>().Value);
         services.AddSingleton<SmtpRelay>();
         services.AddSingleton<OutboundQueue>();
@@ -100,6 +101,7 @@ public static class OrleansMailHostingExtensions
                 }
 
                 o.SieveCanSendMail = submission.Enabled;
+                o.SieveEditHeader = editHeader;
             });
             silo.AddActivityPropagation();
             // Memory follows the users active now: an idle user's grain checkpoints and goes.

@@ -34,4 +34,7 @@ internal static partial class LmtpLog
 
     [LoggerMessage(EventId = 4013, Level = LogLevel.Warning, Message = "The duplicate tracking of {User} could not be recorded; the message is stored")]
     public static partial void DuplicateNotRecorded(ILogger logger, Exception exception, string? user);
+
+    [LoggerMessage(EventId = 4014, Level = LogLevel.Warning, Message = "A Sieve script edited a header too large to have been read whole; the message is stored as it came")]
+    public static partial void HeaderEditSkipped(ILogger logger);
 }

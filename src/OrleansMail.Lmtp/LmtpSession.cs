@@ -494,6 +494,69 @@ public sealed class LmtpSession(
             return new LmtpReply(550, "5.7.1", $"<{address}> {(reason.Length == 0 ? "Rejected by the recipient's filter" : reason[..Math.Min(reason.Length, 400)])}");
         }
 
+        // A script that edited the header (RFC 5293) has every copy it stores or sends carry the edited header.
+        IngestedMessage? edited = null;
+        if (plan.OfType<Sieve.SieveHeaderEdited>().FirstOrDefault() is { } edit)
+        {
+            edited = await EditedAsync(message, edit.Headers).ConfigureAwait(false);
+            if (edited is not null)
+            {
+                message = edited;
+                target = target with { Shared = null };
+            }
+        }
+
+        try
+        {
+            return await DeliverPlanAsync(message, address, user, target, plan).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (edited is not null)
+            {
+                await edited.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The message with the header a script left (RFC 5293) in place of its own, spooled as a message of its own;
+    /// null when the header was too large to have been read whole, since writing back a cut header would lose fields.
+    /// </summary>
+    private async Task<IngestedMessage?> EditedAsync(IngestedMessage message, HeaderList headers)
+    {
+        var head = new byte[(int)Math.Min(message.Spool.Length, SieveFilter.MaxHeaderBytes)];
+        await using (var content = message.Spool.OpenRead())
+        {
+            await content.ReadExactlyAsync(head).ConfigureAwait(false);
+        }
+
+        var end = head.AsSpan().IndexOf("\r\n\r\n"u8) is var crlf and >= 0 ? crlf + 4 : head.AsSpan().IndexOf("\n\n"u8) is var lf and >= 0 ? lf + 2 : -1;
+        if (end < 0)
+        {
+            LmtpLog.HeaderEditSkipped(log);
+            return null;
+        }
+
+        var rewritten = new MemoryStream();
+        await using (rewritten.ConfigureAwait(false))
+        {
+            headers.WriteTo(FormatOptions.Default, rewritten);
+            rewritten.Write("\r\n"u8);
+            await using (var content = message.Spool.OpenRead())
+            {
+                // Past the original header; a spool view need not seek.
+                await content.ReadExactlyAsync(new byte[end]).ConfigureAwait(false);
+                await content.CopyToAsync(rewritten).ConfigureAwait(false);
+            }
+
+            rewritten.Position = 0;
+            return await ingest.ReceiveAsync(rewritten).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<LmtpReply> DeliverPlanAsync(IngestedMessage message, string address, ResolvedRecipient user, MailStorage.Ingest.DeliveryTarget target, IReadOnlyList<Sieve.SieveAction> plan)
+    {
         // Forwards first and durable before anything is stored: a failure here is a 451 with nothing delivered yet.
         var redirects = plan.OfType<Sieve.SieveRedirect>().ToList();
         if (redirects.Count > 0)

@@ -72,7 +72,10 @@ internal sealed class Arguments
         }
     }
 
-    public bool Has(string tag) => _tags.ContainsKey(tag);
+    public bool Has(string tag) => _tags.ContainsKey(tag) || _numbers.ContainsKey(tag);
+
+    /// <summary>How many positional arguments were given.</summary>
+    public int Count => _positional.Count;
 
     public string TagString(string tag) => _tags[tag]!.Values[0].ToLowerInvariant();
 

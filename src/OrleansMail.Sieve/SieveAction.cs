@@ -1,3 +1,5 @@
+using MimeKit;
+
 namespace OrleansMail.Sieve;
 
 /// <summary>What a script decided for a message: delivery to INBOX or a mailbox, a forward, a refusal, an automatic reply. Discarding leaves no action.</summary>
@@ -32,3 +34,9 @@ public sealed record SieveVacation(string Reason, string? Subject, string? From,
 /// <paramref name="Last"/> an earlier sighting is moved to now; without it the first sighting stands.
 /// </summary>
 public sealed record SieveTrackDuplicate(string Key, long Seconds, bool Last) : SieveAction;
+
+/// <summary>
+/// The header as the script left it after addheader and deleteheader (RFC 5293): what keep, fileinto and redirect
+/// store and send instead of the original header. Present only when the script edited it.
+/// </summary>
+public sealed record SieveHeaderEdited(HeaderList Headers) : SieveAction;

@@ -22,6 +22,9 @@ public sealed record SieveLimits
     /// <summary>Whether redirect and vacation may be used at all: only where the server can send mail (a submission relay).</summary>
     public bool CanSendMail { get; init; } = true;
 
+    /// <summary>Whether scripts may add and delete header fields (RFC 5293 editheader): off unless the administrator allows it.</summary>
+    public bool AllowEditHeader { get; init; }
+
     /// <summary>The shortest and longest :days a vacation may ask for (RFC 5230 §4.1: the least is site-defined, at least 1).</summary>
     public int MinVacationDays { get; init; } = 1;
 

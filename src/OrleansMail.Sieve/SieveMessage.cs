@@ -10,10 +10,13 @@ namespace OrleansMail.Sieve;
 /// <param name="body">What a body test reads; shared by every recipient of one message, so it is read and parsed once.</param>
 public sealed class SieveMessage(HeaderList headers, string envelopeFrom, string envelopeTo, long size, SieveBody? body = null)
 {
+    private HeaderList _headers = headers;
+    private bool _edited;
+
     /// <summary>The most of a message a body test reads: a script judges the first megabyte, not a 50 MB attachment.</summary>
     public const int MaxBodyBytes = 1024 * 1024;
 
-    private readonly Lazy<ILookup<string, string>> _values = new(() => headers.ToLookup(h => h.Field, h => h.Value.Trim(), StringComparer.OrdinalIgnoreCase));
+    private ILookup<string, string>? _values;
     private readonly Dictionary<string, string[]> _addresses = new(StringComparer.OrdinalIgnoreCase);
 
     public string EnvelopeFrom { get; } = envelopeFrom;
@@ -23,7 +26,76 @@ public sealed class SieveMessage(HeaderList headers, string envelopeFrom, string
     public long Size { get; } = size;
 
     /// <summary>Every value of the named header field, in order; none when it is absent.</summary>
-    public IEnumerable<string> HeaderValues(string name) => _values.Value[name];
+    public IEnumerable<string> HeaderValues(string name) =>
+        (_values ??= _headers.ToLookup(h => h.Field, h => h.Value.Trim(), StringComparer.OrdinalIgnoreCase))[name];
+
+    /// <summary>The header after the script's edits (RFC 5293); null while it has made none.</summary>
+    public HeaderList? EditedHeaders => _edited ? _headers : null;
+
+    /// <summary>addheader: a field at the top, or with <paramref name="last"/> at the bottom; later tests see it.</summary>
+    public void AddHeader(string field, string value, bool last)
+    {
+        Own();
+        var header = new Header(System.Text.Encoding.UTF8, field, value);
+        if (last)
+        {
+            _headers.Add(header);
+        }
+        else
+        {
+            _headers.Insert(0, header);
+        }
+
+        Changed();
+    }
+
+    /// <summary>deleteheader: every occurrence of the field that <paramref name="matches"/> its value, or only the one at <paramref name="occurrence"/>.</summary>
+    public void DeleteHeaders(string field, Func<string, bool> matches, (int Index, bool FromLast)? occurrence)
+    {
+        var positions = Enumerable.Range(0, _headers.Count).Where(i => _headers[i].Field.Equals(field, StringComparison.OrdinalIgnoreCase)).ToList();
+        if (occurrence is { } at)
+        {
+            var position = at.FromLast ? positions.Count - at.Index : at.Index - 1;
+            positions = position >= 0 && position < positions.Count ? [positions[position]] : [];
+        }
+
+        positions = [.. positions.Where(i => matches(_headers[i].Value.Trim()))];
+        if (positions.Count == 0)
+        {
+            return;
+        }
+
+        // The copy keeps the order, so the positions found here hold there.
+        Own();
+        foreach (var position in positions.OrderDescending())
+        {
+            _headers.RemoveAt(position);
+        }
+
+        Changed();
+    }
+
+    /// <summary>The header given is shared by every recipient's run: the first edit works on a copy of its own.</summary>
+    private void Own()
+    {
+        if (!_edited)
+        {
+            var copy = new HeaderList();
+            foreach (var header in _headers)
+            {
+                copy.Add(header.Clone());
+            }
+
+            _headers = copy;
+            _edited = true;
+        }
+    }
+
+    private void Changed()
+    {
+        _values = null;
+        _addresses.Clear();
+    }
 
     /// <summary>The addresses (local@domain) of every value of the named field that parses as an address list.</summary>
     public IReadOnlyList<string> HeaderAddresses(string name)

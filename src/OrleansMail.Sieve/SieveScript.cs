@@ -12,12 +12,15 @@ public sealed class SieveScript
     public static readonly IReadOnlyList<string> Extensions =
     [
         "fileinto", "envelope", "copy", "imap4flags", "mailbox", "subaddress", "reject", "ereject", "relational", "date",
-        "vacation", "regex", "body", "index", "variables", "include", "duplicate", "comparator-i;ascii-numeric", "comparator-i;octet", "comparator-i;ascii-casemap",
+        "vacation", "regex", "body", "index", "variables", "include", "duplicate", "editheader", "comparator-i;ascii-numeric", "comparator-i;octet", "comparator-i;ascii-casemap",
     ];
 
     /// <summary>The extensions a script may use under these limits: without a way to send mail, no vacation.</summary>
     public static IReadOnlyList<string> ExtensionsFor(SieveLimits limits) =>
-        limits.CanSendMail ? Extensions : [.. Extensions.Where(e => e != "vacation")];
+        [.. Extensions.Where(e => (e != "vacation" || limits.CanSendMail) && (e != "editheader" || limits.AllowEditHeader))];
+
+    /// <summary>Fields no script may add or delete (RFC 5293 §6): the trace of how the message came, and the loop guard of automatic replies.</summary>
+    private static readonly string[] ProtectedFields = ["received", "auto-submitted"];
 
     private static readonly string[] MatchTags = ["is", "contains", "matches", "value", "count", "regex"];
 
@@ -113,7 +116,12 @@ public sealed class SieveScript
             actions.Add(new SieveKeep([.. run.Flags]));
         }
 
-        if (actions.OfType<SieveReject>().Any() && actions.Any(a => a is not (SieveReject or SieveTrackDuplicate)))
+        if (message.EditedHeaders is { } edited)
+        {
+            actions.Add(new SieveHeaderEdited(edited));
+        }
+
+        if (actions.OfType<SieveReject>().Any() && actions.Any(a => a is not (SieveReject or SieveTrackDuplicate or SieveHeaderEdited)))
         {
             throw new SieveRuntimeException("reject cannot be combined with keep, fileinto or redirect (RFC 5429 §2.1)");
         }
@@ -152,6 +160,11 @@ public sealed class SieveScript
                 if (name == "vacation" && !limits.CanSendMail)
                 {
                     throw new SieveScriptException("vacation needs a submission relay, and this server has none", node.Position);
+                }
+
+                if (name == "editheader" && !limits.AllowEditHeader)
+                {
+                    throw new SieveScriptException("editheader is not enabled on this server", node.Position);
                 }
 
                 requires.Add(name);
@@ -330,6 +343,46 @@ public sealed class SieveScript
                 case "set":
                     return Set(node);
 
+                case "addheader":
+                    {
+                        Need(node, "editheader");
+                        var args = new Arguments(node, ["last"]);
+                        var field = args.String(0, "the field name");
+                        var value = args.String(1, "the value");
+                        args.End(2);
+                        CheckField(node, field);
+                        var last = args.Has("last");
+                        return new ActionStatement(run =>
+                        {
+                            var name = run.Expand(field);
+                            var text = run.Expand(value);
+                            if (IsField(name) && !ProtectedFields.Contains(name.ToLowerInvariant()) && !text.Any(c => char.IsControl(c) && c != '\t'))
+                            {
+                                run.Message.AddHeader(name, text, last);
+                            }
+                        });
+                    }
+
+                case "deleteheader":
+                    {
+                        Need(node, "editheader");
+                        var args = new Arguments(node, ["comparator", .. MatchTags, .. IndexTags]);
+                        var field = args.String(0, "the field name");
+                        var patterns = args.Count > 1 ? args.Strings(1, "the value patterns") : null;
+                        args.End(patterns is null ? 1 : 2);
+                        CheckField(node, field);
+                        var match = Match(node, args, patterns ?? []);
+                        var index = Index(node, args);
+                        return new ActionStatement(run =>
+                        {
+                            var name = run.Expand(field);
+                            if (IsField(name) && !ProtectedFields.Contains(name.ToLowerInvariant()))
+                            {
+                                run.Message.DeleteHeaders(name, value => patterns is null || run.Test(match, [value], patterns), index);
+                            }
+                        });
+                    }
+
                 case "setflag" or "addflag" or "removeflag":
                     {
                         Need(node, "imap4flags");
@@ -396,6 +449,17 @@ public sealed class SieveScript
             }
 
             return new IncludeStatement(script, (global ? ":global " : "") + name, args.Has("once"), args.Has("optional"));
+        }
+
+        /// <summary>RFC 5322 §3.6.8: a field name is 1 to 998 printable ASCII characters without a colon.</summary>
+        private static bool IsField(string name) => name.Length is > 0 and <= 998 && name.All(c => c is > ' ' and <= '~' and not ':');
+
+        private void CheckField(SieveNode node, string field)
+        {
+            if (!(requires.Contains("variables") && field.Contains("${", StringComparison.Ordinal)) && !IsField(field))
+            {
+                throw new SieveScriptException($"\"{field}\" is not a header field name", node.Position);
+            }
         }
 
         /// <summary>The address part of a redirect's argument; null when it is not one.</summary>

@@ -14,6 +14,8 @@ public sealed class LmtpHost : IAsyncLifetime
 
     public int Port => _host.LmtpPort;
 
+    public int ImapPort => _host.ImapPort;
+
     public int GatewayPort => _host.GatewayPort;
 
     public string PasswdFile => Path.Combine(_folder.Path, "users.passwd");
@@ -28,7 +30,7 @@ public sealed class LmtpHost : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        File.WriteAllLines(PasswdFile, ["alice:{PLAIN}secret::::::", "bob:{PLAIN}secret::::::", "carol:{PLAIN}secret::::::userdb_quota_rule=*:messages=1", "dave:{PLAIN}secret::::::", "erin:{PLAIN}secret::::::", "frank:{PLAIN}secret::::::", "gina:{PLAIN}secret::::::", "hana:{PLAIN}secret::::::", "ines:{PLAIN}secret::::::", "juno:{PLAIN}secret::::::"]);
+        File.WriteAllLines(PasswdFile, ["alice:{PLAIN}secret::::::", "bob:{PLAIN}secret::::::", "carol:{PLAIN}secret::::::userdb_quota_rule=*:messages=1", "dave:{PLAIN}secret::::::", "erin:{PLAIN}secret::::::", "frank:{PLAIN}secret::::::", "gina:{PLAIN}secret::::::", "hana:{PLAIN}secret::::::", "ines:{PLAIN}secret::::::", "juno:{PLAIN}secret::::::", "kira:{PLAIN}secret::::::"]);
         Store = new FileSystemObjectStore(Path.Combine(_folder.Path, "store"));
         _host = await TestMailHost.StartAsync(
             _folder.Path,
@@ -40,6 +42,7 @@ public sealed class LmtpHost : IAsyncLifetime
                 "--OrleansMail:Accounts:Domains:0=example.org",
                 "--OrleansMail:Accounts:QuotaRules:0=*:storage=1G",
                 "--OrleansMail:Lmtp:QuotaFullTempfail=true",
+                "--OrleansMail:Sieve:EditHeader=true",
             ],
             new FaultInjectingObjectStore(Store, Faults));
     }

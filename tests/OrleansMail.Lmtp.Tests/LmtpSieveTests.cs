@@ -221,4 +221,25 @@ public sealed class LmtpSieveTests(LmtpHost host)
         Assert.Equal(2, seen.Count);
         await Assert.ThrowsAsync<MailStoreException>(() => juno.RecordDuplicatesAsync(["not hex!"], []));
     }
+
+    [Fact]
+    public async Task A_header_a_script_edits_is_the_header_stored_and_the_body_is_untouched()
+    {
+        var kira = host.Grains.GetGrain<IUserGrain>("kira");
+        await kira.PutSieveScriptAsync("edit", "require [\"editheader\", \"fileinto\", \"mailbox\"];\ndeleteheader \"X-Spam\";\naddheader \"X-Filtered\" \"yes\";\nif exists \"x-filtered\" { fileinto :create \"Filtered\"; }\n");
+        await kira.SetActiveSieveScriptAsync("edit");
+        Assert.StartsWith("250", await LmtpDelivery.DeliverMessageAsync(host.Port, "kira@example.org", "X-Spam: yes\r\nSubject: edited\r\n\r\nthe body\r\n"), StringComparison.Ordinal);
+
+        using var imap = new MailKit.Net.Imap.ImapClient();
+        await imap.ConnectAsync("127.0.0.1", host.ImapPort, MailKit.Security.SecureSocketOptions.None);
+        await imap.AuthenticateAsync("kira", "secret");
+        var folder = await imap.GetFolderAsync("Filtered");
+        await folder.OpenAsync(MailKit.FolderAccess.ReadOnly);
+        var stored = await folder.GetMessageAsync(0);
+        Assert.Equal("yes", stored.Headers["X-Filtered"]);
+        Assert.Null(stored.Headers["X-Spam"]);
+        Assert.Equal("edited", stored.Subject);
+        Assert.Equal("the body", stored.TextBody?.Trim());
+        Assert.Contains(stored.Headers, h => h.Field == "Received");
+    }
 }
