@@ -72,10 +72,23 @@ public sealed record SieveMatch(SieveComparator Comparator, SieveMatchType Type,
         SieveMatchType.Is => Comparator == SieveComparator.AsciiNumeric ? CompareNumeric(value, key) == 0 : string.Equals(Fold(value), Fold(key), StringComparison.Ordinal),
         SieveMatchType.Contains => Fold(value).Contains(Fold(key), StringComparison.Ordinal),
         SieveMatchType.Matches => Glob(Fold(value), Fold(key)),
-        SieveMatchType.Regex => Regex(key).IsMatch(value),
+        SieveMatchType.Regex => IsMatch(Regex(key), value),
         SieveMatchType.Value => Relate(Comparator == SieveComparator.AsciiNumeric ? CompareNumeric(value, key) : string.CompareOrdinal(Fold(value), Fold(key))),
         _ => false,
     };
+
+    /// <summary>A match past the engine's timeout (linear, but a megabyte of value is still work) fails the run, which keeps the message.</summary>
+    private static bool IsMatch(System.Text.RegularExpressions.Regex regex, string value)
+    {
+        try
+        {
+            return regex.IsMatch(value);
+        }
+        catch (System.Text.RegularExpressions.RegexMatchTimeoutException)
+        {
+            throw new SieveRuntimeException("a regular expression ran past its time");
+        }
+    }
 
     /// <summary>The expression of a :regex key: compiled with the script, or now for a key built from variables.</summary>
     private System.Text.RegularExpressions.Regex Regex(string key)
@@ -123,7 +136,16 @@ public sealed record SieveMatch(SieveComparator Comparator, SieveMatchType Type,
     {
         if (Type == SieveMatchType.Regex)
         {
-            var found = Regex(key).Match(value);
+            System.Text.RegularExpressions.Match found;
+            try
+            {
+                found = Regex(key).Match(value);
+            }
+            catch (System.Text.RegularExpressions.RegexMatchTimeoutException)
+            {
+                throw new SieveRuntimeException("a regular expression ran past its time");
+            }
+
             return found.Success ? [.. found.Groups.Cast<System.Text.RegularExpressions.Group>().Select(g => g.Value)] : null;
         }
 

@@ -22,8 +22,9 @@ public sealed class LiveMigrationProcessTests
         var clusterId = "move-" + suffix;
         var silos = new[]
         {
-            SiloHostProcess.Start(azurite, folder.Path, passwd, "move" + suffix, clusterId, 0),
-            SiloHostProcess.Start(azurite, folder.Path, passwd, "move" + suffix, clusterId, 1),
+            // The drain and the migrations say what they did, for the failure message.
+            SiloHostProcess.Start(azurite, folder.Path, passwd, "move" + suffix, clusterId, 0, null, "--Logging:LogLevel:OrleansMail.Grains=Information"),
+            SiloHostProcess.Start(azurite, folder.Path, passwd, "move" + suffix, clusterId, 1, null, "--Logging:LogLevel:OrleansMail.Grains=Information"),
         };
         try
         {
@@ -96,7 +97,7 @@ public sealed class LiveMigrationProcessTests
             await session.UntilTaggedAsync("a4");
             show = await CliAsync(azurite, clusterId, passwd, "user", "show", "alice");
             Assert.Contains($":{silos[0].SiloPort}:", show.Output, StringComparison.Ordinal);
-            Assert.True(show.Output.Contains("index loaded from migration", StringComparison.Ordinal), $"{show.Output}\nthe stopped silo's last lines:\n{silos[1].RecentLines}");
+            Assert.True(show.Output.Contains("index loaded from migration", StringComparison.Ordinal), $"{show.Output}\nthe stopped silo's last lines:\n{silos[1].RecentLines}\nthe other silo's:\n{silos[0].RecentLines}");
         }
         finally
         {
