@@ -97,7 +97,14 @@ public sealed class LiveMigrationProcessTests
             await session.UntilTaggedAsync("a4");
             show = await CliAsync(azurite, clusterId, passwd, "user", "show", "alice");
             Assert.Contains($":{silos[0].SiloPort}:", show.Output, StringComparison.Ordinal);
-            Assert.True(show.Output.Contains("index loaded from migration", StringComparison.Ordinal), $"{show.Output}\nthe stopped silo's last lines:\n{silos[1].RecentLines}\nthe other silo's:\n{silos[0].RecentLines}");
+            Assert.Contains($"messages        {Deliveries + 2}", show.Output, StringComparison.Ordinal);
+
+            // Handed over, or, when the handover raced the stop, read again from the silo's own copy of the index;
+            // never recovered from a lost one. That the drain hands users over is LiveMigrationTests' to prove, in a
+            // cluster whose stop it controls; across processes the race is open (docs/architecture.md, "Live migration").
+            Assert.True(
+                show.Output.Contains("index loaded from migration", StringComparison.Ordinal) || show.Output.Contains("index loaded from local", StringComparison.Ordinal),
+                $"{show.Output}\nthe stopped silo's last lines:\n{silos[1].RecentLines}\nthe other silo's:\n{silos[0].RecentLines}");
         }
         finally
         {
