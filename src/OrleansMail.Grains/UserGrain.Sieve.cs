@@ -41,6 +41,9 @@ public sealed partial class UserGrain
 
     private SieveLimits? _sieveRules;
 
+    /// <summary>The script entries (by reference) the cached bundle was made from, and the bundle.</summary>
+    private (object[] Entries, ActiveSieveScript? Bundle)? _sieveBundle;
+
     public Task<SieveScriptInfo[]> ListSieveScriptsAsync()
     {
         var active = ActiveSieveName();
@@ -138,9 +141,29 @@ public sealed partial class UserGrain
 
     public Task<ActiveSieveScript?> GetActiveSieveScriptAsync(string? knownVersion = null)
     {
+        // Every delivery asks: the bundle and its version are worked out again only when a script entry changed
+        // (any write, journal replay or merge stores new value arrays, so comparing them by reference suffices).
+        var entries = _index.MetadataOf(Guid.Empty)
+            .Where(kv => kv.Key.Entry == ActiveSieveEntry || kv.Key.Entry.StartsWith(SieveScriptPrefix, StringComparison.Ordinal))
+            .Select(kv => (object)kv.Value.Value)
+            .ToArray();
+        if (_sieveBundle is not { } cached || !cached.Entries.SequenceEqual(entries, ReferenceEqualityComparer.Instance))
+        {
+            cached = (entries, SieveBundle());
+            _sieveBundle = cached;
+        }
+
+        return Task.FromResult(cached.Bundle is { } bundle && bundle.Version == knownVersion
+            ? new ActiveSieveScript(bundle.Name, "", bundle.Version, Unchanged: true)
+            : cached.Bundle);
+    }
+
+    /// <summary>The active script with the others it may include, and a version over all of them; null when none is active.</summary>
+    private ActiveSieveScript? SieveBundle()
+    {
         if (ActiveSieveName() is not { } name || SieveSource(name) is not { } source)
         {
-            return Task.FromResult<ActiveSieveScript?>(null);
+            return null;
         }
 
         // Only a script that may include others brings them along; the version covers whatever is sent.
@@ -154,15 +177,12 @@ public sealed partial class UserGrain
             hash.AppendData([0]);
         }
 
-        var version = Convert.ToHexString(hash.GetHashAndReset());
-        return Task.FromResult<ActiveSieveScript?>(version == knownVersion
-            ? new ActiveSieveScript(name, "", version, Unchanged: true)
-            : new ActiveSieveScript(name, source, version, includes));
+        return new ActiveSieveScript(name, source, Convert.ToHexString(hash.GetHashAndReset()), includes);
     }
 
     public Task<bool> HasAutoRepliedAsync(string key, TimeSpan period)
     {
-        CheckVacationKey(key);
+        CheckTrackingKey(key);
         var replied = _index.Metadata.GetValueOrDefault(new MetadataKey(Guid.Empty, VacationPrefix + key)) is { } v && v.Value.Length == 8
             && _time.GetUtcNow().ToUnixTimeMilliseconds() - BinaryPrimitives.ReadInt64BigEndian(v.Value) < (long)period.TotalMilliseconds;
         return Task.FromResult(replied);
@@ -170,7 +190,7 @@ public sealed partial class UserGrain
 
     public async Task RecordAutoReplyAsync(string key)
     {
-        CheckVacationKey(key);
+        CheckTrackingKey(key);
         await StampAsync(VacationPrefix, [], [key], (long)TimeSpan.FromDays(SieveRules.MaxVacationDays).TotalMilliseconds, MaxVacationEntries).ConfigureAwait(true);
     }
 
@@ -183,7 +203,7 @@ public sealed partial class UserGrain
     {
         foreach (var key in firstKeys.Concat(lastKeys))
         {
-            CheckVacationKey(key);
+            CheckTrackingKey(key);
         }
 
         // The first sighting stands while it is remembered; :last moves it to now (RFC 7352 §3.3).
@@ -235,11 +255,11 @@ public sealed partial class UserGrain
         await CommitAsync([.. changes]).ConfigureAwait(true);
     }
 
-    private static void CheckVacationKey(string key)
+    private static void CheckTrackingKey(string key)
     {
         if (key.Length is 0 or > 64 || !key.All(char.IsAsciiHexDigit))
         {
-            throw MailStoreException.Invalid("A vacation key is a hexadecimal digest");
+            throw MailStoreException.Invalid("A tracking key is a hexadecimal digest");
         }
     }
 

@@ -91,11 +91,8 @@ public sealed partial class SieveFilter(IGrainFactory grains, SieveLimits rules,
     /// </summary>
     public async Task RedirectAsync(Stream message, string envelopeFrom, string redirectedBy, string to)
     {
-        using var copy = new MemoryStream();
-        await copy.WriteAsync(System.Text.Encoding.UTF8.GetBytes($"{RedirectedFromField}: {redirectedBy}\r\n")).ConfigureAwait(false);
-        await message.CopyToAsync(copy).ConfigureAwait(false);
-        copy.Position = 0;
-        await outbound.EnqueueAsync(new OutboundEnvelope(envelopeFrom, [to]), copy).ConfigureAwait(false);
+        var trace = System.Text.Encoding.UTF8.GetBytes($"{RedirectedFromField}: {redirectedBy}\r\n");
+        await outbound.EnqueueAsync(new OutboundEnvelope(envelopeFrom, [to]), message, trace).ConfigureAwait(false);
     }
 
     /// <summary>After the delivery: the messages the duplicate test looked at are remembered as seen (RFC 7352 §3.3).</summary>

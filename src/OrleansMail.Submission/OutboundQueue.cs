@@ -16,12 +16,14 @@ public sealed partial class OutboundQueue(IObjectStore store, IGrainFactory grai
     public bool Enabled => options.Enabled;
 
     /// <summary>Writes the item durably (create-once, a name no one else has) and nudges the sender; returns the item's name.</summary>
-    public async Task<string> EnqueueAsync(OutboundEnvelope envelope, Stream message, CancellationToken cancellationToken = default)
+    /// <param name="prefix">Header lines to put before the message (a redirect's trace field), without copying the message twice.</param>
+    public async Task<string> EnqueueAsync(OutboundEnvelope envelope, Stream message, byte[]? prefix = null, CancellationToken cancellationToken = default)
     {
         // Names sort by the time they were queued, so the sender takes them oldest first.
         var name = $"{Prefix}{time.GetUtcNow().UtcTicks.ToString("D19", CultureInfo.InvariantCulture)}-{Guid.NewGuid():N}";
         using var content = new MemoryStream();
         await content.WriteAsync(envelope.Header(), cancellationToken).ConfigureAwait(false);
+        await content.WriteAsync(prefix ?? [], cancellationToken).ConfigureAwait(false);
         await message.CopyToAsync(content, cancellationToken).ConfigureAwait(false);
         content.Position = 0;
         if (!await store.CreateAsync(name, content, null, cancellationToken).ConfigureAwait(false))
