@@ -41,7 +41,7 @@ internal sealed class SearchMatcher(SearchKey program)
         SearchKey.Recent recent => s.Recent == recent.IsRecent,
         SearchKey.Keyword keyword => s.Message.Keywords.Contains(keyword.Name, StringComparer.OrdinalIgnoreCase) == keyword.IsSet,
         SearchKey.Address address => s.Summary is { } summary && AddressesOf(summary.Envelope, address.Field).Any(a =>
-            MessageText.Contains(MessageText.Decode(a.Name), address.Needle) || MessageText.Contains($"{a.Mailbox}@{a.Host}", address.Needle)),
+            MessageText.Contains(MessageText.Decode(a.Name), address.Needle) || MessageText.Contains(MessageText.AddressText(a), address.Needle)),
         SearchKey.Subject subject => s.Summary is { } summary && (subject.Needle.Length == 0 || MessageText.Contains(MessageText.Decode(summary.Envelope.Subject), subject.Needle)),
         SearchKey.Header header => s.Header is { } block && MessageText.HeaderContains(block, header.Field, header.Needle),
         SearchKey.Text text => s.Body is { } body && MessageText.BodyContains(body, text.Needle, text.IncludeHeaders),

@@ -232,4 +232,24 @@ public interface IUserGrain : IGrainWithStringKey
     /// </summary>
     [Alias("move")]
     Task<string> MoveAsync(string? silo);
+
+    /// <summary>
+    /// What the full-text index says of each text key in one mailbox (in <paramref name="criteria"/> order); null
+    /// when there is no index (disabled), and the caller reads every message. A message not indexed yet is a
+    /// candidate, never left out.
+    /// </summary>
+    [Alias("fts.search")]
+    Task<TextAnswer[]?> SearchTextAsync(Guid mailboxId, TextCriterion[] criteria);
+
+    /// <summary>A fuzzy search (RFC 6203) of one mailbox: the messages whose words resemble those of <paramref name="text"/>, by relevancy; null without an index.</summary>
+    [Alias("fts.fuzzy")]
+    Task<FuzzyMatch[]?> FuzzySearchAsync(Guid mailboxId, TextScope field, string text);
+
+    /// <summary>The full-text index now (admin `fts status`).</summary>
+    [Alias("fts.status")]
+    Task<FullTextStatus> GetFullTextStatusAsync();
+
+    /// <summary>Drops the full-text index and fills it again from the bodies, in the background (admin `fts rebuild`).</summary>
+    [Alias("fts.rebuild")]
+    Task<FullTextStatus> RebuildFullTextAsync();
 }

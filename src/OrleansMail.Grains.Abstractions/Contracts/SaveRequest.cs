@@ -17,4 +17,9 @@ public sealed record SaveRequest(
     [property: Id(5)] long InternalDate,
     [property: Id(6)] long Size,
     [property: Id(7)] byte[]? Summary,
-    [property: Id(8)] QuotaLimits? Quota = null);
+    [property: Id(8)] QuotaLimits? Quota = null)
+{
+    /// <summary>What the full-text index reads in the message, extracted from the spooled copy (none: the index reads the body later).</summary>
+    [Id(9)]
+    public byte[]? Text { get; init; }
+}

@@ -11,4 +11,10 @@ public sealed class IngestOptions
 
     /// <summary>Where spool files go (0600, deleted on close); the silo host puts them under its data path, never in a shared temp folder.</summary>
     public string TempDirectory { get; set; } = Path.GetTempPath();
+
+    /// <summary>
+    /// Characters of text (parts and header values) extracted from each message for the full-text index; past it the
+    /// rest is searched by reading the message. 0 extracts nothing (no full-text index).
+    /// </summary>
+    public int MaxSearchableTextChars { get; set; } = 512 * 1024;
 }

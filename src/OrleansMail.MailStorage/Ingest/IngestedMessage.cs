@@ -1,3 +1,4 @@
+using OrleansMail.MailStorage.Search;
 using OrleansMail.MailStorage.Summaries;
 
 namespace OrleansMail.MailStorage.Ingest;
@@ -6,17 +7,21 @@ namespace OrleansMail.MailStorage.Ingest;
 /// A spooled message ready to be delivered to any number of recipients. Its summary is computed while the first
 /// copy uploads: the parse and the store round trip overlap instead of adding up.
 /// </summary>
-public sealed class IngestedMessage(SpooledMessage spool, Task<MessageSummary> summary) : IAsyncDisposable
+public sealed class IngestedMessage(SpooledMessage spool, Task<(MessageSummary Summary, SearchableText? Text)> parsed) : IAsyncDisposable
 {
     public SpooledMessage Spool { get; } = spool;
 
-    public Task<MessageSummary> Summary { get; } = summary;
+    public Task<MessageSummary> Summary { get; } = parsed.ContinueWith(p => p.Result.Summary, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
+    /// <summary>What the full-text index reads in the message (from the same parse as the summary); null when none is kept.</summary>
+    public Task<SearchableText?> Text { get; } = parsed.ContinueWith(p => p.Result.Text, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
     public async ValueTask DisposeAsync()
     {
         try
         {
             await Summary.ConfigureAwait(false);
+            await Text.ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // Cleanup: a failed summary was already answered (451) by the delivery that awaited it.
         catch (Exception)

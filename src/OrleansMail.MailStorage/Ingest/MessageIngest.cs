@@ -22,14 +22,14 @@ public sealed class MessageIngest(IObjectStore store, IGrainFactory grains, Inge
 #pragma warning disable CA2000 // the spool goes to the IngestedMessage, which the caller disposes after the last delivery
         var spool = await SpooledMessage.CreateAsync(source, options.MaxMessageSize, options.MemorySpoolThreshold, options.TempDirectory, cancellationToken).ConfigureAwait(false);
 #pragma warning restore CA2000
-        var summary = Task.Run(
+        var parsed = Task.Run(
             async () =>
             {
                 await using var view = spool.OpenRead();
-                return await SummaryBuilder.BuildAsync(view, cancellationToken).ConfigureAwait(false);
+                return await SummaryBuilder.BuildAsync(view, options.MaxSearchableTextChars > 0 ? options.MaxSearchableTextChars : null, cancellationToken).ConfigureAwait(false);
             },
             cancellationToken);
-        return new IngestedMessage(spool, summary);
+        return new IngestedMessage(spool, parsed);
     }
 
     /// <summary>The id of the user's mailbox named exactly <paramref name="name"/> (INBOX in any case), or null: never creates one.</summary>
@@ -75,6 +75,22 @@ public sealed class MessageIngest(IObjectStore store, IGrainFactory grains, Inge
         catch (Exception e) when (e is not OperationCanceledException)
         {
             return SummaryBuilder.Opaque(message.Spool.Length).Shifted(prefixLength).Encode();
+        }
+    }
+
+    /// <summary>
+    /// What the full-text index reads in this recipient's copy: the message's text with its trace fields; null when
+    /// no text is kept. Like the summary, a failure here never turns into a refusal: the index reads the body later.
+    /// </summary>
+    private async Task<byte[]?> EncodedTextAsync(IngestedMessage message, byte[] prefix)
+    {
+        try
+        {
+            return (await message.Text.ConfigureAwait(false))?.WithPrefix(prefix, options.MaxSearchableTextChars).Encode();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return null;
         }
     }
 
@@ -167,7 +183,10 @@ public sealed class MessageIngest(IObjectStore store, IGrainFactory grains, Inge
 
         await StoreUnavailable.GuardAsync(() => store.CreateAsync(name, content, metadata, cancellationToken)).ConfigureAwait(false);
 
-        var request = new SaveRequest(bodyId, mailboxId, null, target.Flags, keywords, internalDate, size, await EncodedSummaryAsync(message, prefix.Length).ConfigureAwait(false), target.Quota);
+        var request = new SaveRequest(bodyId, mailboxId, null, target.Flags, keywords, internalDate, size, await EncodedSummaryAsync(message, prefix.Length).ConfigureAwait(false), target.Quota)
+        {
+            Text = await EncodedTextAsync(message, prefix).ConfigureAwait(false),
+        };
         try
         {
             return await SaveAsync(user, request, target, mailboxName).ConfigureAwait(false);

@@ -23,7 +23,7 @@ public static class MessageText
         HeaderList headers;
         try
         {
-            headers = HeaderList.Load(stream);
+            headers = HeaderList.Load(Parsing, stream);
         }
         catch (FormatException)
         {
@@ -41,6 +41,9 @@ public static class MessageText
         return false;
     }
 
+    /// <summary>How SEARCH parses a message, the same for the scan and the index (nesting bounded as the summary's).</summary>
+    public static readonly ParserOptions Parsing = new() { MaxMimeDepth = Summaries.SummaryBuilder.MaxDepth * 2 };
+
     /// <summary>Whether the decoded text parts (and with <paramref name="includeHeaders"/>, the decoded header values) contain <paramref name="needle"/>.</summary>
     public static bool BodyContains(byte[] message, string needle, bool includeHeaders)
     {
@@ -48,7 +51,7 @@ public static class MessageText
         MimeMessage parsed;
         try
         {
-            parsed = MimeMessage.Load(stream);
+            parsed = MimeMessage.Load(Parsing, stream);
         }
         catch (FormatException)
         {
@@ -60,9 +63,9 @@ public static class MessageText
             return true;
         }
 
-        foreach (var part in parsed.BodyParts.OfType<TextPart>())
+        foreach (var part in TextParts(parsed))
         {
-            if (Contains(part.Text, needle))
+            if (Contains(TextOf(part), needle))
             {
                 return true;
             }
@@ -70,6 +73,15 @@ public static class MessageText
 
         return false;
     }
+
+    /// <summary>The parts whose text SEARCH BODY reads: every text part, attachments included.</summary>
+    public static IEnumerable<TextPart> TextParts(MimeMessage message) => message.BodyParts.OfType<TextPart>();
+
+    /// <summary>A text part's decoded text as a reader sees it: an HTML part without its markup.</summary>
+    public static string TextOf(TextPart part) => part.IsHtml ? HtmlText.ToText(part.Text ?? "") : part.Text ?? "";
+
+    /// <summary>An envelope address as FROM/TO/CC/BCC match it besides its name: mailbox@host.</summary>
+    public static string AddressText(Summaries.EnvelopeAddress address) => $"{address.Mailbox}@{address.Host}";
 
     /// <summary>The Date header as a point in time (SENTBEFORE/SENTON/SENTSINCE).</summary>
     public static bool TryParseDate(string? raw, out DateTimeOffset date)

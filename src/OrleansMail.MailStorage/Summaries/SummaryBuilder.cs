@@ -1,6 +1,7 @@
 using System.Text;
 using MimeKit;
 using MimeKit.Utils;
+using OrleansMail.MailStorage.Search;
 
 namespace OrleansMail.MailStorage.Summaries;
 
@@ -19,10 +20,17 @@ public static class SummaryBuilder
     public const int MaxParts = 2000;
 
     /// <summary>MimeKit stops building the tree this deep, so a hostile message cannot cost stack or time past it.</summary>
-    private static readonly ParserOptions Parsing = new() { MaxMimeDepth = MaxDepth * 2 };
+    private static ParserOptions Parsing => MessageText.Parsing;
 
     /// <summary>Summarises the message in <paramref name="content"/> (seekable); MimeKit keeps large parts on the stream, not in memory.</summary>
-    public static async Task<MessageSummary> BuildAsync(Stream content, CancellationToken cancellationToken = default)
+    public static async Task<MessageSummary> BuildAsync(Stream content, CancellationToken cancellationToken = default) =>
+        (await BuildAsync(content, maxTextChars: null, cancellationToken).ConfigureAwait(false)).Summary;
+
+    /// <summary>
+    /// Summarises and, from the same parse, extracts what SEARCH reads (<see cref="SearchableText"/>, at most
+    /// <paramref name="maxTextChars"/> characters; none when null).
+    /// </summary>
+    public static async Task<(MessageSummary Summary, SearchableText? Text)> BuildAsync(Stream content, int? maxTextChars, CancellationToken cancellationToken = default)
     {
         var offsets = new Dictionary<MimeEntity, (long Begin, long HeadersEnd, long End, long Lines)>(ReferenceEqualityComparer.Instance);
         var begins = new Dictionary<MimeEntity, long>(ReferenceEqualityComparer.Instance);
@@ -45,19 +53,35 @@ public static class SummaryBuilder
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // Not a parsable message: still stored byte for byte (as Dovecot does), described as one text part.
-            return Opaque(content.Length);
+            return (Opaque(content.Length), maxTextChars is null ? null : SearchableText.Unreadable());
         }
 
+        MessageSummary summary;
         try
         {
             var body = message.Body is null ? EmptyText() : Part(message.Body, offsets, depth: 0, new PartBudget(content));
-            return new MessageSummary(Envelope(message), body, Preview(message), messageHeadersEnd, References(message));
+            summary = new MessageSummary(Envelope(message), body, Preview(message), messageHeadersEnd, References(message));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // Whatever the store accepted must be indexable: a message MimeKit parses but we cannot describe is
             // described as one opaque part rather than refused after its body is durable.
-            return Opaque(content.Length);
+            summary = Opaque(content.Length);
+        }
+
+        return (summary, maxTextChars is { } max ? ExtractText(message, summary, max) : null);
+    }
+
+    private static SearchableText ExtractText(MimeMessage message, MessageSummary summary, int maxChars)
+    {
+        try
+        {
+            return SearchableText.From(message, summary.Envelope, maxChars);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Text that cannot be extracted is searched by reading the message, never refused.
+            return SearchableText.Unreadable();
         }
     }
 

@@ -19,6 +19,9 @@ public sealed class UserObjectNames(string encodedUser)
 
     public string Index(string name) => IndexPrefix + name;
 
+    /// <summary>The full-text index: its manifest and the immutable files it names (docs/architecture.md, "Full-text search").</summary>
+    public string FullTextPrefix => $"users/{User}/fts/";
+
     public static UserObjectNames For(string canonicalUserId) => new(UserKey.Encode(canonicalUserId));
 
     /// <summary>Parses the body id out of a body object name; false for anything else.</summary>
