@@ -12,6 +12,9 @@ public sealed class FullTextOptions
     /// </summary>
     public string Analyzer { get; set; } = "standard";
 
+    /// <summary>Characters of text (parts and header values) indexed per message; past them the rest is searched by reading the message.</summary>
+    public int MaxTextChars { get; set; } = 512 * 1024;
+
     /// <summary>Disk one user's index may take; past it, new messages are searched by reading them (and the logs say so).</summary>
     public long MaxIndexBytesPerUser { get; set; } = 2L * 1024 * 1024 * 1024;
 

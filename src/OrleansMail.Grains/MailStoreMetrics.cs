@@ -23,6 +23,9 @@ public sealed class MailStoreMetrics
         CollectedBodiesDropped = meter.CreateCounter<long>("orleansmail.store.collected_bodies_dropped", description: "Records a late journal brought back whose bodies had been collected; expunged at merge");
         SummaryBytes = meter.CreateUpDownCounter<long>("orleansmail.store.summaries", unit: "By", description: "Bytes of message summaries active users hold: waiting for a batch, and batches read lately (Store:SummaryCacheBytesPerUser each)");
         SummaryBatchEvictions = meter.CreateCounter<long>("orleansmail.store.summary_batch_evictions", description: "Summary batches active users dropped to stay within Store:SummaryCacheBytesPerUser");
+        FullTextIndexed = meter.CreateCounter<long>("orleansmail.fts.indexed", description: "Messages added to full-text indexes, tagged by source (ingest: the delivery's text; body: read back from the store)");
+        FullTextWaiting = meter.CreateUpDownCounter<long>("orleansmail.fts.waiting", description: "Messages waiting to be read into active users' full-text indexes");
+        FullTextSearches = meter.CreateCounter<long>("orleansmail.fts.searches", description: "Text keys answered by full-text indexes");
         SalvagedChanges = meter.CreateCounter<long>("orleansmail.store.salvage.changes_not_placed", description: "Flag changes and expunges of a journal older than the kept history that could not be placed");
     }
 
@@ -39,6 +42,12 @@ public sealed class MailStoreMetrics
     public Counter<long> CollectedBodiesDropped { get; }
 
     public Counter<long> SalvagedChanges { get; }
+
+    public Counter<long> FullTextIndexed { get; }
+
+    public UpDownCounter<long> FullTextWaiting { get; }
+
+    public Counter<long> FullTextSearches { get; }
 
     public UpDownCounter<long> SummaryBytes { get; }
 

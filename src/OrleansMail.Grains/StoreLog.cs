@@ -121,4 +121,31 @@ internal static partial class StoreLog
 
     [LoggerMessage(EventId = 2039, Level = LogLevel.Warning, Message = "Stopping: user {User} could not be asked to move; it ends here")]
     public static partial void DrainMoveFailed(ILogger logger, Exception exception, string user);
+
+    [LoggerMessage(EventId = 2040, Level = LogLevel.Information, Message = "User {User}: full-text index loaded from {From} ({Documents} messages)")]
+    public static partial void FullTextLoaded(ILogger logger, string user, string from, int documents);
+
+    [LoggerMessage(EventId = 2041, Level = LogLevel.Information, Message = "User {User}: filling the full-text index from {Waiting} stored messages")]
+    public static partial void FullTextFilling(ILogger logger, string user, int waiting);
+
+    [LoggerMessage(EventId = 2042, Level = LogLevel.Information, Message = "User {User}: full-text index filled, {Filled} messages read in {Seconds:F1} s")]
+    public static partial void FullTextFilled(ILogger logger, string user, int filled, double seconds);
+
+    [LoggerMessage(EventId = 2043, Level = LogLevel.Warning, Message = "User {User}: full-text index not loaded; it is filled from the messages")]
+    public static partial void FullTextLoadFailed(ILogger logger, Exception exception, string user);
+
+    [LoggerMessage(EventId = 2044, Level = LogLevel.Warning, Message = "User {User}: full-text index not uploaded; the next checkpoint tries again")]
+    public static partial void FullTextPublishFailed(ILogger logger, Exception exception, string user);
+
+    [LoggerMessage(EventId = 2045, Level = LogLevel.Warning, Message = "User {User}: full-text index is {Bytes} bytes, over OrleansMail:FullText:MaxIndexBytesPerUser; new messages are searched by reading them")]
+    public static partial void FullTextOverBudget(ILogger logger, string user, long bytes);
+
+    [LoggerMessage(EventId = 2046, Level = LogLevel.Debug, Message = "User {User}: message {Body} not indexed from its body")]
+    public static partial void FullTextFillFailed(ILogger logger, Exception exception, string user, Guid body);
+
+    [LoggerMessage(EventId = 2047, Level = LogLevel.Information, Message = "User {User}: full-text index uploaded ({Files} new files, {Bytes} bytes, {Documents} messages)")]
+    public static partial void FullTextPublished(ILogger logger, string user, int files, long bytes, int documents);
+
+    [LoggerMessage(EventId = 2048, Level = LogLevel.Information, Message = "User {User}: full-text index dropped by an administrator; filling it again from the messages")]
+    public static partial void FullTextRebuild(ILogger logger, string user);
 }

@@ -57,6 +57,7 @@ public sealed partial class UserGrain
 
         _metrics.ActiveUsers.Add(1);
         _localUsers.Add(this.GetPrimaryKeyString());
+        StartFullText();
         this.RegisterGrainTimer(_lease.RenewOnTimerAsync, new GrainTimerCreationOptions
         {
             DueTime = _options.LeaseDuration / 4,
@@ -124,6 +125,7 @@ public sealed partial class UserGrain
         finally
         {
             _summaries.Release();
+            await StopFullTextAsync().ConfigureAwait(true);
         }
     }
 
@@ -156,6 +158,7 @@ public sealed partial class UserGrain
         {
             _flushSummaries = true; // leaving: what the next activation would otherwise rebuild from the bodies
             await CheckpointCoreAsync(forceSnapshot: false).ConfigureAwait(true);
+            await CheckpointFullTextAsync(leaving: true).ConfigureAwait(true);
             _journal?.Close(delete: true);
             _journal = null;
             _cache?.Save(_names.User, _manifest.State.Seq, _manifest.State.Writer, _index);

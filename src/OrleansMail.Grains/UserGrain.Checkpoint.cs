@@ -17,6 +17,7 @@ public sealed partial class UserGrain
     {
         await CoolBodiesWhenDueAsync().ConfigureAwait(true);
         await TryCheckpointAsync().ConfigureAwait(true);
+        await CheckpointFullTextAsync(leaving: false).ConfigureAwait(true);
         if (_index.Tombstones.Count > 0)
         {
             try

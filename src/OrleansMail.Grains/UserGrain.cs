@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 using OrleansMail.Errors;
+using OrleansMail.FullText;
 using OrleansMail.Grains.Cache;
 using OrleansMail.Grains.Contracts;
 using OrleansMail.Grains.Hosting;
@@ -36,6 +37,7 @@ public sealed partial class UserGrain : Grain, IUserGrain, IDisposable
     private readonly LocalIndexCache? _cache;
     private readonly LocalUsers _localUsers;
     private readonly Guid _activationId = Guid.NewGuid();
+    private readonly FullTextOptions _fullTextOptions;
 
     /// <summary>Set when the activation ends: its last checkpoint writes every pending summary, however few.</summary>
     private bool _flushSummaries;
@@ -68,8 +70,10 @@ public sealed partial class UserGrain : Grain, IUserGrain, IDisposable
         LocalIndexCache cache,
         MailStoreMetrics metrics,
         LocalUsers localUsers,
-        TimeProvider time)
+        TimeProvider time,
+        IOptions<FullTextOptions> fullText)
     {
+        _fullTextOptions = fullText.Value;
         _localUsers = localUsers;
         _manifest = manifest;
         _store = store;
@@ -90,6 +94,8 @@ public sealed partial class UserGrain : Grain, IUserGrain, IDisposable
     {
         _lease?.Dispose();
         _journal?.Dispose();
+        _fullTextFirstReconcile?.Dispose();
+        _fullText?.DisposeAsync().AsTask().Wait();
     }
 
     public Task<MailboxInfo[]> ListMailboxesAsync() =>
@@ -166,6 +172,7 @@ public sealed partial class UserGrain : Grain, IUserGrain, IDisposable
 
         // The body was stored with everything recovery indexes it from (promise 1): its entry need not be synced.
         await CommitAsync([added], recoverableFromBody: true).ConfigureAwait(true);
+        IndexSaved(request);
         return new SaveResult(mailbox.Id, mailbox.UidValidity, added.Record.Uid, added.Record.ModSeq, AlreadyIndexed: false);
     }
 

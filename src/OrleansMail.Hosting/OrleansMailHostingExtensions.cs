@@ -1,3 +1,4 @@
+using OrleansMail.FullText;
 using System.Diagnostics.Metrics;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
@@ -146,7 +147,9 @@ public static class OrleansMailHostingExtensions
         services.AddSingleton<IValidateOptions<MailHostOptions>, MailHostOptionsValidator>();
         services.AddOptions<AccountsOptions>().Bind(section.GetSection("Accounts")).PostConfigure(a => a.PasswdFile = passwdFile).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AccountsOptions>, AccountsOptionsValidator>();
-        services.AddOptions<IngestOptions>().Bind(section.GetSection("Ingest")).PostConfigure(i => i.TempDirectory = spool).ValidateOnStart();
+        services.AddOptions<IngestOptions>().Bind(section.GetSection("Ingest")).PostConfigure(i => i.TempDirectory = spool)
+            .PostConfigure<IOptions<FullTextOptions>>((i, fullText) => i.MaxSearchableTextChars = fullText.Value.Enabled ? fullText.Value.MaxTextChars : 0)
+            .ValidateOnStart();
         services.AddSingleton<IValidateOptions<IngestOptions>, IngestOptionsValidator>();
         services.AddOptions<LmtpOptions>().Bind(section.GetSection("Lmtp")).ValidateOnStart();
         services.AddSingleton<IValidateOptions<LmtpOptions>, LmtpOptionsValidator>();
@@ -163,6 +166,8 @@ public static class OrleansMailHostingExtensions
         services.AddSingleton<IValidateOptions<MemoryOptions>, MemoryOptionsValidator>();
         services.AddOptions<TlsOptions>().Bind(section.GetSection("Tls")).ValidateOnStart();
         services.AddSingleton<IValidateOptions<TlsOptions>, TlsOptionsValidator>();
+        services.AddOptions<FullTextOptions>().Bind(section.GetSection("FullText")).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<FullTextOptions>, FullTextOptionsValidator>();
         services.AddOptions<UserGrainOptions>().ValidateOnStart();
         services.AddSingleton<IValidateOptions<UserGrainOptions>, StoreOptionsValidator>();
 

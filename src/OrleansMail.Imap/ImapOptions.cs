@@ -5,6 +5,12 @@ public sealed class ImapOptions
 {
     public string Endpoint { get; set; } = "127.0.0.1:1143";
 
+    /// <summary>
+    /// SEARCH, SORT and THREAD ask the user's full-text index about text keys and read only the messages it leaves
+    /// open; off, they read every message (the benchmark's baseline, and a way out should an index ever misbehave).
+    /// </summary>
+    public bool UseFullTextIndex { get; set; } = true;
+
     /// <summary>The server's /shared/comment METADATA entry (RFC 5464 §3.2.1.1); empty for none. Read-only to clients.</summary>
     public string ServerComment { get; set; } = "";
 

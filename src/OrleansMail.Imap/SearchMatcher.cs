@@ -18,6 +18,14 @@ internal enum SearchNeeds
 /// <summary>One message as SEARCH sees it: its record, sequence number and whatever the keys asked to be loaded.</summary>
 internal sealed record SearchSubject(MessageView Message, int Sequence, uint LargestUid, int Count, MessageSummary? Summary, byte[]? Header, byte[]? Body, DateTimeOffset Now, IReadOnlySet<uint> SavedResult, bool Recent);
 
+/// <summary>What is known of a message before it is read.</summary>
+internal enum Verdict
+{
+    No,
+    Yes,
+    Unknown,
+}
+
 /// <summary>Runs one SEARCH program against messages: what each key needs loaded, and whether a message matches.</summary>
 internal sealed class SearchMatcher(SearchKey program)
 {
@@ -30,6 +38,102 @@ internal sealed class SearchMatcher(SearchKey program)
     public bool UsesModSeq { get; } = UsesModSeqIn(program);
 
     public bool Matches(SearchSubject s) => Matches(program, s);
+
+    /// <summary>The text keys of the program the full-text index can answer, each once, in program order.</summary>
+    public IReadOnlyList<(SearchKey Key, TextCriterion Criterion)> TextKeys { get; } = TextKeysOf(program);
+
+    /// <summary>
+    /// What is known of a message before anything is read: the index's answers for the text keys, the record for the
+    /// rest. <see cref="Verdict.Unknown"/> means the message must be read (a candidate, or a key needing its summary).
+    /// </summary>
+    public Verdict Prejudge(SearchSubject s, IReadOnlyDictionary<SearchKey, TextAnswer> answers) => Prejudge(program, s, answers);
+
+    private Verdict Prejudge(SearchKey key, SearchSubject s, IReadOnlyDictionary<SearchKey, TextAnswer> answers)
+    {
+        switch (key)
+        {
+            case SearchKey.And and:
+                var all = Verdict.Yes;
+                foreach (var k in and.Keys)
+                {
+                    var v = Prejudge(k, s, answers);
+                    if (v == Verdict.No)
+                    {
+                        return Verdict.No;
+                    }
+
+                    if (v == Verdict.Unknown)
+                    {
+                        all = Verdict.Unknown;
+                    }
+                }
+
+                return all;
+            case SearchKey.Or or:
+                var left = Prejudge(or.Left, s, answers);
+                if (left == Verdict.Yes)
+                {
+                    return Verdict.Yes;
+                }
+
+                var right = Prejudge(or.Right, s, answers);
+                return right == Verdict.Yes ? Verdict.Yes : left == Verdict.No && right == Verdict.No ? Verdict.No : Verdict.Unknown;
+            case SearchKey.Not not:
+                return Prejudge(not.Key, s, answers) switch { Verdict.Yes => Verdict.No, Verdict.No => Verdict.Yes, _ => Verdict.Unknown };
+            case SearchKey.Text or SearchKey.Header or SearchKey.Subject or SearchKey.Address:
+                if (!answers.TryGetValue(key, out var answer))
+                {
+                    return Verdict.Unknown;
+                }
+
+                var uid = s.Message.Uid;
+                return answer.Matches.Contains(uid) ? Verdict.Yes : answer.Candidates.Contains(uid) ? Verdict.Unknown : Verdict.No;
+            case SearchKey.Sent:
+                return Verdict.Unknown;
+            default:
+                return Matches(key, s) ? Verdict.Yes : Verdict.No;
+        }
+    }
+
+    private static List<(SearchKey, TextCriterion)> TextKeysOf(SearchKey program)
+    {
+        var keys = new List<(SearchKey, TextCriterion)>();
+        Walk(program);
+        return keys;
+
+        void Walk(SearchKey key)
+        {
+            switch (key)
+            {
+                case SearchKey.And and:
+                    foreach (var k in and.Keys)
+                    {
+                        Walk(k);
+                    }
+
+                    break;
+                case SearchKey.Or or:
+                    Walk(or.Left);
+                    Walk(or.Right);
+                    break;
+                case SearchKey.Not not:
+                    Walk(not.Key);
+                    break;
+                case SearchKey.Text text:
+                    keys.Add((key, new TextCriterion(text.IncludeHeaders ? TextScope.Text : TextScope.Body, null, text.Needle)));
+                    break;
+                case SearchKey.Header header:
+                    keys.Add((key, new TextCriterion(TextScope.Header, header.Field, header.Needle)));
+                    break;
+                case SearchKey.Subject subject:
+                    keys.Add((key, new TextCriterion(TextScope.Subject, null, subject.Needle)));
+                    break;
+                case SearchKey.Address address:
+                    keys.Add((key, new TextCriterion(address.Field switch { AddressField.From => TextScope.From, AddressField.To => TextScope.To, AddressField.Cc => TextScope.Cc, _ => TextScope.Bcc }, null, address.Needle)));
+                    break;
+            }
+        }
+    }
 
     private bool Matches(SearchKey key, SearchSubject s) => key switch
     {

@@ -3,6 +3,7 @@ using System.Text;
 using OrleansMail.Grains.Contracts;
 using OrleansMail.MailStorage.Search;
 using OrleansMail.MailStorage.Summaries;
+using OrleansMail.Testing;
 
 namespace OrleansMail.FullText.Tests;
 

@@ -160,10 +160,32 @@ internal sealed class SearchHandler(ImapSessionContext session)
         }
 
         var userId = session.MailboxOwner;
+        var found = new List<(MessageView Message, int Sequence)>();
+        var answers = await TextAnswersAsync(key, view).ConfigureAwait(false);
+        if (answers is not null)
+        {
+            // The index decides what it can; only the messages it leaves open are read.
+            var now = session.Services.Time.GetUtcNow();
+            var open = new List<(MessageView Message, int Sequence)>();
+            foreach (var candidate in candidates)
+            {
+                var verdict = key.Prejudge(new SearchSubject(candidate.Message, candidate.Sequence, view.LargestUid, view.Count, null, null, null, now, view.SavedResult, view.IsRecent(candidate.Message.Uid)), answers);
+                if (verdict == Verdict.Yes)
+                {
+                    found.Add(candidate);
+                }
+                else if (verdict == Verdict.Unknown)
+                {
+                    open.Add(candidate);
+                }
+            }
+
+            candidates = open;
+        }
+
         var prefetch = new BodyPrefetch(session.Services.Bodies, userId);
         var needs = key.Needs;
         var need = needs.HasFlag(SearchNeeds.Body) ? BodyNeed.Whole : needs.HasFlag(SearchNeeds.Header) ? BodyNeed.Header : BodyNeed.None;
-        var found = new List<(MessageView Message, int Sequence)>();
         foreach (var chunk in candidates.Chunk(BodyPrefetch.SummaryChunk))
         {
             var messages = chunk.Select(c => c.Message).ToList();
@@ -181,7 +203,47 @@ internal sealed class SearchHandler(ImapSessionContext session)
             }
         }
 
+        if (answers is not null)
+        {
+            found.Sort((a, b) => a.Sequence.CompareTo(b.Sequence));
+        }
+
         return found;
+    }
+
+    /// <summary>
+    /// The full-text index's answers for the program's text keys (docs/architecture.md, "Full-text search"); null
+    /// when there are none to ask about, the index is off, or it cannot be reached (then every message is read).
+    /// </summary>
+    private async Task<Dictionary<SearchKey, TextAnswer>?> TextAnswersAsync(SearchMatcher key, SelectedMailbox view)
+    {
+        if (key.TextKeys.Count == 0 || !session.Options.UseFullTextIndex)
+        {
+            return null;
+        }
+
+        TextAnswer[]? answers;
+        try
+        {
+            answers = await session.MailboxGrain.SearchTextAsync(view.Id, [.. key.TextKeys.Select(k => k.Criterion)]).ConfigureAwait(false);
+        }
+        catch (Errors.MailStoreException e) when (e.Kind is Errors.MailStoreErrorKind.Invalid)
+        {
+            return null;
+        }
+
+        if (answers is null || answers.Length != key.TextKeys.Count)
+        {
+            return null;
+        }
+
+        var byKey = new Dictionary<SearchKey, TextAnswer>(ReferenceEqualityComparer.Instance);
+        for (var i = 0; i < answers.Length; i++)
+        {
+            byKey[key.TextKeys[i].Key] = answers[i];
+        }
+
+        return byKey;
     }
 
     /// <summary>

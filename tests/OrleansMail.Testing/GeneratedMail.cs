@@ -2,10 +2,10 @@ using System.Text;
 using MimeKit;
 using MimeKit.Text;
 
-namespace OrleansMail.FullText.Tests;
+namespace OrleansMail.Testing;
 
 /// <summary>Random messages as mail clients and lists send them: several charsets, quoted-printable and base64, HTML, attachments, encoded words.</summary>
-internal static class GeneratedMail
+public static class GeneratedMail
 {
     public static readonly string[] Words =
     [
@@ -17,6 +17,8 @@ internal static class GeneratedMail
     private static readonly string[] Charsets = ["utf-8", "iso-8859-1", "windows-1252", "koi8-r", "utf-8"];
 
     public static string Sentence(Random random, int words) => string.Join(random.Next(4) == 0 ? ", " : " ", Enumerable.Range(0, words).Select(_ => Words[random.Next(Words.Length)]));
+
+    static GeneratedMail() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
 
     public static byte[] Message(Random random)
     {
@@ -93,6 +95,12 @@ internal static class GeneratedMail
         if (encoding.GetString(encoding.GetBytes(text)) != text)
         {
             charset = "utf-8";
+        }
+
+        if (charset != "utf-8" && part.ContentTransferEncoding == ContentEncoding.EightBit)
+        {
+            // 8-bit text only as UTF-8: the message then travels as a .NET string (LMTP in the tests) unchanged.
+            part.ContentTransferEncoding = ContentEncoding.QuotedPrintable;
         }
 
         part.SetText(charset, text);
