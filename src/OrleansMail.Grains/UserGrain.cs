@@ -454,6 +454,7 @@ public sealed partial class UserGrain : Grain, IUserGrain, IDisposable
     public async Task DeactivateAsync()
     {
         await CheckpointCoreAsync(forceSnapshot: false).ConfigureAwait(true);
+        await CheckpointFullTextAsync(leaving: true).ConfigureAwait(true);
         DeactivateOnIdle();
     }
 
