@@ -39,6 +39,15 @@ internal sealed class SearchMatcher(SearchKey program)
 
     public bool Matches(SearchSubject s) => Matches(program, s);
 
+    /// <summary>The FUZZY keys over a text key (RFC 6203), each with what it looks for: the index finds what resembles it.</summary>
+    public IReadOnlyList<(SearchKey.Fuzzy Key, TextCriterion Criterion)> FuzzyKeys => [.. TextKeysOf(program, fuzzy: true).Select(k => ((SearchKey.Fuzzy)k.Item1, k.Item2))];
+
+    /// <summary>What the index found for each FUZZY key: UID to relevancy (1 to 100). A message it did not find may still match the key exactly.</summary>
+    public Dictionary<SearchKey.Fuzzy, IReadOnlyDictionary<uint, int>> FuzzyScores { get; } = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>A matched message's relevancy (RFC 6203): its best fuzzy score; 1 when only an exact match found it.</summary>
+    public int RelevancyOf(uint uid) => FuzzyScores.Values.Select(s => s.GetValueOrDefault(uid)).DefaultIfEmpty(0).Max() is var best && best > 0 ? best : 1;
+
     /// <summary>The text keys of the program the full-text index can answer, each once, in program order.</summary>
     public IReadOnlyList<(SearchKey Key, TextCriterion Criterion)> TextKeys { get; } = TextKeysOf(program);
 
@@ -80,6 +89,8 @@ internal sealed class SearchMatcher(SearchKey program)
                 return right == Verdict.Yes ? Verdict.Yes : left == Verdict.No && right == Verdict.No ? Verdict.No : Verdict.Unknown;
             case SearchKey.Not not:
                 return Prejudge(not.Key, s, answers) switch { Verdict.Yes => Verdict.No, Verdict.No => Verdict.Yes, _ => Verdict.Unknown };
+            case SearchKey.Fuzzy fuzzy:
+                return FuzzyScores.TryGetValue(fuzzy, out var scores) && scores.ContainsKey(s.Message.Uid) ? Verdict.Yes : Prejudge(fuzzy.Key, s, answers);
             case SearchKey.Text or SearchKey.Header or SearchKey.Subject or SearchKey.Address:
                 if (!answers.TryGetValue(key, out var answer))
                 {
@@ -95,11 +106,19 @@ internal sealed class SearchMatcher(SearchKey program)
         }
     }
 
-    private static List<(SearchKey, TextCriterion)> TextKeysOf(SearchKey program)
+    private static List<(SearchKey, TextCriterion)> TextKeysOf(SearchKey program, bool fuzzy = false)
     {
         var keys = new List<(SearchKey, TextCriterion)>();
         Walk(program);
         return keys;
+
+        void Add(SearchKey key, TextCriterion criterion)
+        {
+            if (!fuzzy)
+            {
+                keys.Add((key, criterion));
+            }
+        }
 
         void Walk(SearchKey key)
         {
@@ -119,17 +138,25 @@ internal sealed class SearchMatcher(SearchKey program)
                 case SearchKey.Not not:
                     Walk(not.Key);
                     break;
+                case SearchKey.Fuzzy f:
+                    if (fuzzy && TextKeysOf(f.Key) is [var (_, inner)])
+                    {
+                        keys.Add((f, inner));
+                    }
+
+                    Walk(f.Key);
+                    break;
                 case SearchKey.Text text:
-                    keys.Add((key, new TextCriterion(text.IncludeHeaders ? TextScope.Text : TextScope.Body, null, text.Needle)));
+                    Add(key, new TextCriterion(text.IncludeHeaders ? TextScope.Text : TextScope.Body, null, text.Needle));
                     break;
                 case SearchKey.Header header:
-                    keys.Add((key, new TextCriterion(TextScope.Header, header.Field, header.Needle)));
+                    Add(key, new TextCriterion(TextScope.Header, header.Field, header.Needle));
                     break;
                 case SearchKey.Subject subject:
-                    keys.Add((key, new TextCriterion(TextScope.Subject, null, subject.Needle)));
+                    Add(key, new TextCriterion(TextScope.Subject, null, subject.Needle));
                     break;
                 case SearchKey.Address address:
-                    keys.Add((key, new TextCriterion(address.Field switch { AddressField.From => TextScope.From, AddressField.To => TextScope.To, AddressField.Cc => TextScope.Cc, _ => TextScope.Bcc }, null, address.Needle)));
+                    Add(key, new TextCriterion(address.Field switch { AddressField.From => TextScope.From, AddressField.To => TextScope.To, AddressField.Cc => TextScope.Cc, _ => TextScope.Bcc }, null, address.Needle));
                     break;
             }
         }
@@ -141,6 +168,7 @@ internal sealed class SearchMatcher(SearchKey program)
         SearchKey.And and => and.Keys.All(k => Matches(k, s)),
         SearchKey.Or or => Matches(or.Left, s) || Matches(or.Right, s),
         SearchKey.Not not => !Matches(not.Key, s),
+        SearchKey.Fuzzy fuzzy => (FuzzyScores.TryGetValue(fuzzy, out var scores) && scores.ContainsKey(s.Message.Uid)) || Matches(fuzzy.Key, s),
         SearchKey.Flag flag => s.Message.Flags.HasFlag(flag.Which) == flag.IsSet,
         SearchKey.Recent recent => s.Recent == recent.IsRecent,
         SearchKey.Keyword keyword => s.Message.Keywords.Contains(keyword.Name, StringComparer.OrdinalIgnoreCase) == keyword.IsSet,
@@ -190,6 +218,7 @@ internal sealed class SearchMatcher(SearchKey program)
         SearchKey.And and => and.Keys.Aggregate(SearchNeeds.None, (n, k) => n | NeedsOf(k)),
         SearchKey.Or or => NeedsOf(or.Left) | NeedsOf(or.Right),
         SearchKey.Not not => NeedsOf(not.Key),
+        SearchKey.Fuzzy fuzzy => NeedsOf(fuzzy.Key),
         SearchKey.Address or SearchKey.Subject or SearchKey.Sent => SearchNeeds.Summary,
         SearchKey.Header => SearchNeeds.Header,
         SearchKey.Text => SearchNeeds.Body,
@@ -201,6 +230,7 @@ internal sealed class SearchMatcher(SearchKey program)
         SearchKey.And and => and.Keys.Any(UsesModSeqIn),
         SearchKey.Or or => UsesModSeqIn(or.Left) || UsesModSeqIn(or.Right),
         SearchKey.Not not => UsesModSeqIn(not.Key),
+        SearchKey.Fuzzy fuzzy => UsesModSeqIn(fuzzy.Key),
         SearchKey.ModSeq => true,
         _ => false,
     };

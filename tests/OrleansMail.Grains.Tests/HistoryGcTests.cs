@@ -52,8 +52,25 @@ public sealed class HistoryGcTests
 
         // And after the user leaves memory and comes back from the store.
         await user.DeactivateAsync();
-        Directory.Delete(cluster.CacheOf(cluster.Cluster.Silos[0].Name), recursive: true);
+        await DeleteWhenLeftAsync(cluster.CacheOf(cluster.Cluster.Silos[0].Name));
         Assert.Equal(Summary("kept"), (await MailCluster.RetryAsync(() => user.GetSummariesAsync([kept.BodyId])))[0]);
+    }
+
+    /// <summary>Deletes a silo's cache folder once the activation that was leaving stopped writing to it.</summary>
+    private static async Task DeleteWhenLeftAsync(string folder)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+                return;
+            }
+            catch (IOException) when (attempt < 50)
+            {
+                await Task.Delay(100);
+            }
+        }
     }
 
     private const int LastStep = 20;

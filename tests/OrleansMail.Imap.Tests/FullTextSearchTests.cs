@@ -77,6 +77,31 @@ public sealed class FullTextSearchTests(ImapHost host)
         }
     }
 
+    [Fact]
+    public async Task Fuzzy_search_finds_what_resembles_the_words_with_relevancy()
+    {
+        var user = host.NewUser();
+        await host.DeliverAsync(user, ImapHost.Message("Figures", "The quarterly budget report is late."));
+        await host.DeliverAsync(user, ImapHost.Message("Plans", "Budgets, budgets and the budget again."));
+        await host.DeliverAsync(user, ImapHost.Message("Lunch", "Shall we meet at noon?"));
+        await IndexedAsync(user, 3);
+        await using var imap = await host.LoggedInAsync(user);
+        Assert.Contains("SEARCH=FUZZY", (await imap.CommandAsync("f1", "CAPABILITY"))[0]);
+        await imap.CommandAsync("f2", "SELECT INBOX");
+
+        // A misspelt word finds nothing exactly, and the messages with the word it resembles fuzzily.
+        Assert.Equal("* SEARCH", (await imap.CommandAsync("f3", "SEARCH BODY budgte"))[0]);
+        Assert.Equal("* SEARCH 1 2", (await imap.CommandAsync("f4", "SEARCH FUZZY BODY budgte"))[0]);
+        var relevancy = (await imap.CommandAsync("f5", "UID SEARCH RETURN (RELEVANCY) FUZZY TEXT \"budget\""))[0];
+        var scores = System.Text.RegularExpressions.Regex.Match(relevancy, @"^\* ESEARCH \(TAG ""f5""\) UID ALL 1:2 RELEVANCY \((\d+) (\d+)\)$");
+        Assert.True(scores.Success, relevancy);
+        Assert.All(scores.Groups.Values.Skip(1), g => Assert.InRange(int.Parse(g.Value, System.Globalization.CultureInfo.InvariantCulture), 1, 100));
+
+        // FUZZY over a key that is not text is that key; an exact match the index's words miss still matches.
+        Assert.Equal("* SEARCH 3", (await imap.CommandAsync("f6", "SEARCH FUZZY SUBJECT unc"))[0]);
+        Assert.Equal("* SEARCH 1 2 3", (await imap.CommandAsync("f7", "SEARCH FUZZY ALL"))[0]);
+    }
+
     private async Task IndexedAsync(string user, int count)
     {
         var grain = host.Grains.GetGrain<IUserGrain>(user);

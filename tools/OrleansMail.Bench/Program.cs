@@ -231,6 +231,18 @@ sieveCommand.SetAction(async (parse, cancellationToken) =>
     var figures = await SieveFigures.MeasureAsync(parse.GetValue(sieveCount), parse.GetValue(sieveConnections), parse.GetValue(seed));
     return await Report.WriteAsync(figures, parse.GetValue(output), cancellationToken);
 });
+var ftsMessages = new Option<int>("--messages") { Description = "Messages in the searched mailbox", DefaultValueFactory = _ => 100_000 };
+var ftsIngest = new Option<int>("--ingest") { Description = "Messages per LMTP pass of the ingest figure", DefaultValueFactory = _ => 2000 };
+var ftsLatency = new Option<double>("--latency-ms") { Description = "Store latency injected for the second set of searches", DefaultValueFactory = _ => 20 };
+var ftsCommand = new Command("fts", "SEARCH BODY/TEXT answered by the full-text index against reading every message, at 0 and injected store latency; LMTP ingest with the index against without; index bytes per message")
+{
+    ftsMessages, ftsIngest, sieveConnections, ftsLatency, seed, output,
+};
+ftsCommand.SetAction(async (parse, cancellationToken) =>
+{
+    var figures = await FullTextFigures.MeasureAsync(parse.GetValue(ftsMessages), parse.GetValue(ftsIngest), parse.GetValue(sieveConnections), parse.GetValue(seed), parse.GetValue(ftsLatency));
+    return await Report.WriteAsync(figures, parse.GetValue(output), cancellationToken);
+});
 var sharedCommand = new Command("shared", "SELECT, flags and bodies of a shared mailbox against the owner's own access, and LIST of many shared mailboxes against as many own ones")
 {
     sharedMessages, sharedOwners, sharedPerOwner, seed, output,
@@ -294,6 +306,6 @@ footprint.SetAction(async (parse, cancellationToken) =>
 
 var root = new RootCommand("OrleansMail benchmarks: each figure with its baseline from the same run")
 {
-    core, lmtp, imap, select, qresync, sort, compress, dovecot, remote, soak, footprint, open, checkpoint, latencyCommand, bill, history, sharedCommand, sieveCommand,
+    core, lmtp, imap, select, qresync, sort, compress, dovecot, remote, soak, footprint, open, checkpoint, latencyCommand, bill, history, sharedCommand, sieveCommand, ftsCommand,
 };
 return await root.Parse(args).InvokeAsync();

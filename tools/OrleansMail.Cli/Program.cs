@@ -231,9 +231,36 @@ sieveCheck.SetAction(p =>
 });
 var sieve = new Command("sieve", "Manage a user's Sieve scripts (RFC 5228), run at delivery") { sieveList, sieveGet, sievePut, sieveActivate, sieveDeactivate, sieveDelete, sieveCheck };
 
+var ftsStatus = OnUser("status", "The user's full-text index: messages indexed and waiting, size, where it was loaded from, what the store holds", async (g, u) =>
+{
+    PrintFullText(await g.GetGrain<IUserGrain>(u.ToLowerInvariant()).GetFullTextStatusAsync());
+    return 0;
+});
+var ftsRebuild = OnUser("rebuild", "Drop the user's full-text index and fill it again from the stored messages (in the background; SEARCH reads messages meanwhile)", async (g, u) =>
+{
+    PrintFullText(await g.GetGrain<IUserGrain>(u.ToLowerInvariant()).RebuildFullTextAsync());
+    return 0;
+});
+var fts = new Command("fts", "The full-text index SEARCH uses (OrleansMail:FullText)") { ftsStatus, ftsRebuild };
+
+static void PrintFullText(FullTextStatus s)
+{
+    if (!s.Enabled)
+    {
+        Console.WriteLine("full-text index: off (OrleansMail:FullText:Enabled); SEARCH reads the messages");
+        return;
+    }
+
+    Console.WriteLine($"indexed\t{s.Indexed}");
+    Console.WriteLine($"waiting\t{s.Waiting}{(s.Filling ? " (being read from the store)" : "")}");
+    Console.WriteLine($"bytes\t{s.Bytes}{(s.OverBudget ? " (over OrleansMail:FullText:MaxIndexBytesPerUser: new messages are not indexed)" : "")}");
+    Console.WriteLine($"loaded\t{s.LoadedFrom}");
+    Console.WriteLine($"uploaded\t{s.Published ?? "not yet"}");
+}
+
 var root = new RootCommand("OrleansMail administration (exit codes: 0 done, 1 refused, 2 bad usage, 3 cluster unreachable, 4 verify found problems)")
 {
-    user, mailbox, quota, sieve, checkpoint, recover, reconcile, verify,
+    user, mailbox, quota, sieve, fts, checkpoint, recover, reconcile, verify,
 };
 root.Options.Add(passwdFile);
 root.Options.Add(gateway);

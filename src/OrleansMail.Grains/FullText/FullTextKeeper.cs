@@ -37,6 +37,10 @@ internal sealed class FullTextKeeper : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly List<(Guid Body, byte[] Text)> _pending = [];
     private readonly HashSet<Guid> _queued = [];
+
+    // Bodies the store said it does not have: not asked for again in this activation (a record without its body is
+    // verify's business, not the index's).
+    private readonly HashSet<Guid> _missing = [];
     private CancellationTokenSource _stopping = new();
     private Channel<(Guid Body, long Size)> _queue = NewQueue();
     private Task _load = Task.CompletedTask;
@@ -171,7 +175,7 @@ internal sealed class FullTextKeeper : IAsyncDisposable
         {
             foreach (var (body, size) in referenced)
             {
-                if (!index.Contains(body) && _queued.Add(body))
+                if (!index.Contains(body) && !_missing.Contains(body) && _queued.Add(body))
                 {
                     _queue.Writer.TryWrite((body, size));
                     added++;
@@ -444,8 +448,15 @@ internal sealed class FullTextKeeper : IAsyncDisposable
                 }
                 catch (Exception e) when (e is MailStoreException or ObjectStoreUnavailableException or IOException)
                 {
-                    // Left out: the next reconcile queues it again while a record names it.
+                    // Left out: the next reconcile queues it again while a record names it, unless it is not there.
                     StoreLog.FullTextFillFailed(_log, e, _user, item.Body);
+                    if (e is MailStoreException { Kind: MailStoreErrorKind.NotFound })
+                    {
+                        lock (_gate)
+                        {
+                            _missing.Add(item.Body);
+                        }
+                    }
                 }
                 finally
                 {

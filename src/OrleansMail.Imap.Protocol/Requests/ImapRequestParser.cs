@@ -390,7 +390,13 @@ public static class ImapRequestParser
 
     private static SearchRequest Search(string tag, ImapArguments args)
     {
-        var (returns, partial) = args.TryTake("RETURN") ? ReturnOptions(args, "MIN", "MAX", "COUNT", "ALL", "SAVE", "UPDATE") : (null, null);
+        var (returns, partial) = args.TryTake("RETURN") ? ReturnOptions(args, "MIN", "MAX", "COUNT", "ALL", "SAVE", "UPDATE", "RELEVANCY") : (null, null);
+        if (returns is not null && returns.Contains("RELEVANCY"))
+        {
+            // RFC 6203 §4: the scores are in the order of the messages ALL lists, so ALL comes with them.
+            returns.Add("ALL");
+        }
+
         var charset = args.TryTake("CHARSET") ? args.AString("charset") : null;
         return new SearchRequest(tag, returns, charset, SearchKey.ParseAll(args)) { Partial = partial };
     }

@@ -98,6 +98,9 @@ public abstract record SearchKey
             case "SAVEDSINCE": return new Saved(ImapValues.ParseDate(args.AString("date")), 1);
             case "SAVEDATESUPPORTED": return new All();
             case "NOT": return new Not(Parse(args, depth + 1));
+
+            // RFC 6203: the key matched inexactly as well.
+            case "FUZZY": return new Fuzzy(Parse(args, depth + 1));
             case "OR": return new Or(Parse(args, depth + 1), Parse(args, depth + 1));
             case "MODSEQ":
                 {
@@ -130,6 +133,9 @@ public abstract record SearchKey
     public sealed record Or(SearchKey Left, SearchKey Right) : SearchKey;
 
     public sealed record Not(SearchKey Key) : SearchKey;
+
+    /// <summary>FUZZY (RFC 6203): what the key matches, and what resembles it (words within an edit or two, stems).</summary>
+    public sealed record Fuzzy(SearchKey Key) : SearchKey;
 
     /// <summary>A system flag set (<paramref name="IsSet"/>) or not: SEEN, UNSEEN, DELETED…</summary>
     public sealed record Flag(MessageFlags Which, bool IsSet) : SearchKey;

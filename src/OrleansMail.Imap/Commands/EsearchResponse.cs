@@ -11,7 +11,7 @@ namespace OrleansMail.Imap;
 /// </summary>
 internal static class EsearchResponse
 {
-    public static void Write(ImapResponseWriter output, string tag, bool uid, IReadOnlySet<string> returns, IReadOnlyList<uint> numbers, PartialRange? partial, ulong modSeq = 0)
+    public static void Write(ImapResponseWriter output, string tag, bool uid, IReadOnlySet<string> returns, IReadOnlyList<uint> numbers, PartialRange? partial, ulong modSeq = 0, IReadOnlyList<int>? relevancy = null)
     {
         if (returns.Count == 1 && returns.Contains("SAVE"))
         {
@@ -39,6 +39,12 @@ internal static class EsearchResponse
             if (returns.Contains("ALL"))
             {
                 output.Raw(" ALL ").Raw(ImapFormat.UidList(numbers));
+            }
+
+            if (returns.Contains("RELEVANCY") && relevancy is not null)
+            {
+                // RFC 6203 §4: one score per message, in the order ALL lists them (ascending).
+                output.Raw(" RELEVANCY (").Raw(string.Join(' ', relevancy)).Raw(")");
             }
         }
 

@@ -42,7 +42,8 @@ internal sealed class SearchHandler(ImapSessionContext session)
                 KeepUpdated(new SearchContext(request.Tag, request.Uid, key, found.Select(f => f.Message.Uid)));
             }
 
-            EsearchResponse.Write(session.Out, request.Tag, request.Uid, returns, matches, request.Partial, key.UsesModSeq ? ReturnedModSeq(returns, matches, modSeqs) : 0);
+            var relevancy = returns.Contains("RELEVANCY") ? found.Select(f => key.RelevancyOf(f.Message.Uid)).ToList() : null;
+            EsearchResponse.Write(session.Out, request.Tag, request.Uid, returns, matches, request.Partial, key.UsesModSeq ? ReturnedModSeq(returns, matches, modSeqs) : 0, relevancy);
             return completed;
         }
 
@@ -161,6 +162,7 @@ internal sealed class SearchHandler(ImapSessionContext session)
 
         var userId = session.MailboxOwner;
         var found = new List<(MessageView Message, int Sequence)>();
+        await FuzzyScoresAsync(key, view).ConfigureAwait(false);
         var answers = await TextAnswersAsync(key, view).ConfigureAwait(false);
         if (answers is not null)
         {
@@ -209,6 +211,23 @@ internal sealed class SearchHandler(ImapSessionContext session)
         }
 
         return found;
+    }
+
+    /// <summary>What the index finds for each FUZZY key (RFC 6203); without an index a FUZZY key matches exactly.</summary>
+    private async Task FuzzyScoresAsync(SearchMatcher key, SelectedMailbox view)
+    {
+        if (!session.Options.UseFullTextIndex)
+        {
+            return;
+        }
+
+        foreach (var (fuzzy, criterion) in key.FuzzyKeys)
+        {
+            if (!key.FuzzyScores.ContainsKey(fuzzy) && await session.MailboxGrain.FuzzySearchAsync(view.Id, criterion.Field, criterion.Needle).ConfigureAwait(false) is { } found)
+            {
+                key.FuzzyScores[fuzzy] = found.ToDictionary(f => f.Uid, f => f.Relevancy);
+            }
+        }
     }
 
     /// <summary>

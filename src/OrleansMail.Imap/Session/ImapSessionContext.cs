@@ -127,6 +127,11 @@ internal sealed class ImapSessionContext(ImapServices services, ImapChannel chan
     public string Capabilities()
     {
         var caps = new List<string> { "IMAP4rev1", "IMAP4rev2", "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UNSELECT", "CHILDREN", "SPECIAL-USE", "LIST-EXTENDED", "UIDPLUS", "MOVE", "MULTIAPPEND", "REPLACE", "CATENATE", $"APPENDLIMIT={Services.Ingest.MaxMessageSize}", "CONDSTORE", "QRESYNC", "ESEARCH", "SEARCHRES", "PARTIAL", "CONTEXT=SEARCH", "CONTEXT=SORT", "SORT", "SORT=DISPLAY", "ESORT", "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES", "WITHIN", "LIST-STATUS", "STATUS=SIZE", "OBJECTID", "SAVEDATE", "PREVIEW", "BINARY", "UTF8=ACCEPT", "QUOTA", "QUOTA=RES-STORAGE", "QUOTA=RES-MESSAGE", "QUOTA=RES-MAILBOX", "METADATA", "ACL", "RIGHTS=texk", "LIST-MYRIGHTS", "NOTIFY" };
+        if (Options.UseFullTextIndex)
+        {
+            caps.Add("SEARCH=FUZZY");
+        }
+
         if (State is not NotAuthenticatedState)
         {
             // Not before login: inflating what an unauthenticated client sends is work for anyone (RFC 4978 §8).
