@@ -253,7 +253,10 @@ public sealed class UserTextIndex : IDisposable
     public void Dispose()
     {
         _searchers.Dispose();
-        _writer.Dispose();
+
+        // Not waiting for background merges: a user leaving a silo must not wait for a large merge; whatever was
+        // committed stays, and the merge runs again in the next activation.
+        _writer.Dispose(waitForMerges: false);
         _analyzer.Dispose();
         _directory.Dispose();
     }

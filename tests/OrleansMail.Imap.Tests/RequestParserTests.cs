@@ -114,6 +114,19 @@ public sealed class RequestParserTests
     }
 
     [Fact]
+    public void Fuzzy_wraps_a_key_and_relevancy_brings_all_along()
+    {
+        // RFC 6203 §3 and §4.
+        var search = Assert.IsType<SearchRequest>(Parse("MYTAG1 SEARCH RETURN (RELEVANCY) FUZZY (SUBJECT \"Hello world\") NOT FUZZY BODY x"));
+        Assert.Equal(new HashSet<string> { "RELEVANCY", "ALL" }, search.Return);
+        var and = Assert.IsType<SearchKey.And>(search.Program);
+        Assert.Equal(new SearchKey.Fuzzy(new SearchKey.Subject("Hello world")), and.Keys[0]);
+        Assert.Equal(new SearchKey.Not(new SearchKey.Fuzzy(new SearchKey.Text("x", false))), and.Keys[1]);
+        Assert.Throws<ImapSyntaxException>(() => Parse("a SEARCH FUZZY"));
+        Assert.Throws<ImapSyntaxException>(() => Parse("a SORT RETURN (RELEVANCY) (DATE) UTF-8 ALL"));
+    }
+
+    [Fact]
     public void List_options_select_and_return_are_typed()
     {
         // RFC 5258 §6 and RFC 5819 examples.

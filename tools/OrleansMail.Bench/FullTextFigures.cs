@@ -54,6 +54,7 @@ internal static class FullTextFigures
                     }
 
                     rates[indexed].Add(count / seconds);
+                    await app.StopAsync();
                 }
                 finally
                 {
@@ -95,6 +96,9 @@ internal static class FullTextFigures
                 figures["index_uploaded_bytes_per_message"] = (double)uploaded / messages;
                 await TimeSearchesAsync(figures, app, plan, "indexed", TimeSpan.Zero);
                 await TimeSearchesAsync(figures, app, plan, "indexed", latency);
+
+                // A graceful stop: the user checkpoints and releases its lease for the next host on the same data.
+                await app.StopAsync();
             }
 
             plan.Latency = TimeSpan.Zero;

@@ -105,6 +105,7 @@ internal sealed class FullTextKeeper : IAsyncDisposable
     /// <summary>Indexes a delivered message from the text its ingest extracted (kept until the index is loaded).</summary>
     public void Add(Guid bodyId, byte[] text)
     {
+        UserTextIndex index;
         lock (_gate)
         {
             if (_index is null)
@@ -118,11 +119,13 @@ internal sealed class FullTextKeeper : IAsyncDisposable
                 // Past the bound the message is read back from the store once the index is there.
                 return;
             }
+
+            index = _index;
         }
 
         if (!_overBudget)
         {
-            _index.Add(bodyId, SearchableText.Decode(text));
+            index.Add(bodyId, SearchableText.Decode(text));
             _metrics.FullTextIndexed.Add(1, new KeyValuePair<string, object?>("source", "ingest"));
         }
     }
@@ -199,7 +202,8 @@ internal sealed class FullTextKeeper : IAsyncDisposable
     /// <summary>
     /// Commits what changed to the silo's disk and, when <paramref name="upload"/> or the publish interval has
     /// passed, uploads the commit's new files and then the manifest naming them (<paramref name="ensureWritable"/>
-    /// first: only the lease holder names a commit). Old files no manifest names any more are deleted.
+    /// first: only the lease holder names a commit). Old files no manifest names any more are deleted. Called from
+    /// the grain's turn, and stays on it: the lease is the grain's.
     /// </summary>
     public async Task PublishAsync(Func<Task> ensureWritable, bool upload, CancellationToken cancellationToken)
     {
@@ -241,7 +245,7 @@ internal sealed class FullTextKeeper : IAsyncDisposable
                 var objectName = $"{_names.FullTextPrefix}{_activationId:N}/{name}";
                 await using (var file = File.OpenRead(Path.Combine(_folder, name)))
                 {
-                    await _store.CreateAsync(objectName, file, cancellationToken: cancellationToken).ConfigureAwait(false);
+                    await _store.CreateAsync(objectName, file, cancellationToken: cancellationToken).ConfigureAwait(true);
                 }
 
                 files.Add(new FullTextFile(name, objectName, bytes));
@@ -250,23 +254,23 @@ internal sealed class FullTextKeeper : IAsyncDisposable
             }
 
             var manifest = new FullTextManifest(commitId, commit.Generation, files, index.Count);
-            await ensureWritable().ConfigureAwait(false);
+            await ensureWritable().ConfigureAwait(true);
             string etag;
             try
             {
-                etag = await manifest.WriteAsync(_store, _names, _etag, cancellationToken).ConfigureAwait(false);
+                etag = await manifest.WriteAsync(_store, _names, _etag, cancellationToken).ConfigureAwait(true);
             }
             catch (ObjectConditionFailedException)
             {
                 // Written by an activation that has since lost the lease (this one holds it): write over it.
-                var (_, current) = await FullTextManifest.ReadAsync(_store, _names, cancellationToken).ConfigureAwait(false);
-                etag = await manifest.WriteAsync(_store, _names, current, cancellationToken).ConfigureAwait(false);
+                var (_, current) = await FullTextManifest.ReadAsync(_store, _names, cancellationToken).ConfigureAwait(true);
+                etag = await manifest.WriteAsync(_store, _names, current, cancellationToken).ConfigureAwait(true);
             }
 
             var previous = _manifest;
             (_manifest, _etag, _ancestor, _publishedChanges, _publishedAt) = (manifest, etag, manifest, changes, _time.GetUtcNow());
             StoreLog.FullTextPublished(_log, _user, uploadedFiles, uploaded, index.Count);
-            await DeleteUnnamedAsync(previous, manifest, cancellationToken).ConfigureAwait(false);
+            await DeleteUnnamedAsync(previous, manifest, cancellationToken).ConfigureAwait(true);
         }
         catch (Exception e) when (e is ObjectStoreUnavailableException or MailStoreException or IOException or ObjectConditionFailedException)
         {
@@ -380,6 +384,13 @@ internal sealed class FullTextKeeper : IAsyncDisposable
             _pending.Clear();
             _pendingBytes = 0;
             (_manifest, _etag, _ancestor) = (manifest, etag, from.StartsWith("nothing", StringComparison.Ordinal) ? null : manifest);
+
+            // Exactly what the store names (downloaded, or the silo's copy of that very commit): nothing to upload
+            // until something changes.
+            if (manifest is not null && _ancestor is not null && (from == "the object store" || UserTextIndex.LastCommit(_folder)?.Data.GetValueOrDefault("commit") == manifest.Commit))
+            {
+                _publishedChanges = 0;
+            }
             LoadedFrom = from;
             Volatile.Write(ref _index, index);
         }
@@ -414,7 +425,7 @@ internal sealed class FullTextKeeper : IAsyncDisposable
         var named = current.Files.Select(f => f.Object).ToHashSet(StringComparer.Ordinal);
         foreach (var file in previous.Files.Where(f => !named.Contains(f.Object)))
         {
-            await _store.DeleteAsync(file.Object, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await _store.DeleteAsync(file.Object, cancellationToken: cancellationToken).ConfigureAwait(true);
         }
     }
 
