@@ -148,4 +148,7 @@ internal static partial class StoreLog
 
     [LoggerMessage(EventId = 2048, Level = LogLevel.Information, Message = "User {User}: full-text index dropped by an administrator; filling it again from the messages")]
     public static partial void FullTextRebuild(ILogger logger, string user);
+
+    [LoggerMessage(EventId = 2049, Level = LogLevel.Warning, Message = "User {User}: full-text index work ended with an error; what it wrote stays, the next reconcile queues the rest")]
+    public static partial void FullTextWorkFailed(ILogger logger, Exception exception, string user);
 }

@@ -100,7 +100,23 @@ internal sealed class FullTextKeeper : IAsyncDisposable
     public string? Published => _manifest?.Commit;
 
     /// <summary>Starts loading: the silo's own copy when it descends from what the store names, else a download, else empty.</summary>
-    public void Start() => _load = Task.Run(() => LoadAsync(_stopping.Token));
+    public void Start()
+    {
+        var token = _stopping.Token;
+        _load = Task.Run(async () =>
+        {
+            try
+            {
+                await LoadAsync(token).ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // whatever stops the load leaves the index unloaded: SEARCH reads the messages, the log says why
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                StoreLog.FullTextLoadFailed(_log, e, _user);
+            }
+#pragma warning restore CA1031
+        });
+    }
 
     /// <summary>Indexes a delivered message from the text its ingest extracted (kept until the index is loaded).</summary>
     public void Add(Guid bodyId, byte[] text)
@@ -319,9 +335,15 @@ internal sealed class FullTextKeeper : IAsyncDisposable
         {
             await Task.WhenAll(_load, _fill).ConfigureAwait(false);
         }
-        catch (OperationCanceledException)
+#pragma warning disable CA1031 // stopping: a fill that failed has nothing more to do, and the index it wrote is still whole
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
+            if (e is not OperationCanceledException)
+            {
+                StoreLog.FullTextWorkFailed(_log, e, _user);
+            }
         }
+#pragma warning restore CA1031
 
         lock (_gate)
         {

@@ -163,7 +163,7 @@ internal sealed class SearchHandler(ImapSessionContext session)
         var userId = session.MailboxOwner;
         var found = new List<(MessageView Message, int Sequence)>();
         await FuzzyScoresAsync(key, view).ConfigureAwait(false);
-        var answers = await TextAnswersAsync(key, view).ConfigureAwait(false);
+        var answers = await TextAnswersAsync(key, view, among).ConfigureAwait(false);
         if (answers is not null)
         {
             // The index decides what it can; only the messages it leaves open are read.
@@ -213,6 +213,14 @@ internal sealed class SearchHandler(ImapSessionContext session)
         return found;
     }
 
+    /// <summary>
+    /// Messages a search is asked about one by one (a kept search told of new mail, RFC 5267) are read rather than
+    /// asked of the index: the index's answer walks the whole mailbox.
+    /// </summary>
+    private const int FewToRead = 64;
+
+    private const int MaxFuzzyKeys = 8;
+
     /// <summary>What the index finds for each FUZZY key (RFC 6203); without an index a FUZZY key matches exactly.</summary>
     private async Task FuzzyScoresAsync(SearchMatcher key, SelectedMailbox view)
     {
@@ -221,7 +229,8 @@ internal sealed class SearchHandler(ImapSessionContext session)
             return;
         }
 
-        foreach (var (fuzzy, criterion) in key.FuzzyKeys)
+        // Each is a query of its own: past a few, FUZZY keys match exactly (RFC 6203 leaves the fuzziness to the server).
+        foreach (var (fuzzy, criterion) in key.FuzzyKeys.Take(MaxFuzzyKeys))
         {
             if (!key.FuzzyScores.ContainsKey(fuzzy) && await session.MailboxGrain.FuzzySearchAsync(view.Id, criterion.Field, criterion.Needle).ConfigureAwait(false) is { } found)
             {
@@ -234,9 +243,9 @@ internal sealed class SearchHandler(ImapSessionContext session)
     /// The full-text index's answers for the program's text keys (docs/architecture.md, "Full-text search"); null
     /// when there are none to ask about, the index is off, or it cannot be reached (then every message is read).
     /// </summary>
-    private async Task<Dictionary<SearchKey, TextAnswer>?> TextAnswersAsync(SearchMatcher key, SelectedMailbox view)
+    private async Task<Dictionary<SearchKey, TextAnswer>?> TextAnswersAsync(SearchMatcher key, SelectedMailbox view, IReadOnlyCollection<uint>? among)
     {
-        if (key.TextKeys.Count == 0 || !session.Options.UseFullTextIndex)
+        if (key.TextKeys.Count == 0 || !session.Options.UseFullTextIndex || among is { Count: <= FewToRead })
         {
             return null;
         }
