@@ -149,8 +149,9 @@ public sealed class UserTextIndex : IDisposable
         else
         {
             var needle = TextFolding.Needle(criterion.Needle);
-            if (needle.Words.Count == 0 || needle.TooLong)
+            if (needle.Words.Count == 0 || needle.TooLong || (criterion.HeaderName?.Length ?? 0) > TextFolding.MaxWordLength)
             {
+                // No word to look for, or a field name no indexed field has (longer ones are marked partial).
                 return null;
             }
 
@@ -158,11 +159,9 @@ public sealed class UserTextIndex : IDisposable
             foreach (var (field, prefix) in Targets(criterion))
             {
                 var all = new BooleanQuery();
-                for (var i = 0; i < needle.Words.Count; i++)
+                foreach (var pattern in Patterns(needle))
                 {
-                    var start = i == 0 && needle.OpenStart ? "*" : "";
-                    var end = i == needle.Words.Count - 1 && needle.OpenEnd ? "*" : "";
-                    all.Add(Pattern(field, prefix, start + needle.Words[i] + end), Occur.MUST);
+                    all.Add(Pattern(field, prefix, pattern), Occur.MUST);
                 }
 
                 any.Add(all, Occur.SHOULD);
@@ -277,6 +276,23 @@ public sealed class UserTextIndex : IDisposable
         }
     }
 
+    /// <summary>
+    /// Each word of the needle as the pattern a message's word must match. A needle of thousands of words (the client
+    /// chooses) keeps only the longest few: each is a walk of the term dictionary, and fewer words only widen the
+    /// candidates, which are read.
+    /// </summary>
+    private static IEnumerable<string> Patterns(NeedleWords needle)
+    {
+        var last = needle.Words.Count - 1;
+        return needle.Words
+            .Select((word, i) => (i == 0 && needle.OpenStart ? "*" : "") + word + (i == last && needle.OpenEnd ? "*" : ""))
+            .Distinct(StringComparer.Ordinal)
+            .OrderByDescending(p => p.Length)
+            .Take(MaxPatternsPerNeedle);
+    }
+
+    private const int MaxPatternsPerNeedle = 8;
+
     private static string Key(Guid bodyId) => bodyId.ToString("N");
 
     private static string FieldName(string? name) => TextFolding.Fold(name ?? "");
@@ -340,6 +356,13 @@ public sealed class UserTextIndex : IDisposable
         var headers = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (name, value) in text.Headers)
         {
+            if (name.Length > TextFolding.MaxWordLength)
+            {
+                // Lucene refuses a term past 32 KB; no search looks for such a name anyway (Find reads for it).
+                headerLong = true;
+                continue;
+            }
+
             var prefix = FieldName(name) + SearchableText.FieldSeparator;
             headers.Add(prefix);
             TextFolding.Words(value, w => headers.Add(prefix + w), ref headerLong);

@@ -141,7 +141,7 @@ public sealed partial class UserGrain
                 }
             }
 
-            answers[i] = new TextAnswer(Ranges(matches), Ranges(candidates));
+            answers[i] = new TextAnswer(UidSet.Of([.. matches]), UidSet.Of([.. candidates]));
         }
 
         return answers;
@@ -200,21 +200,4 @@ public sealed partial class UserGrain
         return await GetFullTextStatusAsync().ConfigureAwait(true);
     }
 
-    private static UidSet Ranges(List<uint> uids)
-    {
-        var ranges = new List<(uint First, uint Last)>();
-        foreach (var uid in uids)
-        {
-            if (ranges.Count > 0 && ranges[^1].Last + 1 == uid)
-            {
-                ranges[^1] = (ranges[^1].First, uid);
-            }
-            else
-            {
-                ranges.Add((uid, uid));
-            }
-        }
-
-        return UidSet.FromRanges(ranges);
-    }
 }

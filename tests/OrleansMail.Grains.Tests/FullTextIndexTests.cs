@@ -130,6 +130,17 @@ public sealed class FullTextIndexTests : IAsyncLifetime
         Assert.Equal([3u], answers[2].Candidates);
         Assert.Equal([1u, 2u, 3u], answers[3].Matches);
         Assert.Equal([1u, 2u, 3u], answers[4].Candidates); // no word to look for: every message is read
+
+        // A needle of thousands of words (the client's to choose) is answered from a few of them, never refused;
+        // a field name no indexed field can have leaves every message to be read.
+        var many = string.Join(' ', Enumerable.Range(0, 3000).Select(i => $"w{i}")) + " kiwi1";
+        var wide = (await _cluster.User(user).SearchTextAsync(inbox.Id, [
+            new TextCriterion(TextScope.Body, null, many),
+            new TextCriterion(TextScope.Header, new string('x', 5000), "kiwi"),
+        ]))!;
+        Assert.Empty(wide[0].Matches);
+        Assert.Empty(wide[1].Matches);
+        Assert.Equal([1u, 2u, 3u], wide[1].Candidates);
     }
 
     private async Task DeliverAsync(string user, int count, int first = 0)

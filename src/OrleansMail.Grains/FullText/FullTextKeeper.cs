@@ -38,8 +38,8 @@ internal sealed class FullTextKeeper : IAsyncDisposable
     private readonly List<(Guid Body, byte[] Text)> _pending = [];
     private readonly HashSet<Guid> _queued = [];
 
-    // Bodies the store said it does not have: not asked for again in this activation (a record without its body is
-    // verify's business, not the index's).
+    // Bodies the store said it does not have, or that could not be indexed: not asked for again in this activation
+    // (a record without its body is verify's business, not the index's; they are read by SEARCH).
     private readonly HashSet<Guid> _missing = [];
     private CancellationTokenSource _stopping = new();
     private Channel<(Guid Body, long Size)> _queue = NewQueue();
@@ -141,9 +141,24 @@ internal sealed class FullTextKeeper : IAsyncDisposable
 
         if (!_overBudget)
         {
+            TryAdd(index, bodyId, text);
+        }
+    }
+
+    /// <summary>Indexes a delivery's text; a failure leaves the body out (the next reconcile reads it back, SEARCH reads it meanwhile).</summary>
+    private void TryAdd(UserTextIndex index, Guid bodyId, byte[] text)
+    {
+        try
+        {
             index.Add(bodyId, SearchableText.Decode(text));
             _metrics.FullTextIndexed.Add(1, new KeyValuePair<string, object?>("source", "ingest"));
         }
+#pragma warning disable CA1031 // the message is saved and acknowledged by now; the index must not turn that into a failure
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            StoreLog.FullTextWorkFailed(_log, e, _user);
+        }
+#pragma warning restore CA1031
     }
 
     /// <summary>Queues one body the index should hold but got no text for (read back from the store).</summary>
@@ -400,7 +415,7 @@ internal sealed class FullTextKeeper : IAsyncDisposable
 
             foreach (var (body, text) in _pending)
             {
-                index.Add(body, SearchableText.Decode(text));
+                TryAdd(index, body, text);
             }
 
             _pending.Clear();
@@ -479,11 +494,14 @@ internal sealed class FullTextKeeper : IAsyncDisposable
                         Interlocked.Increment(ref _fillRead);
                     }
                 }
-                catch (Exception e) when (e is MailStoreException or ObjectStoreUnavailableException or IOException)
+#pragma warning disable CA1031 // one body that cannot be indexed must not stop the others
+                catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
+#pragma warning restore CA1031
                 {
-                    // Left out: the next reconcile queues it again while a record names it, unless it is not there.
+                    // Left out: the next reconcile queues it again while a record names it, unless the store does not
+                    // have it or it cannot be indexed at all (the same failure would come back at every checkpoint).
                     StoreLog.FullTextFillFailed(_log, e, _user, item.Body);
-                    if (e is MailStoreException { Kind: MailStoreErrorKind.NotFound })
+                    if (e is MailStoreException { Kind: MailStoreErrorKind.NotFound } || e is not (MailStoreException or ObjectStoreUnavailableException or IOException))
                     {
                         lock (_gate)
                         {

@@ -11,10 +11,14 @@ public sealed class IngestedMessage(SpooledMessage spool, Task<(MessageSummary S
 {
     public SpooledMessage Spool { get; } = spool;
 
-    public Task<MessageSummary> Summary { get; } = parsed.ContinueWith(p => p.Result.Summary, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    public Task<MessageSummary> Summary { get; } = SummaryOf(parsed);
 
     /// <summary>What the full-text index reads in the message (from the same parse as the summary); null when none is kept.</summary>
-    public Task<SearchableText?> Text { get; } = parsed.ContinueWith(p => p.Result.Text, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    public Task<SearchableText?> Text { get; } = TextOf(parsed);
+
+    private static async Task<MessageSummary> SummaryOf(Task<(MessageSummary Summary, SearchableText? Text)> parsed) => (await parsed.ConfigureAwait(false)).Summary;
+
+    private static async Task<SearchableText?> TextOf(Task<(MessageSummary Summary, SearchableText? Text)> parsed) => (await parsed.ConfigureAwait(false)).Text;
 
     public async ValueTask DisposeAsync()
     {

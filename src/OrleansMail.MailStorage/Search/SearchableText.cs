@@ -42,6 +42,14 @@ public sealed class SearchableText
         text.AddHeaders(message.Headers, ref budget);
         foreach (var part in MessageText.TextParts(message))
         {
+            if (part.Content?.Stream is { CanSeek: true } encoded && encoded.Length > 4L * budget)
+            {
+                // Far past what is left (decoded text has at most as many characters as encoded bytes, give or take
+                // the encoding): not decoded at all, so a 50 MB part costs no 100 MB string. Searched by reading.
+                text.BodyPartial = true;
+                break;
+            }
+
             var value = MessageText.TextOf(part);
             if (value.Length > budget)
             {
@@ -61,7 +69,7 @@ public sealed class SearchableText
             }
         }
 
-        text.SetEnvelope(envelope);
+        text.SetEnvelope(envelope, maxChars); // a budget of its own: a long body must not make the envelope partial
         return text;
     }
 
@@ -70,14 +78,16 @@ public sealed class SearchableText
     {
         foreach (var header in headers)
         {
+            // The name counts too: a message of a million empty fields must not cost a million entries.
             var value = header.Value ?? "";
-            if (value.Length > budget || header.Field.Contains(FieldSeparator, StringComparison.Ordinal))
+            var cost = header.Field.Length + value.Length;
+            if (cost > budget || header.Field.Length > TextFolding.MaxWordLength || header.Field.Contains(FieldSeparator, StringComparison.Ordinal))
             {
                 HeaderPartial = true;
                 continue;
             }
 
-            budget -= value.Length;
+            budget -= cost;
             Headers.Add((header.Field, value));
         }
     }
@@ -108,9 +118,10 @@ public sealed class SearchableText
     /// <summary>Separates a header field's name from its words in index terms; no field name contains it.</summary>
     public const char FieldSeparator = '\u001f';
 
-    private void SetEnvelope(MessageEnvelope envelope)
+    private void SetEnvelope(MessageEnvelope envelope, int budget)
     {
         Subject = MessageText.Decode(envelope.Subject);
+        budget -= Subject.Length;
         Add("FROM", envelope.From);
         Add("TO", envelope.To);
         Add("CC", envelope.Cc);
@@ -120,8 +131,18 @@ public sealed class SearchableText
         {
             foreach (var a in addresses)
             {
-                Addresses.Add((field, MessageText.Decode(a.Name)));
-                Addresses.Add((field, MessageText.AddressText(a)));
+                var name = MessageText.Decode(a.Name);
+                var address = MessageText.AddressText(a);
+                budget -= name.Length + address.Length;
+                if (budget < 0)
+                {
+                    // A To: of a hundred thousand addresses: the rest is searched by reading the message.
+                    EnvelopePartial = true;
+                    return;
+                }
+
+                Addresses.Add((field, name));
+                Addresses.Add((field, address));
             }
         }
     }
