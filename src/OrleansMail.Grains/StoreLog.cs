@@ -116,10 +116,10 @@ internal static partial class StoreLog
     [LoggerMessage(EventId = 2037, Level = LogLevel.Information, Message = "Stopping: moving {Users} active users to {Silos} other silos")]
     public static partial void Draining(ILogger logger, int users, int silos);
 
-    [LoggerMessage(EventId = 2038, Level = LogLevel.Information, Message = "Stopping: {Moved} users moved, {Left} end here, in {Milliseconds:F0} ms")]
-    public static partial void Drained(ILogger logger, int moved, int left, double milliseconds);
+    [LoggerMessage(EventId = 2038, Level = LogLevel.Information, Message = "Stopping: {Moved} users moved ({HandedOver} with their index handed over), {Left} end here, in {Milliseconds:F0} ms")]
+    public static partial void Drained(ILogger logger, int moved, int handedOver, int left, double milliseconds);
 
-    [LoggerMessage(EventId = 2039, Level = LogLevel.Warning, Message = "Stopping: user {User} could not be asked to move; it ends here")]
+    [LoggerMessage(EventId = 2039, Level = LogLevel.Warning, Message = "Stopping: user {User} could not be moved or its new place confirmed")]
     public static partial void DrainMoveFailed(ILogger logger, Exception exception, string user);
 
     [LoggerMessage(EventId = 2040, Level = LogLevel.Information, Message = "User {User}: full-text index loaded from {From} ({Documents} messages)")]
@@ -151,4 +151,7 @@ internal static partial class StoreLog
 
     [LoggerMessage(EventId = 2049, Level = LogLevel.Warning, Message = "User {User}: full-text index work ended with an error; what it wrote stays, the next reconcile queues the rest")]
     public static partial void FullTextWorkFailed(ILogger logger, Exception exception, string user);
+
+    [LoggerMessage(EventId = 2050, Level = LogLevel.Debug, Message = "User {User}: activation ends ({Reason})")]
+    public static partial void Deactivating(ILogger logger, string user, DeactivationReason reason);
 }

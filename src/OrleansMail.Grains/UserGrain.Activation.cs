@@ -118,6 +118,7 @@ public sealed partial class UserGrain
     {
         _metrics.ActiveUsers.Add(-1);
         _localUsers.Remove(this.GetPrimaryKeyString());
+        StoreLog.Deactivating(_log, _names.User, reason);
         try
         {
             _leftForMigration = await LeaveAsync(cancellationToken).ConfigureAwait(true) && reason.ReasonCode == DeactivationReasonCode.Migrating;

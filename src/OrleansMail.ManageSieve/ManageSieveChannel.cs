@@ -37,17 +37,22 @@ internal sealed class ManageSieveChannel(ConnectionContext connection, TimeSpan 
     }
 
     /// <summary>
-    /// Drops whatever the client pipelined after STARTTLS in plaintext (CVE-2011-0411), then runs the TLS handshake
-    /// over the same connection; from then on both directions go through the TLS stream.
+    /// Drops whatever the client pipelined behind STARTTLS in plaintext (CVE-2011-0411). Called before the OK goes
+    /// out: once the client has read it, the next bytes are its TLS handshake, which a later discard could cut.
     /// </summary>
-    public async Task UpgradeToTlsAsync(SslServerAuthenticationOptions options, CancellationToken cancellationToken)
+    public void DropPipelinedPlaintext()
     {
         var input = Reader.Input;
         if (input.TryRead(out var pending))
         {
             input.AdvanceTo(pending.Buffer.End);
         }
+    }
 
+    /// <summary>Runs the TLS handshake over the same connection; from then on both directions go through the TLS stream.</summary>
+    public async Task UpgradeToTlsAsync(SslServerAuthenticationOptions options, CancellationToken cancellationToken)
+    {
+        var input = Reader.Input;
 #pragma warning disable CA2000 // the TLS stream becomes the connection's transport and lives as long as it
         var ssl = new SslStream(new DuplexPipeStream(input, _output), leaveInnerStreamOpen: false);
 #pragma warning restore CA2000

@@ -276,6 +276,7 @@ internal sealed class ManageSieveSession : IDisposable
             throw new ManageSieveNoException(Channel.Tls ? "TLS is already active" : "TLS is not configured");
         }
 
+        Channel.DropPipelinedPlaintext();
         await SendAsync(new ResponseBuilder().Status("OK", null, "Begin TLS negotiation now.")).ConfigureAwait(false);
         using var handshake = CancellationTokenSource.CreateLinkedTokenSource(_login.Deadline);
         handshake.CancelAfter(Options.TlsHandshakeTimeout);

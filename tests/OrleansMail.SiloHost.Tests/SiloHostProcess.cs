@@ -89,7 +89,7 @@ internal sealed partial record SiloHostProcess(Process Process, int LmtpPort, in
         }
 
         recent.Enqueue(line);
-        while (recent.Count > 40 && recent.TryDequeue(out _))
+        while (recent.Count > 100 && recent.TryDequeue(out _))
         {
         }
     }

@@ -39,6 +39,13 @@ public static class MailStoreSiloBuilderExtensions
         builder.Services.AddSingleton<LocalUsers>();
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloDrain>();
         builder.Configure<TypeManifestOptions>(o => o.EnableConfigurationAnalysis = true);
+
+        // Orleans' default directory deactivates every activation, cluster-wide, whose registration lived on a silo
+        // that stops: a rolling upgrade would end a share of all users on the other silos too, the ones just handed
+        // over by the drain among them. The distributed directory hands its ranges over instead.
+#pragma warning disable ORLEANSEXP003
+        builder.AddDistributedGrainDirectory();
+#pragma warning restore ORLEANSEXP003
         return builder;
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Runtime.Placement;
 using OrleansMail.Grains.Contracts;
 
 namespace OrleansMail.Grains.Hosting;
@@ -18,6 +19,13 @@ internal sealed class SiloDrain(
     IOptions<UserGrainOptions> options,
     ILogger<SiloDrain> log) : ILifecycleParticipant<ISiloLifecycle>
 {
+    private enum Outcome
+    {
+        HandedOver,
+        Reloaded,
+        Stayed,
+    }
+
     // Stops first of the silo's stages: the silo still serves calls and is still a member others place grains on.
     public void Participate(ISiloLifecycle lifecycle) =>
         lifecycle.Subscribe(nameof(SiloDrain), ServiceLifecycleStage.Active, _ => Task.CompletedTask, OnStopAsync);
@@ -34,34 +42,55 @@ internal sealed class SiloDrain(
 
         StoreLog.Draining(log, leaving.Length, targets.Length);
         var started = TimeProvider.System.GetTimestamp();
-        await Task.WhenAll(leaving.Select((user, i) => AskToMoveAsync(user, targets[i % targets.Length]))).ConfigureAwait(false);
 
         // Only the users asked to leave are waited for: one moved here by another draining silo meanwhile ends with this one.
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
-        while (leaving.Any(users.IsActive) && !deadline.IsCancellationRequested && OtherActiveSilos().Length > 0)
-        {
-            await Task.Delay(50, CancellationToken.None).ConfigureAwait(false);
-        }
-
-        var left = leaving.Count(users.IsActive);
+        var outcomes = await Task.WhenAll(leaving.Select((user, i) => MoveAsync(user, targets[i % targets.Length], deadline.Token))).ConfigureAwait(false);
         var elapsed = TimeProvider.System.GetElapsedTime(started);
-        StoreLog.Drained(log, leaving.Length - left, left, elapsed.TotalMilliseconds);
+        var stayed = outcomes.Count(o => o == Outcome.Stayed);
+        var handedOver = outcomes.Count(o => o == Outcome.HandedOver);
+        StoreLog.Drained(log, outcomes.Length - stayed, handedOver, stayed, elapsed.TotalMilliseconds);
     }
 
-    private string[] OtherActiveSilos() => [.. membership.CurrentSnapshot.Members.Values
+    private SiloAddress[] OtherActiveSilos() => [.. membership.CurrentSnapshot.Members.Values
         .Where(m => m.Status == SiloStatus.Active && !m.SiloAddress.Equals(silo.SiloAddress))
-        .Select(m => m.SiloAddress.ToParsableString())];
+        .Select(m => m.SiloAddress)];
 
-    private async Task AskToMoveAsync(string user, string target)
+    /// <summary>
+    /// Asks the user to move, waits for its activation here to end, then asks the user where it is now. That call
+    /// reaches the new activation only once it has taken the hand-over in (Orleans forwards it there), so this silo
+    /// does not stop (taking its messaging and its part of the grain directory along) while the hand-over is in flight.
+    /// </summary>
+    private async Task<Outcome> MoveAsync(string user, SiloAddress target, CancellationToken deadline)
     {
+        var grain = grains.GetGrain<IUserGrain>(user);
         try
         {
-            await grains.GetGrain<IUserGrain>(user).MoveAsync(target).ConfigureAwait(false);
+            await grain.MoveAsync(target.ToParsableString()).WaitAsync(deadline).ConfigureAwait(false);
+            while (users.IsActive(user))
+            {
+                if (OtherActiveSilos().Length == 0)
+                {
+                    return Outcome.Stayed;
+                }
+
+                await Task.Delay(50, deadline).ConfigureAwait(false);
+            }
+
+            // Should the hand-over have been lost, the user starts on the target like any activation, not here.
+            RequestContext.Set(IPlacementDirector.PlacementHintKey, target);
+            var stats = await grain.GetStatsAsync().WaitAsync(deadline).ConfigureAwait(false);
+            return stats.LoadedFrom == "migration" ? Outcome.HandedOver : Outcome.Reloaded;
+        }
+        catch (OperationCanceledException)
+        {
+            return users.IsActive(user) ? Outcome.Stayed : Outcome.Reloaded;
         }
         catch (Exception e)
         {
             StoreLog.DrainMoveFailed(log, e, user);
+            return users.IsActive(user) ? Outcome.Stayed : Outcome.Reloaded;
         }
     }
 }

@@ -57,6 +57,7 @@ internal sealed class LoginHandler(ImapSessionContext session, MailboxNotificati
             throw new ImapNoException(session.Channel.Tls ? "TLS is already active" : "TLS is not configured");
         }
 
+        session.Channel.DropPipelinedPlaintext();
         await session.WriteLineAsync($"{request.Tag} OK Begin TLS negotiation now").ConfigureAwait(false);
         using var handshake = CancellationTokenSource.CreateLinkedTokenSource(_deadline.Token);
         handshake.CancelAfter(Options.TlsHandshakeTimeout);
