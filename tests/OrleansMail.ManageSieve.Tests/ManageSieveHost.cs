@@ -29,7 +29,6 @@ public sealed class ManageSieveHost : IAsyncLifetime
             [
                 "--OrleansMail:ManageSieve:Hostname=sieve.test",
                 "--OrleansMail:ManageSieve:AuthFailureDelay=00:00:00.050",
-                "--OrleansMail:ManageSieve:LoginTimeout=00:00:05",
                 "--OrleansMail:ManageSieve:MaxBadCommands=5",
                 "--OrleansMail:Accounts:Domains:0=example.org",
                 $"--OrleansMail:Tls:CertificatePath={certPath}",
