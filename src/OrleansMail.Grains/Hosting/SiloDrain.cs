@@ -46,11 +46,32 @@ internal sealed class SiloDrain(
         // Only the users asked to leave are waited for: one moved here by another draining silo meanwhile ends with this one.
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
+        var watching = GiveUpWhenAloneAsync(deadline);
         var outcomes = await Task.WhenAll(leaving.Select((user, i) => MoveAsync(user, targets[i % targets.Length], deadline.Token))).ConfigureAwait(false);
+        await deadline.CancelAsync().ConfigureAwait(false);
+        await watching.ConfigureAwait(false);
         var elapsed = TimeProvider.System.GetElapsedTime(started);
         var stayed = outcomes.Count(o => o == Outcome.Stayed);
         var handedOver = outcomes.Count(o => o == Outcome.HandedOver);
         StoreLog.Drained(log, outcomes.Length - stayed, handedOver, stayed, elapsed.TotalMilliseconds);
+    }
+
+    /// <summary>Ends the wait once no other silo is active (they are stopping too): nobody is left to take the users in.</summary>
+    private async Task GiveUpWhenAloneAsync(CancellationTokenSource deadline)
+    {
+        try
+        {
+            while (OtherActiveSilos().Length > 0)
+            {
+                await Task.Delay(200, deadline.Token).ConfigureAwait(false);
+            }
+
+            await deadline.CancelAsync().ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // The users moved, or the drain's time is up.
+        }
     }
 
     private SiloAddress[] OtherActiveSilos() => [.. membership.CurrentSnapshot.Members.Values
@@ -70,11 +91,6 @@ internal sealed class SiloDrain(
             await grain.MoveAsync(target.ToParsableString()).WaitAsync(deadline).ConfigureAwait(false);
             while (users.IsActive(user))
             {
-                if (OtherActiveSilos().Length == 0)
-                {
-                    return Outcome.Stayed;
-                }
-
                 await Task.Delay(50, deadline).ConfigureAwait(false);
             }
 
