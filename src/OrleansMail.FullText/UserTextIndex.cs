@@ -356,13 +356,6 @@ public sealed class UserTextIndex : IDisposable
         var headers = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (name, value) in text.Headers)
         {
-            if (name.Length > TextFolding.MaxWordLength)
-            {
-                // Lucene refuses a term past 32 KB; no search looks for such a name anyway (Find reads for it).
-                headerLong = true;
-                continue;
-            }
-
             var prefix = FieldName(name) + SearchableText.FieldSeparator;
             headers.Add(prefix);
             TextFolding.Words(value, w => headers.Add(prefix + w), ref headerLong);

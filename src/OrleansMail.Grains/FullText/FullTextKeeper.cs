@@ -375,6 +375,9 @@ internal sealed class FullTextKeeper : IAsyncDisposable
         FullTextManifest? manifest = null;
         string? etag = null;
         string from;
+
+        // The manifest the loaded files descend from: a publish may name its files again without uploading them.
+        FullTextManifest? ancestor = null;
         try
         {
             (manifest, etag) = await FullTextManifest.ReadAsync(_store, _names, cancellationToken).ConfigureAwait(false);
@@ -382,11 +385,13 @@ internal sealed class FullTextKeeper : IAsyncDisposable
             if (local is not null && (manifest is null || Descends(local, manifest)))
             {
                 from = "the silo's disk";
+                ancestor = manifest;
             }
             else if (manifest is not null)
             {
                 await DownloadAsync(manifest, cancellationToken).ConfigureAwait(false);
                 from = "the object store";
+                ancestor = manifest;
             }
             else
             {
@@ -399,7 +404,7 @@ internal sealed class FullTextKeeper : IAsyncDisposable
             StoreLog.FullTextLoadFailed(_log, e, _user);
             UserTextIndex.Clear(_folder);
             from = "nothing (load failed)";
-            manifest = null;
+            (manifest, ancestor) = (null, null);
         }
 
 #pragma warning disable CA2000 // owned by the keeper from here (disposed with it, or at once when stopped meanwhile)
@@ -420,14 +425,15 @@ internal sealed class FullTextKeeper : IAsyncDisposable
 
             _pending.Clear();
             _pendingBytes = 0;
-            (_manifest, _etag, _ancestor) = (manifest, etag, from.StartsWith("nothing", StringComparison.Ordinal) ? null : manifest);
+            (_manifest, _etag, _ancestor) = (manifest, etag, ancestor);
 
-            // Exactly what the store names (downloaded, or the silo's copy of that very commit): nothing to upload
-            // until something changes.
-            if (manifest is not null && _ancestor is not null && (from == "the object store" || UserTextIndex.LastCommit(_folder)?.Data.GetValueOrDefault("commit") == manifest.Commit))
+            // Exactly the commit the store names (its download, or the silo's copy of it, opened whole): nothing to
+            // upload until something changes.
+            if (ancestor is not null && UserTextIndex.LastCommit(_folder)?.Data.GetValueOrDefault("commit") == ancestor.Commit)
             {
                 _publishedChanges = 0;
             }
+
             LoadedFrom = from;
             Volatile.Write(ref _index, index);
         }
